@@ -1,0 +1,119 @@
+import path from 'node:path';
+import cron from 'node-cron';
+import { z } from 'zod';
+
+/**
+ * The one place that reads BRINKWATCH_* variables. Every variable is optional; parseConfig
+ * returns every problem at once so an operator can fix them in one go.
+ */
+
+const cronExpression = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => cron.validate(v), { message: 'is not a valid node-cron expression (e.g. "*/2 * * * * *")' });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+  .default('false')
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const envSchema = z.object({
+  BRINKWATCH_PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  BRINKWATCH_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  BRINKWATCH_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  BRINKWATCH_SCORE_CRON: cronExpression('*/2 * * * * *'),
+  BRINKWATCH_API_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters (or leave it unset to have one generated)')
+    .optional(),
+  BRINKWATCH_DEMO: z.enum(['auto', 'off'], { message: 'must be "auto" or "off"' }).default('auto'),
+  BRINKWATCH_INBOX_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  BRINKWATCH_INBOX_CRON: cronExpression('*/5 * * * * *'),
+  BRINKWATCH_SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^smtps?:\/\//i.test(v), { message: 'must be an smtp:// or smtps:// URL' })
+    .optional(),
+  BRINKWATCH_SMTP_FROM: z.string().trim().min(3, 'must be an e-mail address').default('brinkwatch@localhost'),
+  BRINKWATCH_BLOCK_PRIVATE_URLS: booleanFlag,
+  BRINKWATCH_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
+    .default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  scoreCron: string;
+  apiToken: string | undefined;
+  demo: 'auto' | 'off';
+  inboxDir: string;
+  inboxCron: string;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  blockPrivateUrls: boolean;
+  logLevel: string;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Parses the environment (or any record of strings). Empty strings count as unset. */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ConfigResult {
+  const relevant: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('BRINKWATCH_') && value !== undefined && value.trim() !== '') relevant[key] = value;
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'environment');
+      const shown = relevant[key] === undefined ? '' : ` (got ${JSON.stringify(relevant[key]).slice(0, 60)})`;
+      return `${key} ${issue.message}${shown}`;
+    });
+    return { ok: false, errors };
+  }
+  const v = parsed.data;
+  const dataDir = path.resolve(cwd, v.BRINKWATCH_DATA_DIR);
+  return {
+    ok: true,
+    config: {
+      port: v.BRINKWATCH_PORT,
+      host: v.BRINKWATCH_HOST,
+      dataDir,
+      databaseFile: path.join(dataDir, 'brinkwatch.db'),
+      scoreCron: v.BRINKWATCH_SCORE_CRON,
+      apiToken: v.BRINKWATCH_API_TOKEN,
+      demo: v.BRINKWATCH_DEMO,
+      inboxDir: path.resolve(cwd, v.BRINKWATCH_INBOX_DIR ?? path.join(dataDir, 'inbox')),
+      inboxCron: v.BRINKWATCH_INBOX_CRON,
+      smtpUrl: v.BRINKWATCH_SMTP_URL,
+      smtpFrom: v.BRINKWATCH_SMTP_FROM,
+      blockPrivateUrls: v.BRINKWATCH_BLOCK_PRIVATE_URLS,
+      logLevel: v.BRINKWATCH_LOG_LEVEL,
+    },
+  };
+}
+
+/** The process environment, read here and nowhere else. */
+export function loadConfigFromEnv(): ConfigResult {
+  return parseConfig(process.env);
+}
+
+/** A copy that is safe to log: secrets masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    apiToken: config.apiToken ? '***' : '(generated or read from data dir)',
+    smtpUrl: config.smtpUrl ? config.smtpUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
+  };
+}

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from '../config/logger.ts';
+import { errorHandler, notFound } from './http-errors.ts';
+
+export interface HttpAppDeps {
+  logger: Logger;
+  /** Feature routers (statements, metrics, feeds, alerts, export...), built by main.ts. */
+  routers: Router[];
+  /** The built dashboard (client/dist); when missing, GET / explains how to build it. */
+  clientDir: string;
+  health: () => Record<string, unknown>;
+}
+
+/** The Express app without a listening socket: tests drive it with supertest. */
+export function createHttpApp(deps: HttpAppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', ...deps.health() });
+  });
+  for (const router of deps.routers) app.use(router);
+  app.use('/api', notFound);
+
+  app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: '1m' }));
+  app.get('/', (_req, res) => {
+    if (!fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
+      res.status(503).type('text/plain').send('The dashboard has not been built: run `npm run build` (npm start does it).');
+    }
+  });
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

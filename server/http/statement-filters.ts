@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { StatementFilter } from '../store/statements-repo.ts';
+import { HttpError } from './http-errors.ts';
+import { checkRange, dateParam, intParam, numberParam, parseQuery, textParam } from './query-params.ts';
+
+/** The statement filters shared by GET /api/statements and GET /api/export/statements.csv. */
+export const statementFilterShape = {
+  from: dateParam.optional(),
+  to: dateParam.optional(),
+  actor: textParam().optional(),
+  minScore: numberParam(0, 100).optional(),
+  category: textParam(100).optional(),
+  status: z.enum(['pending', 'scored', 'failed'], { message: 'must be pending, scored or failed' }).optional(),
+};
+
+export function encodeCursor(c: { occurredAt: number; id: number }): string {
+  return Buffer.from(`${c.occurredAt}:${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { occurredAt: number; id: number } {
+  const m = /^(-?\d{1,15}):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new HttpError(400, 'invalid-query', 'cursor: is not a cursor returned by this API');
+  return { occurredAt: Number(m[1]), id: Number(m[2]) };
+}
+
+const listSchema = z.object({
+  ...statementFilterShape,
+  limit: intParam(1, 500).optional(),
+  cursor: z.string({ message: 'must be given once' }).max(100).optional(),
+});
+
+export function parseStatementListQuery(query: unknown): StatementFilter & { limit: number } {
+  const q = parseQuery(listSchema, query);
+  checkRange(q.from, q.to);
+  return {
+    from: q.from,
+    to: q.to,
+    actor: q.actor,
+    minScore: q.minScore,
+    category: q.category,
+    status: q.status,
+    limit: q.limit ?? 50,
+    before: q.cursor ? decodeCursor(q.cursor) : undefined,
+  };
+}
+
+export function parseStatementFilterQuery(query: unknown, extra: z.ZodRawShape = {}) {
+  const q = parseQuery(z.object({ ...statementFilterShape, ...extra }), query) as Record<string, unknown> & StatementFilter;
+  checkRange(q.from, q.to);
+  return q;
+}

@@ -1,0 +1,74 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { IngestService } from '../ingest/ingest-service.ts';
+import type { StatementsRepo } from '../store/statements-repo.ts';
+import { HttpError } from './http-errors.ts';
+import { encodeCursor, parseStatementListQuery } from './statement-filters.ts';
+
+export const MAX_BATCH = 1000;
+export const MAX_BODY = '10mb';
+
+export function createStatementsRoutes(deps: {
+  ingest: IngestService;
+  statements: StatementsRepo;
+  requireToken: RequestHandler;
+  onAccepted?: () => void;
+}): Router {
+  const router = Router();
+
+  router.post(
+    '/api/statements',
+    deps.requireToken,
+    (req, _res, next) => {
+      if (!req.is('application/json')) {
+        return next(new HttpError(415, 'unsupported-media-type', 'send the statements as Content-Type: application/json'));
+      }
+      next();
+    },
+    express.json({ limit: MAX_BODY, strict: false }),
+    (req, res) => {
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new HttpError(400, 'invalid-body', 'body must be a statement object or {"statements": [...]}');
+      }
+      let items: unknown[];
+      if ('statements' in body) {
+        const list = (body as { statements: unknown }).statements;
+        if (!Array.isArray(list)) throw new HttpError(400, 'invalid-body', 'statements must be an array');
+        if (list.length === 0) throw new HttpError(400, 'invalid-body', 'statements is empty');
+        if (list.length > MAX_BATCH) {
+          throw new HttpError(413, 'batch-too-large', `a batch holds at most ${MAX_BATCH} statements; got ${list.length}`);
+        }
+        items = list;
+      } else {
+        items = [body];
+      }
+      const result = deps.ingest.ingest(items, { origin: 'api' });
+      if (result.accepted.length > 0) deps.onAccepted?.();
+      res.status(result.accepted.length === 0 ? 422 : 202).json({
+        accepted: result.accepted.map((a) => ({ index: a.index, id: a.id, duplicate: a.duplicate })),
+        rejected: result.rejected,
+      });
+    },
+  );
+
+  router.get('/api/statements', (req, res) => {
+    const filter = parseStatementListQuery(req.query);
+    const rows = deps.statements.list({ ...filter, limit: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    res.json({
+      statements: page,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor({ occurredAt: Date.parse(last.occurredAt), id: last.id }) : null,
+    });
+  });
+
+  router.get('/api/statements/:id', (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(400, 'invalid-id', 'id must be a positive integer');
+    const s = deps.statements.get(id);
+    if (!s) throw new HttpError(404, 'not-found', `no statement ${id}`);
+    res.json({ statement: s });
+  });
+
+  return router;
+}

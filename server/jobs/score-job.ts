@@ -1,0 +1,107 @@
+import type { Logger } from '../config/logger.ts';
+import { contributionsFor } from '../metrics/risk-index.ts';
+import type { Scorer } from '../scoring/index.ts';
+import type { StatementView } from '../store/statements-repo.ts';
+import type { Store } from '../store/store.ts';
+
+export interface ScoredBatch {
+  /** Statements scored in this batch, in id order, as they are now stored. */
+  statements: StatementView[];
+  /** Metric scopes whose buckets changed. */
+  scopes: string[];
+  failed: number;
+}
+
+/**
+ * Claims pending statements in batches, scores them and stores score, evidence and metric
+ * buckets in one transaction per batch. Only after the commit does it hand the batch to
+ * `onScored` (realtime push, alert evaluation): persist, then publish.
+ */
+export function createScoreWorker(deps: {
+  store: Store;
+  scorer: Scorer;
+  logger: Logger;
+  now?: () => number;
+  batchSize?: number;
+  /** Stop claiming new batches after this long in one run; the rest waits for the next tick. */
+  runBudgetMs?: number;
+  onScored?: (batch: ScoredBatch) => void | Promise<void>;
+}) {
+  const now = deps.now ?? Date.now;
+  const batchSize = deps.batchSize ?? 1000;
+  const budget = deps.runBudgetMs ?? 1500;
+
+  function scoreBatch(): ScoredBatch | null {
+    const pending = deps.store.statements.claimPending(batchSize);
+    if (pending.length === 0) return null;
+    const scopes = new Set<string>();
+    let failed = 0;
+    const ids: number[] = [];
+    deps.store.transaction(() => {
+      const scoredAt = now();
+      for (const p of pending) {
+        ids.push(p.id);
+        let result;
+        try {
+          result = deps.scorer.score(p.text, { speaker: p.speaker });
+        } catch (err) {
+          // The scorer is meant never to throw; if it does, park the statement instead of retrying forever.
+          failed++;
+          deps.store.statements.markFailed(p.id, err instanceof Error ? err.message : String(err));
+          deps.logger.error({ err, statementId: p.id }, 'scorer threw');
+          continue;
+        }
+        const actor = (p.speaker ? deps.scorer.resolveActor(p.speaker) ?? p.speaker : null) ?? result.actors.speaker;
+        const targets = result.actors.targets.filter((t) => t !== actor);
+        deps.store.statements.saveScored(p.id, {
+          score: result.score,
+          level: result.level,
+          actor,
+          targets,
+          mentioned: result.actors.mentioned,
+          signals: result.signals,
+          scorerVersion: result.version,
+          scoredAt,
+        });
+        const contributions = contributionsFor({
+          occurredAt: p.occurredAt,
+          score: result.score,
+          actor,
+          targets,
+          categories: [...new Set(result.signals.map((s) => s.category))],
+        });
+        for (const c of contributions) scopes.add(c.scope);
+        deps.store.metrics.add(contributions);
+      }
+    });
+    const statements = ids.map((id) => deps.store.statements.get(id)).filter((s): s is StatementView => s !== null);
+    return { statements, scopes: [...scopes], failed };
+  }
+
+  return {
+    /** Scores until nothing is pending or the run budget is spent. */
+    async runOnce(): Promise<{ scored: number; failed: number; batches: number }> {
+      const started = performance.now();
+      let scored = 0;
+      let failed = 0;
+      let batches = 0;
+      while (performance.now() - started < budget) {
+        const batch = scoreBatch();
+        if (!batch) break;
+        batches++;
+        scored += batch.statements.length - batch.failed;
+        failed += batch.failed;
+        if (deps.onScored) {
+          try {
+            await deps.onScored(batch);
+          } catch (err) {
+            deps.logger.error({ err }, 'after-commit handler failed');
+          }
+        }
+      }
+      return { scored, failed, batches };
+    },
+  };
+}
+
+export type ScoreWorker = ReturnType<typeof createScoreWorker>;

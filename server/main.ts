@@ -1,0 +1,148 @@
+/**
+ * Composition root: load config, open the store, build services, start http, realtime and
+ * jobs, and own shutdown. Nothing imports this file.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveApiToken } from './config/api-token.ts';
+import { describeConfig, loadConfigFromEnv } from './config/config.ts';
+import { loadScorer } from './config/load-scorer.ts';
+import { createLogger } from './config/logger.ts';
+import { createHttpApp } from './http/create-http-app.ts';
+import { createMetricsRoutes } from './http/metrics-routes.ts';
+import { requireToken } from './http/require-token.ts';
+import { createStatementsRoutes } from './http/statements-routes.ts';
+import { createIngestService } from './ingest/ingest-service.ts';
+import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
+import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
+import { createScoreWorker } from './jobs/score-job.ts';
+import { createMetricsService } from './metrics/metrics-service.ts';
+import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { createStore } from './store/store.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VERSION = '0.1.0';
+
+async function main(): Promise<void> {
+  const parsed = loadConfigFromEnv();
+  if (!parsed.ok) {
+    process.stderr.write(`Brinkwatch cannot start: the configuration has ${parsed.errors.length} problem(s):\n`);
+    for (const e of parsed.errors) process.stderr.write(`  - ${e}\n`);
+    process.stderr.write('See the configuration table in README.md.\n');
+    process.exit(2);
+  }
+  const config = parsed.config;
+  const logger = createLogger(config.logLevel);
+  logger.info({ config: describeConfig(config) }, 'configuration');
+
+  const token = resolveApiToken(config.apiToken, config.dataDir);
+  const store = createStore(config.databaseFile);
+  const scorer = loadScorer();
+  const ingest = createIngestService({ store });
+  const metrics = createMetricsService({ store });
+  const startedAt = Date.now();
+
+  const routers = [
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), onAccepted: () => scoreJob.runNow() }),
+    createMetricsRoutes({ metrics }),
+  ];
+  const app = createHttpApp({
+    logger,
+    routers,
+    clientDir: path.join(ROOT, 'client', 'dist'),
+    health: () => ({
+      version: VERSION,
+      scorerVersion: scorer.version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      statements: store.statements.countByStatus(),
+      realtimeClients: realtime.clientCount(),
+    }),
+  });
+  const server = http.createServer(app);
+  const realtime = createRealtimeServer({
+    httpServer: server,
+    logger,
+    getSnapshot: () => ({
+      statements: store.statements.list({ limit: 50 }),
+      metrics: metrics.current(),
+      history: metrics.history({ scope: 'global', from: Date.now() - 86_400_000, to: Date.now() + 60_000, resolution: 'minute' }),
+      demo: config.demo,
+    }),
+  });
+
+  const worker = createScoreWorker({
+    store,
+    scorer,
+    logger,
+    onScored: (batch) => {
+      // Push the newest few individually; a backfill batch of thousands only moves the metrics.
+      for (const s of batch.statements.slice(-50)) realtime.emit('statementScored', s);
+      realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
+    },
+  });
+  const scoreJob = createScheduledJob({
+    name: 'score',
+    cron: config.scoreCron,
+    logger,
+    run: () => worker.runOnce(),
+    isIdle: (c) => c.batches === 0,
+  });
+  const jobs: ScheduledJob[] = [scoreJob];
+
+  if (config.demo === 'auto') {
+    const { statements, errors } = loadDemoStatements(path.join(ROOT, 'data', 'demo', 'statements.jsonl'));
+    for (const e of errors) logger.warn({ error: e }, 'demo statement skipped');
+    const demo = createDemoFeed({ store, ingest, statements });
+    const seeded = demo.seedIfEmpty();
+    if (seeded > 0) logger.info({ seeded }, 'empty database seeded with demo statements');
+    jobs.push(createScheduledJob({ name: 'demo', cron: '*/3 * * * * *', logger, run: () => demo.trickle(), isIdle: () => true }));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  for (const job of jobs) job.start();
+  void scoreJob.runNow();
+  logger.info({ url, port, database: config.databaseFile }, 'listening');
+  if (token.origin === 'generated') {
+    process.stdout.write(
+      `\nBrinkwatch API token (shown once, kept in ${token.file} with mode 0600):\n  ${token.token}\n` +
+        `Use it as: Authorization: Bearer <token>\n\n`,
+    );
+  }
+  process.stdout.write(`Brinkwatch dashboard: ${url}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    for (const job of jobs) await job.stop();
+    await realtime.close();
+    store.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') {
+    process.stderr.write(`Brinkwatch cannot start: the port is already in use (${e.message}). Set BRINKWATCH_PORT to another port.\n`);
+  } else {
+    process.stderr.write(`Brinkwatch failed to start: ${e?.stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

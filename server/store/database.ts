@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens the SQLite file with the pragmas we rely on (WAL so exports read while the score job
+ * writes, foreign keys, a busy timeout) and applies pending migrations. A read-only handle
+ * skips migrations: it is opened after a writer has migrated.
+ */
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+  if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  }
+  return db;
+}
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const migrations = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{3}-[a-z0-9-]+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration numbering has a gap or duplicate at ${m.name}`);
+  });
+  return migrations;
+}
+
+/** Applies every migration above PRAGMA user_version, each in its own transaction. */
+export function migrate(db: Db, dir = MIGRATIONS_DIR): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pending = listMigrations(dir).filter((m) => m.version > current);
+  for (const m of pending) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return pending.length;
+}

@@ -1,0 +1,70 @@
+import type { Db } from './database.ts';
+
+/** One statement's addition to one scope's minute bucket. */
+export interface BucketContribution {
+  scope: string;
+  bucketStart: number;
+  n: number;
+  sumScore: number;
+  sumW: number;
+  sumWScore: number;
+  maxScore: number;
+}
+
+export interface Bucket {
+  scope: string;
+  bucketStart: number;
+  n: number;
+  sumScore: number;
+  sumW: number;
+  sumWScore: number;
+  maxScore: number;
+}
+
+const BUCKET_COLUMNS = `scope, bucket_start AS bucketStart, n, sum_score AS sumScore, sum_w AS sumW,
+  sum_wscore AS sumWScore, max_score AS maxScore`;
+
+export function createMetricsRepo(db: Db) {
+  const upsert = db.prepare(`
+    INSERT INTO metric_buckets (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score)
+    VALUES (@scope, @bucketStart, @n, @sumScore, @sumW, @sumWScore, @maxScore)
+    ON CONFLICT (scope, bucket_start) DO UPDATE SET
+      n = n + excluded.n,
+      sum_score = sum_score + excluded.sum_score,
+      sum_w = sum_w + excluded.sum_w,
+      sum_wscore = sum_wscore + excluded.sum_wscore,
+      max_score = MAX(max_score, excluded.max_score)`);
+  const range = db.prepare(
+    `SELECT ${BUCKET_COLUMNS} FROM metric_buckets
+     WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
+  );
+  // Groups minute buckets into coarser ones in SQL so long ranges never load every minute.
+  const grouped = db.prepare(`
+    SELECT scope, (bucket_start / @res) * @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
+           SUM(sum_w) AS sumW, SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
+    FROM metric_buckets
+    WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
+    GROUP BY bucket_start / @res ORDER BY bucketStart`);
+  const scopesSince = db.prepare(
+    `SELECT scope, SUM(n) AS n FROM metric_buckets WHERE bucket_start >= ? GROUP BY scope ORDER BY n DESC, scope LIMIT ?`,
+  );
+
+  return {
+    /** Call inside the caller's transaction, together with the scored statement. */
+    add(contributions: BucketContribution[]): void {
+      for (const c of contributions) upsert.run(c);
+    },
+    range(scope: string, from: number, to: number): Bucket[] {
+      return range.all(scope, from, to) as Bucket[];
+    },
+    grouped(scope: string, from: number, to: number, resolutionMs: number): Bucket[] {
+      return grouped.all({ scope, from, to, res: resolutionMs }) as Bucket[];
+    },
+    /** Scopes that have data since a time, busiest first. */
+    activeScopes(since: number, limit = 200): Array<{ scope: string; n: number }> {
+      return scopesSince.all(since, limit) as Array<{ scope: string; n: number }>;
+    },
+  };
+}
+
+export type MetricsRepo = ReturnType<typeof createMetricsRepo>;

@@ -1,0 +1,1 @@
+-- reserved for the ingest work; filled in by that change

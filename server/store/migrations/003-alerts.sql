@@ -1,0 +1,1 @@
+-- reserved for the alerts work; filled in by that change

@@ -1,0 +1,1 @@
+-- reserved for the export work; filled in by that change

@@ -1,0 +1,278 @@
+import type { Db } from './database.ts';
+
+/** A statement ready to store, already validated and normalised by ingest. Times in unix ms. */
+export interface NewStatement {
+  dedupeKey: string;
+  externalId: string | null;
+  text: string;
+  speaker: string | null;
+  source: string | null;
+  url: string | null;
+  publishedAt: number | null;
+  receivedAt: number;
+  occurredAt: number;
+  origin: 'api' | 'inbox' | 'feed' | 'cli' | 'demo';
+  isDemo: boolean;
+}
+
+export interface InsertOutcome {
+  id: number;
+  duplicate: boolean;
+}
+
+export interface PendingStatement {
+  id: number;
+  text: string;
+  speaker: string | null;
+  occurredAt: number;
+  isDemo: boolean;
+}
+
+export interface StoredSignal {
+  category: string;
+  polarity: string;
+  weight: number;
+  modality: string;
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface ScoredFields {
+  score: number;
+  level: string;
+  actor: string | null;
+  targets: string[];
+  mentioned: string[];
+  signals: StoredSignal[];
+  scorerVersion: string;
+  scoredAt: number;
+}
+
+export interface StatementView {
+  id: number;
+  externalId: string | null;
+  text: string;
+  speaker: string | null;
+  targets: string[];
+  source: string | null;
+  url: string | null;
+  publishedAt: string | null;
+  receivedAt: string;
+  occurredAt: string;
+  origin: string;
+  isDemo: boolean;
+  status: string;
+  score: number | null;
+  level: string | null;
+  signals: StoredSignal[];
+  scorerVersion: string | null;
+}
+
+/** Filters shared by GET /api/statements and the statements CSV export. Times in unix ms. */
+export interface StatementFilter {
+  from?: number;
+  to?: number;
+  actor?: string;
+  minScore?: number;
+  category?: string;
+  status?: 'pending' | 'scored' | 'failed';
+  /** Keyset cursor: rows strictly older than this (occurred_at, id). */
+  before?: { occurredAt: number; id: number };
+  limit?: number;
+}
+
+export interface StatementRow {
+  id: number;
+  external_id: string | null;
+  text: string;
+  speaker: string | null;
+  source: string | null;
+  url: string | null;
+  published_at: number | null;
+  received_at: number;
+  occurred_at: number;
+  origin: string;
+  is_demo: number;
+  status: string;
+  score: number | null;
+  level: string | null;
+  actor: string | null;
+  targets: string | null;
+  signals: string | null;
+  scorer_version: string | null;
+}
+
+const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.url, s.published_at, s.received_at,
+  s.occurred_at, s.origin, s.is_demo, s.status, s.score, s.level, s.actor, s.targets, s.signals, s.scorer_version`;
+
+/**
+ * Builds the newest-first statement query for a filter. Exported so that streaming exports
+ * run exactly the same query (on a read-only connection) as the paged API.
+ */
+export function buildStatementQuery(filter: StatementFilter): { sql: string; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.from !== undefined) {
+    where.push('s.occurred_at >= @from');
+    params.from = filter.from;
+  }
+  if (filter.to !== undefined) {
+    where.push('s.occurred_at < @to');
+    params.to = filter.to;
+  }
+  if (filter.minScore !== undefined) {
+    where.push('s.score >= @minScore');
+    params.minScore = filter.minScore;
+  }
+  if (filter.status !== undefined) {
+    where.push('s.status = @status');
+    params.status = filter.status;
+  }
+  if (filter.actor !== undefined) {
+    where.push('s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @actor COLLATE NOCASE)');
+    params.actor = filter.actor;
+  }
+  if (filter.category !== undefined) {
+    where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @category)');
+    params.category = filter.category;
+  }
+  if (filter.before !== undefined) {
+    where.push('(s.occurred_at < @beforeAt OR (s.occurred_at = @beforeAt AND s.id < @beforeId))');
+    params.beforeAt = filter.before.occurredAt;
+    params.beforeId = filter.before.id;
+  }
+  let sql = `SELECT ${ROW_COLUMNS} FROM statements s`;
+  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  sql += ' ORDER BY s.occurred_at DESC, s.id DESC';
+  if (filter.limit !== undefined) {
+    sql += ' LIMIT @limit';
+    params.limit = filter.limit;
+  }
+  return { sql, params };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function parseJsonArray<T>(value: string | null): T[] {
+  if (!value) return [];
+  const parsed: unknown = JSON.parse(value);
+  return Array.isArray(parsed) ? (parsed as T[]) : [];
+}
+
+export function toStatementView(row: StatementRow): StatementView {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    text: row.text,
+    speaker: row.actor ?? row.speaker,
+    targets: parseJsonArray<string>(row.targets),
+    source: row.source,
+    url: row.url,
+    publishedAt: iso(row.published_at),
+    receivedAt: new Date(row.received_at).toISOString(),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    origin: row.origin,
+    isDemo: row.is_demo === 1,
+    status: row.status,
+    score: row.score,
+    level: row.level,
+    signals: parseJsonArray<StoredSignal>(row.signals),
+    scorerVersion: row.scorer_version,
+  };
+}
+
+export function createStatementsRepo(db: Db) {
+  const insertStmt = db.prepare(`
+    INSERT INTO statements (dedupe_key, external_id, text, speaker, source, url, published_at, received_at,
+                            occurred_at, origin, is_demo)
+    VALUES (@dedupeKey, @externalId, @text, @speaker, @source, @url, @publishedAt, @receivedAt,
+            @occurredAt, @origin, @isDemo)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`);
+  const idByKey = db.prepare('SELECT id FROM statements WHERE dedupe_key = ?').pluck();
+  const pendingStmt = db.prepare(
+    `SELECT id, text, speaker, occurred_at AS occurredAt, is_demo AS isDemo
+     FROM statements WHERE status = 'pending' ORDER BY id LIMIT ?`,
+  );
+  const scoredStmt = db.prepare(`
+    UPDATE statements SET status = 'scored', score = @score, level = @level, actor = @actor, targets = @targets,
+      mentioned = @mentioned, signals = @signals, scorer_version = @scorerVersion, scored_at = @scoredAt, error = NULL
+    WHERE id = @id`);
+  const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ? WHERE id = ?`);
+  const clearActors = db.prepare('DELETE FROM statement_actors WHERE statement_id = ?');
+  const clearCategories = db.prepare('DELETE FROM statement_categories WHERE statement_id = ?');
+  const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
+  const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
+  const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
+  const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
+  const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
+  const anyReal = db.prepare('SELECT EXISTS (SELECT 1 FROM statements WHERE is_demo = 0)').pluck();
+
+  return {
+    /** Stores one statement unless its dedupe key is known; either way returns the id. */
+    insert(s: NewStatement): InsertOutcome {
+      const inserted = insertStmt.get({ ...s, isDemo: s.isDemo ? 1 : 0 }) as { id: number } | undefined;
+      if (inserted) return { id: inserted.id, duplicate: false };
+      return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+    },
+
+    claimPending(limit: number): PendingStatement[] {
+      return (pendingStmt.all(limit) as Array<Omit<PendingStatement, 'isDemo'> & { isDemo: number }>).map((r) => ({
+        ...r,
+        isDemo: r.isDemo === 1,
+      }));
+    },
+
+    /** Call inside the caller's transaction, together with the metric buckets. */
+    saveScored(id: number, f: ScoredFields): void {
+      scoredStmt.run({
+        id,
+        score: f.score,
+        level: f.level,
+        actor: f.actor,
+        targets: JSON.stringify(f.targets),
+        mentioned: JSON.stringify(f.mentioned),
+        signals: JSON.stringify(f.signals),
+        scorerVersion: f.scorerVersion,
+        scoredAt: f.scoredAt,
+      });
+      clearActors.run(id);
+      clearCategories.run(id);
+      if (f.actor) addActor.run(id, f.actor, 'speaker');
+      for (const t of f.targets) addActor.run(id, t, 'target');
+      for (const c of new Set(f.signals.map((s) => s.category))) addCategory.run(id, c);
+    },
+
+    markFailed(id: number, error: string): void {
+      failedStmt.run(error.slice(0, 500), id);
+    },
+
+    get(id: number): StatementView | null {
+      const row = byId.get(id) as StatementRow | undefined;
+      return row ? toStatementView(row) : null;
+    },
+
+    list(filter: StatementFilter): StatementView[] {
+      const { sql, params } = buildStatementQuery(filter);
+      return (db.prepare(sql).all(params) as StatementRow[]).map(toStatementView);
+    },
+
+    countByStatus(): Record<string, number> {
+      const counts: Record<string, number> = { pending: 0, scored: 0, failed: 0 };
+      for (const r of statusCounts.all() as Array<{ status: string; n: number }>) counts[r.status] = r.n;
+      return counts;
+    },
+
+    count(): number {
+      return countAll.get() as number;
+    },
+
+    /** True once any statement that is not demo data has been stored. */
+    hasRealStatements(): boolean {
+      return anyReal.get() === 1;
+    },
+  };
+}
+
+export type StatementsRepo = ReturnType<typeof createStatementsRepo>;

@@ -1,0 +1,30 @@
+import { openDatabase, type Db } from './database.ts';
+import { createMetricsRepo } from './metrics-repo.ts';
+import { createStatementsRepo } from './statements-repo.ts';
+
+/**
+ * The store: one writable connection and its repositories. Other parts of the server get
+ * repositories from here; only store/ touches better-sqlite3.
+ */
+export function createStore(file: string) {
+  const db = openDatabase(file);
+  return {
+    db,
+    file,
+    statements: createStatementsRepo(db),
+    metrics: createMetricsRepo(db),
+    /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    /** A separate read-only connection (streaming exports), so long reads never block writes. */
+    openReader(): Db {
+      return openDatabase(file, { readonly: true });
+    },
+    close(): void {
+      if (db.open) db.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
