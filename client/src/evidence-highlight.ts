@@ -1,0 +1,30 @@
+import type { StoredSignal } from '../../server/store/statements-repo.ts';
+
+/** Modalities that weaken or cancel a signal: shown muted, not as escalation. */
+const MUTED = new Set(['negated', 'denied', 'hedged', 'question']);
+
+/**
+ * Statement text as DOM text nodes with the evidence spans wrapped in <mark>. Text is never
+ * parsed as HTML. Spans are UTF-16 offsets; overlapping or out-of-range spans are skipped.
+ */
+export function renderEvidence(text: string, signals: StoredSignal[]): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  const spans = signals
+    .filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.end <= text.length && s.start < s.end)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  let pos = 0;
+  for (const s of spans) {
+    if (s.start < pos) continue;
+    if (s.start > pos) frag.append(document.createTextNode(text.slice(pos, s.start)));
+    const mark = document.createElement('mark');
+    const kind = MUTED.has(s.modality) ? 'muted-sig' : s.polarity === 'deescalation' ? 'deescalation' : 'escalation';
+    mark.className = `sig ${kind}`;
+    mark.dataset.category = s.category;
+    mark.title = `${s.category.replace(/_/g, ' ')} · ${s.polarity} · ${s.modality} · weight ${s.weight}`;
+    mark.textContent = text.slice(s.start, s.end);
+    frag.append(mark);
+    pos = s.end;
+  }
+  if (pos < text.length) frag.append(document.createTextNode(text.slice(pos)));
+  return frag;
+}
