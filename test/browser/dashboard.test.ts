@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
+import { buildClient } from '../../scripts/build-client.ts';
+
+const skip = browserSkipReason();
+
+describe('dashboard journey in headless Chromium', { skip }, () => {
+  let server: RunningServer;
+  let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
+
+  before(async () => {
+    await buildClient();
+    // Demo off: the test controls every statement on the page.
+    server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
+    browserHandle = await launchBrowser();
+  });
+  after(async () => {
+    await browserHandle?.close();
+    await server?.stop();
+  });
+
+  it('shows a POSTed threat in the feed with its evidence and moves the chart, without reload', async () => {
+    const page = await browserHandle.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(server.url);
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('#statement-list li').count(), 0);
+    const pointsBefore = await page.locator('#risk-chart').getAttribute('data-points');
+    assert.equal(pointsBefore, '0');
+
+    const text = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly, the Kremlin warned.';
+    const res = await fetch(`${server.url}/api/statements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ text, speaker: 'Russia', source: 'Browser test' }),
+    });
+    assert.equal(res.status, 202);
+
+    const row = page.locator('#statement-list li').first();
+    await row.waitFor({ timeout: 10_000 });
+    assert.equal(await row.locator('.text').textContent(), text, 'statement text rendered as text');
+    const score = Number((await row.locator('.score').textContent())?.replace(/[^\d].*$/s, ''));
+    assert.ok(score >= 40, `a conditional threat of force scores at least elevated, got ${score}`);
+    assert.ok((await row.locator('mark.sig').count()) >= 1, 'evidence is highlighted');
+
+    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-points') === '1', null, { timeout: 10_000 });
+    const oneHour = await page.locator('.card[data-window="1h"] .value').textContent();
+    assert.match(oneHour ?? '', /^\d+(\.\d)?$/, 'the 1 h risk index shows a number');
+
+    // Statement text is never parsed as HTML.
+    const hostile = '<img src=x onerror="window.__pwned=1"> threatens to strike';
+    await fetch(`${server.url}/api/statements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ text: hostile, speaker: 'Nowhere' }),
+    });
+    await page.locator('#statement-list li .text', { hasText: '<img src=x' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await page.locator('#statement-list img').count(), 0);
+    assert.deepEqual(errors, [], 'no errors in the page');
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { normalizeStatement } from '../../server/ingest/statement-input.ts';
+import { createTempStore } from '../helpers/temp-store.ts';
+
+describe('statements repository on a real SQLite file', () => {
+  const t = createTempStore();
+  const { store } = t;
+  after(() => t.cleanup());
+
+  const add = (text: string, extra: Record<string, unknown> = {}, receivedAt = Date.UTC(2026, 0, 1)) => {
+    const n = normalizeStatement({ text, ...extra }, { origin: 'api', receivedAt });
+    assert.ok(n.ok);
+    return store.statements.insert(n.value);
+  };
+
+  before(() => {
+    const db = store.db;
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+  });
+
+  it('stores a statement as pending and the same statement twice only once', () => {
+    const a = add('Alpha threatens Beta', { speaker: 'Alpha', publishedAt: '2025-12-31T00:00:00Z' });
+    const b = add('Alpha threatens Beta', { speaker: 'Alpha', publishedAt: '2025-12-31T00:00:00Z' });
+    assert.equal(a.duplicate, false);
+    assert.equal(b.duplicate, true);
+    assert.equal(b.id, a.id);
+    assert.equal(store.statements.get(a.id)?.status, 'pending');
+    const byExt1 = add('one text', { externalId: 'x-1' });
+    const byExt2 = add('another text, same external id', { externalId: 'x-1' });
+    assert.equal(byExt2.id, byExt1.id);
+  });
+
+  it('claims pending statements, saves scores and filters by actor, category and score', () => {
+    const pending = store.statements.claimPending(100);
+    assert.ok(pending.length >= 2);
+    store.transaction(() => {
+      store.statements.saveScored(pending[0]!.id, {
+        score: 72, level: 'high', actor: 'Alpha', targets: ['Beta'], mentioned: ['Alpha', 'Beta'], scorerVersion: 't1', scoredAt: 1,
+        signals: [{ category: 'threat_of_force', polarity: 'escalation', weight: 30, modality: 'asserted', text: 'threatens', start: 6, end: 15 }],
+      });
+    });
+    assert.equal(store.statements.claimPending(100).length, pending.length - 1);
+    assert.equal(store.statements.list({ actor: 'beta' }).length, 1, 'actor filter matches targets, case-insensitively');
+    assert.equal(store.statements.list({ actor: 'Alpha' }).length, 1);
+    assert.equal(store.statements.list({ category: 'threat_of_force' }).length, 1);
+    assert.equal(store.statements.list({ minScore: 80 }).length, 0);
+    const v = store.statements.get(pending[0]!.id)!;
+    assert.equal(v.speaker, 'Alpha');
+    assert.deepEqual(v.targets, ['Beta']);
+    assert.equal(v.signals[0]!.category, 'threat_of_force');
+    assert.deepEqual(store.statements.countByStatus(), { pending: pending.length - 1, scored: 1, failed: 0 });
+  });
+
+  it('pages newest first with a keyset cursor, without gaps or repeats', () => {
+    for (let i = 0; i < 25; i++) add(`paged statement ${i}`, { publishedAt: new Date(Date.UTC(2025, 11, 1) + (i % 5) * 1000).toISOString() });
+    const seen: number[] = [];
+    let before: { occurredAt: number; id: number } | undefined;
+    for (;;) {
+      const page = store.statements.list({ limit: 7, before });
+      if (page.length === 0) break;
+      seen.push(...page.map((s) => s.id));
+      const last = page[page.length - 1]!;
+      before = { occurredAt: Date.parse(last.occurredAt), id: last.id };
+    }
+    assert.equal(seen.length, store.statements.count());
+    assert.equal(new Set(seen).size, seen.length);
+  });
+});

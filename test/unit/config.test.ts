@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { describeConfig, parseConfig } from '../../server/config/config.ts';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const r = parseConfig({}, '/srv/app');
+    assert.ok(r.ok);
+    assert.equal(r.config.port, 3000);
+    assert.equal(r.config.host, '127.0.0.1');
+    assert.equal(r.config.dataDir, path.resolve('/srv/app/data'));
+    assert.equal(r.config.databaseFile, path.resolve('/srv/app/data/brinkwatch.db'));
+    assert.equal(r.config.inboxDir, path.resolve('/srv/app/data/inbox'));
+    assert.equal(r.config.scoreCron, '*/2 * * * * *');
+    assert.equal(r.config.inboxCron, '*/5 * * * * *');
+    assert.equal(r.config.demo, 'auto');
+    assert.equal(r.config.blockPrivateUrls, false);
+    assert.equal(r.config.apiToken, undefined);
+  });
+
+  it('lists every invalid variable at once, naming each', () => {
+    const r = parseConfig({
+      BRINKWATCH_PORT: 'eighty',
+      BRINKWATCH_SCORE_CRON: 'every two seconds',
+      BRINKWATCH_DEMO: 'maybe',
+      BRINKWATCH_BLOCK_PRIVATE_URLS: 'perhaps',
+      BRINKWATCH_SMTP_URL: 'http://mail',
+    });
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    const joined = r.errors.join('\n');
+    for (const key of ['BRINKWATCH_PORT', 'BRINKWATCH_SCORE_CRON', 'BRINKWATCH_DEMO', 'BRINKWATCH_BLOCK_PRIVATE_URLS', 'BRINKWATCH_SMTP_URL']) {
+      assert.match(joined, new RegExp(key), `${key} is named`);
+    }
+    assert.equal(r.errors.length, 5);
+  });
+
+  it('refuses a port out of range and a short API token', () => {
+    const r = parseConfig({ BRINKWATCH_PORT: '70000', BRINKWATCH_API_TOKEN: 'short' });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.errors.length, 2);
+  });
+
+  it('treats empty strings as unset and ignores unrelated variables', () => {
+    const r = parseConfig({ BRINKWATCH_PORT: '', PORT: 'nonsense', BRINKWATCH_BLOCK_PRIVATE_URLS: 'true' });
+    assert.ok(r.ok);
+    assert.equal(r.config.port, 3000);
+    assert.equal(r.config.blockPrivateUrls, true);
+  });
+
+  it('masks secrets when described for the log', () => {
+    const r = parseConfig({ BRINKWATCH_API_TOKEN: 'a-very-secret-token-123', BRINKWATCH_SMTP_URL: 'smtp://user:pass@mail:25' });
+    assert.ok(r.ok);
+    const logged = JSON.stringify(describeConfig(r.config));
+    assert.doesNotMatch(logged, /a-very-secret-token-123/);
+    assert.doesNotMatch(logged, /user:pass/);
+  });
+});
