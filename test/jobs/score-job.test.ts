@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { ScoredBatch } from '../../server/jobs/score-job.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+describe('score worker', () => {
+  const now = Date.UTC(2026, 10, 26, 12, 0, 30);
+  const seenAtCallback: Array<{ ids: number[]; statusInDb: string[] }> = [];
+  const t = createTestApp({
+    now: () => now,
+    onScored: (batch: ScoredBatch) => {
+      // Persist, then publish: by the time we are told, the rows are committed.
+      seenAtCallback.push({ ids: batch.statements.map((s) => s.id), statusInDb: batch.statements.map((s) => t.store.statements.get(s.id)!.status) });
+    },
+  });
+  after(() => t.cleanup());
+
+  it('scores pending statements, stores evidence and fills global, actor, dyad and category buckets', async () => {
+    const r = t.ingest.ingest(
+      [
+        { text: 'Russia warned Poland that it would strike its airfields if the deliveries continued.', speaker: 'Russia', publishedAt: now - 10_000 },
+        { text: 'The weather in Lisbon will be sunny all week.', speaker: 'Portugal', publishedAt: now - 5_000 },
+      ],
+      { origin: 'api' },
+    );
+    assert.equal(r.accepted.length, 2);
+    const run = await t.worker.runOnce();
+    assert.deepEqual({ scored: run.scored, failed: run.failed }, { scored: 2, failed: 0 });
+    assert.equal(seenAtCallback.length, 1);
+    assert.deepEqual(seenAtCallback[0]!.statusInDb, ['scored', 'scored']);
+
+    const [threat, weather] = r.accepted.map((a) => t.store.statements.get(a.id)!);
+    assert.ok(threat!.score! > weather!.score!);
+    assert.ok(threat!.signals.length > 0);
+    assert.equal(threat!.speaker, 'Russia');
+    assert.ok(weather!.score! < 20, `weather scores low, got ${weather!.score}`);
+
+    const minute = Math.floor(now / 60_000) * 60_000;
+    const global = t.store.metrics.range('global', minute - 60_000, minute + 60_000);
+    assert.equal(global.reduce((n, b) => n + b.n, 0), 2);
+    assert.equal(t.store.metrics.range('actor:Russia', 0, now + 60_000).length, 1);
+    if (threat!.targets.includes('Poland')) {
+      assert.equal(t.store.metrics.range('dyad:Russia>Poland', 0, now + 60_000).length, 1);
+    }
+    const category = threat!.signals[0]!.category;
+    assert.equal(t.store.metrics.range(`category:${category}`, 0, now + 60_000)[0]!.n, 1);
+  });
+
+  it('does nothing when nothing is pending, and never scores a statement twice', async () => {
+    const run = await t.worker.runOnce();
+    assert.equal(run.batches, 0);
+    const global = t.store.metrics.range('global', 0, now + 60_000);
+    assert.equal(global.reduce((n, b) => n + b.n, 0), 2);
+  });
+});
