@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+
+/** Longest line we hold in memory; a longer one is reported (and skipped), never buffered whole. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+export interface RawLine {
+  /** 1-based line number. */
+  line: number;
+  /** The line without its terminator (\n or \r\n); empty when `tooLong`. */
+  bytes: Buffer;
+  tooLong: boolean;
+}
+
+/**
+ * Streams a file as lines of raw bytes (decoding is the caller's business, so invalid UTF-8
+ * on one line is reported for that line only). Memory stays bounded by MAX_LINE_BYTES.
+ */
+export async function* readLines(file: string, opts: { maxLineBytes?: number; highWaterMark?: number } = {}): AsyncGenerator<RawLine> {
+  const max = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  const stream = fs.createReadStream(file, { highWaterMark: opts.highWaterMark ?? 1024 * 1024 });
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let tooLong = false;
+  let line = 0;
+
+  const take = (tail: Buffer): RawLine => {
+    line++;
+    let bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
+    pending = [];
+    pendingBytes = 0;
+    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+    const out = { line, bytes: tooLong ? Buffer.alloc(0) : bytes, tooLong };
+    tooLong = false;
+    return out;
+  };
+
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, start);
+        if (nl === -1) break;
+        const part = chunk.subarray(start, nl);
+        if (!tooLong && pendingBytes + part.length > max) tooLong = true;
+        yield take(tooLong ? Buffer.alloc(0) : part);
+        start = nl + 1;
+      }
+      if (start < chunk.length) {
+        const rest = chunk.subarray(start);
+        if (!tooLong && pendingBytes + rest.length > max) tooLong = true;
+        if (tooLong) {
+          pending = [];
+          pendingBytes = 0;
+        } else {
+          // Copy: the stream may reuse its buffer.
+          pending.push(Buffer.from(rest));
+          pendingBytes += rest.length;
+        }
+      }
+    }
+    if (pendingBytes > 0 || tooLong) yield take(Buffer.alloc(0));
+  } finally {
+    stream.destroy();
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Decodes strict UTF-8 (a leading BOM is dropped); null when the bytes are not valid UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
