@@ -1,0 +1,101 @@
+import type { Db } from './database.ts';
+import { buildStatementQuery, type StatementFilter, type StatementRow } from './statements-repo.ts';
+
+/** One (bucket, scope) group of minute buckets, as summed in SQL. Times in unix ms. */
+export interface HistoryGroupRow {
+  bucketStart: number;
+  scope: string;
+  n: number;
+  sumW: number;
+  sumWScore: number;
+  maxScore: number;
+}
+
+export interface HistoryQuery {
+  from: number;
+  to: number;
+  /** Bucket size in ms (a multiple of a minute). */
+  resolutionMs: number;
+  /** The scopes to include, or 'all' for every scope that has data in the range. */
+  scopes: readonly string[] | 'all';
+}
+
+/** An alert that was firing for some time: from fired_at until resolved_at (null: still firing). */
+export interface FiringInterval {
+  name: string;
+  scope: string;
+  firedAt: number;
+  resolvedAt: number | null;
+}
+
+/**
+ * Streaming reads for CSV export. Takes a READ-ONLY connection (store.openReader()): an open
+ * `.iterate()` makes its connection busy, and in WAL mode a reader never blocks the score
+ * job's writes. The iterators hold one read snapshot for the length of an export.
+ */
+export function createExportQueries(reader: Db) {
+  function historySql(q: HistoryQuery): { sql: string; params: Record<string, unknown> } {
+    const params: Record<string, unknown> = { from: q.from, to: q.to, res: q.resolutionMs };
+    let where = 'bucket_start >= @from AND bucket_start < @to';
+    if (q.scopes !== 'all') {
+      where += ' AND scope IN (SELECT value FROM json_each(@scopes))';
+      params.scopes = JSON.stringify(q.scopes);
+    }
+    // Integer division groups minute buckets into the requested size; ordered by time, then scope.
+    const sql = `SELECT (bucket_start / @res) * @res AS bucketStart, scope, SUM(n) AS n, SUM(sum_w) AS sumW,
+        SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
+      FROM metric_buckets WHERE ${where}
+      GROUP BY bucket_start / @res, scope ORDER BY bucketStart, scope`;
+    return { sql, params };
+  }
+
+  const tableExists = reader.prepare(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'alert_rules')`).pluck();
+  // alerts.scope (when present) is the rule's scope copied when the alert opened: later edits
+  // of the rule must not move old alerts to another scope.
+  const alertScopeColumn = reader.prepare(`SELECT COUNT(*) FROM pragma_table_info('alerts') WHERE name = 'scope'`).pluck();
+
+  return {
+    /** Statements matching the filter, newest first: the very query GET /api/statements pages through. */
+    iterateStatements(filter: StatementFilter): IterableIterator<StatementRow> {
+      const { sql, params } = buildStatementQuery(filter);
+      return reader.prepare(sql).iterate(params) as IterableIterator<StatementRow>;
+    },
+
+    countStatements(filter: StatementFilter): number {
+      const { sql, params } = buildStatementQuery(filter);
+      return reader.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
+    },
+
+    iterateHistory(q: HistoryQuery): IterableIterator<HistoryGroupRow> {
+      const { sql, params } = historySql(q);
+      return reader.prepare(sql).iterate(params) as IterableIterator<HistoryGroupRow>;
+    },
+
+    countHistory(q: HistoryQuery): number {
+      const { sql, params } = historySql(q);
+      return reader.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
+    },
+
+    /** True once the alerts migration (003) has created its tables. */
+    hasAlerts(): boolean {
+      return tableExists.get() === 2;
+    },
+
+    /**
+     * Alerts that were firing at some moment in [from, to): fired before `to` and not resolved
+     * by `from`. Alerts that stayed pending (never fired) are not included. Oldest first.
+     */
+    firingIntervals(from: number, to: number): FiringInterval[] {
+      return reader
+        .prepare(
+          `SELECT r.name AS name, ${alertScopeColumn.get() === 1 ? 'a.scope' : 'r.scope'} AS scope, a.fired_at AS firedAt, a.resolved_at AS resolvedAt
+           FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+           WHERE a.fired_at IS NOT NULL AND a.fired_at < @to AND (a.resolved_at IS NULL OR a.resolved_at > @from)
+           ORDER BY a.fired_at, a.id`,
+        )
+        .all({ from, to }) as FiringInterval[];
+    },
+  };
+}
+
+export type ExportQueries = ReturnType<typeof createExportQueries>;
