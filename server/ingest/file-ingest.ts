@@ -35,6 +35,8 @@ export interface FileIngestOptions {
   signal?: AbortSignal;
   /** Called after each committed batch. */
   onBatch?: (p: FileIngestProgress) => void | Promise<void>;
+  /** Called as bytes are read (ahead of commits by up to a buffer): for progress bars. */
+  onRead?: (bytes: number) => void;
 }
 
 /** sha256 of a file's content, streamed. */
@@ -112,7 +114,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
     };
 
     let interrupted = false;
-    for await (const r of readRecords(opts.file, format, { skip: record.recordsDone })) {
+    for await (const r of readRecords(opts.file, format, { skip: record.recordsDone, onRead: opts.onRead })) {
       batch.push(r);
       if (batch.length >= batchSize) {
         commit();

@@ -15,7 +15,10 @@ export interface RawLine {
  * Streams a file as lines of raw bytes (decoding is the caller's business, so invalid UTF-8
  * on one line is reported for that line only). Memory stays bounded by MAX_LINE_BYTES.
  */
-export async function* readLines(file: string, opts: { maxLineBytes?: number; highWaterMark?: number } = {}): AsyncGenerator<RawLine> {
+export async function* readLines(
+  file: string,
+  opts: { maxLineBytes?: number; highWaterMark?: number; onRead?: (bytes: number) => void } = {},
+): AsyncGenerator<RawLine> {
   const max = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const stream = fs.createReadStream(file, { highWaterMark: opts.highWaterMark ?? 1024 * 1024 });
   let pending: Buffer[] = [];
@@ -36,6 +39,7 @@ export async function* readLines(file: string, opts: { maxLineBytes?: number; hi
 
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      opts.onRead?.(chunk.length);
       let start = 0;
       for (;;) {
         const nl = chunk.indexOf(0x0a, start);

@@ -51,16 +51,20 @@ function canonicalField(name: string): string | null {
  * Reads records; `skip` records (good or bad, as counted by earlier runs) are passed over
  * without being parsed, which is how an interrupted file resumes.
  */
-export function readRecords(file: string, format: FileFormat, opts: { skip?: number; maxCsvRecordBytes?: number } = {}): AsyncGenerator<FileRecord> {
+export function readRecords(
+  file: string,
+  format: FileFormat,
+  opts: { skip?: number; maxCsvRecordBytes?: number; onRead?: (bytes: number) => void } = {},
+): AsyncGenerator<FileRecord> {
   const skip = opts.skip ?? 0;
-  if (format === 'jsonl') return readJsonLines(file, skip);
-  if (format === 'csv') return readCsv(file, skip, opts.maxCsvRecordBytes ?? MAX_CSV_RECORD_BYTES);
-  return readParagraphs(file, skip);
+  if (format === 'jsonl') return readJsonLines(file, skip, opts.onRead);
+  if (format === 'csv') return readCsv(file, skip, opts.maxCsvRecordBytes ?? MAX_CSV_RECORD_BYTES, opts.onRead);
+  return readParagraphs(file, skip, opts.onRead);
 }
 
-async function* readJsonLines(file: string, skip: number): AsyncGenerator<FileRecord> {
+async function* readJsonLines(file: string, skip: number, onRead?: (bytes: number) => void): AsyncGenerator<FileRecord> {
   let n = 0;
-  for await (const { line, bytes, tooLong } of readLines(file)) {
+  for await (const { line, bytes, tooLong } of readLines(file, { onRead })) {
     if (!tooLong && isBlank(bytes)) continue;
     if (n++ < skip) continue;
     if (tooLong) {
@@ -105,7 +109,7 @@ function isBlank(bytes: Buffer): boolean {
 /** Paragraphs bigger than this are rejected without being held whole. */
 const MAX_PARAGRAPH_BYTES = 256 * 1024;
 
-async function* readParagraphs(file: string, skip: number): AsyncGenerator<FileRecord> {
+async function* readParagraphs(file: string, skip: number, onRead?: (bytes: number) => void): AsyncGenerator<FileRecord> {
   let n = 0;
   let startLine = 0;
   let parts: string[] = [];
@@ -126,7 +130,7 @@ async function* readParagraphs(file: string, skip: number): AsyncGenerator<FileR
     else yield { line, ok: true, item: { text } };
   }
 
-  for await (const { line, bytes, tooLong } of readLines(file)) {
+  for await (const { line, bytes, tooLong } of readLines(file, { onRead })) {
     if (!tooLong && isBlank(bytes)) {
       yield* flush();
       continue;
@@ -156,13 +160,15 @@ async function* readParagraphs(file: string, skip: number): AsyncGenerator<FileR
  */
 export const MAX_CSV_RECORD_BYTES = 4 * 1024 * 1024;
 
-async function* readCsv(file: string, skip: number, maxRecordBytes: number): AsyncGenerator<FileRecord> {
+async function* readCsv(file: string, skip: number, maxRecordBytes: number, onRead?: (bytes: number) => void): AsyncGenerator<FileRecord> {
   // csv-parse reports skipped rows synchronously while earlier good rows may still sit in its
   // output buffer; each skip remembers how many rows preceded it so the order stays the file's.
   const skipped: Array<{ after: number; record: FileRecord }> = [];
   let rowsParsed = 0;
   let lastSkipLine = 0;
-  const parser = fs.createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(
+  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  if (onRead) input.on('data', (chunk) => onRead(chunk.length));
+  const parser = input.pipe(
     parseCsv({
       encoding: null, // fields as bytes: we check UTF-8 per field and report the row, not the file
       bom: true,
@@ -238,6 +244,8 @@ async function* readCsv(file: string, skip: number, maxRecordBytes: number): Asy
     yield* skipsBefore(Infinity);
     yield* emit({ line: typeof e.lines === 'number' ? e.lines : lastEndLine + 1, ok: false, code: 'invalid-csv', message: String(e.message ?? err).slice(0, 300) });
     return;
+  } finally {
+    input.destroy();
   }
   yield* skipsBefore(Infinity);
 }

@@ -1,0 +1,203 @@
+/**
+ * npm run ingest -- FILE [--score] [--batch N] [--json]
+ *
+ * Backfills statements from a JSON Lines (.jsonl/.ndjson), CSV (.csv) or text (.txt) file into
+ * the database in BRINKWATCH_DATA_DIR, streaming, with a progress bar on a terminal (plain
+ * lines otherwise). Ctrl-C finishes the current batch and prints the summary; re-running the
+ * same file resumes where it stopped, and a finished file is recognised and skipped, so nothing
+ * is stored twice. A running server scores what this stores; --score scores inline as well.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfigFromEnv } from '../server/config/config.ts';
+import { createSilentLogger } from '../server/config/logger.ts';
+import { createFileIngest, type FileIngestOutcome, type FileIngestProgress } from '../server/ingest/file-ingest.ts';
+import { createIngestService } from '../server/ingest/ingest-service.ts';
+import { createStore } from '../server/store/store.ts';
+
+const USAGE = `usage: npm run ingest -- FILE [--score] [--batch N] [--json]
+  FILE       .jsonl/.ndjson (one JSON object a line), .csv (header row), .txt (one statement a paragraph)
+  --score    score the statements inline too (otherwise a running server scores them)
+  --batch N  statements per transaction (default 1000)
+  --json     print the summary as one JSON line (for scripts)
+The database is the one in BRINKWATCH_DATA_DIR (default ./data).`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`ingest: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        score: { type: 'boolean', default: false },
+        batch: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (args.positionals.length !== 1) fail(`give exactly one file\n${USAGE}`);
+  const file = path.resolve(args.positionals[0]!);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`${file}: no such file`);
+  const batchSize = args.values.batch === undefined ? 1000 : Number(args.values.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) fail('--batch must be an integer from 1 to 100000');
+
+  const parsed = loadConfigFromEnv();
+  if (!parsed.ok) fail(`the configuration has problems:\n  - ${parsed.errors.join('\n  - ')}`);
+  const config = parsed.config;
+
+  const store = createStore(config.databaseFile);
+  const ingest = createIngestService({ store });
+  const fileIngest = createFileIngest({ store, ingest });
+
+  let scoreAll: (() => Promise<number>) | null = null;
+  if (args.values.score) {
+    const { loadScorer } = await import('../server/config/load-scorer.ts');
+    const { createScoreWorker } = await import('../server/jobs/score-job.ts');
+    const worker = createScoreWorker({ store, scorer: loadScorer(), logger: createSilentLogger(), runBudgetMs: 60_000 });
+    scoreAll = async () => {
+      let n = 0;
+      for (;;) {
+        const r = await worker.runOnce();
+        n += r.scored + r.failed;
+        if (r.batches === 0) return n;
+      }
+    };
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\ningest: interrupted; finishing the current batch (Ctrl-C again to quit at once: committed batches are kept)\n');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  });
+
+  const size = fs.statSync(file).size;
+  const tty = Boolean(process.stderr.isTTY) && !args.values.json;
+  const started = performance.now();
+  let bytesRead = 0;
+  let scored = 0;
+  let firstRecords: number | null = null;
+  let last: FileIngestProgress | null = null;
+  let lastPrint = 0;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          format: ' {bar} {percentage}% | {records} records | {rate}/s | ETA {eta_formatted} | stored {stored} dup {duplicates} rejected {rejected}',
+          etaBuffer: 50,
+          hideCursor: true,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(size, 0, { records: 0, rate: 0, stored: 0, duplicates: 0, rejected: 0 });
+
+  const rate = (p: FileIngestProgress) => {
+    const secs = (performance.now() - started) / 1000;
+    return secs > 0 ? Math.round((p.recordsDone - (firstRecords ?? 0)) / secs) : 0;
+  };
+
+  const onBatch = async (p: FileIngestProgress) => {
+    last = p;
+    if (firstRecords === null) firstRecords = p.recordsDone - Math.min(p.recordsDone, batchSize);
+    if (scoreAll) scored += await scoreAll();
+    const payload = { records: p.recordsDone, rate: rate(p), stored: p.stored, duplicates: p.duplicates, rejected: p.rejected };
+    if (bar) {
+      bar.update(Math.min(bytesRead, size), payload);
+    } else if (!args.values.json && performance.now() - lastPrint > 2000) {
+      lastPrint = performance.now();
+      const pct = size > 0 ? Math.floor((100 * Math.min(bytesRead, size)) / size) : 100;
+      const secs = (performance.now() - started) / 1000;
+      const eta = bytesRead > 0 && pct < 100 ? Math.round((secs * (size - bytesRead)) / bytesRead) : 0;
+      process.stderr.write(
+        `ingest: ${pct}% ${p.recordsDone} records, ${payload.rate}/s, ETA ${eta}s, stored ${p.stored}, duplicates ${p.duplicates}, rejected ${p.rejected}\n`,
+      );
+    }
+  };
+
+  let outcome: FileIngestOutcome;
+  try {
+    outcome = await fileIngest.ingestFile({
+      file,
+      origin: 'cli',
+      batchSize,
+      signal: controller.signal,
+      onBatch,
+      onRead: (n) => {
+        bytesRead += n;
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (scoreAll) scored += await scoreAll();
+  const elapsedSeconds = (performance.now() - started) / 1000;
+
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  if (outcome.status === 'unsupported') {
+    store.close();
+    fail(outcome.message);
+  }
+  const f = outcome.file;
+  const reasons = fileIngest.files.rejectionReasons(f.id);
+  const summary = {
+    file,
+    status: outcome.status,
+    fileId: f.id,
+    records: f.recordsDone,
+    stored: f.stored,
+    duplicates: f.duplicates,
+    rejected: f.rejected,
+    rejectedByReason: reasons,
+    thisRun: outcome.status === 'already-done' ? null : { ...outcome.run, reasons: undefined },
+    scored: args.values.score ? scored : null,
+    elapsedSeconds: Math.round(elapsedSeconds * 100) / 100,
+    recordsPerSecond: last && outcome.status !== 'already-done' ? Math.round(((last as FileIngestProgress).recordsDone - (outcome.run.resumedAt ?? 0)) / elapsedSeconds) : null,
+    maxRssBytes,
+  };
+  store.close();
+
+  if (args.values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const lines = [
+      outcome.status === 'already-done'
+        ? `${path.basename(file)} was already ingested (same content, file #${f.id}); nothing read.`
+        : outcome.status === 'interrupted'
+          ? `Interrupted after ${f.recordsDone} records (committed). Run the same command again to resume.`
+          : `Done: ${path.basename(file)}${outcome.run.resumedAt > 0 ? ` (resumed after record ${outcome.run.resumedAt})` : ''}.`,
+      `  records   ${f.recordsDone}`,
+      `  stored    ${f.stored}`,
+      `  duplicates ${f.duplicates}`,
+      `  rejected  ${f.rejected}${Object.keys(reasons).length ? `: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`,
+    ];
+    if (summary.scored !== null) lines.push(`  scored    ${summary.scored}`);
+    if (summary.recordsPerSecond !== null) lines.push(`  time      ${summary.elapsedSeconds} s (${summary.recordsPerSecond} records/s)`);
+    if (f.rejected > 0) lines.push(`  (rejections with line numbers are in the ingest_rejections table, file_id ${f.id})`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  process.exit(outcome.status === 'interrupted' ? 130 : 0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ingest failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});
