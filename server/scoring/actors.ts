@@ -1,0 +1,192 @@
+// Actor mentions (gazetteer lookup) and who-speaks / who-is-targeted heuristics.
+
+import type { ActorsFound } from './types.ts';
+import {
+  CUE_CLAUSE_BREAK,
+  CUE_DETERMINER,
+  CUE_DIRECTED,
+  CUE_SPEAKER_SKIP,
+  CUE_SPEECH,
+  type CompiledLexicon,
+} from './lexicon.ts';
+import type { FoundSignal, Prepared } from './analyse.ts';
+import { PUNCT } from './tokenize.ts';
+
+export interface Mention {
+  actor: string;
+  start: number; // token index
+  end: number; // token index after the mention
+}
+
+/** Tokens between an actor and its speech verb ("Russia's foreign ministry spokeswoman said"). */
+const SPEAKER_REACH = 7;
+/** Tokens after a directed verb or a targeted signal searched for the target. */
+const TARGET_REACH = 5;
+const MAX_SPEAKER_HINT = 200;
+
+export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): Mention[] {
+  const { tokens } = p;
+  const root = lex.actors.next;
+  const mentions: Mention[] = [];
+  if (root === null) return mentions;
+  const n = tokens.length;
+  let i = 0;
+  while (i < n) {
+    let node = root.get(tokens[i]!.lower);
+    if (node === undefined) {
+      i++;
+      continue;
+    }
+    let best: Mention | null = null;
+    let j = i;
+    while (node !== undefined) {
+      if (node.entry !== null) {
+        const span = text.slice(tokens[i]!.start, tokens[j]!.end);
+        for (const e of node.entry) {
+          if (e.caseSensitive === null || e.caseSensitive === span) {
+            best = { actor: e.actor, start: i, end: j + 1 };
+            break;
+          }
+        }
+      }
+      if (node.next === null || j + 1 >= n) break;
+      j++;
+      node = node.next.get(tokens[j]!.lower);
+    }
+    if (best === null) {
+      i++;
+      continue;
+    }
+    mentions.push(best);
+    i = best.end;
+  }
+  return mentions;
+}
+
+function isCapitalised(raw: string): boolean {
+  const c = raw.charCodeAt(0);
+  return c >= 65 && c <= 90;
+}
+
+interface SpeakerFound {
+  actor: string;
+  verb: number; // token index of the speech verb, -1 if none
+}
+
+function findSpeaker(
+  p: Prepared,
+  mentions: Mention[],
+  mentionAt: Int32Array,
+  signalAt: Int32Array,
+  signals: FoundSignal[],
+): SpeakerFound | null {
+  const { tokens, cueFlags } = p;
+  const n = tokens.length;
+  let agent: SpeakerFound | null = null;
+  for (const m of mentions) {
+    // "X said", "X's foreign ministry warned", "X President Y told"
+    for (let k = m.end, steps = 0; k < n && steps <= SPEAKER_REACH; k++, steps++) {
+      const t = tokens[k]!;
+      const f = cueFlags[k]!;
+      if ((f & CUE_SPEECH) !== 0) return { actor: m.actor, verb: k };
+      if (agent === null && signalAt[k]! >= 0 && signals[signalAt[k]!]!.category.hasTarget && signals[signalAt[k]!]!.conditionalAt < 0) {
+        agent = { actor: m.actor, verb: -1 };
+      }
+      if (t.kind === PUNCT) break;
+      const skippable =
+        (f & (CUE_SPEAKER_SKIP | CUE_DETERMINER)) !== 0 || t.lower === "'s" || mentionAt[k]! >= 0 || isCapitalised(t.raw);
+      if (!skippable) break;
+    }
+    // "according to X", ", said X"
+    let b = m.start - 1;
+    if (b >= 0 && (cueFlags[b]! & CUE_DETERMINER) !== 0) b--;
+    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1 };
+    if (b >= 0 && (cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) {
+      return { actor: m.actor, verb: -1 };
+    }
+  }
+  return agent;
+}
+
+function firstMentionAfter(p: Prepared, from: number, mentionAt: Int32Array, mentions: Mention[], exclude: string | null): string | null {
+  const { tokens, cueFlags } = p;
+  const stop = Math.min(tokens.length, from + TARGET_REACH);
+  for (let k = from; k < stop; k++) {
+    const mi = mentionAt[k]!;
+    if (mi >= 0) {
+      const actor = mentions[mi]!.actor;
+      if (actor !== exclude) return actor;
+      k = mentions[mi]!.end - 1;
+      continue;
+    }
+    const t = tokens[k]!;
+    if (t.kind === PUNCT || (cueFlags[k]! & (CUE_CLAUSE_BREAK | CUE_SPEECH)) !== 0) return null;
+  }
+  return null;
+}
+
+export function resolveActors(
+  lex: CompiledLexicon,
+  p: Prepared,
+  mentions: Mention[],
+  signals: FoundSignal[],
+  speakerHint: string | null | undefined,
+): ActorsFound {
+  const n = p.tokens.length;
+  const mentionAt = new Int32Array(n).fill(-1);
+  mentions.forEach((m, idx) => {
+    for (let k = m.start; k < m.end; k++) mentionAt[k] = idx;
+  });
+  const signalAt = new Int32Array(n).fill(-1);
+  signals.forEach((s, idx) => {
+    if (s.category.kind !== 'vocabulary') signalAt[s.startToken] = idx;
+  });
+
+  let speaker: string | null = null;
+  let verb = -1;
+  if (typeof speakerHint === 'string' && speakerHint.trim() !== '') {
+    const hint = speakerHint.trim().slice(0, MAX_SPEAKER_HINT);
+    speaker = lex.actorNames.get(hint.toLowerCase()) ?? hint;
+  }
+  const found = findSpeaker(p, mentions, mentionAt, signalAt, signals);
+  if (found !== null) {
+    if (speaker === null) speaker = found.actor;
+    if (found.actor === speaker) verb = found.verb;
+  }
+
+  const targets: string[] = [];
+  const addTarget = (actor: string | null): void => {
+    if (actor !== null && actor !== speaker && !targets.includes(actor)) targets.push(actor);
+  };
+  // "Russia warned NATO", "X accused Y of ..."
+  if (verb >= 0 && (p.cueFlags[verb]! & CUE_DIRECTED) !== 0) addTarget(firstMentionAfter(p, verb + 1, mentionAt, mentions, speaker));
+  for (const s of signals) {
+    if (s.signal.polarity !== 'escalation' || !s.category.hasTarget) continue;
+    // "strikes on X", "sanctions against X", "threatened X"
+    addTarget(firstMentionAfter(p, s.endToken, mentionAt, mentions, speaker));
+    // "if NATO troops appear ..., they will be targeted": the actor of the condition
+    if (s.conditionalAt >= 0) {
+      for (let k = s.conditionalAt + 1; k < s.startToken; k++) {
+        const mi = mentionAt[k]!;
+        if (mi >= 0 && mentions[mi]!.actor !== speaker) {
+          addTarget(mentions[mi]!.actor);
+          break;
+        }
+      }
+    }
+  }
+  // "Russia said the US had crossed a red line": the other actor in the reported clause.
+  if (targets.length === 0 && verb >= 0) {
+    const sent = p.tokens[verb]!.sentence;
+    const threatened = signals.some(
+      (s) => s.startToken > verb && s.signal.polarity === 'escalation' && s.category.hasTarget && p.tokens[s.startToken]!.sentence === sent,
+    );
+    if (threatened) {
+      const m = mentions.find((x) => x.start > verb && x.actor !== speaker && p.tokens[x.start]!.sentence === sent);
+      if (m !== undefined) addTarget(m.actor);
+    }
+  }
+  const mentioned: string[] = [];
+  for (const m of mentions) if (!mentioned.includes(m.actor)) mentioned.push(m.actor);
+  return { speaker, targets, mentioned };
+}

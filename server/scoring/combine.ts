@@ -1,0 +1,51 @@
+// How weighted signals become a 0-100 score, and how scores map to levels.
+
+import type { Level } from './types.ts';
+import type { Calibration } from './lexicon.ts';
+
+/** Level bands on the one-decimal score: min and max are both inclusive. */
+export const LEVEL_BANDS: ReadonlyArray<{ level: Level; min: number; max: number }> = Object.freeze([
+  Object.freeze({ level: 'calm' as const, min: 0, max: 19.9 }),
+  Object.freeze({ level: 'low' as const, min: 20, max: 39.9 }),
+  Object.freeze({ level: 'elevated' as const, min: 40, max: 59.9 }),
+  Object.freeze({ level: 'high' as const, min: 60, max: 79.9 }),
+  Object.freeze({ level: 'severe' as const, min: 80, max: 100 }),
+]);
+
+export function levelForScore(score: number): Level {
+  if (!(score >= 20)) return 'calm'; // also NaN
+  if (score < 40) return 'low';
+  if (score < 60) return 'elevated';
+  if (score < 80) return 'high';
+  return 'severe';
+}
+
+/**
+ * Sum with diminishing returns: the strongest signal counts fully, the next `decay` times, the
+ * next `decay^2` times... so ten mild words do not outweigh one explicit threat, yet many
+ * signals still add up. Sorts `weights` in place.
+ */
+export function decaySum(weights: number[], decay: number): number {
+  weights.sort((a, b) => b - a);
+  let total = 0;
+  let f = 1;
+  for (const w of weights) {
+    total += w * f;
+    f *= decay;
+    if (f < 1e-4) break;
+  }
+  return total;
+}
+
+/**
+ * Logistic map of net escalation onto 0-100. Net 0 (no signals, or balanced) gives the
+ * baseline; net de-escalation goes below it towards 0; each unit of net escalation moves
+ * the log-odds by `slope`.
+ */
+export function toScore(escalation: number[], deescalation: number[], cal: Calibration): number {
+  const net = decaySum(escalation, cal.decay) - cal.deescalationFactor * decaySum(deescalation, cal.decay);
+  const b = cal.baseline / 100;
+  const x = Math.log(b / (1 - b)) + cal.slope * net;
+  const s = 100 / (1 + Math.exp(-x));
+  return Math.round(s * 10) / 10;
+}

@@ -1,0 +1,381 @@
+// Validates the lexicon data (taxonomy, signal phrases, background vocabulary, cues, actors)
+// and compiles it into token-keyed tries. Every error names the offending entry, e.g.
+// `lexicon.signals["threat-of-force"][3]: phrase must be a non-empty string`.
+
+import type { Polarity } from './types.ts';
+import { createTrie, insertPhrase, type TrieNode } from './phrase-trie.ts';
+import { stem } from './stem.ts';
+import { tokenize, WORD, NUMBER } from './tokenize.ts';
+
+export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
+export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
+export const MODALITY_CLASSES: readonly ModalityClass[] = ['escalation-rhetoric', 'escalation-event', 'deescalation', 'vocabulary'];
+export const RULED_MODALITIES = ['negated', 'denied', 'conditional', 'hedged', 'question', 'past', 'intended'] as const;
+export type RuledModality = (typeof RULED_MODALITIES)[number];
+
+export interface Category {
+  id: string;
+  label: string;
+  polarity: Polarity;
+  kind: CategoryKind;
+  weight: number;
+  modalityClass: ModalityClass;
+  /** Casualty-style categories grow with a nearby number ("killed 40"). */
+  scalesWithNumbers: boolean;
+  /** The actor after the signal ("strikes on X", "sanctions against X") is its target. */
+  hasTarget: boolean;
+}
+
+export interface PhraseEntry {
+  category: Category;
+  weight: number;
+}
+
+export interface ModalityRule {
+  factor: number;
+  flip: boolean;
+}
+
+export interface Calibration {
+  baseline: number;
+  slope: number;
+  deescalationFactor: number;
+  decay: number;
+}
+
+// Cue flags (bit mask per token; set on the last token of a cue phrase).
+export const CUE_NEGATION = 1;
+export const CUE_DENIAL = 2;
+export const CUE_CONDITIONAL = 4;
+export const CUE_HEDGE = 8;
+export const CUE_HISTORICAL = 16;
+export const CUE_INTENSIFIER = 32;
+export const CUE_CLAUSE_BREAK = 64;
+export const CUE_SPEECH = 128;
+export const CUE_DIRECTED = 256;
+export const CUE_SPEAKER_SKIP = 512;
+export const CUE_TARGET_PREP = 1024;
+export const CUE_DETERMINER = 2048;
+export const CUE_IRREALIS = 4096;
+export const CUE_AFTERMATH = 8192;
+/** Flags marked on the first token of a cue phrase (the rest mark its last token). */
+export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
+
+export interface CueEntry {
+  flags: number;
+  /** Intensifier factor (1 when not an intensifier). */
+  factor: number;
+  /** Number of tokens in the cue phrase. */
+  length: number;
+}
+
+export interface ActorEntry {
+  actor: string;
+  /** Exact original spelling required (all-caps acronyms such as "US", "UN"). */
+  caseSensitive: string | null;
+}
+
+export interface CompiledLexicon {
+  version: string;
+  categories: Map<string, Category>;
+  signals: TrieNode<PhraseEntry>;
+  cues: TrieNode<CueEntry>;
+  actors: TrieNode<ActorEntry[]>;
+  actorNames: Map<string, string>; // lower-cased alias -> canonical
+  modality: Record<RuledModality, Record<ModalityClass, ModalityRule>>;
+  calibration: Calibration;
+}
+
+const CUE_LISTS: ReadonlyArray<[string, number]> = [
+  ['negation', CUE_NEGATION],
+  ['denial', CUE_DENIAL],
+  ['conditional', CUE_CONDITIONAL],
+  ['hedge', CUE_HEDGE],
+  ['historical', CUE_HISTORICAL],
+  ['clauseBreak', CUE_CLAUSE_BREAK],
+  ['speech', CUE_SPEECH],
+  ['directedSpeech', CUE_DIRECTED | CUE_SPEECH],
+  ['speakerSkip', CUE_SPEAKER_SKIP],
+  ['targetPreposition', CUE_TARGET_PREP],
+  ['determiner', CUE_DETERMINER],
+  ['irrealis', CUE_IRREALIS],
+  ['aftermath', CUE_AFTERMATH],
+];
+
+type Obj = Record<string, unknown>;
+
+function fail(path: string, message: string): never {
+  throw new Error(`Invalid lexicon: ${path}: ${message}`);
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function obj(v: unknown, path: string): Obj {
+  if (!isObj(v)) fail(path, 'must be an object');
+  return v;
+}
+
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) fail(path, 'must be an array');
+  return v;
+}
+
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string' || v.trim() === '') fail(path, 'must be a non-empty string');
+  return v;
+}
+
+function bool(v: unknown, path: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') fail(path, 'must be a boolean');
+  return v;
+}
+
+function num(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(path, `must be a number between ${min} and ${max}`);
+  return v;
+}
+
+/** Lookup keys of a phrase: stems of its word tokens. */
+export function phraseKeys(phrase: string, path: string): string[] {
+  const { tokens } = tokenize(phrase);
+  const keys: string[] = [];
+  for (const t of tokens) {
+    if (t.kind === WORD || t.kind === NUMBER) keys.push(stem(t.lower));
+  }
+  if (keys.length === 0) fail(path, `phrase "${phrase}" has no words`);
+  return keys;
+}
+
+function compileCategories(taxonomy: Obj): Map<string, Category> {
+  const categories = new Map<string, Category>();
+  arr(taxonomy['categories'], 'taxonomy.categories').forEach((raw, i) => {
+    const path = `taxonomy.categories[${i}]`;
+    const c = obj(raw, path);
+    const id = str(c['id'], `${path}.id`);
+    if (categories.has(id)) fail(`${path}.id`, `duplicate category "${id}"`);
+    const polarity = c['polarity'];
+    if (polarity !== 'escalation' && polarity !== 'deescalation') fail(`${path}.polarity`, 'must be "escalation" or "deescalation"');
+    const kind = c['kind'];
+    if (kind !== 'rhetoric' && kind !== 'event' && kind !== 'vocabulary' && kind !== 'shield') {
+      fail(`${path}.kind`, 'must be "rhetoric", "event", "vocabulary" or "shield"');
+    }
+    str(c['why'], `${path}.why`);
+    const modalityClass: ModalityClass =
+      kind === 'vocabulary' ? 'vocabulary' : polarity === 'deescalation' ? 'deescalation' : kind === 'event' ? 'escalation-event' : 'escalation-rhetoric';
+    categories.set(id, {
+      id,
+      label: str(c['label'], `${path}.label`),
+      polarity,
+      kind,
+      weight: num(c['weight'], `${path}.weight`, 0, 10),
+      modalityClass,
+      scalesWithNumbers: bool(c['scalesWithNumbers'], `${path}.scalesWithNumbers`),
+      hasTarget: bool(c['hasTarget'], `${path}.hasTarget`),
+    });
+  });
+  return categories;
+}
+
+function compileModality(taxonomy: Obj): Record<RuledModality, Record<ModalityClass, ModalityRule>> {
+  const m = obj(taxonomy['modality'], 'taxonomy.modality');
+  const out = {} as Record<RuledModality, Record<ModalityClass, ModalityRule>>;
+  for (const mod of RULED_MODALITIES) {
+    const byClass = obj(m[mod], `taxonomy.modality.${mod}`);
+    const rules = {} as Record<ModalityClass, ModalityRule>;
+    for (const cls of MODALITY_CLASSES) {
+      const path = `taxonomy.modality.${mod}.${cls}`;
+      const r = obj(byClass[cls], path);
+      const flip = r['flip'] ?? false;
+      if (typeof flip !== 'boolean') fail(`${path}.flip`, 'must be a boolean');
+      rules[cls] = { factor: num(r['factor'], `${path}.factor`, 0, 1), flip };
+    }
+    out[mod] = rules;
+  }
+  return out;
+}
+
+function compileCalibration(taxonomy: Obj): Calibration {
+  const c = obj(taxonomy['calibration'], 'taxonomy.calibration');
+  return {
+    baseline: num(c['baseline'], 'taxonomy.calibration.baseline', 1, 50),
+    slope: num(c['slope'], 'taxonomy.calibration.slope', 0.01, 10),
+    deescalationFactor: num(c['deescalationFactor'], 'taxonomy.calibration.deescalationFactor', 0, 5),
+    decay: num(c['decay'], 'taxonomy.calibration.decay', 0, 1),
+  };
+}
+
+function addSignal(
+  root: TrieNode<PhraseEntry>,
+  owners: Map<string, string>,
+  phrase: string,
+  entry: PhraseEntry,
+  path: string,
+): void {
+  const keys = phraseKeys(phrase, path);
+  const joined = keys.join(' ');
+  const previous = owners.get(joined);
+  if (previous !== undefined) fail(path, `phrase "${phrase}" duplicates ${previous} (same words after stemming)`);
+  owners.set(joined, `${path} ("${phrase}")`);
+  insertPhrase(root, keys, entry);
+}
+
+function compileSignals(lex: Obj, categories: Map<string, Category>): TrieNode<PhraseEntry> {
+  const root = createTrie<PhraseEntry>();
+  const owners = new Map<string, string>();
+  const signals = obj(lex['signals'], 'lexicon.signals');
+  for (const [catId, list] of Object.entries(signals)) {
+    const base = `lexicon.signals["${catId}"]`;
+    const category = categories.get(catId);
+    if (category === undefined) fail(base, `unknown category "${catId}" (not in taxonomy.categories)`);
+    if (category.kind === 'vocabulary') fail(base, `category "${catId}" is background vocabulary: list it in lexicon.background`);
+    arr(list, base).forEach((item, i) => {
+      const path = `${base}[${i}]`;
+      if (typeof item === 'string') {
+        addSignal(root, owners, str(item, path), { category, weight: category.weight }, path);
+      } else {
+        const o = obj(item, path);
+        const phrase = str(o['phrase'], `${path}.phrase`);
+        addSignal(root, owners, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10) }, path);
+      }
+    });
+  }
+  const background = obj(lex['background'], 'lexicon.background');
+  for (const [catId, table] of Object.entries(background)) {
+    const base = `lexicon.background["${catId}"]`;
+    const category = categories.get(catId);
+    if (category === undefined) fail(base, `unknown category "${catId}" (not in taxonomy.categories)`);
+    if (category.kind !== 'vocabulary') fail(base, `category "${catId}" must have kind "vocabulary"`);
+    for (const [phrase, weight] of Object.entries(obj(table, base))) {
+      const path = `${base}["${phrase}"]`;
+      addSignal(root, owners, phrase, { category, weight: num(weight, path, 0, 5) }, path);
+    }
+  }
+  return root;
+}
+
+function compileCues(lex: Obj): TrieNode<CueEntry> {
+  const root = createTrie<CueEntry>();
+  const cues = obj(lex['cues'], 'lexicon.cues');
+  const add = (phrase: string, flags: number, factor: number, path: string): void => {
+    const keys = phraseKeys(phrase, path);
+    const entry: CueEntry = { flags, factor, length: keys.length };
+    const previous = insertPhrase(root, keys, entry);
+    if (previous !== null) {
+      // The same words may be several kinds of cue (e.g. "warned" is speech and directed).
+      previous.flags |= flags;
+      previous.factor = Math.max(previous.factor, factor);
+    }
+  };
+  for (const [name, flag] of CUE_LISTS) {
+    arr(cues[name], `lexicon.cues.${name}`).forEach((p, i) => add(str(p, `lexicon.cues.${name}[${i}]`), flag, 1, `lexicon.cues.${name}[${i}]`));
+  }
+  for (const [phrase, factor] of Object.entries(obj(cues['intensifier'], 'lexicon.cues.intensifier'))) {
+    const path = `lexicon.cues.intensifier["${phrase}"]`;
+    add(phrase, CUE_INTENSIFIER, num(factor, path, 1, 3), path);
+  }
+  return root;
+}
+
+function actorKeys(alias: string): string[] {
+  const { tokens } = tokenize(alias);
+  return tokens.filter((t) => t.kind !== 2).map((t) => t.lower);
+}
+
+function isAcronym(alias: string): boolean {
+  return alias.length <= 6 && alias === alias.toUpperCase() && alias !== alias.toLowerCase();
+}
+
+/** Plural of a demonym when English forms it with -s (Iraqis, Russians, Cypriots, Argentines). */
+function pluralOf(demonym: string): string | null {
+  const l = demonym.toLowerCase();
+  const takesS = l.endsWith('i') || l.endsWith('an') || l.endsWith('ot') || l.endsWith('ine') || l.endsWith('er');
+  return takesS ? demonym + 's' : null;
+}
+
+function compileActors(lex: Obj): { trie: TrieNode<ActorEntry[]>; names: Map<string, string> } {
+  const trie = createTrie<ActorEntry[]>();
+  const names = new Map<string, string>();
+  const a = obj(lex['actors'], 'lexicon.actors');
+  const owners = new Map<string, string>();
+  const addAlias = (alias: string, actor: string, path: string): void => {
+    const keys = actorKeys(alias);
+    if (keys.length === 0 || keys.some((k) => k === '')) fail(path, `alias "${alias}" has no usable words`);
+    const caseSensitive = isAcronym(alias) ? alias : null;
+    const ownerKey = (caseSensitive ?? '') + '|' + keys.join(' ');
+    const owner = owners.get(ownerKey);
+    if (owner !== undefined && owner !== actor) fail(path, `alias "${alias}" already belongs to "${owner}"`);
+    if (owner === actor) return;
+    owners.set(ownerKey, actor);
+    const entry: ActorEntry = { actor, caseSensitive };
+    const list: ActorEntry[] = [entry];
+    const previous = insertPhrase(trie, keys, list);
+    if (previous !== null) previous.push(entry);
+    if (!names.has(alias.toLowerCase())) names.set(alias.toLowerCase(), actor);
+  };
+  const canonical = new Set<string>();
+  arr(a['actors'], 'lexicon.actors.actors').forEach((raw, i) => {
+    const path = `lexicon.actors.actors[${i}]`;
+    const o = obj(raw, path);
+    const name = str(o['name'], `${path}.name`);
+    if (canonical.has(name)) fail(`${path}.name`, `duplicate actor "${name}"`);
+    canonical.add(name);
+    const type = str(o['type'], `${path}.type`);
+    if (!['state', 'organisation', 'alliance', 'group', 'territory'].includes(type)) {
+      fail(`${path}.type`, 'must be one of state, organisation, alliance, group, territory');
+    }
+    addAlias(name, name, `${path}.name`);
+    arr(o['aliases'] ?? [], `${path}.aliases`).forEach((al, j) => addAlias(str(al, `${path}.aliases[${j}]`), name, `${path}.aliases[${j}]`));
+    arr(o['demonyms'] ?? [], `${path}.demonyms`).forEach((d, j) => {
+      const dem = str(d, `${path}.demonyms[${j}]`);
+      addAlias(dem, name, `${path}.demonyms[${j}]`);
+      const plural = pluralOf(dem);
+      if (plural !== null) addAlias(plural, name, `${path}.demonyms[${j}] (plural)`);
+    });
+  });
+  arr(a['affiliates'], 'lexicon.actors.affiliates').forEach((raw, i) => {
+    const path = `lexicon.actors.affiliates[${i}]`;
+    const o = obj(raw, path);
+    const name = str(o['name'], `${path}.name`);
+    const actor = str(o['actor'], `${path}.actor`);
+    if (!canonical.has(actor)) fail(`${path}.actor`, `unknown actor "${actor}" (not in lexicon.actors.actors)`);
+    str(o['role'], `${path}.role`);
+    addAlias(name, actor, `${path}.name`);
+    arr(o['aliases'] ?? [], `${path}.aliases`).forEach((al, j) => addAlias(str(al, `${path}.aliases[${j}]`), actor, `${path}.aliases[${j}]`));
+  });
+  return { trie, names };
+}
+
+/** FNV-1a over the lexicon's JSON: ties every result to the exact data that produced it. */
+function fingerprint(value: unknown): string {
+  const s = JSON.stringify(value);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+export function compileLexicon(input: unknown): CompiledLexicon {
+  const lex = obj(input, 'lexicon');
+  const taxonomy = obj(lex['taxonomy'], 'lexicon.taxonomy');
+  const version = str(taxonomy['version'], 'taxonomy.version');
+  const categories = compileCategories(taxonomy);
+  for (const required of ['conflict-vocabulary', 'cooperation-vocabulary']) {
+    if (!categories.has(required)) fail('taxonomy.categories', `missing required category "${required}"`);
+  }
+  const actors = compileActors(lex);
+  return {
+    version: `${version}.${fingerprint(input)}`,
+    categories,
+    signals: compileSignals(lex, categories),
+    cues: compileCues(lex),
+    actors: actors.trie,
+    actorNames: actors.names,
+    modality: compileModality(taxonomy),
+    calibration: compileCalibration(taxonomy),
+  };
+}

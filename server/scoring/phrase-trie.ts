@@ -1,0 +1,70 @@
+// Phrase index keyed on token keys: one Map lookup per token for the common case (no phrase
+// starts here), a short walk when one does. Determiners inside a phrase may be skipped so that
+// "expel ambassador" also matches "expelled the ambassador".
+
+export interface TrieNode<T> {
+  next: Map<string, TrieNode<T>> | null;
+  entry: T | null;
+}
+
+export interface TrieMatch<T> {
+  entry: T;
+  /** Token index after the last matched token. */
+  end: number;
+}
+
+export function createTrie<T>(): TrieNode<T> {
+  return { next: null, entry: null };
+}
+
+/** Inserts `keys`; returns the entry already stored under the same keys, if any. */
+export function insertPhrase<T>(root: TrieNode<T>, keys: readonly string[], entry: T): T | null {
+  let node = root;
+  for (const key of keys) {
+    if (node.next === null) node.next = new Map();
+    let child = node.next.get(key);
+    if (child === undefined) {
+      child = { next: null, entry: null };
+      node.next.set(key, child);
+    }
+    node = child;
+  }
+  const previous = node.entry;
+  if (previous === null) node.entry = entry;
+  return previous;
+}
+
+const MAX_SKIPS = 2;
+
+/**
+ * Longest phrase starting at token `i`. `keys[k]` is the lookup key of token k ('' never
+ * matches); `skippable[k]` marks determiners that may be passed over inside a phrase.
+ */
+export function matchAt<T>(
+  root: TrieNode<T>,
+  keys: readonly string[],
+  skippable: Uint8Array,
+  i: number,
+): TrieMatch<T> | null {
+  const first = root.next?.get(keys[i]!);
+  if (first === undefined) return null;
+  let node: TrieNode<T> = first;
+  let best: TrieMatch<T> | null = node.entry === null ? null : { entry: node.entry, end: i + 1 };
+  let j = i + 1;
+  const n = keys.length;
+  while (node.next !== null && j < n) {
+    let child = node.next.get(keys[j]!);
+    let k = j;
+    let skips = 0;
+    while (child === undefined && skippable[k] === 1 && skips < MAX_SKIPS && k + 1 < n) {
+      k++;
+      skips++;
+      child = node.next.get(keys[k]!);
+    }
+    if (child === undefined) break;
+    node = child;
+    j = k + 1;
+    if (node.entry !== null) best = { entry: node.entry, end: j };
+  }
+  return best;
+}

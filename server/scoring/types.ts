@@ -1,0 +1,52 @@
+// The public types of the scorer (re-exported by index.ts).
+
+export type Polarity = 'escalation' | 'deescalation';
+/**
+ * How the text frames a signal. 'past' means a historical or backgrounded reference ("in
+ * 1962", "after the fighting"), not an ordinary report of recent events, which is 'asserted'.
+ * 'intended' (an addition to the original contract) marks an event announced, planned or
+ * threatened rather than reported: "will strike", "plans to withdraw".
+ */
+export type Modality = 'asserted' | 'negated' | 'denied' | 'conditional' | 'hedged' | 'question' | 'past' | 'intended';
+export type Level = 'calm' | 'low' | 'elevated' | 'high' | 'severe';
+
+export interface Signal {
+  category: string;
+  /** Effective direction after modality (a negated threat counts as reassurance). */
+  polarity: Polarity;
+  /** Effective contribution after modality and intensity (>= 0). */
+  weight: number;
+  modality: Modality;
+  /** text === input.slice(start, end) */
+  text: string;
+  /** UTF-16 offsets into the input text. */
+  start: number;
+  end: number;
+}
+
+export interface ActorsFound {
+  speaker: string | null;
+  targets: string[];
+  mentioned: string[];
+}
+
+export interface ScoreResult {
+  /** 0-100, one decimal; higher is more escalatory. Text with no signals scores the baseline. */
+  score: number;
+  level: Level;
+  signals: Signal[];
+  actors: ActorsFound;
+  version: string;
+}
+
+export interface ScoreOptions {
+  /** Who made the statement, if known (alias or canonical name). */
+  speaker?: string | null;
+}
+
+export interface Scorer {
+  readonly version: string;
+  score(text: string, options?: ScoreOptions): ScoreResult;
+  /** Canonical actor for a name or alias ("Kremlin" -> "Russia"), or null. */
+  resolveActor(name: string): string | null;
+}
