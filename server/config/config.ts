@@ -44,6 +44,21 @@ const envSchema = z.object({
     .optional(),
   BRINKWATCH_SMTP_FROM: z.string().trim().min(3, 'must be an e-mail address').default('brinkwatch@localhost'),
   BRINKWATCH_BLOCK_PRIVATE_URLS: booleanFlag,
+  BRINKWATCH_METRIC_WINDOWS: z
+    .string()
+    .default('1h,24h,7d')
+    .transform((v) => v.split(',').map((w) => w.trim()).filter((w) => w !== ''))
+    .refine((ws) => ws.length > 0 && ws.every((w) => /^[1-9]\d{0,4}(m|h|d)$/.test(w)), {
+      message: 'must be a comma-separated list of durations like 1h,24h,7d (units m, h, d)',
+    }),
+  BRINKWATCH_METRIC_MIN_STATEMENTS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be between 1 and 10000')
+    .max(10_000, 'must be between 1 and 10000')
+    .default(3),
+  BRINKWATCH_ALERT_CRON: cronExpression('*/15 * * * * *'),
+  BRINKWATCH_NOTIFY_CRON: cronExpression('*/5 * * * * *'),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -62,6 +77,14 @@ export interface Config {
   smtpUrl: string | undefined;
   smtpFrom: string;
   blockPrivateUrls: boolean;
+  /** Rolling windows shown by the metrics API and dashboard, e.g. ['1h', '24h', '7d']. */
+  metricWindows: string[];
+  /** A window with fewer statements reports "not enough data" instead of an index. */
+  metricMinStatements: number;
+  /** Timer that evaluates alert rules (time alone can fire or resolve an alert). */
+  alertCron: string;
+  /** Timer of the notifier that delivers and retries the alert outbox. */
+  notifyCron: string;
   logLevel: string;
 }
 
@@ -99,6 +122,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       smtpUrl: v.BRINKWATCH_SMTP_URL,
       smtpFrom: v.BRINKWATCH_SMTP_FROM,
       blockPrivateUrls: v.BRINKWATCH_BLOCK_PRIVATE_URLS,
+      metricWindows: v.BRINKWATCH_METRIC_WINDOWS,
+      metricMinStatements: v.BRINKWATCH_METRIC_MIN_STATEMENTS,
+      alertCron: v.BRINKWATCH_ALERT_CRON,
+      notifyCron: v.BRINKWATCH_NOTIFY_CRON,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
     },
   };

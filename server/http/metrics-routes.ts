@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { RESOLUTIONS, type MetricsService } from '../metrics/metrics-service.ts';
 import { HttpError } from './http-errors.ts';
-import { checkRange, dateParam, parseQuery, textParam } from './query-params.ts';
+import { checkRange, dateParam, intParam, parseQuery, textParam } from './query-params.ts';
 
 /** Longest history range one request may ask for, per resolution (keeps answers bounded). */
 const MAX_POINTS = 20_000;
@@ -25,6 +25,18 @@ export function createMetricsRoutes(deps: { metrics: MetricsService; now?: () =>
   router.get('/api/metrics/current', (req, res) => {
     const q = parseQuery(z.object({ scope: scopeParam.optional() }), req.query);
     res.json(deps.metrics.current(q.scope ?? 'global'));
+  });
+
+  // The busiest-and-worst actor, dyad and category scopes of one window, for the dashboard.
+  router.get('/api/metrics/top', (req, res) => {
+    const q = parseQuery(
+      z.object({
+        window: z.enum(deps.metrics.windows as [string, ...string[]], { message: `must be one of ${deps.metrics.windows.join(', ')}` }).optional(),
+        limit: intParam(1, 50).optional(),
+      }),
+      req.query,
+    );
+    res.json(deps.metrics.top({ window: q.window, limit: q.limit ?? 5 }));
   });
 
   router.get('/api/metrics/history', (req, res) => {

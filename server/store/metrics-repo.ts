@@ -45,6 +45,22 @@ export function createMetricsRepo(db: Db) {
     FROM metric_buckets
     WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
     GROUP BY bucket_start / @res ORDER BY bucketStart`);
+  // Hour and day rollups (migration 003, kept by triggers): same columns, coarser buckets.
+  const ROLLUPS = [
+    { table: 'metric_buckets_day', ms: 86_400_000 },
+    { table: 'metric_buckets_hour', ms: 3_600_000 },
+  ].map((r) => ({
+    ms: r.ms,
+    range: db.prepare(
+      `SELECT ${BUCKET_COLUMNS} FROM ${r.table} WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
+    ),
+    grouped: db.prepare(`
+      SELECT scope, (bucket_start / @res) * @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
+             SUM(sum_w) AS sumW, SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
+      FROM ${r.table}
+      WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
+      GROUP BY bucket_start / @res ORDER BY bucketStart`),
+  }));
   const scopesSince = db.prepare(
     `SELECT scope, SUM(n) AS n FROM metric_buckets WHERE bucket_start >= ? GROUP BY scope ORDER BY n DESC, scope LIMIT ?`,
   );
@@ -57,8 +73,20 @@ export function createMetricsRepo(db: Db) {
     range(scope: string, from: number, to: number): Bucket[] {
       return range.all(scope, from, to) as Bucket[];
     },
+    /**
+     * Buckets of `resolutionMs`, read from the coarsest stored table that divides it (day, hour
+     * or minute), so a year at day resolution reads ~365 rows, not ~525,000. With a rollup,
+     * from/to are effectively aligned down to its width.
+     */
     grouped(scope: string, from: number, to: number, resolutionMs: number): Bucket[] {
-      return grouped.all({ scope, from, to, res: resolutionMs }) as Bucket[];
+      const rollup = ROLLUPS.find((r) => resolutionMs % r.ms === 0);
+      const stmt = rollup ? rollup.grouped : grouped;
+      const start = rollup ? Math.floor(from / rollup.ms) * rollup.ms : from;
+      return stmt.all({ scope, from: start, to, res: resolutionMs }) as Bucket[];
+    },
+    /** Stored hour buckets that start in [from, to). */
+    hourRange(scope: string, from: number, to: number): Bucket[] {
+      return ROLLUPS[1]!.range.all(scope, from, to) as Bucket[];
     },
     /** Scopes that have data since a time, busiest first. */
     activeScopes(since: number, limit = 200): Array<{ scope: string; n: number }> {

@@ -1,4 +1,5 @@
 import { openDatabase, type Db } from './database.ts';
+import { createAlertsRepo } from './alerts-repo.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
 import { createStatementsRepo } from './statements-repo.ts';
 
@@ -13,6 +14,7 @@ export function createStore(file: string) {
     file,
     statements: createStatementsRepo(db),
     metrics: createMetricsRepo(db),
+    alerts: createAlertsRepo(db),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
