@@ -41,11 +41,12 @@ export function createExportQueries(reader: Db) {
       where += ' AND scope IN (SELECT value FROM json_each(@scopes))';
       params.scopes = JSON.stringify(q.scopes);
     }
-    // Integer division groups minute buckets into the requested size; ordered by time, then scope.
-    const sql = `SELECT (bucket_start / @res) * @res AS bucketStart, scope, SUM(n) AS n, SUM(sum_w) AS sumW,
+    // Groups minute buckets into the requested size; ordered by time, then scope. JS numbers
+    // bind as REAL, so `bucket_start / @res` would not truncate: % converts to INTEGER.
+    const sql = `SELECT bucket_start - bucket_start % @res AS bucketStart, scope, SUM(n) AS n, SUM(sum_w) AS sumW,
         SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
       FROM metric_buckets WHERE ${where}
-      GROUP BY bucket_start / @res, scope ORDER BY bucketStart, scope`;
+      GROUP BY bucketStart, scope ORDER BY bucketStart, scope`;
     return { sql, params };
   }
 
