@@ -59,6 +59,12 @@ const envSchema = z.object({
     .default(3),
   BRINKWATCH_ALERT_CRON: cronExpression('*/15 * * * * *'),
   BRINKWATCH_NOTIFY_CRON: cronExpression('*/5 * * * * *'),
+  BRINKWATCH_EXPORT_MAX_DAYS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be between 1 and 36600')
+    .max(36_600, 'must be between 1 and 36600')
+    .default(366),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -85,6 +91,8 @@ export interface Config {
   alertCron: string;
   /** Timer of the notifier that delivers and retries the alert outbox. */
   notifyCron: string;
+  /** Longest from..to range one CSV export may span, in days. */
+  exportMaxDays: number;
   logLevel: string;
 }
 
@@ -126,6 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       metricMinStatements: v.BRINKWATCH_METRIC_MIN_STATEMENTS,
       alertCron: v.BRINKWATCH_ALERT_CRON,
       notifyCron: v.BRINKWATCH_NOTIFY_CRON,
+      exportMaxDays: v.BRINKWATCH_EXPORT_MAX_DAYS,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
     },
   };
