@@ -5,15 +5,19 @@
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAlertService } from './alerts/alert-service.ts';
+import { createNotifier } from './alerts/notifier.ts';
 import { resolveApiToken } from './config/api-token.ts';
 import { describeConfig, loadConfigFromEnv } from './config/config.ts';
 import { loadScorer } from './config/load-scorer.ts';
 import { createLogger } from './config/logger.ts';
+import { createAlertRoutes } from './http/alert-routes.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
 import { requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
+import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
@@ -40,12 +44,31 @@ async function main(): Promise<void> {
   const store = createStore(config.databaseFile);
   const scorer = loadScorer();
   const ingest = createIngestService({ store });
-  const metrics = createMetricsService({ store });
+  const metrics = createMetricsService({ store, windows: config.metricWindows, minStatements: config.metricMinStatements });
+  const alerts = createAlertService({
+    store,
+    metrics,
+    logger,
+    blockPrivateUrls: config.blockPrivateUrls,
+    emailConfigured: config.smtpUrl !== undefined,
+    onAlertChanged: (alert, change) => realtime.emit('alertChanged', { ...alert, change }),
+    onOutbox: () => void alertJobs.notify.runNow(),
+  });
+  const seededRules = alerts.seedDefaults();
+  if (seededRules > 0) logger.info({ rules: seededRules }, 'default alert rules seeded');
+  const notifier = createNotifier({
+    store,
+    logger,
+    smtp: config.smtpUrl ? { url: config.smtpUrl, from: config.smtpFrom } : null,
+    blockPrivateUrls: config.blockPrivateUrls,
+  });
+  const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron });
   const startedAt = Date.now();
 
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), onAccepted: () => scoreJob.runNow() }),
     createMetricsRoutes({ metrics }),
+    createAlertRoutes({ alerts, requireToken: requireToken(token.token) }),
   ];
   const app = createHttpApp({
     logger,
@@ -79,6 +102,7 @@ async function main(): Promise<void> {
       // Push the newest few individually; a backfill batch of thousands only moves the metrics.
       for (const s of batch.statements.slice(-50)) realtime.emit('statementScored', s);
       realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
+      alerts.evaluate();
     },
   });
   const scoreJob = createScheduledJob({
@@ -88,7 +112,7 @@ async function main(): Promise<void> {
     run: () => worker.runOnce(),
     isIdle: (c) => c.batches === 0,
   });
-  const jobs: ScheduledJob[] = [scoreJob];
+  const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];
 
   if (config.demo === 'auto') {
     const { statements, errors } = loadDemoStatements(path.join(ROOT, 'data', 'demo', 'statements.jsonl'));
@@ -128,6 +152,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     for (const job of jobs) await job.stop();
+    notifier.close();
     await realtime.close();
     store.close();
     logger.info('stopped');

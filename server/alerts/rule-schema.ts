@@ -54,17 +54,28 @@ export const ruleSchema = z
     channels: z.array(channelSchema, { message: 'must be an array of channels' }).max(10, 'at most 10 channels').default([{ type: 'dashboard' }]),
     enabled: z.boolean({ message: 'must be true or false' }).default(true),
   })
-  .superRefine((r, ctx) => {
-    if (r.recoverBelow > r.threshold) {
+  // Cross-field checks run even when other fields are wrong, so every problem is listed at once.
+  .superRefine(
+    (r, ctx) => {
+    if (typeof r.threshold !== 'number') return;
+    if (typeof r.recoverBelow === 'number' && r.recoverBelow > r.threshold) {
       ctx.addIssue({ code: 'custom', path: ['recoverBelow'], message: 'must not be above threshold (it is the lower, recovery threshold)' });
     }
-    if (r.metric !== 'count' && r.threshold > 100) {
-      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be at most 100 for metric "${r.metric}" (scores are 0-100)` });
+    const metric = r.metric ?? 'index';
+    if (metric !== 'count' && r.threshold > 100) {
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be at most 100 for metric "${metric}" (scores are 0-100)` });
     }
-    if (r.repeatSeconds > 0 && r.repeatSeconds < 60) {
+    if (typeof r.repeatSeconds === 'number' && r.repeatSeconds > 0 && r.repeatSeconds < 60) {
       ctx.addIssue({ code: 'custom', path: ['repeatSeconds'], message: 'must be 0 (never) or at least 60' });
     }
-  });
+    },
+    {
+      when: (payload) => {
+        const v = payload.value as Record<string, unknown> | null;
+        return typeof v === 'object' && v !== null && typeof v.threshold === 'number' && Number.isFinite(v.threshold);
+      },
+    },
+  );
 
 export type FieldErrors = Record<string, string[]>;
 
