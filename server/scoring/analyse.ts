@@ -1,6 +1,6 @@
 // Finds signals in tokenized text and reads each one's modality and intensity.
 
-import type { Modality, Signal } from './types.ts';
+import type { Modality, Polarity, Signal } from './types.ts';
 import {
   CUE_CLAUSE_BREAK,
   CUE_CONDITIONAL,
@@ -37,6 +37,8 @@ export interface Prepared {
   cueFactor: Float32Array;
   skippable: Uint8Array;
   historicalSentence: Uint8Array;
+  /** Clause index of each token (clauses end at punctuation and at words like "but"). */
+  clause: Int32Array;
 }
 
 export interface FoundSignal {
@@ -82,7 +84,15 @@ export function markCues(lex: CompiledLexicon, stems: string[], tokens: Token[],
     }
     if ((cueFlags[i]! & CUE_DETERMINER) !== 0) skippable[i] = 1;
   }
-  return { cueFlags, cueFactor, skippable, historicalSentence };
+  const clause = new Int32Array(n);
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const t = tokens[i]!;
+    const boundary = t.kind === PUNCT ? t.lower !== '(' && t.lower !== ')' : (cueFlags[i]! & CUE_CLAUSE_BREAK) !== 0;
+    if (boundary || (i > 0 && tokens[i - 1]!.sentence !== t.sentence)) c++;
+    clause[i] = c;
+  }
+  return { cueFlags, cueFactor, skippable, historicalSentence, clause };
 }
 
 function isClauseBoundary(p: Prepared, k: number): boolean {
@@ -217,5 +227,36 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       conditionalAt: read.modality === 'conditional' ? read.conditionalAt : -1,
     });
   }
+  markAddressed(lex, p, found);
   return found;
+}
+
+/** Tokens between an action and the signal it governs ("aid for [the] displaced"). */
+export const ADDRESSED_GAP = 6;
+
+/**
+ * A signal that is the object of an opposite action is 'addressed': "aid for displaced
+ * families" (displacement is what the aid addresses), "support to victims of violence",
+ * "an attack on an aid convoy" (the aid is what was hit). The nearest preceding signal in the
+ * same clause governs; a governed signal passes its governor's direction on ("assistance to
+ * victims of violence": both victims and violence are addressed). Threats are never addressed.
+ */
+function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  const governing: Polarity[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    governing.push(f.signal.polarity);
+    if (i === 0) continue;
+    const prev = found[i - 1]!;
+    const sameClause = p.clause[prev.endToken - 1] === p.clause[f.startToken];
+    if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
+    const governor = governing[i - 1]!;
+    const m = f.signal.modality;
+    if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;
+    if (f.category.modalityClass === 'escalation-rhetoric') continue;
+    governing[i] = governor;
+    const rule = lex.modality.addressed[f.category.modalityClass];
+    f.signal.weight = Math.round(f.signal.weight * rule.factor * 100) / 100;
+    f.signal.modality = 'addressed';
+  }
 }

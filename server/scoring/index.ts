@@ -19,12 +19,12 @@ export const SCORER_CODE_VERSION = '1.0.0';
 /** Bounded memo of word -> stem (texts repeat most of their vocabulary). */
 const STEM_CACHE_LIMIT = 50_000;
 
-function createStemmer(): (word: string) => string {
+function createStemmer(exceptions: Map<string, string>): (word: string) => string {
   let cache = new Map<string, string>();
   return (word: string): string => {
     let s = cache.get(word);
     if (s === undefined) {
-      s = stem(word);
+      s = exceptions.get(word) ?? stem(word);
       if (cache.size >= STEM_CACHE_LIMIT) cache = new Map();
       cache.set(word, s);
     }
@@ -63,7 +63,7 @@ function scoreText(lex: CompiledLexicon, stemOf: (w: string) => string, version:
 export function createScorer(lexicon: unknown): Scorer {
   const lex = compileLexicon(lexicon);
   const version = `${SCORER_CODE_VERSION}+lex.${lex.version}`;
-  const stemOf = createStemmer();
+  const stemOf = createStemmer(lex.stemExceptions);
   return {
     version,
     score: (text: string, options?: ScoreOptions) => scoreText(lex, stemOf, version, text, options),

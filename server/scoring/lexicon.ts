@@ -10,7 +10,7 @@ import { tokenize, WORD, NUMBER } from './tokenize.ts';
 export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
 export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
 export const MODALITY_CLASSES: readonly ModalityClass[] = ['escalation-rhetoric', 'escalation-event', 'deescalation', 'vocabulary'];
-export const RULED_MODALITIES = ['negated', 'denied', 'conditional', 'hedged', 'question', 'past', 'intended'] as const;
+export const RULED_MODALITIES = ['negated', 'denied', 'conditional', 'hedged', 'question', 'past', 'intended', 'addressed'] as const;
 export type RuledModality = (typeof RULED_MODALITIES)[number];
 
 export interface Category {
@@ -82,6 +82,8 @@ export interface CompiledLexicon {
   cues: TrieNode<CueEntry>;
   actors: TrieNode<ActorEntry[]>;
   actorNames: Map<string, string>; // lower-cased alias -> canonical
+  /** Words whose stem the suffix stripper would get wrong ("according" is not "accord"). */
+  stemExceptions: Map<string, string>;
   modality: Record<RuledModality, Record<ModalityClass, ModalityRule>>;
   calibration: Calibration;
 }
@@ -139,11 +141,11 @@ function num(v: unknown, path: string, min: number, max: number): number {
 }
 
 /** Lookup keys of a phrase: stems of its word tokens. */
-export function phraseKeys(phrase: string, path: string): string[] {
+export function phraseKeys(phrase: string, path: string, stemOf: (w: string) => string = stem): string[] {
   const { tokens } = tokenize(phrase);
   const keys: string[] = [];
   for (const t of tokens) {
-    if (t.kind === WORD || t.kind === NUMBER) keys.push(stem(t.lower));
+    if (t.kind === WORD || t.kind === NUMBER) keys.push(stemOf(t.lower));
   }
   if (keys.length === 0) fail(path, `phrase "${phrase}" has no words`);
   return keys;
@@ -208,13 +210,14 @@ function compileCalibration(taxonomy: Obj): Calibration {
 }
 
 function addSignal(
+  stemOf: (w: string) => string,
   root: TrieNode<PhraseEntry>,
   owners: Map<string, string>,
   phrase: string,
   entry: PhraseEntry,
   path: string,
 ): void {
-  const keys = phraseKeys(phrase, path);
+  const keys = phraseKeys(phrase, path, stemOf);
   const joined = keys.join(' ');
   const previous = owners.get(joined);
   if (previous !== undefined) fail(path, `phrase "${phrase}" duplicates ${previous} (same words after stemming)`);
@@ -222,7 +225,7 @@ function addSignal(
   insertPhrase(root, keys, entry);
 }
 
-function compileSignals(lex: Obj, categories: Map<string, Category>): TrieNode<PhraseEntry> {
+function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string): TrieNode<PhraseEntry> {
   const root = createTrie<PhraseEntry>();
   const owners = new Map<string, string>();
   const signals = obj(lex['signals'], 'lexicon.signals');
@@ -234,11 +237,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>): TrieNode<P
     arr(list, base).forEach((item, i) => {
       const path = `${base}[${i}]`;
       if (typeof item === 'string') {
-        addSignal(root, owners, str(item, path), { category, weight: category.weight }, path);
+        addSignal(stemOf, root, owners, str(item, path), { category, weight: category.weight }, path);
       } else {
         const o = obj(item, path);
         const phrase = str(o['phrase'], `${path}.phrase`);
-        addSignal(root, owners, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10) }, path);
+        addSignal(stemOf, root, owners, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10) }, path);
       }
     });
   }
@@ -250,17 +253,17 @@ function compileSignals(lex: Obj, categories: Map<string, Category>): TrieNode<P
     if (category.kind !== 'vocabulary') fail(base, `category "${catId}" must have kind "vocabulary"`);
     for (const [phrase, weight] of Object.entries(obj(table, base))) {
       const path = `${base}["${phrase}"]`;
-      addSignal(root, owners, phrase, { category, weight: num(weight, path, 0, 5) }, path);
+      addSignal(stemOf, root, owners, phrase, { category, weight: num(weight, path, 0, 5) }, path);
     }
   }
   return root;
 }
 
-function compileCues(lex: Obj): TrieNode<CueEntry> {
+function compileCues(lex: Obj, stemOf: (w: string) => string): TrieNode<CueEntry> {
   const root = createTrie<CueEntry>();
   const cues = obj(lex['cues'], 'lexicon.cues');
   const add = (phrase: string, flags: number, factor: number, path: string): void => {
-    const keys = phraseKeys(phrase, path);
+    const keys = phraseKeys(phrase, path, stemOf);
     const entry: CueEntry = { flags, factor, length: keys.length };
     const previous = insertPhrase(root, keys, entry);
     if (previous !== null) {
@@ -348,6 +351,17 @@ function compileActors(lex: Obj): { trie: TrieNode<ActorEntry[]>; names: Map<str
   return { trie, names };
 }
 
+function compileStemExceptions(lex: Obj): Map<string, string> {
+  const table = obj(obj(lex['cues'], 'lexicon.cues')['stemExceptions'], 'lexicon.cues.stemExceptions');
+  const out = new Map<string, string>();
+  for (const [word, stemmed] of Object.entries(table)) {
+    const path = `lexicon.cues.stemExceptions["${word}"]`;
+    if (word !== word.toLowerCase() || word.trim() === '') fail(path, 'must be a lower-case word');
+    out.set(word, str(stemmed, path));
+  }
+  return out;
+}
+
 /** FNV-1a over the lexicon's JSON: ties every result to the exact data that produced it. */
 function fingerprint(value: unknown): string {
   const s = JSON.stringify(value);
@@ -368,11 +382,14 @@ export function compileLexicon(input: unknown): CompiledLexicon {
     if (!categories.has(required)) fail('taxonomy.categories', `missing required category "${required}"`);
   }
   const actors = compileActors(lex);
+  const stemExceptions = compileStemExceptions(lex);
+  const stemOf = (w: string): string => stemExceptions.get(w) ?? stem(w);
   return {
+    stemExceptions,
     version: `${version}.${fingerprint(input)}`,
     categories,
-    signals: compileSignals(lex, categories),
-    cues: compileCues(lex),
+    signals: compileSignals(lex, categories, stemOf),
+    cues: compileCues(lex, stemOf),
     actors: actors.trie,
     actorNames: actors.names,
     modality: compileModality(taxonomy),

@@ -14,6 +14,7 @@ export function stem(word: string): string {
   if (endsWith(w, 'eed') || endsWith(w, 'ees')) w = w.slice(0, -1); // agreed, agrees -> agree
   else if (len > 4 && endsWith(w, 'ies')) w = w.slice(0, -3) + 'y';
   else if (len > 4 && endsWith(w, 'ied')) w = w.slice(0, -3) + 'y';
+  else if (len > 6 && endsWith(w, 'ings')) w = w.slice(0, -4); // bombings -> bomb(ing)
   else if (len > 5 && endsWith(w, 'ing')) w = w.slice(0, -3);
   else if (len > 4 && endsWith(w, 'ed')) w = w.slice(0, -2);
   else if (endsWith(w, 'es')) w = w.slice(0, -2);

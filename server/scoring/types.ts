@@ -5,9 +5,11 @@ export type Polarity = 'escalation' | 'deescalation';
  * How the text frames a signal. 'past' means a historical or backgrounded reference ("in
  * 1962", "after the fighting"), not an ordinary report of recent events, which is 'asserted'.
  * 'intended' (an addition to the original contract) marks an event announced, planned or
- * threatened rather than reported: "will strike", "plans to withdraw".
+ * threatened rather than reported: "will strike", "plans to withdraw". 'addressed' (also an
+ * addition) marks a signal that is the object of an opposite action: "aid for displaced
+ * families", "an attack on an aid convoy".
  */
-export type Modality = 'asserted' | 'negated' | 'denied' | 'conditional' | 'hedged' | 'question' | 'past' | 'intended';
+export type Modality = 'asserted' | 'negated' | 'denied' | 'conditional' | 'hedged' | 'question' | 'past' | 'intended' | 'addressed';
 export type Level = 'calm' | 'low' | 'elevated' | 'high' | 'severe';
 
 export interface Signal {
