@@ -1,0 +1,178 @@
+/**
+ * npm run export -- history|statements [--from DATE] [--to DATE] [filters] [--bom] [--out FILE]
+ *
+ * Writes the same CSV as GET /api/export/history.csv and /api/export/statements.csv (same
+ * parameter checks, same service, same streaming writer) from the database in
+ * BRINKWATCH_DATA_DIR, reading on a read-only connection so a running server is not blocked.
+ * A progress bar shows on a terminal; nothing but errors is printed otherwise. With --out the
+ * file appears only once complete (written beside it, then renamed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfigFromEnv } from '../server/config/config.ts';
+import { streamCsv } from '../server/export/csv-stream.ts';
+import { createExportService, type CsvExport } from '../server/export/export-service.ts';
+import { parseHistoryExportQuery, parseStatementsExportQuery } from '../server/http/export-routes.ts';
+import { HttpError } from '../server/http/http-errors.ts';
+import { createStore } from '../server/store/store.ts';
+
+const USAGE = `usage: npm run export -- history|statements [options]
+  --from DATE        start, inclusive (ISO 8601 such as 2026-11-01 or 2026-11-01T09:00:00Z, or epoch ms)
+  --to DATE          end, exclusive (default: now)
+  --out FILE         write to FILE (default: standard output; then use npm run --silent export)
+  --bom              start with a UTF-8 byte order mark (Excel)
+  --db FILE          database file (default: brinkwatch.db in BRINKWATCH_DATA_DIR)
+ history:     --bucket minute|hour|day (default minute), --scope SCOPE (repeatable, or all; default global)
+              default range: the last 24 hours
+ statements:  --actor NAME, --min-score N, --category NAME, --status pending|scored|failed
+              default range: the last 30 days`;
+
+// CLI flag for each query parameter, so errors name what the user typed.
+const FLAGS: Record<string, string> = {
+  from: '--from',
+  to: '--to',
+  bucket: '--bucket',
+  scope: '--scope',
+  actor: '--actor',
+  minScore: '--min-score',
+  category: '--category',
+  status: '--status',
+  bom: '--bom',
+};
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`export: ${message}\n`);
+  process.exit(code);
+}
+
+function parseCommandLine() {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        bom: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        bucket: { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        actor: { type: 'string' },
+        'min-score': { type: 'string' },
+        category: { type: 'string' },
+        status: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const kind = args.positionals[0];
+  if (args.positionals.length !== 1 || (kind !== 'history' && kind !== 'statements')) {
+    fail(`say what to export: history or statements\n${USAGE}`);
+  }
+  const v = args.values;
+  const wrongKind =
+    kind === 'history'
+      ? (['actor', 'min-score', 'category', 'status'] as const).filter((k) => v[k] !== undefined)
+      : (['bucket', 'scope'] as const).filter((k) => v[k] !== undefined);
+  if (wrongKind.length > 0) fail(`--${wrongKind[0]} does not apply to a ${kind} export\n${USAGE}`);
+
+  // The same query record the HTTP routes parse: one set of checks for both.
+  const query: Record<string, string | string[]> = {};
+  const put = (key: string, value: string | string[] | undefined) => {
+    if (value !== undefined) query[key] = value;
+  };
+  put('from', v.from);
+  put('to', v.to);
+  put('bucket', v.bucket);
+  put('scope', v.scope && v.scope.length === 1 ? v.scope[0] : v.scope);
+  put('actor', v.actor);
+  put('minScore', v['min-score']);
+  put('category', v.category);
+  put('status', v.status);
+  put('bom', v.bom ? '1' : undefined);
+  return { kind, query, bom: v.bom, out: v.out, db: v.db };
+}
+
+/** "minScore: must be ..." -> "--min-score: must be ...". */
+function asFlags(message: string): string {
+  return message.replace(/(^|; )([A-Za-z]+):/g, (m, sep: string, name: string) => (FLAGS[name] ? `${sep}${FLAGS[name]}:` : m));
+}
+
+async function main(): Promise<void> {
+  const cmd = parseCommandLine();
+  const parsed = loadConfigFromEnv();
+  if (!parsed.ok) fail(`the configuration has problems:\n  - ${parsed.errors.join('\n  - ')}`);
+  const config = parsed.config;
+  const limits = { maxRangeMs: config.exportMaxDays * 86_400_000 };
+
+  let request;
+  try {
+    request = cmd.kind === 'history' ? parseHistoryExportQuery(cmd.query, limits) : parseStatementsExportQuery(cmd.query, limits);
+  } catch (err) {
+    if (err instanceof HttpError) fail(`${asFlags(err.message)} (npm run export -- --help)`);
+    throw err;
+  }
+
+  const dbFile = path.resolve(cmd.db ?? config.databaseFile);
+  if (!fs.existsSync(dbFile)) fail(`no database at ${dbFile} (set BRINKWATCH_DATA_DIR or --db)`, 1);
+  const store = createStore(dbFile); // applies pending migrations, as the server would
+  const service = createExportService({ openReader: () => store.openReader() });
+  const csv: CsvExport =
+    cmd.kind === 'history'
+      ? service.history(request as Parameters<typeof service.history>[0])
+      : service.statements(request as Parameters<typeof service.statements>[0]);
+
+  const outFile = cmd.out === undefined || cmd.out === '-' ? null : path.resolve(cmd.out);
+  const partFile = outFile ? `${outFile}.partial-${process.pid}` : null;
+  const sink = partFile ? fs.createWriteStream(partFile, { flags: 'wx' }) : process.stdout;
+  const stop = new AbortController();
+  let sinkError: Error | null = null;
+  sink.on('error', (err: Error) => {
+    sinkError = err;
+    stop.abort();
+  });
+  process.once('SIGINT', () => stop.abort());
+
+  const interactive = process.stderr.isTTY === true;
+  const bar = interactive
+    ? new cliProgress.SingleBar(
+        { format: `${csv.fileName} [{bar}] {percentage}% | {value}/{total} rows | {duration}s`, stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(csv.count(), 0);
+
+  let result;
+  try {
+    result = await streamCsv(sink, csv, { bom: request.bom, signal: stop.signal, onProgress: (rows) => bar?.update(rows) });
+  } finally {
+    bar?.stop();
+    csv.close();
+    store.close();
+  }
+
+  if (!result.completed || sinkError) {
+    if (partFile) {
+      sink.destroy();
+      fs.rmSync(partFile, { force: true });
+    }
+    const why = sinkError ? `could not write ${outFile ?? 'to standard output'}: ${(sinkError as Error).message}` : 'interrupted';
+    fail(`${why}; ${outFile ? 'no file written' : `stopped after ${result.rows} rows`}`, sinkError ? 1 : 130);
+  }
+  if (partFile && outFile) fs.renameSync(partFile, outFile);
+  if (interactive) process.stderr.write(`export: ${result.rows} rows written to ${outFile ?? 'standard output'}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`export: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
