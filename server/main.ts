@@ -11,8 +11,10 @@ import { resolveApiToken } from './config/api-token.ts';
 import { describeConfig, loadConfigFromEnv } from './config/config.ts';
 import { loadScorer } from './config/load-scorer.ts';
 import { createLogger } from './config/logger.ts';
+import { createExportService } from './export/export-service.ts';
 import { createAlertRoutes } from './http/alert-routes.ts';
 import { createHttpApp } from './http/create-http-app.ts';
+import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
 import { requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), onAccepted: () => scoreJob.runNow() }),
     createMetricsRoutes({ metrics }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token) }),
+    createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];
   const app = createHttpApp({
     logger,
