@@ -12,6 +12,7 @@ import {
   CUE_IRREALIS,
   CUE_NEGATION,
   CUE_AFTERMATH,
+  CUE_TOPIC,
   FIRST_TOKEN_FLAGS,
   type Category,
   type CompiledLexicon,
@@ -116,11 +117,13 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   let hedged = false;
   let irrealis = false;
   let aftermath = false;
+  let topic = false;
   const stop = Math.max(0, s - SCOPE_WINDOW);
   for (let k = s - 1; k >= stop; k--) {
     if (tokens[k]!.sentence !== sent) break;
     const f = cueFlags[k]!;
     if ((f & CUE_AFTERMATH) !== 0 && s - k <= 3) aftermath = true;
+    if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
     if (isClauseBoundary(p, k)) break;
     if ((f & CUE_NEGATION) !== 0) negations++;
     if ((f & CUE_DENIAL) !== 0) denied = true;
@@ -154,6 +157,7 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   else if (conditional) modality = 'conditional';
   else if (hedged || negations > 0) modality = 'hedged'; // "has not ruled out" is a hedge
   else if (aftermath || p.historicalSentence[sent] === 1) modality = 'past';
+  else if (topic && cls === 'vocabulary') modality = 'addressed'; // "a conference on terrorism"
   else if (irrealis && cls !== 'escalation-rhetoric') modality = 'intended';
   return { modality, conditionalAt, irrealis };
 }
@@ -233,6 +237,8 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
 
 /** Tokens between an action and the signal it governs ("aid for [the] displaced"). */
 export const ADDRESSED_GAP = 6;
+/** Minimum weight of the preceding signal for it to govern the next one. */
+export const ADDRESSED_MIN_GOVERNOR = 0.6;
 
 /**
  * A signal that is the object of an opposite action is 'addressed': "aid for displaced
@@ -250,6 +256,8 @@ function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]):
     const prev = found[i - 1]!;
     const sameClause = p.clause[prev.endToken - 1] === p.clause[f.startToken];
     if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
+    // Only an action of some weight governs ("civil society expressed concern" does not).
+    if (prev.signal.weight < ADDRESSED_MIN_GOVERNOR) continue;
     const governor = governing[i - 1]!;
     const m = f.signal.modality;
     if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;

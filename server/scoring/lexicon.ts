@@ -58,6 +58,7 @@ export const CUE_TARGET_PREP = 1024;
 export const CUE_DETERMINER = 2048;
 export const CUE_IRREALIS = 4096;
 export const CUE_AFTERMATH = 8192;
+export const CUE_TOPIC = 16384;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 
@@ -102,6 +103,7 @@ const CUE_LISTS: ReadonlyArray<[string, number]> = [
   ['determiner', CUE_DETERMINER],
   ['irrealis', CUE_IRREALIS],
   ['aftermath', CUE_AFTERMATH],
+  ['topic', CUE_TOPIC],
 ];
 
 type Obj = Record<string, unknown>;
