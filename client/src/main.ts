@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
 import { createRiskChart, type HistoryPoint } from './risk-chart.ts';
+import { mountExportControls } from './export-controls.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 
@@ -12,6 +13,7 @@ const connection = $('#connection');
 const chartUpdated = $('#chart-updated');
 const chart = createRiskChart($<HTMLCanvasElement>('#risk-chart'));
 const feed = createStatementFeed($<HTMLOListElement>('#statement-list'));
+mountExportControls($('#export-controls'));
 
 function setConnection(state: 'connecting' | 'live' | 'offline', label: string) {
   connection.dataset.state = state;
