@@ -65,6 +65,14 @@ const envSchema = z.object({
     .min(1, 'must be between 1 and 36600')
     .max(36_600, 'must be between 1 and 36600')
     .default(366),
+  BRINKWATCH_FEED_CRON: cronExpression('*/5 * * * * *'),
+  BRINKWATCH_FEEDS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
+  BRINKWATCH_WRITE_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 (off) and 100000')
+    .max(100_000, 'must be between 0 (off) and 100000')
+    .default(600),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -93,6 +101,12 @@ export interface Config {
   notifyCron: string;
   /** Longest from..to range one CSV export may span, in days. */
   exportMaxDays: number;
+  /** Tick of the feed job; each feed has its own interval (default 5 minutes) and backoff. */
+  feedCron: string;
+  /** Declarative feed list synced at start (<data dir>/feeds.json by default). */
+  feedsFile: string;
+  /** API write requests per minute per client address; 0 turns the limit off. */
+  writeRateLimit: number;
   logLevel: string;
 }
 
@@ -135,6 +149,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       alertCron: v.BRINKWATCH_ALERT_CRON,
       notifyCron: v.BRINKWATCH_NOTIFY_CRON,
       exportMaxDays: v.BRINKWATCH_EXPORT_MAX_DAYS,
+      feedCron: v.BRINKWATCH_FEED_CRON,
+      feedsFile: path.resolve(cwd, v.BRINKWATCH_FEEDS_FILE ?? path.join(dataDir, 'feeds.json')),
+      writeRateLimit: v.BRINKWATCH_WRITE_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
     },
   };
