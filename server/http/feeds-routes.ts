@@ -20,8 +20,8 @@ export function createFeedsRoutes(deps: { feeds: FeedService; requireToken: Requ
 
   router.post(
     '/api/feeds',
-    deps.requireToken,
     limit,
+    deps.requireToken,
     (req, _res, next) => {
       if (!req.is('application/json')) return next(new HttpError(415, 'unsupported-media-type', 'send the feed as Content-Type: application/json'));
       next();
@@ -36,7 +36,7 @@ export function createFeedsRoutes(deps: { feeds: FeedService; requireToken: Requ
     },
   );
 
-  router.delete('/api/feeds/:id', deps.requireToken, limit, (req, res) => {
+  router.delete('/api/feeds/:id', limit, deps.requireToken, (req, res) => {
     const id = parseId(String(req.params.id));
     const outcome = deps.feeds.remove(id);
     if (outcome === 'not-found') throw new HttpError(404, 'not-found', `no feed ${id}`);

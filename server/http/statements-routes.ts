@@ -12,11 +12,14 @@ export function createStatementsRoutes(deps: {
   statements: StatementsRepo;
   requireToken: RequestHandler;
   onAccepted?: () => void;
+  /** Rate limit for writes (server/http/write-rate-limit.ts); none when omitted. */
+  writeLimit?: RequestHandler;
 }): Router {
   const router = Router();
 
   router.post(
     '/api/statements',
+    deps.writeLimit ?? ((_req, _res, next) => next()),
     deps.requireToken,
     (req, _res, next) => {
       if (!req.is('application/json')) {
@@ -27,6 +30,10 @@ export function createStatementsRoutes(deps: {
     express.json({ limit: MAX_BODY, strict: false }),
     (req, res) => {
       const body: unknown = req.body;
+      // body-parser turns an empty body into {}: that is a malformed request, not a statement without text.
+      if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0) {
+        throw new HttpError(400, 'invalid-body', 'body is empty: send a statement object or {"statements": [...]}');
+      }
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new HttpError(400, 'invalid-body', 'body must be a statement object or {"statements": [...]}');
       }
