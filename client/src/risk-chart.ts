@@ -14,8 +14,14 @@ export interface HistoryPoint {
  * The global risk index as a time series. The canvas carries data-points and data-last so a
  * test (or a curious user in devtools) can see what is drawn without reading pixels.
  */
+interface ChartPoint {
+  x: number;
+  y: number;
+  count?: number;
+}
+
 export function createRiskChart(canvas: HTMLCanvasElement) {
-  const chart = new Chart(canvas, {
+  const chart = new Chart<'line', ChartPoint[]>(canvas, {
     type: 'line',
     data: {
       datasets: [

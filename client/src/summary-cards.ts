@@ -1,23 +1,31 @@
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
+// The scorer's level bands, so a card and a statement of the same number share a colour.
+import { levelForScore } from '../../server/scoring/combine.ts';
 
-function levelOf(index: number): string {
-  return index >= 80 ? 'severe' : index >= 60 ? 'high' : index >= 40 ? 'elevated' : index >= 20 ? 'low' : 'calm';
-}
+const ARROWS = { up: '▲', down: '▼', flat: '▶' } as const;
 
-/** The three headline numbers: risk index for 1 h, 24 h and 7 d, with count and max. */
+/**
+ * The headline numbers: risk index for each window with count, max and the trend against the
+ * previous window. A window with too few statements says so instead of showing a number.
+ */
 export function renderSummary(root: HTMLElement, m: CurrentMetrics): void {
   for (const card of root.querySelectorAll<HTMLElement>('.card[data-window]')) {
     const w = m.windows[card.dataset.window ?? ''];
     const value = card.querySelector('.value') as HTMLElement;
     const meta = card.querySelector('.meta') as HTMLElement;
-    if (!w || w.index === null) {
+    if (!w) continue;
+    const counts = `${w.count} statement${w.count === 1 ? '' : 's'}${w.maxScore === null ? '' : ` · max ${Math.round(w.maxScore)}`}`;
+    if (w.index === null) {
       value.textContent = '–';
       value.className = 'value';
-      meta.textContent = 'no statements in this window';
+      card.dataset.enoughData = 'false';
+      meta.textContent = w.count === 0 ? 'no statements in this window' : `not enough data (${counts}; needs ${m.minStatements})`;
       continue;
     }
+    card.dataset.enoughData = 'true';
     value.textContent = w.index.toFixed(1);
-    value.className = `value level-${levelOf(w.index)}`;
-    meta.textContent = `${w.count} statement${w.count === 1 ? '' : 's'} · max ${w.maxScore === null ? '–' : Math.round(w.maxScore)}`;
+    value.className = `value level-${levelForScore(w.index)}`;
+    const trend = w.trend.direction === null || w.trend.delta === null ? '' : ` · ${ARROWS[w.trend.direction]} ${w.trend.delta > 0 ? '+' : ''}${w.trend.delta} vs previous`;
+    meta.textContent = counts + trend;
   }
 }
