@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
+import { mountAlertsPanel } from './alerts-panel.ts';
 import { createRiskChart, type HistoryPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
 import { createStatementFeed } from './statement-feed.ts';
@@ -48,6 +49,7 @@ function showCurrent(m: CurrentMetrics) {
 }
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
+mountAlertsPanel($('#alerts-panel'), socket);
 socket.on('connect', () => setConnection('live', 'live'));
 socket.on('disconnect', () => setConnection('offline', 'offline: reconnecting…'));
 socket.io.on('reconnect_attempt', () => setConnection('connecting', 'reconnecting…'));
