@@ -38,13 +38,14 @@ export function createMetricsRepo(db: Db) {
     `SELECT ${BUCKET_COLUMNS} FROM metric_buckets
      WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
   );
-  // Groups minute buckets into coarser ones in SQL so long ranges never load every minute.
+  // Groups minute buckets into coarser ones in SQL so long ranges never load every minute. JS numbers
+  // bind as REAL, so `bucket_start / @res` would not truncate; `%` converts to INTEGER.
   const grouped = db.prepare(`
-    SELECT scope, (bucket_start / @res) * @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
+    SELECT scope, bucket_start - bucket_start % @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
            SUM(sum_w) AS sumW, SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
     FROM metric_buckets
     WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
-    GROUP BY bucket_start / @res ORDER BY bucketStart`);
+    GROUP BY bucketStart ORDER BY bucketStart`);
   // Hour and day rollups (migration 003, kept by triggers): same columns, coarser buckets.
   const ROLLUPS = [
     { table: 'metric_buckets_day', ms: 86_400_000 },
@@ -55,11 +56,11 @@ export function createMetricsRepo(db: Db) {
       `SELECT ${BUCKET_COLUMNS} FROM ${r.table} WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
     ),
     grouped: db.prepare(`
-      SELECT scope, (bucket_start / @res) * @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
+      SELECT scope, bucket_start - bucket_start % @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
              SUM(sum_w) AS sumW, SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
       FROM ${r.table}
       WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
-      GROUP BY bucket_start / @res ORDER BY bucketStart`),
+      GROUP BY bucketStart ORDER BY bucketStart`),
   }));
   const scopesSince = db.prepare(
     `SELECT scope, SUM(n) AS n FROM metric_buckets WHERE bucket_start >= ? GROUP BY scope ORDER BY n DESC, scope LIMIT ?`,
