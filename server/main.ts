@@ -18,7 +18,15 @@ import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
 import { requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
+import { createFeedsRoutes } from './http/feeds-routes.ts';
+import { createWriteRateLimit } from './http/write-rate-limit.ts';
+import { createFeedService } from './ingest/feed-service.ts';
+import { createFileIngest } from './ingest/file-ingest.ts';
+import { createInboxService } from './ingest/inbox-service.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
+import { createUrlGuard } from './ingest/url-guard.ts';
+import { createFeedJob } from './jobs/feed-job.ts';
+import { createInboxJob } from './jobs/inbox-job.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
@@ -46,6 +54,18 @@ async function main(): Promise<void> {
   const store = createStore(config.databaseFile);
   const scorer = loadScorer();
   const ingest = createIngestService({ store });
+  const writeLimit = createWriteRateLimit(config.writeRateLimit);
+  const inbox = createInboxService({ fileIngest: createFileIngest({ store, ingest }), inboxDir: config.inboxDir, logger, onStored: () => void scoreJob.runNow() });
+  const feeds = createFeedService({
+    store,
+    ingest,
+    guard: createUrlGuard({ enabled: config.blockPrivateUrls }),
+    logger,
+    onChanged: (feed) => realtime.emit('feedChanged', { ...feed }),
+  });
+  const feedSync = feeds.syncFromFile(config.feedsFile);
+  for (const e of feedSync.errors) logger.warn({ error: e }, 'feeds file entry skipped');
+  logger.info({ file: config.feedsFile, added: feedSync.added, updated: feedSync.updated, removed: feedSync.removed }, 'feeds file synced');
   const metrics = createMetricsService({ store, windows: config.metricWindows, minStatements: config.metricMinStatements });
   const alerts = createAlertService({
     store,
@@ -68,7 +88,8 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
 
   const routers = [
-    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), onAccepted: () => scoreJob.runNow() }),
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
+    createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit }),
     createMetricsRoutes({ metrics }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token) }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
@@ -116,6 +137,8 @@ async function main(): Promise<void> {
     isIdle: (c) => c.batches === 0,
   });
   const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];
+  jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
+  jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow() }));
 
   if (config.demo === 'auto') {
     const { statements, errors } = loadDemoStatements(path.join(ROOT, 'data', 'demo', 'statements.jsonl'));
