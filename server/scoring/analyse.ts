@@ -13,6 +13,9 @@ import {
   CUE_NEGATION,
   CUE_AFTERMATH,
   CUE_TOPIC,
+  CUE_NEGATION_AFTER,
+  CUE_NEGATION_SCOPE_BREAK,
+  CUE_CONDITIONAL_WHEN_FIRST,
   FIRST_TOKEN_FLAGS,
   type Category,
   type CompiledLexicon,
@@ -23,6 +26,8 @@ import { NUMBER, PUNCT, type Token } from './tokenize.ts';
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
+/** Tokens looked back over for a denial ("denied that it had ..."), across commas. */
+export const DENIAL_WINDOW = 10;
 /** Tokens looked back (and ahead) over for a conditional ("if", "unless") in the sentence. */
 export const CONDITIONAL_BACK = 30;
 export const CONDITIONAL_AHEAD = 12;
@@ -84,6 +89,9 @@ export function markCues(lex: CompiledLexicon, stems: string[], tokens: Token[],
       node = node.next.get(stems[j]!);
     }
     if ((cueFlags[i]! & CUE_DETERMINER) !== 0) skippable[i] = 1;
+    if ((cueFlags[i]! & CUE_CONDITIONAL_WHEN_FIRST) !== 0 && (i === 0 || tokens[i - 1]!.sentence !== t.sentence)) {
+      cueFlags[i] |= CUE_CONDITIONAL;
+    }
   }
   const clause = new Int32Array(n);
   let c = 0;
@@ -112,21 +120,38 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   const checkAhead = cls !== 'vocabulary';
   const { tokens, cueFlags } = p;
   const sent = tokens[s]!.sentence;
-  let negations = 0;
+  let negationAt = -1;
+  let doubleNegation = false;
+  let negationBlocked = false;
   let denied = false;
   let hedged = false;
   let irrealis = false;
   let aftermath = false;
   let topic = false;
   const stop = Math.max(0, s - SCOPE_WINDOW);
+  // Denials reach further ("dismissed as baseless reports that it had threatened").
+  const denialStop = Math.max(0, s - DENIAL_WINDOW);
+  for (let k = s - 1; k >= denialStop; k--) {
+    if (tokens[k]!.sentence !== sent || (tokens[k]!.kind === PUNCT && tokens[k]!.lower !== ',')) break;
+    if ((cueFlags[k]! & CUE_DENIAL) !== 0) {
+      denied = true;
+      break;
+    }
+  }
   for (let k = s - 1; k >= stop; k--) {
     if (tokens[k]!.sentence !== sent) break;
     const f = cueFlags[k]!;
-    if ((f & CUE_AFTERMATH) !== 0 && s - k <= 3) aftermath = true;
+    if ((f & CUE_AFTERMATH) !== 0 && s - k <= 2) aftermath = true; // "after [the] fighting", not "after both sides refused"
+
     if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
     if (isClauseBoundary(p, k)) break;
-    if ((f & CUE_NEGATION) !== 0) negations++;
-    if ((f & CUE_DENIAL) !== 0) denied = true;
+    // "rejected the plan and suspended talks": the negation of one verb does not reach the next.
+    if ((f & CUE_NEGATION_SCOPE_BREAK) !== 0) negationBlocked = true;
+    if ((f & CUE_NEGATION) !== 0 && !negationBlocked) {
+      // "has not ruled out": a second negation right before the first cancels it.
+      if (negationAt < 0) negationAt = k;
+      else if (negationAt - k <= 2) doubleNegation = true;
+    }
     if ((f & CUE_HEDGE) !== 0) hedged = true;
     if ((f & CUE_IRREALIS) !== 0 && s - k <= 3) irrealis = true;
   }
@@ -150,12 +175,24 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
       }
     }
   }
+  // "talks collapsed", "the ceasefire was violated": a negating predicate after the signal.
+  let negatedAfter = false;
+  if (checkAhead && negationAt < 0) {
+    const aheadStop = Math.min(tokens.length, e + SCOPE_WINDOW);
+    for (let k = e; k < aheadStop; k++) {
+      if (tokens[k]!.sentence !== sent || isClauseBoundary(p, k)) break;
+      if ((cueFlags[k]! & CUE_NEGATION_AFTER) !== 0) {
+        negatedAfter = true;
+        break;
+      }
+    }
+  }
   let modality: Modality = 'asserted';
   if (denied) modality = 'denied';
-  else if (negations % 2 === 1) modality = 'negated';
+  else if ((negationAt >= 0 && !doubleNegation) || negatedAfter) modality = 'negated';
   else if (p.sentenceEnds[sent] === '?') modality = 'question';
   else if (conditional) modality = 'conditional';
-  else if (hedged || negations > 0) modality = 'hedged'; // "has not ruled out" is a hedge
+  else if (hedged || doubleNegation) modality = 'hedged'; // "has not ruled out" is a hedge
   else if (aftermath || p.historicalSentence[sent] === 1) modality = 'past';
   else if (topic && cls === 'vocabulary') modality = 'addressed'; // "a conference on terrorism"
   else if (irrealis && cls !== 'escalation-rhetoric') modality = 'intended';
@@ -257,7 +294,7 @@ function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]):
     const sameClause = p.clause[prev.endToken - 1] === p.clause[f.startToken];
     if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
     // Only an action of some weight governs ("civil society expressed concern" does not).
-    if (prev.signal.weight < ADDRESSED_MIN_GOVERNOR) continue;
+    if (prev.signal.weight < ADDRESSED_MIN_GOVERNOR || !prev.category.governs) continue;
     const governor = governing[i - 1]!;
     const m = f.signal.modality;
     if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;

@@ -24,6 +24,8 @@ export interface Category {
   scalesWithNumbers: boolean;
   /** The actor after the signal ("strikes on X", "sanctions against X") is its target. */
   hasTarget: boolean;
+  /** Whether a signal of this category makes the next opposite signal 'addressed' (actions do; "troops", "peacekeepers" do not). */
+  governs: boolean;
 }
 
 export interface PhraseEntry {
@@ -59,6 +61,10 @@ export const CUE_DETERMINER = 2048;
 export const CUE_IRREALIS = 4096;
 export const CUE_AFTERMATH = 8192;
 export const CUE_TOPIC = 16384;
+export const CUE_NEGATION_AFTER = 32768;
+export const CUE_NEGATION_SCOPE_BREAK = 65536;
+/** Conditional only when it opens a sentence ("Should Washington deploy ..., Beijing will ..."). */
+export const CUE_CONDITIONAL_WHEN_FIRST = 131072;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 
@@ -104,6 +110,9 @@ const CUE_LISTS: ReadonlyArray<[string, number]> = [
   ['irrealis', CUE_IRREALIS],
   ['aftermath', CUE_AFTERMATH],
   ['topic', CUE_TOPIC],
+  ['negationAfter', CUE_NEGATION_AFTER],
+  ['negationScopeBreak', CUE_NEGATION_SCOPE_BREAK],
+  ['conditionalWhenFirst', CUE_CONDITIONAL_WHEN_FIRST],
 ];
 
 type Obj = Record<string, unknown>;
@@ -178,6 +187,7 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       modalityClass,
       scalesWithNumbers: bool(c['scalesWithNumbers'], `${path}.scalesWithNumbers`),
       hasTarget: bool(c['hasTarget'], `${path}.hasTarget`),
+      governs: c['governs'] === undefined ? true : bool(c['governs'], `${path}.governs`),
     });
   });
   return categories;

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readJsonl, scorer, type CategoryCase, type NeutralCase, type Pair } from './fixtures.ts';
+
+const pairs = readJsonl<Pair>('pairs.jsonl');
+const categories = readJsonl<CategoryCase>('categories.jsonl');
+const neutral = readJsonl<NeutralCase>('neutral.jsonl');
+
+test('the development set has at least 60 contrast pairs and 300 statements', () => {
+  assert.ok(pairs.length >= 60, `${pairs.length} pairs`);
+  const modality = readJsonl('modality.jsonl').length;
+  const actors = readJsonl('actors.jsonl').length;
+  const statements = pairs.length * 2 + categories.length + neutral.length + modality + actors;
+  assert.ok(statements >= 300, `${statements} statements`);
+});
+
+for (const [i, p] of pairs.entries()) {
+  test(`score() ranks the escalatory side of a ${p.kind} pair higher (#${i + 1}: ${p.low.slice(0, 50)})`, () => {
+    const high = scorer().score(p.high);
+    const low = scorer().score(p.low);
+    assert.ok(high.score > low.score, `high ${high.score} <= low ${low.score}\n  high: ${p.high}\n  low:  ${p.low}`);
+  });
+}
+
+for (const c of categories) {
+  test(`score() finds ${c.category} and moves the score towards ${c.direction}: ${c.text.slice(0, 60)}`, () => {
+    const r = scorer().score(c.text);
+    assert.ok(
+      r.signals.some((s) => s.category === c.category),
+      `no ${c.category} signal in ${JSON.stringify(r.signals.map((s) => [s.category, s.text]))}`,
+    );
+    if (c.direction === 'escalation') assert.ok(r.score >= 20, `escalatory statement scored ${r.score}`);
+    else assert.ok(r.score < 10, `de-escalatory statement scored ${r.score} (baseline is 10)`);
+  });
+}
+
+for (const n of neutral) {
+  test(`score() keeps a neutral statement calm (< 20): ${n.text.slice(0, 60)}`, () => {
+    const r = scorer().score(n.text);
+    assert.ok(r.score < 20, `scored ${r.score}: ${JSON.stringify(r.signals.map((s) => [s.category, s.text]))}`);
+    assert.equal(r.level, 'calm');
+  });
+}
+
+test('score() gives a nuclear threat a higher score than a conventional one', () => {
+  const nuclear = scorer().score('Moscow threatened a nuclear strike on Warsaw.');
+  const conventional = scorer().score('Moscow threatened a missile strike on Warsaw.');
+  assert.ok(nuclear.score > conventional.score, `${nuclear.score} <= ${conventional.score}`);
+  assert.equal(nuclear.level, 'severe');
+});
+
+test('score() raises a report with more casualties', () => {
+  const many = scorer().score('The shelling killed 300 civilians in the city.');
+  const few = scorer().score('The shelling killed 2 civilians in the city.');
+  assert.ok(many.score > few.score, `${many.score} <= ${few.score}`);
+});
+
+test('score() raises a threat against "any" target or "immediately"', () => {
+  const plain = scorer().score('The army will retaliate against the convoy.');
+  assert.ok(scorer().score('The army will retaliate against any convoy.').score > plain.score);
+  assert.ok(scorer().score('The army will immediately retaliate against the convoy.').score > plain.score);
+});
+
+test('score() keeps the NATO conditional threat high (a conditional threat is still a threat)', () => {
+  const r = scorer().score('If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly.');
+  assert.ok(r.score >= 60, `scored ${r.score}`);
+  assert.ok(r.signals.some((s) => s.category === 'targeting' && s.modality === 'conditional'));
+});
+
+test('score() scores a withdrawal report after fighting below neutral text', () => {
+  const r = scorer().score('Troops withdrew after the fighting.');
+  assert.ok(r.score < 10, `scored ${r.score}`);
+});
+
+test('score() of text without signals is the baseline 10 and calm', () => {
+  const r = scorer().score('The room is on the second floor.');
+  assert.equal(r.score, 10);
+  assert.equal(r.level, 'calm');
+  assert.deepEqual(r.signals, []);
+});
