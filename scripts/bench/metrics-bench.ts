@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createAlertService } from '../../server/alerts/alert-service.ts';
 import { createSilentLogger } from '../../server/config/logger.ts';
 import { createMetricsService } from '../../server/metrics/metrics-service.ts';
-import { contributionsFor, DAY_MS, HOUR_MS, trendOf, windowValue } from '../../server/metrics/risk-index.ts';
+import { contributionsFor, DAY_MS, HOUR_MS, trendOf, windowValue, type Contribution } from '../../server/metrics/risk-index.ts';
 import { createStore } from '../../server/store/store.ts';
 
 function timeIt(fn: () => unknown, runs = 20): { ms: number; result: unknown } {
@@ -40,7 +40,7 @@ export async function run(days = 365): Promise<void> {
     // Data, with the write cost of the triggers measured against the same rows without them.
     let x = 42;
     const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const contributions = [];
+    const contributions: Contribution[] = [];
     for (let t = now - days * DAY_MS; t <= now; t += 180_000) {
       const score = Math.round(rnd() * 1000) / 10;
       contributions.push(...contributionsFor({ occurredAt: t, score, actor: rnd() < 0.5 ? 'A' : 'B', targets: [], categories: score > 60 ? ['threat'] : [] }));
