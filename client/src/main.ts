@@ -4,6 +4,7 @@ import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
 import { mountAlertsPanel } from './alerts-panel.ts';
 import { createRiskChart, type HistoryPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
+import { mountFeedsPanel } from './feeds-panel.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 
@@ -50,6 +51,7 @@ function showCurrent(m: CurrentMetrics) {
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
+mountFeedsPanel($('#feeds-panel'), socket);
 socket.on('connect', () => setConnection('live', 'live'));
 socket.on('disconnect', () => setConnection('offline', 'offline: reconnecting…'));
 socket.io.on('reconnect_attempt', () => setConnection('connecting', 'reconnecting…'));
