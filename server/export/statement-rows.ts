@@ -1,5 +1,7 @@
-import type { StatementRow, StoredSignal } from '../store/statements-repo.ts';
+import type { StatementExportTuple } from '../store/export-queries.ts';
+import type { StoredSignal } from '../store/statements-repo.ts';
 import type { CsvCell } from './csv-format.ts';
+import { isoUtc } from './iso-time.ts';
 
 /** Columns of the statements export; speaker and targets are the canonical names the scorer resolved. */
 export const STATEMENTS_HEADER = [
@@ -19,28 +21,16 @@ export const STATEMENTS_HEADER = [
 /** How many signals the top_signals column lists, heaviest first. */
 export const TOP_SIGNALS = 3;
 
-export function statementCells(row: StatementRow): CsvCell[] {
-  return [
-    row.id,
-    new Date(row.occurred_at).toISOString(),
-    row.actor ?? row.speaker,
-    joinNames(row.targets),
-    row.source,
-    row.url,
-    row.score,
-    row.level,
-    topSignals(row.signals),
-    row.scorer_version,
-    row.text,
-  ];
+export function statementCells(t: StatementExportTuple): CsvCell[] {
+  return [t[0], isoUtc(t[1]), t[2], joinNames(t[3]), t[4], t[5], t[6], t[7], topSignals(t[8]), t[9], t[10]];
 }
 
 /** "category: phrase | category: phrase", heaviest first (ties: earliest in the text). */
 export function topSignals(json: string | null): string | null {
   const signals = parseArray<StoredSignal>(json);
   if (signals.length === 0) return null;
+  if (signals.length === 1) return `${signals[0]!.category}: ${signals[0]!.text}`;
   return signals
-    .slice()
     .sort((a, b) => b.weight - a.weight || a.start - b.start)
     .slice(0, TOP_SIGNALS)
     .map((s) => `${s.category}: ${s.text}`)

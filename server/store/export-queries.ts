@@ -1,5 +1,25 @@
 import type { Db } from './database.ts';
-import { buildStatementQuery, type StatementFilter, type StatementRow } from './statements-repo.ts';
+import { buildStatementQuery, type StatementFilter } from './statements-repo.ts';
+
+/**
+ * One statement as the export reads it: a positional tuple rather than an object per row
+ * (measured ~40% cheaper per row in scripts/bench/export-bench.ts). Speaker is the canonical
+ * actor when scored, else the speaker as given (as toStatementView shows it); targets and
+ * signals are the stored JSON arrays.
+ */
+export type StatementExportTuple = [
+  id: number,
+  occurredAt: number,
+  speaker: string | null,
+  targetsJson: string | null,
+  source: string | null,
+  url: string | null,
+  score: number | null,
+  level: string | null,
+  signalsJson: string | null,
+  scorerVersion: string | null,
+  text: string,
+];
 
 /** One (bucket, scope) group of minute buckets, as summed in SQL. Times in unix ms. */
 export interface HistoryGroupRow {
@@ -57,9 +77,12 @@ export function createExportQueries(reader: Db) {
 
   return {
     /** Statements matching the filter, newest first: the very query GET /api/statements pages through. */
-    iterateStatements(filter: StatementFilter): IterableIterator<StatementRow> {
+    iterateStatements(filter: StatementFilter): IterableIterator<StatementExportTuple> {
       const { sql, params } = buildStatementQuery(filter);
-      return reader.prepare(sql).iterate(params) as IterableIterator<StatementRow>;
+      // The outer ORDER BY repeats the inner one: SQLite only promises an order the outermost query states.
+      const tuples = `SELECT id, occurred_at, COALESCE(actor, speaker), targets, source, url, score, level, signals,
+          scorer_version, text FROM (${sql}) ORDER BY occurred_at DESC, id DESC`;
+      return reader.prepare(tuples).raw(true).iterate(params) as IterableIterator<StatementExportTuple>;
     },
 
     countStatements(filter: StatementFilter): number {

