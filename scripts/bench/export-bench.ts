@@ -156,6 +156,13 @@ async function serve(file: string): Promise<void> {
   });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
@@ -166,6 +173,8 @@ interface HttpRun {
   rows: number;
   bytes: number;
   seconds: number;
+  /** CPU time the server used for this export: rows / cpuSeconds is the rate without other load. */
+  serverCpuSeconds: number;
   peakSampledMb: number;
   hwmMb: number;
 }
@@ -176,6 +185,7 @@ function download(port: number, urlPath: string, pid: number): Promise<HttpRun> 
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rssMb)), 20);
     const started = performance.now();
+    const cpuBefore = cpuSecondsOf(pid);
     http
       .get({ host: '127.0.0.1', port, path: urlPath }, (res) => {
         if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode} for ${urlPath}`));
@@ -197,7 +207,8 @@ function download(port: number, urlPath: string, pid: number): Promise<HttpRun> 
           clearInterval(sampler);
           const seconds = (performance.now() - started) / 1000;
           const mem = memoryOf(pid);
-          resolve({ rows: records - 1, bytes, seconds, peakSampledMb: Math.max(peak, mem.rssMb), hwmMb: mem.hwmMb });
+          const serverCpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+          resolve({ rows: records - 1, bytes, seconds, serverCpuSeconds, peakSampledMb: Math.max(peak, mem.rssMb), hwmMb: mem.hwmMb });
         });
         res.on('error', reject);
       })
@@ -274,8 +285,10 @@ export async function run(opts: { rows?: number } = {}): Promise<void> {
     const line = (label: string, r: HttpRun) =>
       `${label.padEnd(34)} ${r.rows.toLocaleString('en').padStart(10)} rows  ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB  ` +
       `${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(r.rows / r.seconds).toLocaleString('en').padStart(9)} rows/s  ` +
+      `(server CPU ${r.serverCpuSeconds.toFixed(2)} s: ${Math.round(r.rows / r.serverCpuSeconds).toLocaleString('en')} rows per CPU-s)  ` +
       `peak RSS ${Math.max(r.hwmMb, r.peakSampledMb).toFixed(1)} MB`;
-    process.stdout.write(`\nover HTTP (server child process, 127.0.0.1):\n`);
+    const load = os.loadavg()[0]!;
+    process.stdout.write(`\nover HTTP (server child process, 127.0.0.1; load average ${load.toFixed(1)} on ${os.cpus().length} cores):\n`);
     process.stdout.write(`${line('statements.csv (all 1 range)', statements)}\n`);
     process.stdout.write(`${line('history.csv minute, scope=all', history)}\n`);
     if (statements.rows !== total) process.stdout.write(`!! expected ${total} statement rows, got ${statements.rows}\n`);
