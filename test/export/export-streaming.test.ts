@@ -136,3 +136,24 @@ test('a client that disconnects mid-export releases the read connection', async 
   req.destroy();
   await until(() => exports.activeExports() === 0);
 });
+
+test('a fifth concurrent export is refused with 429 while four stream', async () => {
+  const held: http.ClientRequest[] = [];
+  for (let i = 0; i < 4; i++) {
+    const req = http.get(base + URL_PATH);
+    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
+    assert.equal(res.statusCode, 200);
+    res.pause();
+    held.push(req);
+  }
+  assert.equal(exports.activeExports(), 4);
+  const refused = await fetch(base + URL_PATH);
+  assert.equal(refused.status, 429);
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'too-many-exports');
+  assert.equal(refused.headers.get('retry-after'), '10');
+  for (const req of held) req.destroy();
+  await until(() => exports.activeExports() === 0);
+  const again = await fetch(base + '/api/export/statements.csv?from=2020-01-01&to=2020-01-02');
+  assert.equal(again.status, 200);
+  await again.text();
+});
