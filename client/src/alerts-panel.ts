@@ -221,6 +221,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
       webhookFormat: select('webhookFormat', ['json', 'slack']),
       email: input('email', { type: 'email', placeholder: 'desk@example.org (optional)' }),
     };
+    fields.severity!.querySelector('option[value="warning"]')!.setAttribute('selected', '');
     const dashboard = input('dashboard', { type: 'checkbox', checked: '' });
     const enabled = input('enabled', { type: 'checkbox', checked: '' });
     const errors: Record<string, HTMLElement> = {};

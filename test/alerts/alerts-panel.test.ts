@@ -37,6 +37,7 @@ describe('alerts panel journey in headless Chromium', { skip }, () => {
     await page.locator('#alerts-panel .rule-item').first().waitFor({ state: 'attached', timeout: 10_000 });
     assert.equal(await page.locator('#alerts-panel .rule-item').count(), 3);
     assert.equal(await page.locator('#alerts-panel .alert-banner').isVisible(), false);
+    assert.equal(await page.locator('#alerts-panel .token-form').isVisible(), false, 'the token is only asked for when a write needs it');
 
     const rule = await api('POST', '/api/alert-rules', {
       name: 'Browser threat rule', scope: 'global', window: '1h', metric: 'max', threshold: 30, recoverBelow: 20, minStatements: 1, forSeconds: 0,
