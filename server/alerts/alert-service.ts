@@ -7,7 +7,8 @@ import { decide, type Decision, type EventKind } from './alert-state.ts';
 import { toAlertView, toRuleView, type AlertView, type RuleView } from './alert-views.ts';
 import { outboxEntries } from './notification-payload.ts';
 import { DEFAULT_RULES, parseRule, type FieldErrors } from './rule-schema.ts';
-import { checkPublicUrl, type UrlCheck } from './url-guard.ts';
+import { createUrlGuard, type UrlGuard } from '../ingest/url-guard.ts';
+import { checkWebhookUrl } from './webhook-sender.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string; fields?: FieldErrors };
 
@@ -24,15 +25,16 @@ export function createAlertService(deps: {
   now?: () => number;
   /** BRINKWATCH_BLOCK_PRIVATE_URLS: refuse webhook URLs to private or loopback addresses. */
   blockPrivateUrls?: boolean;
+  /** The shared private-address guard; defaults to one from blockPrivateUrls. */
+  guard?: UrlGuard;
   /** Whether BRINKWATCH_SMTP_URL is set; e-mail channels are refused without it. */
   emailConfigured?: boolean;
-  checkUrl?: (url: string) => Promise<UrlCheck>;
   onAlertChanged?: (alert: AlertView, change: string) => void;
   onOutbox?: () => void;
 }) {
   const now = deps.now ?? Date.now;
   const repo = deps.store.alerts;
-  const checkUrl = deps.checkUrl ?? ((url: string) => checkPublicUrl(url));
+  const guard = deps.guard ?? createUrlGuard({ enabled: deps.blockPrivateUrls ?? false });
 
   /** Collected inside a transaction, published after it commits. */
   interface Effects {
@@ -170,8 +172,8 @@ export function createAlertService(deps: {
           (fields[`channels.${i}.to`] ??= []).push('e-mail is not configured on this server (set BRINKWATCH_SMTP_URL)');
         }
         if (c.type === 'webhook' && deps.blockPrivateUrls) {
-          const check = await checkUrl(c.url);
-          if (!check.ok) (fields[`channels.${i}.url`] ??= []).push(`is refused: ${check.reason} (BRINKWATCH_BLOCK_PRIVATE_URLS is on)`);
+          const check = await checkWebhookUrl(guard, c.url);
+          if (!check.ok) (fields[`channels.${i}.url`] ??= []).push(`is refused: ${check.reason}`);
         }
       }
     }

@@ -2,7 +2,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../config/logger.ts';
 import type { DeliveryRecord } from '../store/alerts-repo.ts';
 import type { Store } from '../store/store.ts';
-import { checkPublicUrl, type UrlCheck } from './url-guard.ts';
+import { BlockedAddressError, createUrlGuard, type UrlGuard } from '../ingest/url-guard.ts';
+import { postWebhook } from './webhook-sender.ts';
 
 export interface NotifierOptions {
   /** Attempts before a delivery is given up as 'dead'. */
@@ -43,42 +44,32 @@ export function createNotifier(deps: {
   now?: () => number;
   options?: Partial<NotifierOptions>;
   smtp?: { url: string; from: string } | null;
+  /** The shared private-address guard; defaults to one from blockPrivateUrls. */
+  guard?: UrlGuard;
   blockPrivateUrls?: boolean;
-  checkUrl?: (url: string) => Promise<UrlCheck>;
 }) {
   const now = deps.now ?? Date.now;
   const o = { ...DEFAULT_NOTIFIER_OPTIONS, ...deps.options };
   const repo = deps.store.alerts;
-  const checkUrl = deps.checkUrl ?? ((url: string) => checkPublicUrl(url));
+  const guard = deps.guard ?? createUrlGuard({ enabled: deps.blockPrivateUrls ?? false });
   let transport: Transporter | null = null;
 
   async function sendWebhook(d: DeliveryRecord): Promise<Outcome> {
-    if (deps.blockPrivateUrls) {
-      const check = await checkUrl(d.target);
-      if (!check.ok) return { ok: false, error: `webhook URL refused: ${check.reason}`, permanent: true };
-    }
     try {
-      const res = await fetch(d.target, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Brinkwatch-alerts',
-          'x-brinkwatch-delivery': String(d.id),
-        },
-        body: d.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(o.timeoutMs),
+      const res = await postWebhook(d.target, d.payload, {
+        headers: { 'content-type': 'application/json', 'user-agent': 'Brinkwatch-alerts', 'x-brinkwatch-delivery': String(d.id) },
+        timeoutMs: o.timeoutMs,
+        guard,
       });
-      await res.body?.cancel().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
       if (res.status >= 300 && res.status < 400) {
         return { ok: false, statusCode: res.status, error: `receiver answered a redirect (${res.status}); redirects are not followed` };
       }
       return { ok: false, statusCode: res.status, error: `receiver answered HTTP ${res.status}` };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const reason = e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms` : e.cause?.code ?? e.message;
-      return { ok: false, error: `webhook failed: ${reason}` };
+      if (err instanceof BlockedAddressError) return { ok: false, error: `webhook URL refused: ${err.message}`, permanent: true };
+      const e = err as NodeJS.ErrnoException;
+      return { ok: false, error: `webhook failed: ${e.code ?? e.message}` };
     }
   }
 
