@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
     createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit }),
     createMetricsRoutes({ metrics }),
-    createAlertRoutes({ alerts, requireToken: requireToken(token.token) }),
+    createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];
   const app = createHttpApp({

@@ -78,9 +78,12 @@ const deliveryListSchema = z.object({
 });
 
 /** Alert rules (CRUD, silence), alerts (list, events, deliveries, ack). Writes need the token. */
-export function createAlertRoutes(deps: { alerts: AlertService; requireToken: RequestHandler }): Router {
+export function createAlertRoutes(deps: { alerts: AlertService; requireToken: RequestHandler; writeLimit?: RequestHandler }): Router {
   const router = Router();
-  const write = [deps.requireToken, ...jsonBody];
+  // Rate limit first (before the token check), as for every write route.
+  const limit: RequestHandler = deps.writeLimit ?? ((_req, _res, next) => next());
+  const write = [limit, deps.requireToken, ...jsonBody];
+  const remove = [limit, deps.requireToken];
 
   router.get('/api/alert-rules', (_req, res) => {
     res.json({ rules: deps.alerts.listRules() });
@@ -97,7 +100,7 @@ export function createAlertRoutes(deps: { alerts: AlertService; requireToken: Re
   router.put('/api/alert-rules/:id', ...write, async (req, res) => {
     res.json({ rule: unwrap(await deps.alerts.updateRule(idParam(req.params.id), req.body)) });
   });
-  router.delete('/api/alert-rules/:id', deps.requireToken, (req, res) => {
+  router.delete('/api/alert-rules/:id', ...remove, (req, res) => {
     unwrap(deps.alerts.deleteRule(idParam(req.params.id)));
     res.status(204).end();
   });
@@ -106,7 +109,7 @@ export function createAlertRoutes(deps: { alerts: AlertService; requireToken: Re
     const b = parseBody(silenceSchema, req.body);
     res.json({ rule: unwrap(deps.alerts.silenceRule(id, b.until, b.reason ?? null)) });
   });
-  router.delete('/api/alert-rules/:id/silence', deps.requireToken, (req, res) => {
+  router.delete('/api/alert-rules/:id/silence', ...remove, (req, res) => {
     res.json({ rule: unwrap(deps.alerts.silenceRule(idParam(req.params.id), null, null)) });
   });
 

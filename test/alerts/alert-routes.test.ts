@@ -5,6 +5,7 @@ import { createSilentLogger } from '../../server/config/logger.ts';
 import { createAlertRoutes } from '../../server/http/alert-routes.ts';
 import { createHttpApp } from '../../server/http/create-http-app.ts';
 import { requireToken } from '../../server/http/require-token.ts';
+import { createWriteRateLimit } from '../../server/http/write-rate-limit.ts';
 import { createTempStore } from '../helpers/temp-store.ts';
 import { addScored, createTestAlerts, MIN } from './fixtures.ts';
 
@@ -126,6 +127,21 @@ describe('alert routes', () => {
     assert.equal(ok.body.rule.silenceReason, 'drill');
     const lifted = await request(app).delete(`/api/alert-rules/${ruleId}/silence`).set(auth);
     assert.equal(lifted.body.rule.silencedUntil, null);
+  });
+
+  it('rate-limits writes before the token check', async () => {
+    const limited = createHttpApp({
+      logger: createSilentLogger(),
+      clientDir: '/nonexistent',
+      routers: [createAlertRoutes({ alerts, requireToken: requireToken(TOKEN), writeLimit: createWriteRateLimit(2) })],
+      health: () => ({}),
+    });
+    assert.equal((await request(limited).post('/api/alerts/1/ack').send({ reason: 'x' })).status, 401);
+    assert.equal((await request(limited).delete('/api/alert-rules/1')).status, 401);
+    const third = await request(limited).post('/api/alert-rules').send(validRule);
+    assert.equal(third.status, 429);
+    assert.equal(third.body.error.code, 'rate-limited');
+    assert.equal((await request(limited).get('/api/alert-rules')).status, 200, 'reads are not limited');
   });
 
   it('lists alerts with filters, shows events and deliveries, and acknowledges with a reason', async () => {
