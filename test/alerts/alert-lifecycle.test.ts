@@ -140,6 +140,33 @@ describe('alert service lifecycle on a real store', () => {
     assert.equal(alerts.getAlert(a.id)!.notifyCount, 1);
   });
 
+  it('a count that flaps between recoverBelow and threshold notifies once, then once on recovery', async () => {
+    const { alerts, clock } = createTestAlerts(t.store);
+    const r = await alerts.createRule({
+      ...baseRule, name: 'Flapping count', scope: 'actor:F', window: '10m', metric: 'count', threshold: 5, recoverBelow: 3, forSeconds: 0, repeatSeconds: 0,
+    });
+    assert.ok(r.ok);
+    const t0 = clock.now + 20 * 3_600_000;
+    const add = (at: number) => addScored(t.store, { occurredAt: at, score: 50, speaker: 'F' });
+    // Five statements one minute apart: count reaches 5 at t0 + 4 min.
+    for (let i = 0; i < 5; i++) add(t0 + i * MIN);
+    const counts: Array<number | null> = [];
+    for (let minute = 4; minute <= 24; minute++) {
+      const at = t0 + minute * MIN + 30_000;
+      if (minute === 11) (add(at - 2000), add(at - 1000)); // top the count back up while it sags
+      alerts.evaluate(at);
+      counts.push(alerts.listAlerts({ ruleId: r.value.id, limit: 1 })[0]!.value);
+    }
+    // 5, sags to 4 as statements leave the 10-minute window, back to 5, sags to 4 and 3, then 2.
+    const runs = counts.filter((c, i) => i === 0 || c !== counts[i - 1]);
+    assert.deepEqual(runs, [5, 4, 5, 4, 3, 2], `counts: ${counts.join(',')}`);
+    const [episode] = alerts.listAlerts({ ruleId: r.value.id });
+    assert.equal(alerts.listAlerts({ ruleId: r.value.id }).length, 1, 'one episode');
+    assert.equal(episode!.state, 'resolved');
+    assert.equal(alerts.deliveries({ alertId: episode!.id }).length, 2, 'one firing and one resolved notification');
+    assert.deepEqual(alerts.events(episode!.id)!.map((e) => e.kind), ['firing', 'resolved']);
+  });
+
   it('firingAlertsBetween lists the alerts firing in a range, for the CSV export', () => {
     const all = firingAlertsBetween(t.store.db, 0, Number.MAX_SAFE_INTEGER);
     assert.ok(all.length >= 3);
