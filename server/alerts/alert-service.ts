@@ -232,6 +232,14 @@ export function createAlertService(deps: {
         const reshaped = before.scope !== v.value.scope || before.window !== v.value.window || before.metric !== v.value.metric;
         if (!v.value.enabled && before.enabled) closeForRule(before, 'rule-disabled', at, effects);
         else if (reshaped) closeForRule(before, 'rule-changed', at, effects);
+        else {
+          // Same measure: the open episode continues under the new threshold and severity.
+          const open = repo.openAlertFor(id);
+          if (open && (open.threshold !== v.value.threshold || open.severity !== v.value.severity)) {
+            repo.updateAlert(open.id, { threshold: v.value.threshold, severity: v.value.severity, updatedAt: at });
+            effects.changed.set(open.id, 'rule-updated');
+          }
+        }
         repo.updateRule(id, v.value, at);
         return repo.getRule(id)!;
       });

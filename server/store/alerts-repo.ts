@@ -321,6 +321,8 @@ export function createAlertsRepo(db: Db) {
         Pick<
           AlertRecord,
           | 'state'
+          | 'severity'
+          | 'threshold'
           | 'value'
           | 'peakValue'
           | 'firedAt'
@@ -338,6 +340,8 @@ export function createAlertsRepo(db: Db) {
     ): void {
       const columns: Record<string, string> = {
         state: 'state',
+        severity: 'severity',
+        threshold: 'threshold',
         value: 'value',
         peakValue: 'peak_value',
         firedAt: 'fired_at',

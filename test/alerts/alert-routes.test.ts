@@ -180,6 +180,12 @@ describe('alert routes', () => {
     assert.equal((await request(app).get('/api/alerts?state=acknowledged')).body.alerts.length, 1);
     assert.equal((await request(app).post('/api/alerts/424242/ack').set(auth).send({ reason: 'x' })).status, 404);
 
+    // Editing the threshold keeps the episode open under the new threshold.
+    const raised = await request(app).put(`/api/alert-rules/${ruleId}`).set(auth).send({ ...validRule, threshold: 80, recoverBelow: 60 });
+    assert.equal(raised.status, 200);
+    const kept = await request(app).get(`/api/alerts/${alert.id}`);
+    assert.deepEqual([kept.body.alert.state, kept.body.alert.threshold], ['firing', 80]);
+
     // Disabling the rule resolves its firing alert; a resolved alert cannot be acknowledged.
     const disabled = await request(app).put(`/api/alert-rules/${ruleId}`).set(auth).send({ ...validRule, enabled: false });
     assert.equal(disabled.status, 200);
