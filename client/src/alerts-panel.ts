@@ -93,7 +93,8 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
   }
 
   function renderBanner() {
-    const firing = [...alerts.values()].filter((a) => a.state === 'firing');
+    // The banner is the dashboard channel; every alert is listed below it either way.
+    const firing = [...alerts.values()].filter((a) => a.state === 'firing' && a.dashboard);
     banner.hidden = firing.length === 0;
     if (firing.length === 0) return;
     const unacked = firing.filter((a) => !a.acknowledged);

@@ -26,6 +26,8 @@ export type AlertView = {
   id: number;
   ruleId: number;
   ruleName: string;
+  /** The rule notifies the dashboard: a banner shows while this alert fires. */
+  dashboard: boolean;
   /** pending | firing | resolved | cancelled (a pending episode that never fired). */
   state: string;
   /** True while firing and acknowledged: repeats are stopped until it resolves. */
@@ -77,6 +79,7 @@ export function toAlertView(a: AlertRecord): AlertView {
     id: a.id,
     ruleId: a.ruleId,
     ruleName: a.ruleName,
+    dashboard: a.dashboard,
     state: a.state,
     acknowledged: a.state === 'firing' && a.ackAt !== null,
     value: a.value,

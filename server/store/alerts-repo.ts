@@ -37,6 +37,8 @@ export interface AlertRecord {
   id: number;
   ruleId: number;
   ruleName: string;
+  /** True when the rule has a dashboard channel (the dashboard shows a banner while it fires). */
+  dashboard: boolean;
   state: AlertState;
   scope: string;
   window: string;
@@ -125,7 +127,8 @@ const RULE_COLUMNS = `id, name, scope, time_window AS window, metric, threshold,
   enabled, silenced_until AS silencedUntil, silence_reason AS silenceReason, created_at AS createdAt,
   updated_at AS updatedAt, deleted_at AS deletedAt`;
 
-const ALERT_COLUMNS = `a.id, a.rule_id AS ruleId, r.name AS ruleName, a.state, a.scope, a.time_window AS window, a.metric,
+const ALERT_COLUMNS = `a.id, a.rule_id AS ruleId, r.name AS ruleName,
+  EXISTS (SELECT 1 FROM json_each(r.channels) c WHERE json_extract(c.value, '$.type') = 'dashboard') AS dashboard, a.state, a.scope, a.time_window AS window, a.metric,
   a.severity, a.threshold, a.value, a.peak_value AS peakValue, a.started_at AS startedAt, a.fired_at AS firedAt,
   a.resolved_at AS resolvedAt, a.end_reason AS endReason, a.no_data_since AS noDataSince,
   a.last_notified_at AS lastNotifiedAt, a.notify_count AS notifyCount, a.ack_at AS ackAt, a.ack_by AS ackBy,
@@ -142,6 +145,12 @@ type RuleRow = Omit<RuleRecord, 'channels' | 'enabled'> & { channels: string; en
 
 function toRule(row: RuleRow): RuleRecord {
   return { ...row, channels: JSON.parse(row.channels) as Channel[], enabled: row.enabled === 1 };
+}
+
+type AlertRow = Omit<AlertRecord, 'dashboard'> & { dashboard: number };
+
+function toAlert(row: AlertRow | undefined): AlertRecord | null {
+  return row ? { ...row, dashboard: row.dashboard === 1 } : null;
 }
 
 function toEvent(row: Omit<AlertEventRecord, 'topStatements'> & { topStatements: string }): AlertEventRecord {
@@ -275,10 +284,10 @@ export function createAlertsRepo(db: Db) {
     },
 
     openAlertFor(ruleId: number): AlertRecord | null {
-      return (openAlertStmt.get(ruleId) as AlertRecord | undefined) ?? null;
+      return toAlert(openAlertStmt.get(ruleId) as AlertRow | undefined);
     },
     getAlert(id: number): AlertRecord | null {
-      return (alertById.get(id) as AlertRecord | undefined) ?? null;
+      return toAlert(alertById.get(id) as AlertRow | undefined);
     },
     listAlerts(filter: { states?: AlertState[]; acknowledged?: boolean; ruleId?: number; beforeId?: number; limit: number }): AlertRecord[] {
       const where: string[] = [];
@@ -298,7 +307,7 @@ export function createAlertsRepo(db: Db) {
       }
       const sql = `SELECT ${ALERT_COLUMNS} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`;
-      return db.prepare(sql).all(params) as AlertRecord[];
+      return (db.prepare(sql).all(params) as AlertRow[]).map((r) => toAlert(r)!);
     },
     insertAlert(a: {
       ruleId: number;

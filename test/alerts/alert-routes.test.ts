@@ -154,6 +154,7 @@ describe('alert routes', () => {
     assert.equal(alert.ruleId, ruleId);
     assert.equal(alert.state, 'firing');
     assert.equal(alert.ack, null);
+    assert.equal(alert.dashboard, true, 'the rule has a dashboard channel: the dashboard shows a banner');
     for (const k of ['id', 'ruleId', 'state', 'value', 'startedAt', 'resolvedAt', 'ack']) assert.ok(k in alert, k);
     assert.equal((await request(app).get('/api/alerts?state=resolved')).body.alerts.length, 0);
     assert.equal((await request(app).get('/api/alerts?state=nonsense')).status, 400);

@@ -49,6 +49,7 @@ async function fireWebhookAlert(store: Store, url: string, format?: 'json' | 'sl
   assert.ok(rule.ok, JSON.stringify(rule));
   const ids = [addScored(store, { occurredAt: t.clock.now - MIN, score: 88, speaker: 'A <b>&' })];
   assert.equal(t.alerts.evaluate().deliveries, 1);
+  assert.equal(t.alerts.listAlerts({ ruleId: rule.value.id })[0]!.dashboard, false, 'webhook only: no dashboard banner');
   return { ...t, ruleId: rule.value.id, statementIds: ids };
 }
 
