@@ -61,8 +61,7 @@ export function createExportService(deps: { openReader: () => Db }) {
       const q: HistoryQuery = { from: req.from, to: req.to, resolutionMs, scopes: req.scopes };
       function* rows() {
         try {
-          // Until the alerts migration exists the column stays empty rather than failing.
-          const alerts = queries.hasAlerts() ? createAlertNames(queries.firingIntervals(req.from, req.to)) : null;
+          const alerts = createAlertNames(queries.firingIntervals(req.from, req.to));
           for (const g of queries.iterateHistory(q)) yield historyCells(g, resolutionMs, alerts);
         } finally {
           close();

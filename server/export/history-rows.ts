@@ -2,6 +2,7 @@ import { bucketIndex } from '../metrics/risk-index.ts';
 import { levelForScore } from '../scoring/index.ts';
 import type { FiringInterval, HistoryGroupRow } from '../store/export-queries.ts';
 import type { CsvCell } from './csv-format.ts';
+import { isoUtc } from './iso-time.ts';
 
 /**
  * One row per (bucket, scope) that holds at least one statement. The risk index is the same
@@ -18,16 +19,16 @@ export const HISTORY_HEADER = [
   'firing_alerts',
 ] as const;
 
-export function historyCells(g: HistoryGroupRow, resolutionMs: number, alerts: AlertNames | null): CsvCell[] {
+export function historyCells(g: HistoryGroupRow, resolutionMs: number, alerts: AlertNames): CsvCell[] {
   const index = bucketIndex(g);
   return [
-    new Date(g.bucketStart).toISOString(),
+    isoUtc(g.bucketStart),
     g.scope,
     index,
     g.n,
     g.maxScore,
     index === null ? null : levelForScore(index),
-    alerts ? alerts.firingDuring(g.scope, g.bucketStart, g.bucketStart + resolutionMs) : null,
+    alerts.firingDuring(g.scope, g.bucketStart, g.bucketStart + resolutionMs),
   ];
 }
 

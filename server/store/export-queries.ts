@@ -1,3 +1,4 @@
+import { firingAlertsBetween } from './alerts-repo.ts';
 import type { Db } from './database.ts';
 import { buildStatementQuery, type StatementFilter } from './statements-repo.ts';
 
@@ -73,11 +74,6 @@ export function createExportQueries(reader: Db) {
     return { sql, params };
   }
 
-  const tableExists = reader.prepare(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('alerts', 'alert_rules')`).pluck();
-  // alerts.scope (when present) is the rule's scope copied when the alert opened: later edits
-  // of the rule must not move old alerts to another scope.
-  const alertScopeColumn = reader.prepare(`SELECT COUNT(*) FROM pragma_table_info('alerts') WHERE name = 'scope'`).pluck();
-
   return {
     /** Statements matching the filter, newest first: the very query GET /api/statements pages through. */
     iterateStatements(filter: StatementFilter): IterableIterator<StatementExportTuple> {
@@ -103,24 +99,18 @@ export function createExportQueries(reader: Db) {
       return reader.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
     },
 
-    /** True once the alerts migration (003) has created its tables. */
-    hasAlerts(): boolean {
-      return tableExists.get() === 2;
-    },
-
     /**
-     * Alerts that were firing at some moment in [from, to): fired before `to` and not resolved
-     * by `from`. Alerts that stayed pending (never fired) are not included. Oldest first.
+     * Alerts that were firing at some moment in [from, to), oldest first: the alerts repo's
+     * contract for this export (pending and cancelled episodes never fired and are left out).
+     * The scope is the alert's own, copied from its rule when it opened.
      */
     firingIntervals(from: number, to: number): FiringInterval[] {
-      return reader
-        .prepare(
-          `SELECT r.name AS name, ${alertScopeColumn.get() === 1 ? 'a.scope' : 'r.scope'} AS scope, a.fired_at AS firedAt, a.resolved_at AS resolvedAt
-           FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
-           WHERE a.fired_at IS NOT NULL AND a.fired_at < @to AND (a.resolved_at IS NULL OR a.resolved_at > @from)
-           ORDER BY a.fired_at, a.id`,
-        )
-        .all({ from, to }) as FiringInterval[];
+      return firingAlertsBetween(reader, from, to).map((a) => ({
+        name: a.ruleName,
+        scope: a.scope,
+        firedAt: a.firedAt,
+        resolvedAt: a.resolvedAt,
+      }));
     },
   };
 }
