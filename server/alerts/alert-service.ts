@@ -149,7 +149,7 @@ export function createAlertService(deps: {
     const open = repo.openAlertFor(rule.id);
     if (!open) return;
     const firing = open.state === 'firing';
-    const m = { value: open.value, count: 0 };
+    const m = measureRule(rule, at);
     const d: Decision = {
       close: { state: firing ? 'resolved' : 'cancelled', reason: 'recovered' },
       events: [firing ? 'resolved' : 'cancelled'],
