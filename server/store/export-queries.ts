@@ -35,7 +35,7 @@ export interface HistoryGroupRow {
 export interface HistoryQuery {
   from: number;
   to: number;
-  /** Bucket size in ms (a multiple of a minute). */
+  /** Bucket size in ms (a multiple of a minute); from and to are multiples of it. */
   resolutionMs: number;
   /** The scopes to include, or 'all' for every scope that has data in the range. */
   scopes: readonly string[] | 'all';
@@ -65,11 +65,15 @@ export function createExportQueries(reader: Db) {
       where += ' AND scope IN (SELECT value FROM json_each(@scopes))';
       params.scopes = JSON.stringify(q.scopes);
     }
-    // Groups minute buckets into the requested size; ordered by time, then scope. JS numbers
-    // bind as REAL, so `bucket_start / @res` would not truncate: % converts to INTEGER.
+    // Hour and day rollups (kept by triggers, migration 003) hold the same sums 60x / 1440x
+    // fewer rows; from/to are whole buckets, so reading them changes nothing but the speed.
+    const table =
+      q.resolutionMs % 86_400_000 === 0 ? 'metric_buckets_day' : q.resolutionMs % 3_600_000 === 0 ? 'metric_buckets_hour' : 'metric_buckets';
+    // Groups buckets into the requested size; ordered by time, then scope. JS numbers bind as
+    // REAL, so `bucket_start / @res` would not truncate: % converts to INTEGER.
     const sql = `SELECT bucket_start - bucket_start % @res AS bucketStart, scope, SUM(n) AS n, SUM(sum_w) AS sumW,
         SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
-      FROM metric_buckets WHERE ${where}
+      FROM ${table} WHERE ${where}
       GROUP BY bucketStart, scope ORDER BY bucketStart, scope`;
     return { sql, params };
   }

@@ -59,6 +59,17 @@ test('counts add up to the statements stored, for minute, hour and day buckets',
     assert.equal(total, stored, bucket);
     for (const r of rows.slice(1)) assert.equal(Number(r[3]) > 0, true, 'empty buckets are not rows');
   }
+  // Hour rows (read from the hour rollup) agree with the minute rows summed per hour.
+  const minutes = (await getCsv('/api/export/history.csv?from=2026-11-01&to=2026-11-03&bucket=minute&scope=all')).rows.slice(1);
+  const hours = (await getCsv('/api/export/history.csv?from=2026-11-01&to=2026-11-03&bucket=hour&scope=all')).rows.slice(1);
+  const perHour = new Map<string, { n: number; max: number }>();
+  for (const r of minutes) {
+    const key = `${r[0]!.slice(0, 13)}:00:00.000Z ${r[1]}`;
+    const acc = perHour.get(key) ?? { n: 0, max: -1 };
+    perHour.set(key, { n: acc.n + Number(r[3]), max: Math.max(acc.max, Number(r[4])) });
+  }
+  assert.equal(hours.length, perHour.size);
+  for (const r of hours) assert.deepEqual(perHour.get(`${r[0]} ${r[1]}`), { n: Number(r[3]), max: Number(r[4]) }, `${r[0]} ${r[1]}`);
   const days = (await getCsv('/api/export/history.csv?from=2026-11-01&to=2026-11-03&bucket=day')).rows.slice(1);
   assert.deepEqual(days.map((r) => r[0]), ['2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z']);
 });
