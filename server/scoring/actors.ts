@@ -2,15 +2,24 @@
 
 import type { ActorsFound } from './types.ts';
 import {
-  CUE_CLAUSE_BREAK,
-  CUE_DETERMINER,
-  CUE_DIRECTED,
-  CUE_SPEAKER_SKIP,
-  CUE_SPEECH,
+  CUE_CLAUSE_BREAK as _CUE_CLAUSE_BREAK,
+  CUE_DETERMINER as _CUE_DETERMINER,
+  CUE_DIRECTED as _CUE_DIRECTED,
+  CUE_SPEAKER_SKIP as _CUE_SPEAKER_SKIP,
+  CUE_SPEECH as _CUE_SPEECH,
   type CompiledLexicon,
 } from './lexicon.ts';
 import type { FoundSignal, Prepared } from './analyse.ts';
-import { PUNCT } from './tokenize.ts';
+import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
+
+// Imported constants copied into module scope: the TypeScript loader turns imported
+// bindings into getters, which would otherwise be called on every token.
+const PUNCT = _PUNCT;
+const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
+const CUE_DETERMINER = _CUE_DETERMINER;
+const CUE_DIRECTED = _CUE_DIRECTED;
+const CUE_SPEAKER_SKIP = _CUE_SPEAKER_SKIP;
+const CUE_SPEECH = _CUE_SPEECH;
 
 export interface Mention {
   actor: string;
@@ -26,13 +35,11 @@ const MAX_SPEAKER_HINT = 200;
 
 export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): Mention[] {
   const { tokens } = p;
-  const root = lex.actors.next;
   const mentions: Mention[] = [];
-  if (root === null) return mentions;
   const n = tokens.length;
   let i = 0;
   while (i < n) {
-    let node = root.get(tokens[i]!.lower);
+    let node = p.words[i]!.actor;
     if (node === undefined) {
       i++;
       continue;
@@ -63,8 +70,8 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
   return mentions;
 }
 
-function isCapitalised(raw: string): boolean {
-  const c = raw.charCodeAt(0);
+function isCapitalised(text: string, t: Token): boolean {
+  const c = text.charCodeAt(t.start);
   return c >= 65 && c <= 90;
 }
 
@@ -94,7 +101,7 @@ function findSpeaker(
       }
       if (t.kind === PUNCT) break;
       const skippable =
-        (f & (CUE_SPEAKER_SKIP | CUE_DETERMINER)) !== 0 || t.lower === "'s" || mentionAt[k]! >= 0 || isCapitalised(t.raw);
+        (f & (CUE_SPEAKER_SKIP | CUE_DETERMINER)) !== 0 || t.lower === "'s" || mentionAt[k]! >= 0 || isCapitalised(p.text, t);
       if (!skippable) break;
     }
     // "according to X", ", said X"
@@ -125,6 +132,10 @@ function firstMentionAfter(p: Prepared, from: number, mentionAt: Int32Array, men
   return null;
 }
 
+function addTarget(targets: string[], speaker: string | null, actor: string | null): void {
+  if (actor !== null && actor !== speaker && !targets.includes(actor)) targets.push(actor);
+}
+
 export function resolveActors(
   lex: CompiledLexicon,
   p: Prepared,
@@ -132,22 +143,26 @@ export function resolveActors(
   signals: FoundSignal[],
   speakerHint: string | null | undefined,
 ): ActorsFound {
-  const n = p.tokens.length;
-  const mentionAt = new Int32Array(n).fill(-1);
-  mentions.forEach((m, idx) => {
-    for (let k = m.start; k < m.end; k++) mentionAt[k] = idx;
-  });
-  const signalAt = new Int32Array(n).fill(-1);
-  signals.forEach((s, idx) => {
-    if (s.category.kind !== 'vocabulary') signalAt[s.startToken] = idx;
-  });
-
   let speaker: string | null = null;
-  let verb = -1;
   if (typeof speakerHint === 'string' && speakerHint.trim() !== '') {
     const hint = speakerHint.trim().slice(0, MAX_SPEAKER_HINT);
     speaker = lex.actorNames.get(hint.toLowerCase()) ?? hint;
   }
+  if (mentions.length === 0) return { speaker, targets: [], mentioned: [] };
+
+  const n = p.tokens.length;
+  const { mentionAt, signalAt } = p.scratch;
+  mentionAt.fill(-1, 0, n);
+  signalAt.fill(-1, 0, n);
+  for (let idx = 0; idx < mentions.length; idx++) {
+    const m = mentions[idx]!;
+    for (let k = m.start; k < m.end; k++) mentionAt[k] = idx;
+  }
+  for (let idx = 0; idx < signals.length; idx++) {
+    const s = signals[idx]!;
+    if (s.category.kind !== 'vocabulary') signalAt[s.startToken] = idx;
+  }
+  let verb = -1;
   const found = findSpeaker(p, mentions, mentionAt, signalAt, signals);
   if (found !== null) {
     if (speaker === null) speaker = found.actor;
@@ -155,21 +170,18 @@ export function resolveActors(
   }
 
   const targets: string[] = [];
-  const addTarget = (actor: string | null): void => {
-    if (actor !== null && actor !== speaker && !targets.includes(actor)) targets.push(actor);
-  };
   // "Russia warned NATO", "X accused Y of ..."
-  if (verb >= 0 && (p.cueFlags[verb]! & CUE_DIRECTED) !== 0) addTarget(firstMentionAfter(p, verb + 1, mentionAt, mentions, speaker));
+  if (verb >= 0 && (p.cueFlags[verb]! & CUE_DIRECTED) !== 0) addTarget(targets, speaker, firstMentionAfter(p, verb + 1, mentionAt, mentions, speaker));
   for (const s of signals) {
     if (s.signal.polarity !== 'escalation' || !s.category.hasTarget) continue;
     // "strikes on X", "sanctions against X", "threatened X"
-    addTarget(firstMentionAfter(p, s.endToken, mentionAt, mentions, speaker));
+    addTarget(targets, speaker, firstMentionAfter(p, s.endToken, mentionAt, mentions, speaker));
     // "if NATO troops appear ..., they will be targeted": the actor of the condition
     if (s.conditionalAt >= 0) {
       for (let k = s.conditionalAt + 1; k < s.startToken; k++) {
         const mi = mentionAt[k]!;
         if (mi >= 0 && mentions[mi]!.actor !== speaker) {
-          addTarget(mentions[mi]!.actor);
+          addTarget(targets, speaker, mentions[mi]!.actor);
           break;
         }
       }
@@ -183,7 +195,7 @@ export function resolveActors(
     );
     if (threatened) {
       const m = mentions.find((x) => x.start > verb && x.actor !== speaker && p.tokens[x.start]!.sentence === sent);
-      if (m !== undefined) addTarget(m.actor);
+      if (m !== undefined) addTarget(targets, speaker, m.actor);
     }
   }
   const mentioned: string[] = [];

@@ -2,27 +2,51 @@
 
 import type { Modality, Polarity, Signal } from './types.ts';
 import {
-  CUE_CLAUSE_BREAK,
-  CUE_CONDITIONAL,
-  CUE_DENIAL,
-  CUE_DETERMINER,
-  CUE_HEDGE,
-  CUE_HISTORICAL,
-  CUE_INTENSIFIER,
-  CUE_IRREALIS,
-  CUE_NEGATION,
-  CUE_AFTERMATH,
-  CUE_TOPIC,
-  CUE_NEGATION_AFTER,
-  CUE_NEGATION_SCOPE_BREAK,
-  CUE_CONDITIONAL_WHEN_FIRST,
-  FIRST_TOKEN_FLAGS,
+  CUE_CLAUSE_BREAK as _CUE_CLAUSE_BREAK,
+  CUE_CONDITIONAL as _CUE_CONDITIONAL,
+  CUE_DENIAL as _CUE_DENIAL,
+  CUE_DETERMINER as _CUE_DETERMINER,
+  CUE_HEDGE as _CUE_HEDGE,
+  CUE_HISTORICAL as _CUE_HISTORICAL,
+  CUE_INTENSIFIER as _CUE_INTENSIFIER,
+  CUE_IRREALIS as _CUE_IRREALIS,
+  CUE_NEGATION as _CUE_NEGATION,
+  CUE_AFTERMATH as _CUE_AFTERMATH,
+  CUE_TOPIC as _CUE_TOPIC,
+  CUE_NEGATION_AFTER as _CUE_NEGATION_AFTER,
+  CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
+  CUE_CONDITIONAL_WHEN_FIRST as _CUE_CONDITIONAL_WHEN_FIRST,
+  FIRST_TOKEN_FLAGS as _FIRST_TOKEN_FLAGS,
+  type ActorEntry,
   type Category,
   type CompiledLexicon,
+  type CueEntry,
+  type PhraseEntry,
   type ModalityClass,
 } from './lexicon.ts';
-import { matchAt } from './phrase-trie.ts';
-import { NUMBER, PUNCT, type Token } from './tokenize.ts';
+import { matchAt as _matchAt, type TrieNode } from './phrase-trie.ts';
+import { NUMBER as _NUMBER, PUNCT as _PUNCT, type Token } from './tokenize.ts';
+
+// Imported constants copied into module scope: the TypeScript loader turns imported
+// bindings into getters, which would otherwise be called on every token.
+const matchAt = _matchAt;
+const NUMBER = _NUMBER;
+const PUNCT = _PUNCT;
+const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
+const CUE_CONDITIONAL = _CUE_CONDITIONAL;
+const CUE_DENIAL = _CUE_DENIAL;
+const CUE_DETERMINER = _CUE_DETERMINER;
+const CUE_HEDGE = _CUE_HEDGE;
+const CUE_HISTORICAL = _CUE_HISTORICAL;
+const CUE_INTENSIFIER = _CUE_INTENSIFIER;
+const CUE_IRREALIS = _CUE_IRREALIS;
+const CUE_NEGATION = _CUE_NEGATION;
+const CUE_AFTERMATH = _CUE_AFTERMATH;
+const CUE_TOPIC = _CUE_TOPIC;
+const CUE_NEGATION_AFTER = _CUE_NEGATION_AFTER;
+const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
+const CUE_CONDITIONAL_WHEN_FIRST = _CUE_CONDITIONAL_WHEN_FIRST;
+const FIRST_TOKEN_FLAGS = _FIRST_TOKEN_FLAGS;
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
@@ -36,15 +60,40 @@ export const INTENSITY_WINDOW = 3;
 const MAX_INTENSITY = 2;
 
 export interface Prepared {
+  /** The analysed text (offsets of tokens point into it). */
+  text: string;
   tokens: Token[];
   sentenceEnds: string[];
   stems: string[];
+  /** Per token: the first-level trie nodes its word leads to (shared, cached per word). */
+  words: WordInfo[];
   cueFlags: Uint32Array;
   cueFactor: Float32Array;
   skippable: Uint8Array;
   historicalSentence: Uint8Array;
   /** Clause index of each token (clauses end at punctuation and at words like "but"). */
   clause: Int32Array;
+  scratch: Scratch;
+}
+
+/** What one distinct word leads to in each trie; computed once per word and cached. */
+export interface WordInfo {
+  stem: string;
+  cue: TrieNode<CueEntry> | undefined;
+  signal: TrieNode<PhraseEntry> | undefined;
+  actor: TrieNode<ActorEntry[]> | undefined;
+}
+
+export const NO_WORD: WordInfo = Object.freeze({ stem: '', cue: undefined, signal: undefined, actor: undefined });
+
+/** Looks a lower-cased word up in the three tries (the caller caches the result). */
+export function describeWord(lex: CompiledLexicon, lower: string, stem: string): WordInfo {
+  return {
+    stem,
+    cue: lex.cues.next?.get(stem),
+    signal: lex.signals.next?.get(stem),
+    actor: lex.actors.next?.get(lower),
+  };
 }
 
 export interface FoundSignal {
@@ -57,24 +106,62 @@ export interface FoundSignal {
 }
 
 /** Marks every cue ending at each token (cues may overlap). */
-export function markCues(lex: CompiledLexicon, stems: string[], tokens: Token[], sentenceCount: number): Omit<Prepared, 'tokens' | 'sentenceEnds' | 'stems'> {
+/**
+ * Per-token working arrays, reused from one score() call to the next (a scorer is used by one
+ * caller at a time; score() is synchronous). Only indexes below the token count are valid.
+ */
+export class Scratch {
+  cueFlags = new Uint32Array(0);
+  cueFactor = new Float32Array(0);
+  skippable = new Uint8Array(0);
+  clause = new Int32Array(0);
+  historicalSentence = new Uint8Array(0);
+  mentionAt = new Int32Array(0);
+  signalAt = new Int32Array(0);
+
+  /** Makes room for n tokens and s sentences and clears what will be used. */
+  reset(n: number, s: number): void {
+    if (this.cueFlags.length < n) {
+      const size = Math.max(n, this.cueFlags.length * 2, 64);
+      this.cueFlags = new Uint32Array(size);
+      this.cueFactor = new Float32Array(size);
+      this.skippable = new Uint8Array(size);
+      this.clause = new Int32Array(size);
+      this.mentionAt = new Int32Array(size);
+      this.signalAt = new Int32Array(size);
+    } else {
+      this.cueFlags.fill(0, 0, n);
+      this.cueFactor.fill(0, 0, n);
+      this.skippable.fill(0, 0, n);
+    }
+    if (this.historicalSentence.length < s + 1) this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
+    else this.historicalSentence.fill(0, 0, s + 1);
+  }
+}
+
+export function markCues(
+  stems: string[],
+  words: WordInfo[],
+  tokens: Token[],
+  sentenceCount: number,
+  scratch: Scratch,
+): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'stems' | 'words'> {
   const n = tokens.length;
-  const cueFlags = new Uint32Array(n);
-  const cueFactor = new Float32Array(n);
-  const skippable = new Uint8Array(n);
-  const historicalSentence = new Uint8Array(sentenceCount + 1);
-  const root = lex.cues.next;
+  scratch.reset(n, sentenceCount);
+  const { cueFlags, cueFactor, skippable, historicalSentence, clause } = scratch;
+  let c = 0; // clause counter: cue flags at i are final once token i is reached (clause breaks are one word)
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
+    if (i > 0 && tokens[i - 1]!.sentence !== t.sentence) c++;
     if (t.kind === NUMBER) {
+      clause[i] = c;
       // A year before 2000 marks a historical reference (the scorer has no clock, so recent
       // years are not judged).
       const l = t.lower;
       if (l.length === 4 && (l.startsWith('18') || l.startsWith('19'))) historicalSentence[t.sentence] = 1;
       continue;
     }
-    if (root === null) continue;
-    let node = root.get(stems[i]!);
+    let node = words[i]!.cue;
     let j = i;
     while (node !== undefined) {
       const e = node.entry;
@@ -92,16 +179,11 @@ export function markCues(lex: CompiledLexicon, stems: string[], tokens: Token[],
     if ((cueFlags[i]! & CUE_CONDITIONAL_WHEN_FIRST) !== 0 && (i === 0 || tokens[i - 1]!.sentence !== t.sentence)) {
       cueFlags[i] |= CUE_CONDITIONAL;
     }
-  }
-  const clause = new Int32Array(n);
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i]!;
     const boundary = t.kind === PUNCT ? t.lower !== '(' && t.lower !== ')' : (cueFlags[i]! & CUE_CLAUSE_BREAK) !== 0;
-    if (boundary || (i > 0 && tokens[i - 1]!.sentence !== t.sentence)) c++;
+    if (boundary) c++;
     clause[i] = c;
   }
-  return { cueFlags, cueFactor, skippable, historicalSentence, clause };
+  return { cueFlags, cueFactor, skippable, historicalSentence, clause, scratch };
 }
 
 function isClauseBoundary(p: Prepared, k: number): boolean {
@@ -224,7 +306,7 @@ function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boo
 const IDENTITY = { factor: 1, flip: false };
 
 export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): FoundSignal[] {
-  const { tokens, stems, skippable } = p;
+  const { tokens, stems, skippable, words } = p;
   const n = tokens.length;
   const found: FoundSignal[] = [];
   let i = 0;
@@ -233,7 +315,12 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       i++;
       continue;
     }
-    const m = matchAt(lex.signals, stems, skippable, i);
+    const first = words[i]!.signal;
+    if (first === undefined) {
+      i++;
+      continue;
+    }
+    const m = matchAt(first, stems, skippable, i);
     if (m === null) {
       i++;
       continue;

@@ -26,7 +26,17 @@ export function levelForScore(score: number): Level {
  * signals still add up. Sorts `weights` in place.
  */
 export function decaySum(weights: number[], decay: number): number {
-  weights.sort((a, b) => b - a);
+  // insertion sort for the usual short list (no comparator calls); a library sort for long ones
+  if (weights.length > 24) weights.sort((a, b) => b - a);
+  else for (let i = 1; i < weights.length; i++) {
+    const w = weights[i]!;
+    let j = i - 1;
+    while (j >= 0 && weights[j]! < w) {
+      weights[j + 1] = weights[j]!;
+      j--;
+    }
+    weights[j + 1] = w;
+  }
   let total = 0;
   let f = 1;
   for (const w of weights) {

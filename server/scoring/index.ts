@@ -3,9 +3,9 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
-import { tokenize, WORD } from './tokenize.ts';
+import { tokenize, WORD as _WORD } from './tokenize.ts';
 import { stem } from './stem.ts';
-import { findSignals, markCues, type Prepared } from './analyse.ts';
+import { describeWord, findSignals, markCues, NO_WORD, Scratch, type Prepared, type WordInfo } from './analyse.ts';
 import { findMentions, resolveActors } from './actors.ts';
 import { levelForScore, toScore } from './combine.ts';
 
@@ -13,35 +13,54 @@ export type { Polarity, Modality, Level, Signal, ActorsFound, ScoreResult, Score
 export { LEVEL_BANDS, levelForScore } from './combine.ts';
 export { MAX_ANALYSED_CHARS, MAX_TOKENS, MAX_TOKEN_CHARS } from './tokenize.ts';
 
+const WORD = _WORD; // imported bindings are getters under the TypeScript loader
+
 /** Version of the scoring code; the result's version adds the lexicon's version and hash. */
 export const SCORER_CODE_VERSION = '1.0.0';
 
-/** Bounded memo of word -> stem (texts repeat most of their vocabulary). */
-const STEM_CACHE_LIMIT = 50_000;
+/** Bounded memo of word -> trie entry points (texts repeat most of their vocabulary). */
+const WORD_CACHE_LIMIT = 50_000;
 
-function createStemmer(exceptions: Map<string, string>): (word: string) => string {
-  let cache = new Map<string, string>();
-  return (word: string): string => {
-    let s = cache.get(word);
-    if (s === undefined) {
-      s = exceptions.get(word) ?? stem(word);
-      if (cache.size >= STEM_CACHE_LIMIT) cache = new Map();
-      cache.set(word, s);
+function createWordTable(lex: CompiledLexicon): (lower: string) => WordInfo {
+  let cache = new Map<string, WordInfo>();
+  return (lower: string): WordInfo => {
+    let info = cache.get(lower);
+    if (info === undefined) {
+      info = describeWord(lex, lower, lex.stemExceptions.get(lower) ?? stem(lower));
+      if (cache.size >= WORD_CACHE_LIMIT) cache = new Map();
+      cache.set(lower, info);
     }
-    return s;
+    return info;
   };
 }
 
-function scoreText(lex: CompiledLexicon, stemOf: (w: string) => string, version: string, input: unknown, options?: ScoreOptions): ScoreResult {
+function scoreText(
+  lex: CompiledLexicon,
+  wordOf: (w: string) => WordInfo,
+  scratch: Scratch,
+  version: string,
+  input: unknown,
+  options?: ScoreOptions,
+): ScoreResult {
   const text = typeof input === 'string' ? input : '';
   const { tokens, sentenceEnds } = tokenize(text);
-  const stems = new Array<string>(tokens.length);
-  for (let i = 0; i < tokens.length; i++) {
+  const n = tokens.length;
+  const stems = new Array<string>(n);
+  const words = new Array<WordInfo>(n);
+  for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
-    stems[i] = t.kind === WORD && t.lower !== '' ? stemOf(t.lower) : t.kind === WORD ? '' : t.lower;
+    if (t.kind === WORD && t.lower !== '') {
+      const w = wordOf(t.lower);
+      words[i] = w;
+      stems[i] = w.stem;
+    } else {
+      // numbers and punctuation are matched by their text (cues such as "in 1945"); over-long words never match
+      words[i] = t.kind === WORD ? NO_WORD : wordOf(t.lower);
+      stems[i] = t.kind === WORD ? '' : t.lower;
+    }
   }
-  const cues = markCues(lex, stems, tokens, sentenceEnds.length);
-  const prepared: Prepared = { tokens, sentenceEnds, stems, ...cues };
+  const cues = markCues(stems, words, tokens, sentenceEnds.length, scratch);
+  const prepared: Prepared = { text, tokens, sentenceEnds, stems, words, ...cues };
   const found = findSignals(lex, prepared, text);
   const mentions = findMentions(lex, prepared, text);
   const actors: ActorsFound = resolveActors(lex, prepared, mentions, found, options?.speaker);
@@ -63,10 +82,11 @@ function scoreText(lex: CompiledLexicon, stemOf: (w: string) => string, version:
 export function createScorer(lexicon: unknown): Scorer {
   const lex = compileLexicon(lexicon);
   const version = `${SCORER_CODE_VERSION}+lex.${lex.version}`;
-  const stemOf = createStemmer(lex.stemExceptions);
+  const wordOf = createWordTable(lex);
+  const scratch = new Scratch();
   return {
     version,
-    score: (text: string, options?: ScoreOptions) => scoreText(lex, stemOf, version, text, options),
+    score: (text: string, options?: ScoreOptions) => scoreText(lex, wordOf, scratch, version, text, options),
     resolveActor(name: string): string | null {
       if (typeof name !== 'string') return null;
       return lex.actorNames.get(name.trim().toLowerCase()) ?? null;

@@ -37,16 +37,16 @@ export function insertPhrase<T>(root: TrieNode<T>, keys: readonly string[], entr
 const MAX_SKIPS = 2;
 
 /**
- * Longest phrase starting at token `i`. `keys[k]` is the lookup key of token k ('' never
+ * Longest phrase starting at token `i`, whose first key led to the node `first` (looked up
+ * by the caller, once per distinct word). `keys[k]` is the lookup key of token k ('' never
  * matches); `skippable[k]` marks determiners that may be passed over inside a phrase.
  */
 export function matchAt<T>(
-  root: TrieNode<T>,
+  first: TrieNode<T> | undefined,
   keys: readonly string[],
   skippable: Uint8Array,
   i: number,
 ): TrieMatch<T> | null {
-  const first = root.next?.get(keys[i]!);
   if (first === undefined) return null;
   let node: TrieNode<T> = first;
   let best: TrieMatch<T> | null = node.entry === null ? null : { entry: node.entry, end: i + 1 };

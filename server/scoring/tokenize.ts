@@ -19,8 +19,6 @@ export interface Token {
   kind: number; // WORD | NUMBER | PUNCT
   /** Lower-cased form ('' for over-long words); for PUNCT the mark itself ('.', ',', '?', ...). */
   lower: string;
-  /** Original text of the token (for case-sensitive aliases and capitalisation). */
-  raw: string;
   /** Index of the sentence the token belongs to. */
   sentence: number;
 }
@@ -49,6 +47,10 @@ ASCII[39] = APOS; // '
 
 function classOf(c: number): number {
   if (c < 128) return ASCII[c]!;
+  return classOfWide(c);
+}
+
+function classOfWide(c: number): number {
   if (c === 0x2019 || c === 0x2018) return APOS;
   if (c === 0x2013 || c === 0x2014 || c === 0x2026 || c === 0xff1f) return MARK;
   if (c < 0xc0) return SEP; // C1 controls, Latin-1 punctuation and symbols
@@ -80,62 +82,80 @@ function isLetterAt(text: string, i: number): boolean {
  */
 export function tokenize(input: string): Tokenized {
   const text = input.length > MAX_ANALYSED_CHARS ? input.slice(0, MAX_ANALYSED_CHARS) : input;
-  const n = text.length;
-  const tokens: Token[] = [];
-  const sentenceEnds: string[] = [];
-  let sentence = 0;
-  let i = 0;
+  const state = new TokenizerState(text);
+  state.run();
+  return { tokens: state.tokens, sentenceEnds: state.sentenceEnds };
+}
 
-  const push = (start: number, end: number, kind: number, lower: string): void => {
-    tokens.push({ start, end, kind, lower, raw: text.slice(start, end), sentence });
-  };
+// Loop state as a class rather than closures: no per-call function allocation on the hot path.
+class TokenizerState {
+  readonly tokens: Token[] = [];
+  readonly sentenceEnds: string[] = [];
+  private sentence = 0;
+  private readonly n: number;
 
-  while (i < n && tokens.length < MAX_TOKENS) {
-    const c = text.charCodeAt(i);
-    const cls = classOf(c);
-    if (cls === SEP || cls === APOS) {
-      // Paragraph breaks end a sentence even without a full stop.
-      if (c === 10 && i + 1 < n && text.charCodeAt(i + 1) === 10 && tokens.length > 0) {
-        const last = tokens[tokens.length - 1]!;
-        if (last.sentence === sentence) {
-          sentenceEnds[sentence] = '';
-          sentence++;
-        }
-      }
-      i++;
-      continue;
-    }
-    if (cls === MARK) {
-      const mark = markOf(c);
-      push(i, i + 1, PUNCT, mark);
-      i++;
-      if (mark === '.' || mark === '!' || mark === '?') {
-        // Runs like "?!" or "..." end one sentence.
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (classOf(d) !== MARK) break;
-          const m2 = markOf(d);
-          if (m2 !== '.' && m2 !== '!' && m2 !== '?') break;
-          i++;
-        }
-        sentenceEnds[sentence] = mark;
-        sentence++;
-      }
-      continue;
-    }
-    // A word or a number.
-    i = scanWord(i, cls);
+  /** The text lower-cased in one call when that keeps every offset (almost always). */
+  private readonly lowered: string | null;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+    const lowered = text.toLowerCase();
+    this.lowered = lowered.length === text.length ? lowered : null;
   }
-  if (tokens.length > 0 && sentenceEnds.length <= sentence) sentenceEnds[sentence] = '';
-  return { tokens, sentenceEnds };
 
-  // Scans one word from `start`, pushes its token(s) and returns the index after it.
-  function scanWord(start: number, cls: number): number {
+  run(): void {
+    const { text, n, tokens } = this;
+    let i = 0;
+    while (i < n && tokens.length < MAX_TOKENS) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? ASCII[c]! : classOfWide(c);
+      if (cls === SEP || cls === APOS) {
+        // Paragraph breaks end a sentence even without a full stop.
+        if (c === 10 && i + 1 < n && text.charCodeAt(i + 1) === 10 && tokens.length > 0) {
+          if (tokens[tokens.length - 1]!.sentence === this.sentence) this.endSentence('');
+        }
+        i++;
+        continue;
+      }
+      if (cls === MARK) {
+        const mark = markOf(c);
+        this.push(i, i + 1, PUNCT, mark);
+        i++;
+        if (mark === '.' || mark === '!' || mark === '?') {
+          // Runs like "?!" or "..." end one sentence.
+          while (i < n) {
+            const d = text.charCodeAt(i);
+            if (classOf(d) !== MARK) break;
+            const m2 = markOf(d);
+            if (m2 !== '.' && m2 !== '!' && m2 !== '?') break;
+            i++;
+          }
+          this.endSentence(mark);
+        }
+        continue;
+      }
+      i = this.scanWord(i, cls);
+    }
+    if (tokens.length > 0 && this.sentenceEnds.length <= this.sentence) this.sentenceEnds[this.sentence] = '';
+  }
+
+  private endSentence(mark: string): void {
+    this.sentenceEnds[this.sentence] = mark;
+    this.sentence++;
+  }
+
+  private push(start: number, end: number, kind: number, lower: string): void {
+    this.tokens.push({ start, end, kind, lower, sentence: this.sentence });
+  }
+
+  /** Scans one word from `start`, pushes its token(s) and returns the index after it. */
+  private scanWord(start: number, cls: number): number {
+    const { text, n } = this;
     const isNum = cls === DIGIT;
     let j = start + 1;
     while (j < n) {
       const d = text.charCodeAt(j);
-      const dc = classOf(d);
+      const dc = d < 128 ? ASCII[d]! : classOfWide(d);
       if (dc === LETTER || dc === DIGIT) {
         j++;
         continue;
@@ -154,13 +174,13 @@ export function tokenize(input: string): Tokenized {
         }
         const tail = text.slice(j + 1, k).toLowerCase();
         if (tail === 't' && (text.charCodeAt(j - 1) | 32) === 110 && j - 1 > start) {
-          pushWord(start, j - 1);
-          push(j - 1, k, WORD, 'not');
+          this.pushWord(start, j - 1);
+          this.push(j - 1, k, WORD, 'not');
           return k;
         }
         if (tail === 's' || tail === 'll' || tail === 're' || tail === 've' || tail === 'd' || tail === 'm') {
-          pushWord(start, j);
-          push(j, k, WORD, tail === 'll' ? 'will' : "'" + tail);
+          this.pushWord(start, j);
+          this.push(j, k, WORD, tail === 'll' ? 'will' : "'" + tail);
           return k;
         }
         j = k;
@@ -174,14 +194,14 @@ export function tokenize(input: string): Tokenized {
       }
       break;
     }
-    pushWord(start, j);
+    this.pushWord(start, j);
     return j;
   }
 
-  function pushWord(s: number, e: number): void {
-    const kind = classOf(text.charCodeAt(s)) === DIGIT ? NUMBER : WORD;
-    let lower = e - s > MAX_TOKEN_CHARS ? '' : text.slice(s, e).toLowerCase();
+  private pushWord(s: number, e: number): void {
+    const kind = classOf(this.text.charCodeAt(s)) === DIGIT ? NUMBER : WORD;
+    let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowered !== null ? this.lowered.slice(s, e) : this.text.slice(s, e).toLowerCase();
     if (lower.length > 0 && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
-    push(s, e, kind, lower);
+    this.push(s, e, kind, lower);
   }
 }
