@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../config/logger.ts';
 import { streamCsv } from '../export/csv-stream.ts';
@@ -106,7 +106,7 @@ function resolveRange(
 export function createExportRoutes(deps: { exports: ExportService; limits: ExportLimits; logger?: Logger }): Router {
   const router = Router();
 
-  async function send(res: Response, open: () => CsvExport, bom: boolean): Promise<void> {
+  async function send(req: Request, res: Response, open: () => CsvExport, bom: boolean): Promise<void> {
     if (deps.exports.activeExports() >= MAX_CONCURRENT_EXPORTS) {
       res.set('Retry-After', '10');
       throw new HttpError(429, 'too-many-exports', `at most ${MAX_CONCURRENT_EXPORTS} exports run at once; try again shortly`);
@@ -122,6 +122,11 @@ export function createExportRoutes(deps: { exports: ExportService; limits: Expor
         'Content-Disposition': `attachment; filename="${csv.fileName}"`,
         'Cache-Control': 'no-store',
       });
+      if (req.method === 'HEAD') {
+        // Express routes HEAD to GET: answer the headers without reading a row.
+        res.end();
+        return;
+      }
       const result = await streamCsv(res, csv, { bom, signal: gone.signal });
       deps.logger?.info(
         { file: csv.fileName, rows: result.rows, completed: result.completed, ms: Math.round(performance.now() - started) },
@@ -135,12 +140,12 @@ export function createExportRoutes(deps: { exports: ExportService; limits: Expor
 
   router.get('/api/export/history.csv', async (req, res) => {
     const r = parseHistoryExportQuery(req.query, deps.limits);
-    await send(res, () => deps.exports.history(r), r.bom);
+    await send(req, res, () => deps.exports.history(r), r.bom);
   });
 
   router.get('/api/export/statements.csv', async (req, res) => {
     const r = parseStatementsExportQuery(req.query, deps.limits);
-    await send(res, () => deps.exports.statements(r), r.bom);
+    await send(req, res, () => deps.exports.statements(r), r.bom);
   });
 
   return router;

@@ -21,7 +21,7 @@ const HOSTILE_TEXTS = [
   'Missiles 🚀 and fire 🔥, flags 🇷🇺🇺🇦, zero-width\u200Bjoiner',
   'وزارة الخارجية الإيرانية: "سنرد بحزم" \u202Bمقلوب\u202C',
   'עברית עם "מרכאות", ופסיק',
-  'A plain statement about talks in Geneva.',
+  'A plain statement\tabout talks in Geneva;\ttabs inside stay as they are.',
 ];
 
 const t = createTempStore();
@@ -191,4 +191,11 @@ test('bad parameters get a 400 JSON error naming the parameter, before any CSV',
 test('a range that does not start at midnight names minutes in the file name', async () => {
   const { headers } = await getCsv('/api/export/statements.csv?from=2026-11-02T09:30:00Z&to=2026-11-02T17:45:00Z');
   assert.equal(headers['content-disposition'], 'attachment; filename="brinkwatch-statements-2026-11-02T0930Z_2026-11-02T1745Z.csv"');
+});
+
+test('HEAD answers the CSV headers without a body', async () => {
+  const res = await request(app).head(`/api/export/statements.csv?${RANGE}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
+  assert.match(String(res.headers['content-disposition']), /brinkwatch-statements-2026-11-01_2026-11-25\.csv/);
 });
