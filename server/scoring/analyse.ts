@@ -382,6 +382,9 @@ function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]):
     if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
     // Only an action of some weight governs ("civil society expressed concern" does not).
     if (prev.signal.weight < ADDRESSED_MIN_GOVERNOR || !prev.category.governs) continue;
+    // A background word governs only background words ("army plans to withdraw" is not an
+    // army addressing a withdrawal), unless it is itself governed ("aid to victims of attacks").
+    if (prev.category.kind === 'vocabulary' && f.category.kind !== 'vocabulary' && prev.signal.modality !== 'addressed') continue;
     const governor = governing[i - 1]!;
     const m = f.signal.modality;
     if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;

@@ -265,7 +265,8 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     if (category.kind !== 'vocabulary') fail(base, `category "${catId}" must have kind "vocabulary"`);
     for (const [phrase, weight] of Object.entries(obj(table, base))) {
       const path = `${base}["${phrase}"]`;
-      addSignal(stemOf, root, owners, phrase, { category, weight: num(weight, path, 0, 5) }, path);
+      // background weights are relative: the category weight scales the whole vocabulary
+      addSignal(stemOf, root, owners, phrase, { category, weight: num(weight, path, 0, 5) * category.weight }, path);
     }
   }
   return root;
