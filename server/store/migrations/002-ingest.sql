@@ -55,3 +55,9 @@ CREATE TABLE feeds (
   last_item_count      INTEGER
 );
 CREATE INDEX feeds_due ON feeds (next_attempt_at);
+
+-- Backfills score hundreds of thousands of statements: saveScored clears a statement's actor
+-- and category rows by statement_id (and ON DELETE CASCADE looks them up the same way), which
+-- without these indexes scans the whole table per statement and makes scoring quadratic.
+CREATE INDEX IF NOT EXISTS statement_actors_statement ON statement_actors (statement_id);
+CREATE INDEX IF NOT EXISTS statement_categories_statement ON statement_categories (statement_id);

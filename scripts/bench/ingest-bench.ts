@@ -1,0 +1,157 @@
+/**
+ * Ingest benchmark (issue 4): statements per second from a generated JSON Lines file into the
+ * database, scored, through `npm run ingest -- FILE --score` run as a child process (the same
+ * code path a backfill takes: streaming reader, normalisation, dedupe, batched transactions,
+ * the real scorer via loadScorer() and createScoreWorker). Targets: >= 20,000 statements/s for
+ * 100,000 lines, peak RSS < 200 MB for 1,000,000 lines (the child's maxRSS from
+ * process.resourceUsage(), cross-checked by sampling /proc/<pid>/status VmHWM).
+ * Baselines measured in the same run: the same file ingested without scoring, and the scorer
+ * alone over the same texts in this process, so the figures show where the time goes.
+ *
+ *   node --import tsx scripts/bench/ingest-bench.ts [--lines N] [--big N]   (npm run bench -- ingest)
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadScorer } from '../../server/config/load-scorer.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TARGET_PER_S = 20_000;
+const TARGET_RSS_MB = 200;
+
+interface CliSummary {
+  status: string;
+  records: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  scored: number | null;
+  elapsedSeconds: number;
+  maxRssBytes: number;
+}
+
+/** Realistic statements: demo texts (varied length and vocabulary) made unique per line. */
+function generate(file: string, lines: number): void {
+  const pool = fs
+    .readFileSync(path.join(ROOT, 'data', 'demo', 'statements.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { text: string; speaker: string; source: string });
+  const fd = fs.openSync(file, 'w');
+  let buf = '';
+  const start = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < lines; i++) {
+    const s = pool[i % pool.length]!;
+    buf += `${JSON.stringify({
+      text: `${s.text} (report ${i})`,
+      speaker: s.speaker,
+      source: s.source,
+      publishedAt: new Date(start + i * 30_000).toISOString(),
+      externalId: `bench-${i}`,
+    })}\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+/** Runs the ingest CLI on a fresh data dir; samples VmHWM from /proc while it runs. */
+async function runCli(file: string, score: boolean): Promise<{ summary: CliSummary; wallSeconds: number; vmHwmBytes: number | null }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-bench-'));
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'ingest.ts'), file, '--json', ...(score ? ['--score'] : [])], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  let hwm: number | null = null;
+  const sampler = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) hwm = Math.max(hwm ?? 0, Number(m[1]) * 1024);
+    } catch {
+      // The process may have exited between two samples; its own maxRSS is the reference.
+      clearInterval(sampler);
+    }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
+  const wallSeconds = (performance.now() - started) / 1000;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`ingest CLI exited with ${code}: ${err.slice(-2000)}`);
+  return { summary: JSON.parse(out) as CliSummary, wallSeconds, vmHwmBytes: hwm };
+}
+
+const mb = (b: number | null) => (b === null ? 'n/a' : `${(b / 1024 / 1024).toFixed(0)} MB`);
+const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
+
+export async function run(argv: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { lines: { type: 'string' }, big: { type: 'string' } } });
+  const lines = Number(values.lines ?? 100_000);
+  const bigLines = Number(values.big ?? 1_000_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-bench-files-'));
+  try {
+    const file = path.join(dir, 'statements.jsonl');
+    generate(file, lines);
+    process.stdout.write(`ingest: ${lines.toLocaleString('en-US')} lines, ${mb(fs.statSync(file).size)} JSONL (${os.cpus().length} cores, Node ${process.version})\n`);
+
+    // Baseline 1: the scorer alone, in this process, over the same texts.
+    const scorer = loadScorer();
+    const texts = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { text: string; speaker: string });
+    const t0 = performance.now();
+    for (const s of texts) scorer.score(s.text, { speaker: s.speaker });
+    const scoreOnly = (performance.now() - t0) / 1000;
+    process.stdout.write(`  baseline, scorer alone (in process):      ${rate(texts.length, scoreOnly)} statements/s\n`);
+
+    // Baseline 2: ingest without scoring (the server's score job would score later).
+    const plain = await runCli(file, false);
+    process.stdout.write(
+      `  baseline, ingest without scoring (CLI):   ${rate(plain.summary.stored, plain.summary.elapsedSeconds)} statements/s (stored ${plain.summary.stored}, ${plain.summary.elapsedSeconds} s; peak RSS ${mb(plain.summary.maxRssBytes)})\n`,
+    );
+
+    // The measured figure: ingest and score.
+    const scored = await runCli(file, true);
+    const perS = scored.summary.stored / scored.summary.elapsedSeconds;
+    process.stdout.write(
+      `  ingest + score (CLI --score):             ${rate(scored.summary.stored, scored.summary.elapsedSeconds)} statements/s ` +
+        `(stored ${scored.summary.stored}, scored ${scored.summary.scored}, ${scored.summary.elapsedSeconds} s in process, ${scored.wallSeconds.toFixed(1)} s with start-up; ` +
+        `peak RSS ${mb(scored.summary.maxRssBytes)})  target >= ${TARGET_PER_S.toLocaleString('en-US')}/s: ${perS >= TARGET_PER_S ? 'MET' : 'NOT MET'}\n`,
+    );
+    if (scored.summary.scored !== scored.summary.stored) throw new Error(`scored ${scored.summary.scored} of ${scored.summary.stored}`);
+
+    if (bigLines > 0) {
+      const big = path.join(dir, 'big.jsonl');
+      generate(big, bigLines);
+      fs.rmSync(file);
+      const r = await runCli(big, true);
+      const peak = Math.max(r.summary.maxRssBytes, r.vmHwmBytes ?? 0);
+      process.stdout.write(
+        `  ${bigLines.toLocaleString('en-US')} lines (${mb(fs.statSync(big).size)}), ingest + score: ${rate(r.summary.stored, r.summary.elapsedSeconds)} statements/s, ` +
+          `peak RSS ${mb(r.summary.maxRssBytes)} (VmHWM sampled ${mb(r.vmHwmBytes)})  target < ${TARGET_RSS_MB} MB: ${peak < TARGET_RSS_MB * 1024 * 1024 ? 'MET' : 'NOT MET'}\n`,
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  run(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
