@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
 import { mountAlertsPanel } from './alerts-panel.ts';
-import { createRiskChart, type HistoryPoint } from './risk-chart.ts';
+import { createRiskChart, type HistoryPoint, type RollingPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
 import { mountFeedsPanel } from './feeds-panel.ts';
 import { createStatementFeed } from './statement-feed.ts';
@@ -22,26 +22,35 @@ function setConnection(state: 'connecting' | 'live' | 'offline', label: string) 
   connection.textContent = label;
 }
 
-function drawHistory(points: HistoryPoint[]) {
-  const to = Date.now();
-  chart.update(points, { from: to - DAY, to: to + 60_000 });
-  chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
 }
 
-let historyTimer: ReturnType<typeof setTimeout> | null = null;
-/** Coalesces bursts of metric updates into one history request per second. */
-function refreshHistory() {
-  if (historyTimer) return;
-  historyTimer = setTimeout(async () => {
-    historyTimer = null;
-    try {
-      const res = await fetch(`/api/metrics/history?bucket=minute&from=${Date.now() - DAY}&to=${Date.now() + 60_000}`);
-      if (!res.ok) throw new Error(`history: HTTP ${res.status}`);
-      const body = (await res.json()) as { points: HistoryPoint[] };
-      drawHistory(body.points);
-    } catch (err) {
-      console.warn('could not refresh the chart', err);
-    }
+/** Redraws the chart: the rolling 1 h index every 5 minutes, and each minute's highest score. */
+async function drawChart(): Promise<void> {
+  const to = Date.now();
+  const from = to - DAY;
+  try {
+    const [rolling, minutes] = await Promise.all([
+      getJson<{ points: RollingPoint[] }>(`/api/metrics/rolling?window=1h&step=5m&from=${from}&to=${to}`),
+      getJson<{ points: HistoryPoint[] }>(`/api/metrics/history?bucket=minute&from=${from}&to=${to + 60_000}`),
+    ]);
+    chart.update(rolling.points, minutes.points, { from, to: to + 60_000 });
+    chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;
+  } catch (err) {
+    console.warn('could not refresh the chart', err);
+  }
+}
+
+let chartTimer: ReturnType<typeof setTimeout> | null = null;
+/** Coalesces bursts of metric updates into one redraw per second. */
+function refreshChart() {
+  if (chartTimer) return;
+  chartTimer = setTimeout(() => {
+    chartTimer = null;
+    void drawChart();
   }, 1000);
 }
 
@@ -60,11 +69,11 @@ socket.on('connect_error', () => setConnection('offline', 'offline: server unrea
 socket.on('snapshot', (s: Snapshot) => {
   feed.reset(s.statements);
   showCurrent(s.metrics);
-  drawHistory(s.history);
+  void drawChart();
   $('#demo-badge').hidden = !(s.demo === 'auto' && s.statements.some((x) => x.isDemo));
 });
 socket.on('statementScored', (s) => feed.add(s));
 socket.on('metricsUpdated', (m) => {
   showCurrent(m.current);
-  refreshHistory();
+  refreshChart();
 });

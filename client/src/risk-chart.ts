@@ -1,7 +1,7 @@
-import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, TimeScale, Tooltip } from 'chart.js';
+import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, ScatterController, TimeScale, Tooltip } from 'chart.js';
 import 'chartjs-adapter-date-fns';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, TimeScale, Tooltip, Filler);
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, TimeScale, Tooltip, Filler);
 
 export interface HistoryPoint {
   t: string;
@@ -10,39 +10,50 @@ export interface HistoryPoint {
   maxScore: number;
 }
 
-/**
- * The global risk index as a time series. The canvas carries data-points and data-last so a
- * test (or a curious user in devtools) can see what is drawn without reading pixels.
- */
+export interface RollingPoint {
+  t: string;
+  index: number | null;
+  count: number;
+  maxScore: number | null;
+  enoughData: boolean;
+}
+
 interface ChartPoint {
   x: number;
   y: number;
   count?: number;
 }
 
+/**
+ * The global risk index over time: a line for the rolling 1 h index (the number on the card,
+ * sampled every 5 minutes; gaps where a window has too few statements) and a dot for the highest
+ * score of each minute. The canvas carries data-points, data-minutes and data-last so a test, or
+ * a curious user in devtools, can see what is drawn without reading pixels.
+ */
 export function createRiskChart(canvas: HTMLCanvasElement) {
   const chart = new Chart<'line', ChartPoint[]>(canvas, {
     type: 'line',
     data: {
       datasets: [
         {
-          label: 'Risk index',
+          label: 'Risk index (rolling 1 h)',
           data: [],
           borderColor: '#f0883e',
           backgroundColor: 'rgba(240, 136, 62, 0.15)',
           fill: true,
-          pointRadius: 2,
-          tension: 0.25,
-          spanGaps: true,
+          pointRadius: 0,
+          borderWidth: 2,
+          tension: 0.3,
+          spanGaps: false,
         },
         {
-          label: 'Max score',
+          label: 'Highest score in the minute',
           data: [],
-          borderColor: 'rgba(248, 81, 73, 0.5)',
-          borderDash: [4, 4],
-          pointRadius: 0,
-          fill: false,
-          spanGaps: true,
+          type: 'scatter' as 'line',
+          borderColor: 'rgba(248, 81, 73, 0.7)',
+          backgroundColor: 'rgba(248, 81, 73, 0.45)',
+          pointRadius: 2.5,
+          showLine: false,
         },
       ],
     },
@@ -58,8 +69,8 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
         tooltip: {
           callbacks: {
             afterLabel: (item) => {
-              const p = (item.raw as { count?: number }).count;
-              return p === undefined ? '' : `${p} statement(s)`;
+              const n = (item.raw as ChartPoint).count;
+              return n === undefined ? '' : `${n} statement(s)`;
             },
           },
         },
@@ -68,17 +79,19 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
   });
 
   return {
-    update(points: HistoryPoint[], range: { from: number; to: number }) {
-      const withData = points.filter((p) => p.index !== null);
-      chart.data.datasets[0]!.data = withData.map((p) => ({ x: Date.parse(p.t), y: p.index as number, count: p.count }));
-      chart.data.datasets[1]!.data = withData.map((p) => ({ x: Date.parse(p.t), y: p.maxScore }));
+    update(rolling: RollingPoint[], minutes: HistoryPoint[], range: { from: number; to: number }) {
+      // null y breaks the line where a window has too few statements.
+      chart.data.datasets[0]!.data = rolling.map((p) => ({ x: Date.parse(p.t), y: p.index as number, count: p.count }));
+      chart.data.datasets[1]!.data = minutes.map((p) => ({ x: Date.parse(p.t), y: p.maxScore, count: p.count }));
       const x = chart.options.scales!.x!;
       x.min = range.from;
       x.max = range.to;
       chart.update();
-      const last = withData[withData.length - 1];
-      canvas.dataset.points = String(withData.length);
-      canvas.dataset.last = last ? `${last.t}|${last.index}|${last.count}` : '';
+      const withIndex = rolling.filter((p) => p.index !== null);
+      const last = rolling[rolling.length - 1];
+      canvas.dataset.points = String(withIndex.length);
+      canvas.dataset.minutes = String(minutes.length);
+      canvas.dataset.last = last && last.index !== null ? String(last.index) : '';
     },
   };
 }

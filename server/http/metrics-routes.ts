@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { parseWindow } from '../metrics/risk-index.ts';
 import { RESOLUTIONS, type MetricsService } from '../metrics/metrics-service.ts';
 import { HttpError } from './http-errors.ts';
 import { checkRange, dateParam, intParam, parseQuery, textParam } from './query-params.ts';
@@ -17,6 +18,15 @@ const historySchema = z.object({
   bucket: z.enum(['minute', 'hour', 'day'], { message: 'must be minute, hour or day' }).optional(),
   scope: scopeParam.optional(),
 });
+
+const rollingSchema = z.object({
+  from: dateParam.optional(),
+  to: dateParam.optional(),
+  scope: scopeParam.optional(),
+  window: textParam(10).optional(),
+  step: textParam(10).optional(),
+});
+const MAX_ROLLING_POINTS = 2_000;
 
 export function createMetricsRoutes(deps: { metrics: MetricsService; now?: () => number }): Router {
   const now = deps.now ?? Date.now;
@@ -37,6 +47,31 @@ export function createMetricsRoutes(deps: { metrics: MetricsService; now?: () =>
       req.query,
     );
     res.json(deps.metrics.top({ window: q.window, limit: q.limit ?? 5 }));
+  });
+
+  // A rolling window sampled at a step: what the dashboard chart draws.
+  router.get('/api/metrics/rolling', (req, res) => {
+    const q = parseQuery(rollingSchema, req.query);
+    const to = q.to ?? now();
+    const from = q.from ?? to - 86_400_000;
+    checkRange(from, to);
+    const windowMs = parseWindow(q.window ?? '1h');
+    const stepMs = parseWindow(q.step ?? '5m');
+    if (windowMs === null) throw new HttpError(400, 'invalid-query', 'window: must be a duration like 30m, 1h or 24h');
+    if (stepMs === null) throw new HttpError(400, 'invalid-query', 'step: must be a duration like 5m or 1h');
+    if ((to - from) / stepMs > MAX_ROLLING_POINTS) {
+      throw new HttpError(400, 'invalid-query', `step: at most ${MAX_ROLLING_POINTS} points per request; use a longer step or a shorter range`);
+    }
+    if (windowMs > 31 * 86_400_000) throw new HttpError(400, 'invalid-query', 'window: at most 31d');
+    const scope = q.scope ?? 'global';
+    res.json({
+      scope,
+      window: q.window ?? '1h',
+      step: q.step ?? '5m',
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      points: deps.metrics.rolling({ scope, from, to, windowMs, stepMs }),
+    });
   });
 
   router.get('/api/metrics/history', (req, res) => {

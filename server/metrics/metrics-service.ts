@@ -37,6 +37,10 @@ export interface HistoryPoint {
   maxScore: number;
 }
 
+export interface RollingPoint extends WindowValue {
+  t: string;
+}
+
 export interface ScopeRanking extends WindowValue {
   scope: string;
   name: string;
@@ -134,6 +138,20 @@ export function createMetricsService(deps: {
         dyad: byKind.dyad.sort(rank).slice(0, limit),
         category: byKind.category.sort(rank).slice(0, limit),
       };
+    },
+
+    /**
+     * The risk index as the dashboard charts it: the value of a rolling window (e.g. 1 h)
+     * sampled every `stepMs` from `from` to `to`, so the line is the number the cards show,
+     * not the noise of single minutes. The last point is always `to` itself.
+     */
+    rolling(opts: { scope: string; from: number; to: number; windowMs: number; stepMs: number }): RollingPoint[] {
+      const buckets = load(opts.scope, opts.from - opts.windowMs, opts.to);
+      const points: RollingPoint[] = [];
+      const at = (t: number) => points.push({ t: new Date(t).toISOString(), ...windowValue(buckets, t, opts.windowMs, minStatements) });
+      for (let t = Math.ceil(opts.from / opts.stepMs) * opts.stepMs; t < opts.to; t += opts.stepMs) at(t);
+      at(opts.to);
+      return points;
     },
 
     /** Stored buckets grouped to minute, hour or day (hour and day read the rollup tables). */

@@ -34,8 +34,7 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     await page.goto(server.url);
     await page.locator('#connection[data-state="live"]').waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('#statement-list li').count(), 0);
-    const pointsBefore = await page.locator('#risk-chart').getAttribute('data-points');
-    assert.equal(pointsBefore, '0');
+    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-minutes') === '0', null, { timeout: 10_000 });
 
     const text = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly, the Kremlin warned.';
     const res = await fetch(`${server.url}/api/statements`, {
@@ -52,7 +51,9 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     assert.ok(score >= 40, `a conditional threat of force scores at least elevated, got ${score}`);
     assert.ok((await row.locator('mark.sig').count()) >= 1, 'evidence is highlighted');
 
-    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-points') === '1', null, { timeout: 10_000 });
+    // The chart moves: the minute's highest score appears as a dot.
+    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-minutes') === '1', null, { timeout: 10_000 });
+    assert.equal(await page.locator('#risk-chart').getAttribute('data-points'), '0', 'no index line from a single statement');
     // One statement is too few for an index: the card says so rather than showing a number.
     await page.locator('.card[data-window="1h"] .meta', { hasText: 'not enough data' }).waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('.card[data-window="1h"] .value').textContent(), '–');
@@ -75,7 +76,12 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
       body: JSON.stringify({ text: 'Both sides agreed to a ceasefire.', speaker: 'Ukraine' }),
     });
     await page.locator('.card[data-window="1h"][data-enough-data="true"]').waitFor({ timeout: 10_000 });
-    assert.match((await page.locator('.card[data-window="1h"] .value').textContent()) ?? '', /^\d+\.\d$/);
+    const card = Number(await page.locator('.card[data-window="1h"] .value').textContent());
+    assert.ok(Number.isFinite(card));
+    // ...and the chart's rolling line now ends at the same number as the card.
+    await page.waitForFunction(() => (document.querySelector('#risk-chart')?.getAttribute('data-last') ?? '') !== '', null, { timeout: 10_000 });
+    const last = Number(await page.locator('#risk-chart').getAttribute('data-last'));
+    assert.ok(Math.abs(last - card) <= 0.5, `chart ends at ${last}, card shows ${card}`);
     assert.equal(await page.locator('#statement-list li').count(), 3);
     assert.deepEqual(errors, [], 'no errors in the page');
   });

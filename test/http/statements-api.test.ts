@@ -131,6 +131,20 @@ describe('GET /api/statements and metrics after scoring', () => {
     assert.equal(history.status, 200);
     assert.equal(history.body.points.length, 3);
     assert.equal(history.body.points.reduce((n: number, p: { count: number }) => n + p.count, 0), 3);
+    const rolling = await request(t.app).get(`/api/metrics/rolling?window=1h&step=5m&from=${now - 2 * 3600_000}&to=${now}`);
+    assert.equal(rolling.status, 200);
+    assert.equal(rolling.body.points.length, 25, 'every 5 minutes over 2 h, plus the end');
+    const end = rolling.body.points.at(-1);
+    assert.equal(end.t, new Date(now).toISOString());
+    assert.equal(end.count, 2, 'the window (now - 1 h, now] holds the two later statements, not the one exactly an hour old');
+    assert.equal(end.index, current.body.windows['1h'].index, 'the chart ends at the number on the 1 h card');
+    assert.equal(rolling.body.points[0].count, 0);
+    assert.equal(rolling.body.points[0].index, null);
+    for (const [q, param] of [['window=forever', 'window'], ['step=0m', 'step'], [`step=1m&from=0&to=${now}`, 'step']]) {
+      const r = await request(t.app).get(`/api/metrics/rolling?${q}`);
+      assert.equal(r.status, 400, q);
+      assert.match(r.body.error.message, new RegExp(param));
+    }
     const bad = await request(t.app).get('/api/metrics/history?bucket=week');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /bucket/);
