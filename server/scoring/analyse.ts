@@ -17,6 +17,8 @@ import {
   CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
   CUE_CONDITIONAL_WHEN_FIRST as _CUE_CONDITIONAL_WHEN_FIRST,
   FIRST_TOKEN_FLAGS as _FIRST_TOKEN_FLAGS,
+  CUE_SPEECH as _CUE_SPEECH,
+  CUE_LEAD_RESET as _CUE_LEAD_RESET,
   type ActorEntry,
   type Category,
   type CompiledLexicon,
@@ -30,6 +32,8 @@ import { NUMBER as _NUMBER, PUNCT as _PUNCT, type Token } from './tokenize.ts';
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
 const matchAt = _matchAt;
+const CUE_LEAD_RESET = _CUE_LEAD_RESET;
+const LEAD_RESET = _CUE_SPEECH | _CUE_LEAD_RESET;
 const NUMBER = _NUMBER;
 const PUNCT = _PUNCT;
 const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
@@ -149,6 +153,7 @@ export function markCues(
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
   const { cueFlags, cueFactor, skippable, historicalSentence, clause } = scratch;
+  let openCondition = false;
   let c = 0; // clause counter: cue flags at i are final once token i is reached (clause breaks are one word)
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
@@ -179,11 +184,26 @@ export function markCues(
     if ((cueFlags[i]! & CUE_CONDITIONAL_WHEN_FIRST) !== 0 && (i === 0 || tokens[i - 1]!.sentence !== t.sentence)) {
       cueFlags[i] |= CUE_CONDITIONAL;
     }
+    // "If NATO troops appear ..., they will be targeted": the main clause after the condition
+    // gets its own lead (see leadFactor).
+    if (i === 0 || tokens[i - 1]!.sentence !== t.sentence) openCondition = false;
+    if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0 && sentenceStart(tokens, i) >= i - 1) openCondition = true;
+    if (t.kind === PUNCT && t.lower === ',' && openCondition) {
+      cueFlags[i] |= CUE_LEAD_RESET;
+      openCondition = false;
+    }
     const boundary = t.kind === PUNCT ? t.lower !== '(' && t.lower !== ')' : (cueFlags[i]! & CUE_CLAUSE_BREAK) !== 0;
     if (boundary) c++;
     clause[i] = c;
   }
   return { cueFlags, cueFactor, skippable, historicalSentence, clause, scratch };
+}
+
+/** Index of the first token of the sentence containing token i (looks back at most 2). */
+function sentenceStart(tokens: Token[], i: number): number {
+  let k = i;
+  while (k > 0 && i - k < 2 && tokens[k - 1]!.sentence === tokens[i]!.sentence) k--;
+  return k;
 }
 
 function isClauseBoundary(p: Prepared, k: number): boolean {
@@ -305,6 +325,23 @@ function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boo
 
 const IDENTITY = { factor: 1, flip: false };
 
+/**
+ * Lead emphasis: the main predicate of news and diplomatic sentences ("X warned", "the
+ * Council condemns") comes early; later words are more often background or topic. A signal
+ * at the start of its sentence keeps its full weight; the weight fades linearly to
+ * 1 / (1 + boost) at `tokens` tokens into the sentence and stays there.
+ */
+function leadFactor(p: Prepared, s: number, boost: number, tokens: number): number {
+  if (boost === 0) return 1;
+  const sent = p.tokens[s]!.sentence;
+  let k = s;
+  // The lead restarts after a speech verb ("Beijing said [that] ..."): reported speech has its own lead.
+  while (k > 0 && s - k < tokens && p.tokens[k - 1]!.sentence === sent && (p.cueFlags[k - 1]! & LEAD_RESET) === 0) k--;
+  const pos = s - k;
+  const lead = pos >= tokens ? 1 : 1 + (boost * (tokens - pos)) / tokens;
+  return lead / (1 + boost);
+}
+
 export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): FoundSignal[] {
   const { tokens, stems, skippable, words } = p;
   const n = tokens.length;
@@ -335,7 +372,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     if (cls === 'escalation-event' && read.irrealis && read.modality === 'conditional') cls = 'escalation-rhetoric'; // "if ..., we will strike" is a threat
     const rule = read.modality === 'asserted' ? IDENTITY : lex.modality[read.modality][cls];
     const intensity = category.polarity === 'escalation' ? readIntensity(p, s, e, category.scalesWithNumbers) : 1;
-    const w = weight * intensity * rule.factor;
+    const w = weight * intensity * rule.factor * leadFactor(p, s, lex.calibration.leadBoost, lex.calibration.leadTokens);
     const polarity = rule.flip ? (category.polarity === 'escalation' ? 'deescalation' : 'escalation') : category.polarity;
     const start = tokens[s]!.start;
     const end = tokens[e - 1]!.end;

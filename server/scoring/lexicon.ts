@@ -43,6 +43,8 @@ export interface Calibration {
   slope: number;
   deescalationFactor: number;
   decay: number;
+  leadBoost: number;
+  leadTokens: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -65,6 +67,8 @@ export const CUE_NEGATION_AFTER = 32768;
 export const CUE_NEGATION_SCOPE_BREAK = 65536;
 /** Conditional only when it opens a sentence ("Should Washington deploy ..., Beijing will ..."). */
 export const CUE_CONDITIONAL_WHEN_FIRST = 131072;
+/** Set by the scorer (not a lexicon list) on the comma that closes a sentence-initial condition. */
+export const CUE_LEAD_RESET = 262144;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 
@@ -218,6 +222,8 @@ function compileCalibration(taxonomy: Obj): Calibration {
     slope: num(c['slope'], 'taxonomy.calibration.slope', 0.01, 10),
     deescalationFactor: num(c['deescalationFactor'], 'taxonomy.calibration.deescalationFactor', 0, 5),
     decay: num(c['decay'], 'taxonomy.calibration.decay', 0, 1),
+    leadBoost: num(c['leadBoost'], 'taxonomy.calibration.leadBoost', 0, 3),
+    leadTokens: num(c['leadTokens'], 'taxonomy.calibration.leadTokens', 1, 100),
   };
 }
 

@@ -29,8 +29,8 @@ test('score() turns a negated de-escalation into escalation ("will not withdraw"
 });
 
 test('score() keeps most of a conditional threat but less than the plain one', () => {
-  const plain = scorer().score('Beijing will respond with force.');
-  const cond = scorer().score('If Washington sends troops, Beijing will respond with force.');
+  const plain = scorer().score('Beijing will respond with force when Washington sends troops.');
+  const cond = scorer().score('Beijing will respond with force if Washington sends troops.');
   const p = plain.signals.find((x) => x.category === 'threat-of-force')!;
   const c = cond.signals.find((x) => x.category === 'threat-of-force')!;
   assert.equal(c.modality, 'conditional');
