@@ -7,6 +7,7 @@ import { mountExportControls } from './export-controls.ts';
 import { mountFeedsPanel } from './feeds-panel.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
+import { refreshTopScopes } from './top-scopes.ts';
 
 const DAY = 86_400_000;
 
@@ -38,6 +39,7 @@ async function drawChart(): Promise<void> {
       getJson<{ points: HistoryPoint[] }>(`/api/metrics/history?bucket=minute&from=${from}&to=${to + 60_000}`),
     ]);
     chart.update(rolling.points, minutes.points, { from, to: to + 60_000 });
+    await refreshTopScopes();
     chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (err) {
     console.warn('could not refresh the chart', err);

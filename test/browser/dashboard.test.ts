@@ -83,6 +83,8 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     const last = Number(await page.locator('#risk-chart').getAttribute('data-last'));
     assert.ok(Math.abs(last - card) <= 0.5, `chart ends at ${last}, card shows ${card}`);
     assert.equal(await page.locator('#statement-list li').count(), 3);
+    // The speakers ranking lists who spoke, with their statement counts.
+    await page.locator('#top-actor li[data-scope="actor:Russia"]').waitFor({ timeout: 10_000 });
     assert.deepEqual(errors, [], 'no errors in the page');
   });
 });
