@@ -175,6 +175,8 @@ interface HttpRun {
   seconds: number;
   /** CPU time the server used for this export: rows / cpuSeconds is the rate without other load. */
   serverCpuSeconds: number;
+  /** Peak sampled RSS per quarter of the download time, MB. */
+  quarters: number[];
   peakSampledMb: number;
   hwmMb: number;
 }
@@ -183,7 +185,12 @@ interface HttpRun {
 function download(port: number, urlPath: string, pid: number): Promise<HttpRun> {
   return new Promise((resolve, reject) => {
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rssMb)), 20);
+    const samples: number[] = [];
+    const sampler = setInterval(() => {
+      const rss = memoryOf(pid).rssMb;
+      samples.push(rss);
+      peak = Math.max(peak, rss);
+    }, 20);
     const started = performance.now();
     const cpuBefore = cpuSecondsOf(pid);
     http
@@ -208,7 +215,10 @@ function download(port: number, urlPath: string, pid: number): Promise<HttpRun> 
           const seconds = (performance.now() - started) / 1000;
           const mem = memoryOf(pid);
           const serverCpuSeconds = cpuSecondsOf(pid) - cpuBefore;
-          resolve({ rows: records - 1, bytes, seconds, serverCpuSeconds, peakSampledMb: Math.max(peak, mem.rssMb), hwmMb: mem.hwmMb });
+          // Highest RSS in each quarter of the download: flat memory means no upward trend.
+          const q = Math.max(1, Math.floor(samples.length / 4));
+          const quarters = [0, 1, 2, 3].map((k) => Math.max(...samples.slice(k * q, k === 3 ? undefined : (k + 1) * q), 0));
+          resolve({ rows: records - 1, bytes, seconds, serverCpuSeconds, quarters, peakSampledMb: Math.max(peak, mem.rssMb), hwmMb: mem.hwmMb });
         });
         res.on('error', reject);
       })
@@ -291,6 +301,9 @@ export async function run(opts: { rows?: number } = {}): Promise<void> {
     process.stdout.write(`\nover HTTP (server child process, 127.0.0.1; load average ${load.toFixed(1)} on ${os.cpus().length} cores):\n`);
     process.stdout.write(`${line('statements.csv (all 1 range)', statements)}\n`);
     process.stdout.write(`${line('history.csv minute, scope=all', history)}\n`);
+    for (const [label, r] of [['statements', statements], ['history', history]] as const) {
+      process.stdout.write(`  ${label} RSS by quarter of the download: ${r.quarters.map((m) => `${m.toFixed(0)} MB`).join(', ')}\n`);
+    }
     if (statements.rows !== total) process.stdout.write(`!! expected ${total} statement rows, got ${statements.rows}\n`);
     process.stdout.write(
       `target: >= ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s: ${rate >= TARGET_ROWS_PER_S ? 'MET' : 'NOT MET'} ` +
