@@ -132,6 +132,10 @@ export function createExportRoutes(deps: { exports: ExportService; limits: Expor
         { file: csv.fileName, rows: result.rows, completed: result.completed, ms: Math.round(performance.now() - started) },
         result.completed ? 'export sent' : 'export stopped: client went away',
       );
+    } catch (err) {
+      // Failing before the first byte: the error middleware answers JSON, not a CSV download.
+      if (!res.headersSent) res.removeHeader('Content-Disposition');
+      throw err;
     } finally {
       res.off('close', onClose);
       csv.close();
