@@ -39,7 +39,8 @@ export function csvField(cell: CsvCell): string {
     return Number.isFinite(cell) ? String(cell) : '';
   }
   const text = neutraliseFormula(cell);
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+  if (!NEEDS_QUOTES.test(text)) return text;
+  return text.includes('"') ? `"${text.replace(QUOTE, '""')}"` : `"${text}"`;
 }
 
 /** One record including its CRLF terminator. */

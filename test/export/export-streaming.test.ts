@@ -116,6 +116,10 @@ test('a slow HTTP reader holds the export open without the server buffering the 
   res.pause();
   await sleep(400);
   assert.equal(exports.activeExports(), 1, 'the export is still running, waiting for the reader');
+  // Meanwhile the writer (score job, ingest) is not blocked by the open read.
+  const started = performance.now();
+  const [extra] = seedStatements(t.store, [{ text: 'written during the export', occurredAt: Date.UTC(2026, 10, 2), score: null }]);
+  assert.ok(performance.now() - started < 1000, 'the write did not wait for the export');
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.resume();
@@ -123,8 +127,9 @@ test('a slow HTTP reader holds the export open without the server buffering the 
   const body = Buffer.concat(chunks);
   assert.ok(body.length > 20_000_000, `${body.length} bytes`);
   const rows = parse(body, { record_delimiter: '\r\n' }) as string[][];
-  assert.equal(rows.length, N + 1);
+  assert.equal(rows.length, N + 1, 'the export is one consistent snapshot: the row written meanwhile is not in it');
   assert.equal(rows[1]![0], String(N), 'newest first');
+  assert.ok(!rows.some((r) => r[0] === String(extra)));
   await until(() => exports.activeExports() === 0);
 });
 
