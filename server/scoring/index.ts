@@ -67,11 +67,21 @@ function scoreText(
   const escalation: number[] = [];
   const deescalation: number[] = [];
   const signals: Signal[] = [];
+  // A taxonomy category already seen counts `repeatDecay` times for each repetition
+  // ("threatened to retaliate" is one threat said twice). Signals arrive in text order; the first occurrence
+  // of a category is not necessarily its strongest, which is fine for a discount this coarse.
+  const seen = new Map<string, number>();
+  const repeat = lex.calibration.repeatDecay;
   for (const f of found) {
     const s = f.signal;
     if (s.weight <= 0) continue;
     signals.push(s);
-    (s.polarity === 'escalation' ? escalation : deescalation).push(s.weight);
+    const key = s.category + (s.polarity === 'escalation' ? '+' : '-');
+    // background vocabulary is graded evidence and adds up without this discount
+    const times = f.category.kind === 'vocabulary' ? 0 : (seen.get(key) ?? 0);
+    seen.set(key, times + 1);
+    const w = times === 0 ? s.weight : s.weight * Math.pow(repeat, times);
+    (s.polarity === 'escalation' ? escalation : deescalation).push(w);
   }
   const score = toScore(escalation, deescalation, lex.calibration);
   const level: Level = levelForScore(score);

@@ -45,6 +45,7 @@ export interface Calibration {
   decay: number;
   leadBoost: number;
   leadTokens: number;
+  repeatDecay: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -224,6 +225,7 @@ function compileCalibration(taxonomy: Obj): Calibration {
     decay: num(c['decay'], 'taxonomy.calibration.decay', 0, 1),
     leadBoost: num(c['leadBoost'], 'taxonomy.calibration.leadBoost', 0, 3),
     leadTokens: num(c['leadTokens'], 'taxonomy.calibration.leadTokens', 1, 100),
+    repeatDecay: num(c['repeatDecay'], 'taxonomy.calibration.repeatDecay', 0, 1),
   };
 }
 
