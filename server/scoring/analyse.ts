@@ -162,8 +162,12 @@ export function markCues(
       clause[i] = c;
       // A year before 2000 marks a historical reference (the scorer has no clock, so recent
       // years are not judged).
+      // Only a year used as a time reference counts ("in 1962", "the 1994 genocide"), not a
+      // citation such as "resolution 1244 (1999)".
       const l = t.lower;
-      if (l.length === 4 && (l.startsWith('18') || l.startsWith('19'))) historicalSentence[t.sentence] = 1;
+      if (l.length === 4 && (l.startsWith('18') || l.startsWith('19')) && i > 0 && YEAR_LEAD.has(tokens[i - 1]!.lower)) {
+        historicalSentence[t.sentence] = 1;
+      }
       continue;
     }
     let node = words[i]!.cue;
@@ -324,6 +328,7 @@ function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boo
 }
 
 const IDENTITY = { factor: 1, flip: false };
+const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till', 'before', 'after', 'the', 'by', 'between', 'and']);
 
 /**
  * Lead emphasis: the main predicate of news and diplomatic sentences ("X warned", "the
