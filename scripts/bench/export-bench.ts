@@ -147,7 +147,24 @@ async function serve(file: string): Promise<void> {
     routers: [createExportRoutes({ exports, limits: { maxRangeMs: 3650 * DAY } })],
     health: () => ({}),
   });
-  const server = http.createServer(app);
+  // Baseline for the same run: the bare transport, N bytes of a fixed 64 KB chunk with the same
+  // backpressure rule, no database and no formatting.
+  const raw = Buffer.alloc(64 * 1024, `${'x'.repeat(548)}\r\n`); // one record end per ~550 bytes, like the export
+  const server = http.createServer((req, res) => {
+    const m = /^\/bench\/raw\?bytes=(\d+)$/.exec(req.url ?? '');
+    if (!m) return app(req, res);
+    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+    let left = Number(m[1]);
+    const pump = () => {
+      while (left > 0) {
+        const part = left >= raw.length ? raw : raw.subarray(0, left);
+        left -= part.length;
+        if (!res.write(part)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
   process.on('disconnect', () => {
     server.close();
@@ -290,6 +307,7 @@ export async function run(opts: { rows?: number } = {}): Promise<void> {
     const statements = await download(port, `/api/export/statements.csv?${range}`, pid);
     const history = await download(port, `/api/export/history.csv?${range}&bucket=minute&scope=all`, pid);
 
+    const rawRun = await download(port, `/bench/raw?bytes=${statements.bytes}`, pid);
     const rate = statements.rows / statements.seconds;
     const peak = Math.max(statements.hwmMb, statements.peakSampledMb);
     const line = (label: string, r: HttpRun) =>
@@ -301,6 +319,11 @@ export async function run(opts: { rows?: number } = {}): Promise<void> {
     process.stdout.write(`\nover HTTP (server child process, 127.0.0.1; load average ${load.toFixed(1)} on ${os.cpus().length} cores):\n`);
     process.stdout.write(`${line('statements.csv (all 1 range)', statements)}\n`);
     process.stdout.write(`${line('history.csv minute, scope=all', history)}\n`);
+    process.stdout.write(
+      `baseline, bare HTTP transfer of the same ${(statements.bytes / 1e6).toFixed(0)} MB: ${rawRun.seconds.toFixed(2)} s ` +
+        `(${(statements.bytes / 1e6 / rawRun.seconds).toFixed(0)} MB/s; server CPU ${rawRun.serverCpuSeconds.toFixed(2)} s), ` +
+        `a ceiling of ${Math.round(total / rawRun.seconds).toLocaleString('en')} rows/s at this row size\n`,
+    );
     for (const [label, r] of [['statements', statements], ['history', history]] as const) {
       process.stdout.write(`  ${label} RSS by quarter of the download: ${r.quarters.map((m) => `${m.toFixed(0)} MB`).join(', ')}\n`);
     }
