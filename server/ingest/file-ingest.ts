@@ -42,7 +42,7 @@ export interface FileIngestOptions {
 /** sha256 of a file's content, streamed. */
 export async function hashFile(file: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 

@@ -20,7 +20,7 @@ export async function* readLines(
   opts: { maxLineBytes?: number; highWaterMark?: number; onRead?: (bytes: number) => void } = {},
 ): AsyncGenerator<RawLine> {
   const max = opts.maxLineBytes ?? MAX_LINE_BYTES;
-  const stream = fs.createReadStream(file, { highWaterMark: opts.highWaterMark ?? 1024 * 1024 });
+  const stream = fs.createReadStream(file, { highWaterMark: opts.highWaterMark ?? 256 * 1024 });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let tooLong = false;
