@@ -17,10 +17,11 @@ import { createFileIngest, type FileIngestOutcome, type FileIngestProgress } fro
 import { createIngestService } from '../server/ingest/ingest-service.ts';
 import { createStore } from '../server/store/store.ts';
 
-const USAGE = `usage: npm run ingest -- FILE [--score] [--batch N] [--json]
+const USAGE = `usage: npm run ingest -- FILE [--score] [--batch N] [--errors OUT.jsonl] [--json]
   FILE       .jsonl/.ndjson (one JSON object a line), .csv (header row), .txt (one statement a paragraph)
   --score    score the statements inline too (otherwise a running server scores them)
   --batch N  statements per transaction (default 1000)
+  --errors OUT.jsonl  also write every rejected record {line, code, message} to this file
   --json     print the summary as one JSON line (for scripts)
 The database is the one in BRINKWATCH_DATA_DIR (default ./data).`;
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       options: {
         score: { type: 'boolean', default: false },
         batch: { type: 'string' },
+        errors: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -161,6 +163,15 @@ async function main(): Promise<void> {
   }
   const f = outcome.file;
   const reasons = fileIngest.files.rejectionReasons(f.id);
+  if (args.values.errors) {
+    const out = fs.createWriteStream(path.resolve(args.values.errors));
+    for (const r of fileIngest.files.iterateRejections(f.id)) {
+      if (!out.write(`${JSON.stringify({ file: path.basename(file), line: r.line, code: r.code, message: r.message })}\n`)) {
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
   const summary = {
     file,
     status: outcome.status,
@@ -187,14 +198,20 @@ async function main(): Promise<void> {
         : outcome.status === 'interrupted'
           ? `Interrupted after ${f.recordsDone} records (committed). Run the same command again to resume.`
           : `Done: ${path.basename(file)}${outcome.run.resumedAt > 0 ? ` (resumed after record ${outcome.run.resumedAt})` : ''}.`,
-      `  records   ${f.recordsDone}`,
-      `  stored    ${f.stored}`,
+      `  records    ${f.recordsDone}`,
+      `  stored     ${f.stored}`,
       `  duplicates ${f.duplicates}`,
-      `  rejected  ${f.rejected}${Object.keys(reasons).length ? `: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`,
+      `  rejected   ${f.rejected}${Object.keys(reasons).length ? `: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`,
     ];
-    if (summary.scored !== null) lines.push(`  scored    ${summary.scored}`);
-    if (summary.recordsPerSecond !== null) lines.push(`  time      ${summary.elapsedSeconds} s (${summary.recordsPerSecond} records/s)`);
-    if (f.rejected > 0) lines.push(`  (rejections with line numbers are in the ingest_rejections table, file_id ${f.id})`);
+    if (summary.scored !== null) lines.push(`  scored     ${summary.scored}`);
+    if (summary.recordsPerSecond !== null) lines.push(`  time       ${summary.elapsedSeconds} s (${summary.recordsPerSecond} records/s)`);
+    if (f.rejected > 0) {
+      lines.push(
+        args.values.errors
+          ? `  rejected records with line and reason: ${path.resolve(args.values.errors)}`
+          : `  (rejections with line numbers: --errors OUT.jsonl, or the ingest_rejections table, file_id ${f.id})`,
+      );
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   process.exit(outcome.status === 'interrupted' ? 130 : 0);

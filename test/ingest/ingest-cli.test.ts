@@ -107,7 +107,11 @@ describe('npm run ingest (scripts/ingest.ts)', () => {
     assert.equal(end.rejections, expectedBad, 'each bad line rejected once across both runs');
     assert.deepEqual(end.file, { records_done: LINES + expectedBad + expectedDup, stored: LINES, duplicates: expectedDup, rejected: expectedBad, status: 'done' });
 
-    const third = await runCli(dataDir, [file, '--json']).done;
+    const errorsFile = path.join(tmp, 'kill-errors.jsonl');
+    const third = await runCli(dataDir, [file, '--json', '--errors', errorsFile]).done;
+    const listed = fs.readFileSync(errorsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; code: string });
+    assert.equal(listed.length, expectedBad);
+    assert.deepEqual(listed[0], { file: 'backfill.jsonl', line: 2, code: 'invalid-json', message: listed[0]!.message });
     assert.equal(JSON.parse(third.stdout).status, 'already-done');
     assert.equal(counts(dbFile).statements, LINES);
   });
