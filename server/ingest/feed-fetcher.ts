@@ -68,7 +68,7 @@ export async function fetchFeed(url: string, opts: FetchOptions): Promise<FetchR
         maxBytes,
         guard: opts.guard,
         signal: controller.signal,
-        userAgent: opts.userAgent ?? 'Brinkwatch feed reader (+https://github.com/brinkwatch)',
+        userAgent: opts.userAgent ?? 'Brinkwatch feed reader',
       });
       if (answer.kind === 'error') return answer.result;
       if (answer.kind === 'redirect') {

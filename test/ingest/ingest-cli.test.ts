@@ -109,7 +109,7 @@ describe('npm run ingest (scripts/ingest.ts)', () => {
 
     const errorsFile = path.join(tmp, 'kill-errors.jsonl');
     const third = await runCli(dataDir, [file, '--json', '--errors', errorsFile]).done;
-    const listed = fs.readFileSync(errorsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; code: string });
+    const listed = fs.readFileSync(errorsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; code: string; message: string });
     assert.equal(listed.length, expectedBad);
     assert.deepEqual(listed[0], { file: 'backfill.jsonl', line: 2, code: 'invalid-json', message: listed[0]!.message });
     assert.equal(JSON.parse(third.stdout).status, 'already-done');
