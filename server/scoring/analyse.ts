@@ -122,6 +122,20 @@ export class Scratch {
   historicalSentence = new Uint8Array(0);
   mentionAt = new Int32Array(0);
   signalAt = new Int32Array(0);
+  /** Per token: where its lead starts, the last conditional / denial cue before it, the next conditional. */
+  leadStart = new Int32Array(0);
+  lastConditional = new Int32Array(0);
+  nextConditional = new Int32Array(0);
+  lastDenial = new Int32Array(0);
+
+  private counts = new Uint16Array(0);
+
+  /** Zeroed counters, one per slot. */
+  categoryCounts(slots: number): Uint16Array {
+    if (this.counts.length < slots) this.counts = new Uint16Array(slots);
+    else this.counts.fill(0, 0, slots);
+    return this.counts;
+  }
 
   /** Makes room for n tokens and s sentences and clears what will be used. */
   reset(n: number, s: number): void {
@@ -133,6 +147,10 @@ export class Scratch {
       this.clause = new Int32Array(size);
       this.mentionAt = new Int32Array(size);
       this.signalAt = new Int32Array(size);
+      this.leadStart = new Int32Array(size);
+      this.lastConditional = new Int32Array(size);
+      this.nextConditional = new Int32Array(size);
+      this.lastDenial = new Int32Array(size);
     } else {
       this.cueFlags.fill(0, 0, n);
       this.cueFactor.fill(0, 0, n);
@@ -141,6 +159,23 @@ export class Scratch {
     if (this.historicalSentence.length < s + 1) this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
     else this.historicalSentence.fill(0, 0, s + 1);
   }
+}
+
+/**
+ * Running per-token scope data: where the lead starts, the last conditional and the last
+ * denial cue. Flags at token i are final once position i has been processed (a cue marks
+ * its last token, and every cue ending at i starts at or before i), so the values are exact.
+ * A top-level function rather than a closure: no allocation per call.
+ */
+function trackScopes(tokens: Token[], scratch: Scratch, i: number): void {
+  const { cueFlags, leadStart, lastConditional, lastDenial } = scratch;
+  const first = i === 0 || tokens[i - 1]!.sentence !== tokens[i]!.sentence;
+  const f = cueFlags[i]!;
+  leadStart[i] = first || (cueFlags[i - 1]! & LEAD_RESET) !== 0 ? i : leadStart[i - 1]!;
+  lastConditional[i] = (f & CUE_CONDITIONAL) !== 0 ? i : first ? -1 : lastConditional[i - 1]!;
+  const t = tokens[i]!;
+  const hardStop = t.kind === PUNCT && t.lower !== ',';
+  lastDenial[i] = (f & CUE_DENIAL) !== 0 ? i : first || hardStop ? -1 : lastDenial[i - 1]!;
 }
 
 export function markCues(
@@ -152,7 +187,7 @@ export function markCues(
 ): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'stems' | 'words'> {
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
-  const { cueFlags, cueFactor, skippable, historicalSentence, clause } = scratch;
+  const { cueFlags, cueFactor, skippable, historicalSentence, clause, nextConditional } = scratch;
   let openCondition = false;
   let c = 0; // clause counter: cue flags at i are final once token i is reached (clause breaks are one word)
   for (let i = 0; i < n; i++) {
@@ -160,6 +195,7 @@ export function markCues(
     if (i > 0 && tokens[i - 1]!.sentence !== t.sentence) c++;
     if (t.kind === NUMBER) {
       clause[i] = c;
+      trackScopes(tokens, scratch, i);
       // A year before 2000 marks a historical reference (the scorer has no clock, so recent
       // years are not judged).
       // Only a year used as a time reference counts ("in 1962", "the 1994 genocide"), not a
@@ -199,6 +235,12 @@ export function markCues(
     const boundary = t.kind === PUNCT ? t.lower !== '(' && t.lower !== ')' : (cueFlags[i]! & CUE_CLAUSE_BREAK) !== 0;
     if (boundary) c++;
     clause[i] = c;
+    trackScopes(tokens, scratch, i);
+  }
+  // next conditional cue at or after each token, within its sentence
+  for (let i = n - 1; i >= 0; i--) {
+    if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0) nextConditional[i] = i;
+    else nextConditional[i] = i + 1 < n && tokens[i + 1]!.sentence === tokens[i]!.sentence ? nextConditional[i + 1]! : -1;
   }
   return { cueFlags, cueFactor, skippable, historicalSentence, clause, scratch };
 }
@@ -229,21 +271,14 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   let negationAt = -1;
   let doubleNegation = false;
   let negationBlocked = false;
-  let denied = false;
   let hedged = false;
   let irrealis = false;
   let aftermath = false;
   let topic = false;
   const stop = Math.max(0, s - SCOPE_WINDOW);
-  // Denials reach further ("dismissed as baseless reports that it had threatened").
-  const denialStop = Math.max(0, s - DENIAL_WINDOW);
-  for (let k = s - 1; k >= denialStop; k--) {
-    if (tokens[k]!.sentence !== sent || (tokens[k]!.kind === PUNCT && tokens[k]!.lower !== ',')) break;
-    if ((cueFlags[k]! & CUE_DENIAL) !== 0) {
-      denied = true;
-      break;
-    }
-  }
+  // Denials reach further, across commas ("dismissed as baseless reports that it had threatened").
+  const denialAt = s > 0 ? p.scratch.lastDenial[s - 1]! : -1;
+  const denied = denialAt >= 0 && s - denialAt <= DENIAL_WINDOW;
   for (let k = s - 1; k >= stop; k--) {
     if (tokens[k]!.sentence !== sent) break;
     const f = cueFlags[k]!;
@@ -261,25 +296,12 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
     if ((f & CUE_HEDGE) !== 0) hedged = true;
     if ((f & CUE_IRREALIS) !== 0 && s - k <= 3) irrealis = true;
   }
-  let conditionalAt = -1;
-  const condStop = Math.max(0, s - CONDITIONAL_BACK);
-  for (let k = s - 1; k >= condStop; k--) {
-    if (tokens[k]!.sentence !== sent) break;
-    if ((cueFlags[k]! & CUE_CONDITIONAL) !== 0) {
-      conditionalAt = k;
-      break;
-    }
-  }
+  const lastCond = s > 0 ? p.scratch.lastConditional[s - 1]! : -1;
+  const conditionalAt = lastCond >= 0 && s - lastCond <= CONDITIONAL_BACK ? lastCond : -1;
   let conditional = conditionalAt >= 0;
-  if (!conditional && checkAhead) {
-    const aheadStop = Math.min(tokens.length, e + CONDITIONAL_AHEAD);
-    for (let k = e; k < aheadStop; k++) {
-      if (tokens[k]!.sentence !== sent) break;
-      if ((cueFlags[k]! & CUE_CONDITIONAL) !== 0) {
-        conditional = true;
-        break;
-      }
-    }
+  if (!conditional && checkAhead && e < tokens.length) {
+    const next = p.scratch.nextConditional[e]!;
+    conditional = next >= 0 && next - e < CONDITIONAL_AHEAD;
   }
   // "talks collapsed", "the ceasefire was violated": a negating predicate after the signal.
   let negatedAfter = false;
@@ -338,11 +360,8 @@ const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till
  */
 function leadFactor(p: Prepared, s: number, boost: number, tokens: number): number {
   if (boost === 0) return 1;
-  const sent = p.tokens[s]!.sentence;
-  let k = s;
-  // The lead restarts after a speech verb ("Beijing said [that] ..."): reported speech has its own lead.
-  while (k > 0 && s - k < tokens && p.tokens[k - 1]!.sentence === sent && (p.cueFlags[k - 1]! & LEAD_RESET) === 0) k--;
-  const pos = s - k;
+  // The lead restarts after a speech verb ("Beijing said [that] ...") and after an initial condition.
+  const pos = s - p.scratch.leadStart[s]!;
   const lead = pos >= tokens ? 1 : 1 + (boost * (tokens - pos)) / tokens;
   return lead / (1 + boost);
 }

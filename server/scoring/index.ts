@@ -3,17 +3,37 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
-import { tokenize, WORD as _WORD } from './tokenize.ts';
-import { stem } from './stem.ts';
-import { describeWord, findSignals, markCues, NO_WORD, Scratch, type Prepared, type WordInfo } from './analyse.ts';
-import { findMentions, resolveActors } from './actors.ts';
-import { levelForScore, toScore } from './combine.ts';
+import { tokenize as _tokenize, WORD as _WORD } from './tokenize.ts';
+import { stem as _stem } from './stem.ts';
+import {
+  describeWord as _describeWord,
+  findSignals as _findSignals,
+  markCues as _markCues,
+  NO_WORD as _NO_WORD,
+  Scratch,
+  type Prepared,
+  type WordInfo,
+} from './analyse.ts';
+import { findMentions as _findMentions, resolveActors as _resolveActors } from './actors.ts';
+import { levelForScore as _levelForScore, toScore as _toScore } from './combine.ts';
 
 export type { Polarity, Modality, Level, Signal, ActorsFound, ScoreResult, ScoreOptions, Scorer } from './types.ts';
 export { LEVEL_BANDS, levelForScore } from './combine.ts';
 export { MAX_ANALYSED_CHARS, MAX_TOKENS, MAX_TOKEN_CHARS } from './tokenize.ts';
 
-const WORD = _WORD; // imported bindings are getters under the TypeScript loader
+// Imported bindings are getters under the TypeScript loader; copied once so that the hot path
+// does not call a getter per use.
+const WORD = _WORD;
+const NO_WORD = _NO_WORD;
+const tokenize = _tokenize;
+const stem = _stem;
+const describeWord = _describeWord;
+const findSignals = _findSignals;
+const markCues = _markCues;
+const findMentions = _findMentions;
+const resolveActors = _resolveActors;
+const levelForScore = _levelForScore;
+const toScore = _toScore;
 
 /** Version of the scoring code; the result's version adds the lexicon's version and hash. */
 export const SCORER_CODE_VERSION = '1.0.0';
@@ -60,7 +80,19 @@ function scoreText(
     }
   }
   const cues = markCues(stems, words, tokens, sentenceEnds.length, scratch);
-  const prepared: Prepared = { text, tokens, sentenceEnds, stems, words, ...cues };
+  const prepared: Prepared = {
+    text,
+    tokens,
+    sentenceEnds,
+    stems,
+    words,
+    cueFlags: cues.cueFlags,
+    cueFactor: cues.cueFactor,
+    skippable: cues.skippable,
+    historicalSentence: cues.historicalSentence,
+    clause: cues.clause,
+    scratch,
+  };
   const found = findSignals(lex, prepared, text);
   const mentions = findMentions(lex, prepared, text);
   const actors: ActorsFound = resolveActors(lex, prepared, mentions, found, options?.speaker);
@@ -68,20 +100,23 @@ function scoreText(
   const deescalation: number[] = [];
   const signals: Signal[] = [];
   // A taxonomy category already seen counts `repeatDecay` times for each repetition
-  // ("threatened to retaliate" is one threat said twice). Signals arrive in text order; the first occurrence
-  // of a category is not necessarily its strongest, which is fine for a discount this coarse.
-  const seen = new Map<string, number>();
+  // ("threatened to retaliate" is one threat said twice); background vocabulary is graded
+  // evidence and adds up without this discount. Counters: 2 per category (by polarity).
+  const seen = scratch.categoryCounts(lex.categories.size * 2);
   const repeat = lex.calibration.repeatDecay;
   for (const f of found) {
     const s = f.signal;
     if (s.weight <= 0) continue;
     signals.push(s);
-    const key = s.category + (s.polarity === 'escalation' ? '+' : '-');
-    // background vocabulary is graded evidence and adds up without this discount
-    const times = f.category.kind === 'vocabulary' ? 0 : (seen.get(key) ?? 0);
-    seen.set(key, times + 1);
-    const w = times === 0 ? s.weight : s.weight * Math.pow(repeat, times);
-    (s.polarity === 'escalation' ? escalation : deescalation).push(w);
+    const up = s.polarity === 'escalation';
+    let w = s.weight;
+    if (f.category.kind !== 'vocabulary') {
+      const key = f.category.index * 2 + (up ? 0 : 1);
+      const times = seen[key]!;
+      seen[key] = times + 1;
+      if (times > 0) w *= Math.pow(repeat, times);
+    }
+    (up ? escalation : deescalation).push(w);
   }
   const score = toScore(escalation, deescalation, lex.calibration);
   const level: Level = levelForScore(score);

@@ -15,6 +15,8 @@ export type RuledModality = (typeof RULED_MODALITIES)[number];
 
 export interface Category {
   id: string;
+  /** Position in taxonomy.categories (dense, for per-call counters). */
+  index: number;
   label: string;
   polarity: Polarity;
   kind: CategoryKind;
@@ -185,6 +187,7 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       kind === 'vocabulary' ? 'vocabulary' : polarity === 'deescalation' ? 'deescalation' : kind === 'event' ? 'escalation-event' : 'escalation-rhetoric';
     categories.set(id, {
       id,
+      index: categories.size,
       label: str(c['label'], `${path}.label`),
       polarity,
       kind,
