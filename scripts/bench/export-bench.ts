@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import v8 from 'node:v8';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +167,13 @@ async function serve(file: string): Promise<void> {
     pump();
   });
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+  // The parent asks where the memory is (V8 heap vs native) after each export.
+  process.on('message', (m: unknown) => {
+    if (m !== 'memory') return;
+    const u = process.memoryUsage();
+    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_size]));
+    process.send!({ memory: { rss: u.rss, heapTotal: u.heapTotal, heapUsed: u.heapUsed, external: u.external, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0 } });
+  });
   process.on('disconnect', () => {
     server.close();
     store.close();
@@ -179,6 +187,31 @@ function cpuSecondsOf(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+interface ChildMemory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  newSpace: number;
+  oldSpace: number;
+}
+
+function askMemory(child: ChildProcess): Promise<ChildMemory> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { memory?: ChildMemory }) => {
+      if (!m.memory) return;
+      child.off('message', onMessage);
+      resolve(m.memory);
+    };
+    child.on('message', onMessage);
+    child.send('memory');
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const describeMemory = (m: ChildMemory) =>
+  `RSS ${mb(m.rss)} = V8 heap ${mb(m.heapTotal)} (young ${mb(m.newSpace)}, old ${mb(m.oldSpace)}, used ${mb(m.heapUsed)}) + native/code ${mb(m.rss - m.heapTotal)}`;
 
 function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -301,10 +334,12 @@ export async function run(opts: { rows?: number } = {}): Promise<void> {
     });
     const pid = child.pid!;
     const baseline = memoryOf(pid);
+    const idleMemory = await askMemory(child);
     process.stdout.write(`server child pid ${pid}: idle RSS ${baseline.rssMb.toFixed(1)} MB\n`);
 
     const range = `from=${new Date(gen.from).toISOString()}&to=${new Date(gen.to).toISOString()}`;
     const statements = await download(port, `/api/export/statements.csv?${range}`, pid);
+    const afterStatements = await askMemory(child);
     const history = await download(port, `/api/export/history.csv?${range}&bucket=minute&scope=all`, pid);
 
     const rawRun = await download(port, `/bench/raw?bytes=${statements.bytes}`, pid);
@@ -327,6 +362,8 @@ export async function run(opts: { rows?: number } = {}): Promise<void> {
     for (const [label, r] of [['statements', statements], ['history', history]] as const) {
       process.stdout.write(`  ${label} RSS by quarter of the download: ${r.quarters.map((m) => `${m.toFixed(0)} MB`).join(', ')}\n`);
     }
+    process.stdout.write(`  idle:                   ${describeMemory(idleMemory)}\n`);
+    process.stdout.write(`  after statements.csv:   ${describeMemory(afterStatements)}\n`);
     if (statements.rows !== total) process.stdout.write(`!! expected ${total} statement rows, got ${statements.rows}\n`);
     process.stdout.write(
       `target: >= ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s: ${rate >= TARGET_ROWS_PER_S ? 'MET' : 'NOT MET'} ` +
