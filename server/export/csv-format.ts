@@ -2,8 +2,8 @@
  * RFC 4180 records with spreadsheet formula injection neutralised.
  *
  * Security contract (OWASP ASVS 5.0 V1.2.10): a text field that begins with = + - @ tab,
- * carriage return or NUL is written with a leading apostrophe, so Excel, LibreOffice and
- * Google Sheets show it as text instead of evaluating it. Statement text, speakers, sources
+ * carriage return or NUL is written with a leading apostrophe, the escape OWASP prescribes so
+ * that spreadsheets read it as text instead of evaluating it. Statement text, speakers, sources
  * and URLs come from the outside world; every string cell goes through this. Numbers we
  * computed (ids, scores, counts) are written as numbers and never prefixed: -2 stays -2.
  *
