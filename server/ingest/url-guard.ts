@@ -71,7 +71,9 @@ export class BlockedAddressError extends Error {
     readonly host: string,
     readonly address: string,
   ) {
-    super(`${host} resolves to ${address}, a private or loopback address (BRINKWATCH_BLOCK_PRIVATE_URLS is on)`);
+    super(
+      `${host === address ? host : `${host} resolves to ${address}, which`} is a private, loopback or link-local address (BRINKWATCH_BLOCK_PRIVATE_URLS is on)`,
+    );
   }
 }
 
