@@ -174,7 +174,10 @@ export function createFeedService(deps: {
       }
       for (const r of result.rejected) {
         outcome.rejected++;
-        rejections.addRejection({ fileId: null, source: `feed:${feed.id}`, line: r.index + 1, code: r.code, message: r.message, createdAt: at });
+        const item = parsed.feed.items[r.index]!;
+        const which = item.id ?? item.link ?? `#${r.index + 1}`;
+        // No line: an item's position changes from poll to poll; its id names it.
+        rejections.addRejection({ fileId: null, source: `feed:${feed.id}`, line: null, code: r.code, message: `item ${which.slice(0, 200)}: ${r.message}`, createdAt: at });
       }
       feeds.recordSuccess(feed.id, {
         at,

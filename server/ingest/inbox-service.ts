@@ -4,6 +4,8 @@ import type { Logger } from '../config/logger.ts';
 import type { FileIngest } from './file-ingest.ts';
 
 /** Names that are still being written or are not ours: dotfiles, editor and download partials. */
+const MAX_ATTEMPTS = 3;
+
 const PARTIAL_NAME = /^\.|\.(tmp|part|partial|crdownload|download|swp|lock)$|~$/i;
 
 export interface InboxRunCounts {
@@ -34,6 +36,8 @@ export function createInboxService(deps: {
   const doneDir = path.join(deps.inboxDir, 'done');
   const rejectedDir = path.join(deps.inboxDir, 'rejected');
   const lastLook = new Map<string, { size: number; mtimeMs: number }>();
+  /** Consecutive failed attempts per file name; after MAX_ATTEMPTS the file is set aside. */
+  const failures = new Map<string, number>();
   const log = deps.logger.child({ component: 'inbox' });
 
   function listCandidates(): string[] {
@@ -134,6 +138,19 @@ export function createInboxService(deps: {
     log.info({ file: name, fileId: file.id, ...run }, 'inbox file taken in');
   }
 
+  /** A file that keeps failing (unreadable, a broken disk) goes to rejected/ with the reason. */
+  function setAside(name: string, err: unknown): void {
+    const message = `could not be read after ${MAX_ATTEMPTS} attempts: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
+    log.error({ err, file: name }, 'inbox file set aside in rejected/');
+    try {
+      writeErrors(name, [{ line: null, code: 'read-error', message }]);
+      deps.fileIngest.files.addRejection({ fileId: null, source: name, line: null, code: 'read-error', message, createdAt: now() });
+      moveInto(rejectedDir, name);
+    } catch (moveErr) {
+      log.error({ err: moveErr, file: name }, 'could not set the inbox file aside');
+    }
+  }
+
   return {
     doneDir,
     rejectedDir,
@@ -149,10 +166,18 @@ export function createInboxService(deps: {
         }
         try {
           await processFile(name, counts);
+          failures.delete(name);
         } catch (err) {
           // The file stays where it is; committed batches are kept and the next run resumes it.
           counts.failed++;
-          log.error({ err, file: name }, 'inbox file failed; will retry');
+          const attempts = (failures.get(name) ?? 0) + 1;
+          failures.set(name, attempts);
+          if (attempts < MAX_ATTEMPTS) {
+            log.error({ err, file: name, attempts }, 'inbox file failed; will retry');
+          } else {
+            failures.delete(name);
+            setAside(name, err);
+          }
         }
         lastLook.delete(name);
       }

@@ -77,8 +77,9 @@ export function createIngestFilesRepo(db: Db) {
       duplicates = duplicates + @duplicates, rejected = rejected + @rejected
     WHERE id = @id`);
   const finish = db.prepare(`UPDATE ingest_files SET status = 'done', finished_at = ? WHERE id = ?`);
+  // OR IGNORE: the partial unique index keeps file-less rejections (feed items) to one row each.
   const insertRejection = db.prepare(`
-    INSERT INTO ingest_rejections (file_id, source, line, code, message, created_at)
+    INSERT OR IGNORE INTO ingest_rejections (file_id, source, line, code, message, created_at)
     VALUES (@fileId, @source, @line, @code, @message, @createdAt)`);
   const rejectionsOf = db.prepare('SELECT line, code, message FROM ingest_rejections WHERE file_id = ? ORDER BY id');
   const reasonsOf = db.prepare('SELECT code, COUNT(*) AS n FROM ingest_rejections WHERE file_id = ? GROUP BY code ORDER BY n DESC');

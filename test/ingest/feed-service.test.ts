@@ -142,6 +142,29 @@ describe('feed polling', () => {
     }
   });
 
+  it('records a refused item once, not again on every poll', async () => {
+    let clock = Date.parse('2026-02-01T00:00:00Z');
+    const env = setup(server, { now: () => clock });
+    try {
+      server.override('/podcast', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.end('<rss><channel><item><guid>pod:1</guid><enclosure url="https://a.example/1.mp3"/></item><item><title>Episode 2</title><guid>pod:2</guid></item></channel></rss>');
+      });
+      const id = env.add('Podcast', '/podcast', 60);
+      for (let i = 0; i < 3; i++) {
+        const r = await env.feeds.pollDue();
+        assert.equal(r.ok, 1);
+        clock += 61_000;
+      }
+      const rows = env.store.db.prepare('SELECT source, line, code, message FROM ingest_rejections').all();
+      assert.deepEqual(rows, [{ source: `feed:${id}`, line: null, code: 'empty-text', message: 'item pod:1: text is empty' }]);
+      assert.equal(env.statements().length, 1);
+    } finally {
+      server.override('/podcast', null);
+      env.cleanup();
+    }
+  });
+
   it('reads a latin-1 feed labelled only by Content-Type and a gzip-encoded one', async () => {
     const env = setup(server);
     try {

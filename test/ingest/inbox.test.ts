@@ -142,6 +142,21 @@ describe('inbox folder', () => {
     assert.deepEqual(env.rejections('report.xlsx'), [{ line: null, code: 'unsupported-format' }]);
   });
 
+  it('sets a file aside in rejected/ after it failed three times (e.g. a disk read error)', async () => {
+    // The real file ingest, except that reading fails as a broken disk would (root can read any file mode).
+    const real = createFileIngest({ store: env.store, ingest: createIngestService({ store: env.store }) });
+    const failing = { ...real, ingestFile: async () => Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })) };
+    const inbox = createInboxService({ fileIngest: failing, inboxDir: env.inboxDir, logger: createSilentLogger(), stableMs: 0, now: () => Date.now() + 50 });
+    env.drop('broken-disk.jsonl', '{"text":"cannot read me"}\n');
+    const runs = [];
+    for (let i = 0; i < 6 && fs.existsSync(path.join(env.inboxDir, 'broken-disk.jsonl')); i++) runs.push(await inbox.runOnce());
+    assert.equal(runs.reduce((n, r) => n + r.failed, 0), 3, JSON.stringify(runs));
+    assert.ok(fs.existsSync(path.join(env.inboxDir, 'rejected', 'broken-disk.jsonl')));
+    const [err] = env.readErrors('broken-disk.jsonl');
+    assert.equal(err!.code, 'read-error');
+    assert.match(err!.message, /after 3 attempts: EIO/);
+  });
+
   it('does not read a file that is still growing until it is stable', async () => {
     const file = path.join(env.inboxDir, 'growing.jsonl');
     fs.writeFileSync(file, '{"text":"growing one"}\n');

@@ -31,6 +31,9 @@ CREATE TABLE ingest_rejections (
   created_at  INTEGER NOT NULL
 );
 CREATE INDEX ingest_rejections_file ON ingest_rejections (file_id, line);
+-- Rejections outside a file (feed items, unsupported inbox files) are recorded once: a feed
+-- re-polled every few minutes must not add the same refused item again each time.
+CREATE UNIQUE INDEX ingest_rejections_once ON ingest_rejections (source, code, message) WHERE file_id IS NULL;
 
 -- RSS/Atom feeds: configuration plus health. origin 'config' rows mirror data/feeds.json
 -- (synced at start); origin 'api' rows were added with POST /api/feeds.
