@@ -26,7 +26,7 @@ import {
   type PhraseEntry,
   type ModalityClass,
 } from './lexicon.ts';
-import { matchAt as _matchAt, type TrieNode } from './phrase-trie.ts';
+import { matchAt as _matchAt, type TrieMatch, type TrieNode } from './phrase-trie.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT, type Token } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
@@ -324,7 +324,10 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   else if (aftermath || p.historicalSentence[sent] === 1) modality = 'past';
   else if (topic && cls === 'vocabulary') modality = 'addressed'; // "a conference on terrorism"
   else if (irrealis && cls !== 'escalation-rhetoric') modality = 'intended';
-  return { modality, conditionalAt, irrealis };
+  READ.modality = modality;
+  READ.conditionalAt = conditionalAt;
+  READ.irrealis = irrealis;
+  return READ;
 }
 
 function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boolean): number {
@@ -350,6 +353,10 @@ function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boo
 }
 
 const IDENTITY = { factor: 1, flip: false };
+/** Reused match slot (the scorer is synchronous and single-threaded). */
+const MATCH: TrieMatch<PhraseEntry> = { entry: null as unknown as PhraseEntry, end: 0 };
+/** Reused result of readModality. */
+const READ: ModalityRead = { modality: 'asserted', conditionalAt: -1, irrealis: false };
 const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till', 'before', 'after', 'the', 'by', 'between', 'and']);
 
 /**
@@ -381,21 +388,21 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       i++;
       continue;
     }
-    const m = matchAt(first, stems, skippable, i);
-    if (m === null) {
+    if (!matchAt(first, stems, skippable, i, MATCH)) {
       i++;
       continue;
     }
-    const { category, weight } = m.entry;
+    const { category, weight } = MATCH.entry as PhraseEntry;
     const s = i;
-    const e = m.end;
+    const e = MATCH.end;
     i = e;
     if (category.kind === 'shield' || weight === 0) continue;
     const read = readModality(p, s, e, category.modalityClass);
     let cls: ModalityClass = category.modalityClass;
     if (cls === 'escalation-event' && read.irrealis && read.modality === 'conditional') cls = 'escalation-rhetoric'; // "if ..., we will strike" is a threat
     const rule = read.modality === 'asserted' ? IDENTITY : lex.modality[read.modality][cls];
-    const intensity = category.polarity === 'escalation' ? readIntensity(p, s, e, category.scalesWithNumbers) : 1;
+    // intensity applies to taxonomy escalation signals; background words are graded already
+    const intensity = category.polarity === 'escalation' && category.kind !== 'vocabulary' ? readIntensity(p, s, e, category.scalesWithNumbers) : 1;
     const w = weight * intensity * rule.factor * leadFactor(p, s, lex.calibration.leadBoost, lex.calibration.leadTokens);
     const polarity = rule.flip ? (category.polarity === 'escalation' ? 'deescalation' : 'escalation') : category.polarity;
     const start = tokens[s]!.start;

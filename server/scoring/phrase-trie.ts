@@ -37,7 +37,8 @@ export function insertPhrase<T>(root: TrieNode<T>, keys: readonly string[], entr
 const MAX_SKIPS = 2;
 
 /**
- * Longest phrase starting at token `i`, whose first key led to the node `first` (looked up
+ * Longest phrase starting at token `i` (written into `out`, a reused object: the hot path
+ * allocates nothing per token); returns whether one was found. `first` is the node whose first key led to the node `first` (looked up
  * by the caller, once per distinct word). `keys[k]` is the lookup key of token k ('' never
  * matches); `skippable[k]` marks determiners that may be passed over inside a phrase.
  */
@@ -46,10 +47,16 @@ export function matchAt<T>(
   keys: readonly string[],
   skippable: Uint8Array,
   i: number,
-): TrieMatch<T> | null {
-  if (first === undefined) return null;
+  out: TrieMatch<T>,
+): boolean {
+  if (first === undefined) return false;
   let node: TrieNode<T> = first;
-  let best: TrieMatch<T> | null = node.entry === null ? null : { entry: node.entry, end: i + 1 };
+  let found = false;
+  if (node.entry !== null) {
+    out.entry = node.entry;
+    out.end = i + 1;
+    found = true;
+  }
   let j = i + 1;
   const n = keys.length;
   while (node.next !== null && j < n) {
@@ -64,7 +71,11 @@ export function matchAt<T>(
     if (child === undefined) break;
     node = child;
     j = k + 1;
-    if (node.entry !== null) best = { entry: node.entry, end: j };
+    if (node.entry !== null) {
+      out.entry = node.entry;
+      out.end = j;
+      found = true;
+    }
   }
-  return best;
+  return found;
 }

@@ -96,11 +96,14 @@ class TokenizerState {
 
   /** The text lower-cased in one call when that keeps every offset (almost always). */
   private readonly lowered: string | null;
+  /** Whether the text has a curly apostrophe at all (then words are normalised to "'"). */
+  private readonly curly: boolean;
 
   constructor(private readonly text: string) {
     this.n = text.length;
     const lowered = text.toLowerCase();
     this.lowered = lowered.length === text.length ? lowered : null;
+    this.curly = text.indexOf('\u2019') >= 0;
   }
 
   run(): void {
@@ -199,9 +202,10 @@ class TokenizerState {
   }
 
   private pushWord(s: number, e: number): void {
-    const kind = classOf(this.text.charCodeAt(s)) === DIGIT ? NUMBER : WORD;
+    const c = this.text.charCodeAt(s);
+    const kind = c >= 48 && c <= 57 ? NUMBER : WORD;
     let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowered !== null ? this.lowered.slice(s, e) : this.text.slice(s, e).toLowerCase();
-    if (lower.length > 0 && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
-    this.push(s, e, kind, lower);
+    if (this.curly && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
+    this.tokens.push({ start: s, end: e, kind, lower, sentence: this.sentence });
   }
 }
