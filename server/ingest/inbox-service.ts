@@ -110,9 +110,9 @@ export function createInboxService(deps: {
     return target;
   }
 
-  async function processFile(name: string, counts: InboxRunCounts): Promise<void> {
+  async function processFile(name: string, counts: InboxRunCounts, signal?: AbortSignal): Promise<void> {
     const full = path.join(deps.inboxDir, name);
-    const outcome = await deps.fileIngest.ingestFile({ file: full, name, origin: 'inbox' });
+    const outcome = await deps.fileIngest.ingestFile({ file: full, name, origin: 'inbox', signal });
     if (outcome.status === 'unsupported') {
       writeErrors(name, [{ line: null, code: 'unsupported-format', message: outcome.message }]);
       deps.fileIngest.files.addRejection({ fileId: null, source: name, line: null, code: 'unsupported-format', message: outcome.message, createdAt: now() });
@@ -126,8 +126,14 @@ export function createInboxService(deps: {
       log.info({ file: name, fileId: outcome.file.id }, 'inbox file already taken in (same content); moved to done/ without reading');
       return;
     }
-    // 'interrupted' cannot happen here (no signal); 'done' is committed: now the file may move.
     const { file, run } = outcome;
+    if (outcome.status === 'interrupted') {
+      // Shutting down: what was committed stays, the file stays, and the next start resumes it.
+      log.info({ file: name, fileId: file.id, recordsDone: file.recordsDone }, 'inbox file interrupted; will resume');
+      counts.stored += run.stored;
+      return;
+    }
+    // 'done' is committed: now the file may move.
     counts.files++;
     counts.stored += run.stored;
     counts.duplicates += run.duplicates;
@@ -154,18 +160,22 @@ export function createInboxService(deps: {
   return {
     doneDir,
     rejectedDir,
-    /** One look at the inbox: processes every stable file, oldest name first. */
-    async runOnce(): Promise<InboxRunCounts> {
+    /**
+     * One look at the inbox: processes every stable file, oldest name first. An aborted signal
+     * (shutdown) stops after the current batch of the current file.
+     */
+    async runOnce(signal?: AbortSignal): Promise<InboxRunCounts> {
       const counts: InboxRunCounts = { files: 0, stored: 0, duplicates: 0, rejected: 0, waiting: 0, failed: 0 };
       const names = listCandidates();
       for (const seen of lastLook.keys()) if (!names.includes(seen)) lastLook.delete(seen);
       for (const name of names) {
+        if (signal?.aborted) break;
         if (!isStable(name)) {
           counts.waiting++;
           continue;
         }
         try {
-          await processFile(name, counts);
+          await processFile(name, counts, signal);
           failures.delete(name);
         } catch (err) {
           // The file stays where it is; committed batches are kept and the next run resumes it.

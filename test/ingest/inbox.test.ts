@@ -174,6 +174,41 @@ describe('inbox folder', () => {
   });
 });
 
+describe('inbox shutdown', () => {
+  it('stopping the job mid-file keeps the committed batches and the file; the next run resumes it', async () => {
+    const t = createTempStore('bw-inbox-stop-');
+    try {
+      const inboxDir = path.join(t.dir, 'inbox');
+      fs.mkdirSync(inboxDir);
+      const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ text: `long file ${i}`, externalId: `lf-${i}` })).join('\n');
+      fs.writeFileSync(path.join(inboxDir, 'long.jsonl'), lines);
+      const fileIngest = createFileIngest({ store: t.store, ingest: createIngestService({ store: t.store }) });
+      const inbox = createInboxService({ fileIngest, inboxDir, logger: createSilentLogger(), stableMs: 0, now: () => Date.now() + 50 });
+      const job = createInboxJob({ inbox, cron: '*/5 * * * * *', logger: createSilentLogger() });
+      await job.runNow(); // first look
+      const count = () => t.store.db.prepare('SELECT COUNT(*) FROM statements').pluck().get() as number;
+      const running = job.runNow();
+      while (count() === 0) await new Promise((r) => setImmediate(r));
+      await job.stop();
+      await running;
+      const mid = count();
+      assert.ok(mid > 0 && mid < 30_000, `stopped midway (${mid})`);
+      assert.equal(mid % 1000, 0, 'on a batch boundary');
+      assert.ok(fs.existsSync(path.join(inboxDir, 'long.jsonl')), 'the file stays in the inbox');
+
+      const again = createInboxService({ fileIngest, inboxDir, logger: createSilentLogger(), stableMs: 0, now: () => Date.now() + 50 });
+      await again.runOnce();
+      const r = await again.runOnce();
+      assert.equal(r.files, 1);
+      assert.equal(r.stored, 30_000 - mid);
+      assert.equal(r.duplicates, 0, 'resumed after the committed records, not from the start');
+      assert.equal(count(), 30_000);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
 describe('inbox stability window', () => {
   it('waits until a file was last modified at least stableMs ago', async () => {
     const t = createTempStore('bw-inbox-stable-');
