@@ -154,13 +154,13 @@ describe('notifier: webhook outbox with retries', () => {
         channels: [{ type: 'webhook', url: `http://127.0.0.1:${receiver.port}/x` }],
       });
       assert.ok(!refused.ok);
-      assert.match(refused.fields?.['channels.0.url']?.[0] ?? '', /private or loopback/);
+      assert.match(refused.fields?.['channels.0.url']?.[0] ?? '', /loopback/);
       const byName = await blocking.alerts.createRule({
         name: 'y', scope: 'global', window: '1h', threshold: 50, recoverBelow: 40,
         channels: [{ type: 'dashboard' }, { type: 'webhook', url: `http://localhost:${receiver.port}/x` }],
       });
       assert.ok(!byName.ok);
-      assert.match(byName.fields?.['channels.1.url']?.[0] ?? '', /localhost resolves to .*private or loopback/);
+      assert.match(byName.fields?.['channels.1.url']?.[0] ?? '', /localhost resolves to .*loopback/);
       // A rule saved while the flag was off is still refused when delivering.
       await fireWebhookAlert(store, `http://127.0.0.1:${receiver.port}/x`);
       const notifier = createNotifier({ store, logger: createSilentLogger(), blockPrivateUrls: true });
