@@ -65,18 +65,22 @@ function scoreText(
   const text = typeof input === 'string' ? input : '';
   const { tokens, sentenceEnds } = tokenize(text);
   const n = tokens.length;
-  const stems = new Array<string>(n);
-  const words = new Array<WordInfo>(n);
+  // built by push so that the arrays stay packed (faster element access than holey arrays)
+  const stems: string[] = [];
+  const words: WordInfo[] = [];
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
     if (t.kind === WORD && t.lower !== '') {
       const w = wordOf(t.lower);
-      words[i] = w;
-      stems[i] = w.stem;
+      words.push(w);
+      stems.push(w.stem);
+    } else if (t.kind === WORD) {
+      words.push(NO_WORD); // an over-long word never matches
+      stems.push('');
     } else {
-      // numbers and punctuation are matched by their text (cues such as "in 1945"); over-long words never match
-      words[i] = t.kind === WORD ? NO_WORD : wordOf(t.lower);
-      stems[i] = t.kind === WORD ? '' : t.lower;
+      // numbers and punctuation are matched by their text (cues such as "in 1945")
+      words.push(wordOf(t.lower));
+      stems.push(t.lower);
     }
   }
   const cues = markCues(stems, words, tokens, sentenceEnds.length, scratch);
