@@ -29,6 +29,7 @@ function main(): void {
   let pending = ''; // the current line so far
   let overlong = false;
   let finished = false;
+  let waitingForDrain = false;
 
   const finish = (code: number): void => {
     if (finished) return;
@@ -55,9 +56,13 @@ function main(): void {
     const r = scorer.score(text, { speaker });
     scored++;
     const out = JSON.stringify({ id, score: r.score, level: r.level, signals: r.signals, actors: r.actors, version: r.version });
-    if (!stdout.write(out + '\n')) {
+    if (!stdout.write(out + '\n') && !waitingForDrain) {
+      // Lines already in the current input chunk are still written (bounded by one chunk);
+      // no more input is read until stdout drains.
+      waitingForDrain = true;
       stdin.pause();
       stdout.once('drain', () => {
+        waitingForDrain = false;
         if (!finished) stdin.resume();
       });
     }
