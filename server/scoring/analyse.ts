@@ -252,11 +252,6 @@ function sentenceStart(tokens: Token[], i: number): number {
   return k;
 }
 
-function isClauseBoundary(p: Prepared, k: number): boolean {
-  const t = p.tokens[k]!;
-  if (t.kind === PUNCT) return t.lower !== '(' && t.lower !== ')';
-  return (p.cueFlags[k]! & CUE_CLAUSE_BREAK) !== 0;
-}
 
 interface ModalityRead {
   modality: Modality;
@@ -279,13 +274,16 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   // Denials reach further, across commas ("dismissed as baseless reports that it had threatened").
   const denialAt = s > 0 ? p.scratch.lastDenial[s - 1]! : -1;
   const denied = denialAt >= 0 && s - denialAt <= DENIAL_WINDOW;
+  // A clause boundary token carries the id of the clause it opens (the signal's own), so the
+  // scan stops on the token before it; the boundary word itself ("after") is still read.
+  const clause = p.clause;
+  const cs = clause[s]!;
   for (let k = s - 1; k >= stop; k--) {
-    if (tokens[k]!.sentence !== sent) break;
+    if (clause[k] !== cs) break;
     const f = cueFlags[k]!;
     if ((f & CUE_AFTERMATH) !== 0 && s - k <= 2) aftermath = true; // "after [the] fighting", not "after both sides refused"
-
     if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
-    if (isClauseBoundary(p, k)) break;
+    if ((f & CUE_CLAUSE_BREAK) !== 0 || (tokens[k]!.kind === PUNCT && tokens[k]!.lower !== '(' && tokens[k]!.lower !== ')')) break;
     // "rejected the plan and suspended talks": the negation of one verb does not reach the next.
     if ((f & CUE_NEGATION_SCOPE_BREAK) !== 0) negationBlocked = true;
     if ((f & CUE_NEGATION) !== 0 && !negationBlocked) {
@@ -308,7 +306,7 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   if (checkAhead && negationAt < 0) {
     const aheadStop = Math.min(tokens.length, e + SCOPE_WINDOW);
     for (let k = e; k < aheadStop; k++) {
-      if (tokens[k]!.sentence !== sent || isClauseBoundary(p, k)) break;
+      if (clause[k] !== cs) break;
       if ((cueFlags[k]! & CUE_NEGATION_AFTER) !== 0) {
         negatedAfter = true;
         break;
