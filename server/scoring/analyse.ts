@@ -127,6 +127,8 @@ export class Scratch {
   lastConditional = new Int32Array(0);
   nextConditional = new Int32Array(0);
   lastDenial = new Int32Array(0);
+  /** 1 for tokens inside a signal found so far (set left to right by findSignals). */
+  inSignal = new Uint8Array(0);
 
   private counts = new Uint16Array(0);
 
@@ -151,10 +153,12 @@ export class Scratch {
       this.lastConditional = new Int32Array(size);
       this.nextConditional = new Int32Array(size);
       this.lastDenial = new Int32Array(size);
+      this.inSignal = new Uint8Array(size);
     } else {
       this.cueFlags.fill(0, 0, n);
       this.cueFactor.fill(0, 0, n);
       this.skippable.fill(0, 0, n);
+      this.inSignal.fill(0, 0, n);
     }
     if (this.historicalSentence.length < s + 1) this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
     else this.historicalSentence.fill(0, 0, s + 1);
@@ -280,6 +284,8 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   const cs = clause[s]!;
   for (let k = s - 1; k >= stop; k--) {
     if (clause[k] !== cs) break;
+    // words inside an earlier signal ("end the war made progress") do not scope over later ones
+    if (p.scratch.inSignal[k] === 1) continue;
     const f = cueFlags[k]!;
     if ((f & CUE_AFTERMATH) !== 0 && s - k <= 2) aftermath = true; // "after [the] fighting", not "after both sides refused"
     if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
@@ -395,6 +401,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     const e = MATCH.end;
     i = e;
     if (category.kind === 'shield' || weight === 0) continue;
+    const inSignal = p.scratch.inSignal;
     const read = readModality(p, s, e, category.modalityClass);
     let cls: ModalityClass = category.modalityClass;
     if (cls === 'escalation-event' && read.irrealis && read.modality === 'conditional') cls = 'escalation-rhetoric'; // "if ..., we will strike" is a threat
@@ -405,6 +412,8 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     const polarity = rule.flip ? (category.polarity === 'escalation' ? 'deescalation' : 'escalation') : category.polarity;
     const start = tokens[s]!.start;
     const end = tokens[e - 1]!.end;
+    // "no plans to [expand the offensive]": a reassurance phrase's negation still reaches on
+    if (!category.scopesOver) for (let k = s; k < e; k++) inSignal[k] = 1;
     found.push({
       signal: {
         category: category.id,

@@ -28,6 +28,8 @@ export interface Category {
   hasTarget: boolean;
   /** Whether a signal of this category makes the next opposite signal 'addressed' (actions do; "troops", "peacekeepers" do not). */
   governs: boolean;
+  /** Whether cue words inside this signal ("no plans") still scope over the signals after it. */
+  scopesOver: boolean;
 }
 
 export interface PhraseEntry {
@@ -196,6 +198,7 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       scalesWithNumbers: bool(c['scalesWithNumbers'], `${path}.scalesWithNumbers`),
       hasTarget: bool(c['hasTarget'], `${path}.hasTarget`),
       governs: c['governs'] === undefined ? true : bool(c['governs'], `${path}.governs`),
+      scopesOver: bool(c['scopesOver'], `${path}.scopesOver`),
     });
   });
   return categories;
