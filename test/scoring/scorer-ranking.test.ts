@@ -81,3 +81,26 @@ test('score() of text without signals is the baseline 10 and calm', () => {
   assert.equal(r.level, 'calm');
   assert.deepEqual(r.signals, []);
 });
+
+test('score() discounts a repeated taxonomy category ("threatened to retaliate" is one threat said twice)', () => {
+  const r = scorer().score('Iran threatened to retaliate.');
+  const threats = r.signals.filter((s) => s.category === 'threat-of-force');
+  assert.equal(threats.length, 2);
+  const single = scorer().score('Iran threatened Israel.');
+  // two threat phrases raise the score, but by less than a second independent threat would
+  assert.ok(r.score > single.score && r.score < 90, `${r.score} vs ${single.score}`);
+});
+
+test('score() weighs a signal in the lead of a sentence more than the same word late in a long one', () => {
+  const lead = scorer().score('Violence spread across the region as officials met in the capital to discuss trade and tourism plans.');
+  const late = scorer().score('Officials met in the capital to discuss trade and tourism plans as the region saw violence.');
+  const w = (r: typeof lead): number => r.signals.find((s) => s.text.toLowerCase() === 'violence')!.weight;
+  assert.ok(w(lead) > w(late), `${w(lead)} <= ${w(late)}`);
+});
+
+test('score() restarts the lead after a speech verb (reported speech has its own lead)', () => {
+  const reported = scorer().score('The foreign ministry spokesman in the capital said the army would shell the border towns.');
+  const preamble = scorer().score('The foreign ministry building in the capital is where the army would shell the border towns.');
+  const w = (r: typeof reported): number => r.signals.find((x) => x.text === 'shell')!.weight;
+  assert.ok(w(reported) > w(preamble), `${w(reported)} <= ${w(preamble)}`);
+});
