@@ -23,9 +23,3 @@ export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): P
   fs.copyFileSync(path.join(ROOT, 'client', 'src', 'styles.css'), path.join(outDir, 'styles.css'));
   fs.copyFileSync(path.join(ROOT, 'client', 'favicon.svg'), path.join(outDir, 'favicon.svg'));
 }
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const started = performance.now();
-  await buildClient();
-  process.stdout.write(`dashboard built in ${Math.round(performance.now() - started)} ms\n`);
-}

@@ -4,13 +4,13 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAlertService } from './alerts/alert-service.ts';
 import { createNotifier } from './alerts/notifier.ts';
 import { resolveApiToken } from './config/api-token.ts';
 import { describeConfig, loadConfigFromEnv } from './config/config.ts';
 import { loadScorer } from './config/load-scorer.ts';
 import { createLogger } from './config/logger.ts';
+import { projectRoot } from './config/project-root.ts';
 import { createExportService } from './export/export-service.ts';
 import { createAlertRoutes } from './http/alert-routes.ts';
 import { createHttpApp } from './http/create-http-app.ts';
@@ -35,7 +35,6 @@ import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { createStore } from './store/store.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = '0.1.0';
 
 async function main(): Promise<void> {
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
   const app = createHttpApp({
     logger,
     routers,
-    clientDir: path.join(ROOT, 'client', 'dist'),
+    clientDir: path.join(projectRoot(), 'client', 'dist'),
     health: () => ({
       version: VERSION,
       scorerVersion: scorer.version,
@@ -141,7 +140,7 @@ async function main(): Promise<void> {
   jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow() }));
 
   if (config.demo === 'auto') {
-    const { statements, errors } = loadDemoStatements(path.join(ROOT, 'data', 'demo', 'statements.jsonl'));
+    const { statements, errors } = loadDemoStatements(path.join(projectRoot(), 'data', 'demo', 'statements.jsonl'));
     for (const e of errors) logger.warn({ error: e }, 'demo statement skipped');
     const demo = createDemoFeed({ store, ingest, statements });
     const seeded = demo.seedIfEmpty();

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { projectRoot } from '../config/project-root.ts';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const migrationsDir = () => path.join(projectRoot(), 'server', 'store', 'migrations');
 
 /**
  * Opens the SQLite file with the pragmas we rely on (WAL so exports read while the score job
@@ -31,7 +31,7 @@ interface Migration {
   sql: string;
 }
 
-export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+export function listMigrations(dir = migrationsDir()): Migration[] {
   const migrations = fs
     .readdirSync(dir)
     .filter((f) => /^\d{3}-[a-z0-9-]+\.sql$/.test(f))
@@ -44,7 +44,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Applies every migration above PRAGMA user_version, each in its own transaction. */
-export function migrate(db: Db, dir = MIGRATIONS_DIR): number {
+export function migrate(db: Db, dir = migrationsDir()): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = listMigrations(dir).filter((m) => m.version > current);
   for (const m of pending) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer } from '../../scripts/build-server.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,14 +16,23 @@ export interface RunningServer {
   stop: () => Promise<number | null>;
 }
 
+let built: Promise<string> | null = null;
+/** Builds the server bundle once per test process (about 100 ms). */
+function serverBundle(): Promise<string> {
+  built ??= buildServer();
+  return built;
+}
+
 /**
- * Starts the real server (server/main.ts) as a child process on port 0 with a temp data dir,
- * exactly as `npm start` does after the build, and resolves once it prints its URL.
+ * Starts the real server as a child process on port 0 with a temp data dir, exactly as
+ * `npm start` runs it (the server/dist bundle, no TypeScript loader), and resolves once it
+ * prints its URL.
  */
 export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
+  const bundle = await serverBundle();
   const dataDir = env.BRINKWATCH_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-e2e-'));
   const token = env.BRINKWATCH_API_TOKEN ?? 'test-token-0123456789abcdef';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
