@@ -14,7 +14,7 @@ import {
   type Prepared,
   type WordInfo,
 } from './analyse.ts';
-import { findMentions as _findMentions, resolveActors as _resolveActors } from './actors.ts';
+import { findMentions as _findMentions, resolveActors as _resolveActors, type Mention } from './actors.ts';
 import { levelForScore as _levelForScore, toScore as _toScore } from './combine.ts';
 
 export type { Polarity, Modality, Level, Signal, ActorsFound, ScoreResult, ScoreOptions, Scorer } from './types.ts';
@@ -34,6 +34,8 @@ const findMentions = _findMentions;
 const resolveActors = _resolveActors;
 const levelForScore = _levelForScore;
 const toScore = _toScore;
+
+const NO_MENTIONS: Mention[] = [];
 
 /** Version of the scoring code; the result's version adds the lexicon's version and hash. */
 export const SCORER_CODE_VERSION = '1.0.0';
@@ -68,12 +70,14 @@ function scoreText(
   // built by push so that the arrays stay packed (faster element access than holey arrays)
   const stems: string[] = [];
   const words: WordInfo[] = [];
+  let anyActor = false;
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
     if (t.kind === WORD && t.lower !== '') {
       const w = wordOf(t.lower);
       words.push(w);
       stems.push(w.stem);
+      if (w.actor !== undefined) anyActor = true;
     } else if (t.kind === WORD) {
       words.push(NO_WORD); // an over-long word never matches
       stems.push('');
@@ -98,7 +102,7 @@ function scoreText(
     scratch,
   };
   const found = findSignals(lex, prepared, text);
-  const mentions = findMentions(lex, prepared, text);
+  const mentions = anyActor ? findMentions(lex, prepared, text) : NO_MENTIONS;
   const actors: ActorsFound = resolveActors(lex, prepared, mentions, found, options?.speaker);
   const escalation: number[] = [];
   const deescalation: number[] = [];
