@@ -9,7 +9,8 @@ import {
   CUE_SPEECH as _CUE_SPEECH,
   type CompiledLexicon,
 } from './lexicon.ts';
-import type { FoundSignal, Prepared } from './analyse.ts';
+import type { FoundSignal } from './analyse.ts';
+import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported

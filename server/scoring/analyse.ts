@@ -1,13 +1,9 @@
-// Finds signals in tokenized text and reads each one's modality and intensity.
+// Finds signals in prepared text and reads each one's modality, intensity and lead position.
 
 import type { Modality, Polarity, Signal } from './types.ts';
 import {
   CUE_CLAUSE_BREAK as _CUE_CLAUSE_BREAK,
-  CUE_CONDITIONAL as _CUE_CONDITIONAL,
-  CUE_DENIAL as _CUE_DENIAL,
-  CUE_DETERMINER as _CUE_DETERMINER,
   CUE_HEDGE as _CUE_HEDGE,
-  CUE_HISTORICAL as _CUE_HISTORICAL,
   CUE_INTENSIFIER as _CUE_INTENSIFIER,
   CUE_IRREALIS as _CUE_IRREALIS,
   CUE_NEGATION as _CUE_NEGATION,
@@ -15,33 +11,22 @@ import {
   CUE_TOPIC as _CUE_TOPIC,
   CUE_NEGATION_AFTER as _CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
-  CUE_CONDITIONAL_WHEN_FIRST as _CUE_CONDITIONAL_WHEN_FIRST,
-  FIRST_TOKEN_FLAGS as _FIRST_TOKEN_FLAGS,
-  CUE_SPEECH as _CUE_SPEECH,
-  CUE_LEAD_RESET as _CUE_LEAD_RESET,
-  type ActorEntry,
   type Category,
   type CompiledLexicon,
-  type CueEntry,
   type PhraseEntry,
   type ModalityClass,
 } from './lexicon.ts';
-import { matchAt as _matchAt, type TrieMatch, type TrieNode } from './phrase-trie.ts';
+import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
+import type { Prepared } from './prepare.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT, type Token } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
 const matchAt = _matchAt;
-const CUE_LEAD_RESET = _CUE_LEAD_RESET;
-const LEAD_RESET = _CUE_SPEECH | _CUE_LEAD_RESET;
 const NUMBER = _NUMBER;
 const PUNCT = _PUNCT;
 const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
-const CUE_CONDITIONAL = _CUE_CONDITIONAL;
-const CUE_DENIAL = _CUE_DENIAL;
-const CUE_DETERMINER = _CUE_DETERMINER;
 const CUE_HEDGE = _CUE_HEDGE;
-const CUE_HISTORICAL = _CUE_HISTORICAL;
 const CUE_INTENSIFIER = _CUE_INTENSIFIER;
 const CUE_IRREALIS = _CUE_IRREALIS;
 const CUE_NEGATION = _CUE_NEGATION;
@@ -49,8 +34,6 @@ const CUE_AFTERMATH = _CUE_AFTERMATH;
 const CUE_TOPIC = _CUE_TOPIC;
 const CUE_NEGATION_AFTER = _CUE_NEGATION_AFTER;
 const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
-const CUE_CONDITIONAL_WHEN_FIRST = _CUE_CONDITIONAL_WHEN_FIRST;
-const FIRST_TOKEN_FLAGS = _FIRST_TOKEN_FLAGS;
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
@@ -63,43 +46,6 @@ export const CONDITIONAL_AHEAD = 12;
 export const INTENSITY_WINDOW = 3;
 const MAX_INTENSITY = 2;
 
-export interface Prepared {
-  /** The analysed text (offsets of tokens point into it). */
-  text: string;
-  tokens: Token[];
-  sentenceEnds: string[];
-  stems: string[];
-  /** Per token: the first-level trie nodes its word leads to (shared, cached per word). */
-  words: WordInfo[];
-  cueFlags: Uint32Array;
-  cueFactor: Float32Array;
-  skippable: Uint8Array;
-  historicalSentence: Uint8Array;
-  /** Clause index of each token (clauses end at punctuation and at words like "but"). */
-  clause: Int32Array;
-  scratch: Scratch;
-}
-
-/** What one distinct word leads to in each trie; computed once per word and cached. */
-export interface WordInfo {
-  stem: string;
-  cue: TrieNode<CueEntry> | undefined;
-  signal: TrieNode<PhraseEntry> | undefined;
-  actor: TrieNode<ActorEntry[]> | undefined;
-}
-
-export const NO_WORD: WordInfo = Object.freeze({ stem: '', cue: undefined, signal: undefined, actor: undefined });
-
-/** Looks a lower-cased word up in the three tries (the caller caches the result). */
-export function describeWord(lex: CompiledLexicon, lower: string, stem: string): WordInfo {
-  return {
-    stem,
-    cue: lex.cues.next?.get(stem),
-    signal: lex.signals.next?.get(stem),
-    actor: lex.actors.next?.get(lower),
-  };
-}
-
 export interface FoundSignal {
   signal: Signal;
   category: Category;
@@ -108,154 +54,6 @@ export interface FoundSignal {
   /** Token index of the conditional cue, when modality is conditional via a preceding "if". */
   conditionalAt: number;
 }
-
-/** Marks every cue ending at each token (cues may overlap). */
-/**
- * Per-token working arrays, reused from one score() call to the next (a scorer is used by one
- * caller at a time; score() is synchronous). Only indexes below the token count are valid.
- */
-export class Scratch {
-  cueFlags = new Uint32Array(0);
-  cueFactor = new Float32Array(0);
-  skippable = new Uint8Array(0);
-  clause = new Int32Array(0);
-  historicalSentence = new Uint8Array(0);
-  mentionAt = new Int32Array(0);
-  signalAt = new Int32Array(0);
-  /** Per token: where its lead starts, the last conditional / denial cue before it, the next conditional. */
-  leadStart = new Int32Array(0);
-  lastConditional = new Int32Array(0);
-  nextConditional = new Int32Array(0);
-  lastDenial = new Int32Array(0);
-  /** 1 for tokens inside a signal found so far (set left to right by findSignals). */
-  inSignal = new Uint8Array(0);
-
-  private counts = new Uint16Array(0);
-
-  /** Zeroed counters, one per slot. */
-  categoryCounts(slots: number): Uint16Array {
-    if (this.counts.length < slots) this.counts = new Uint16Array(slots);
-    else this.counts.fill(0, 0, slots);
-    return this.counts;
-  }
-
-  /** Makes room for n tokens and s sentences and clears what will be used. */
-  reset(n: number, s: number): void {
-    if (this.cueFlags.length < n) {
-      const size = Math.max(n, this.cueFlags.length * 2, 64);
-      this.cueFlags = new Uint32Array(size);
-      this.cueFactor = new Float32Array(size);
-      this.skippable = new Uint8Array(size);
-      this.clause = new Int32Array(size);
-      this.mentionAt = new Int32Array(size);
-      this.signalAt = new Int32Array(size);
-      this.leadStart = new Int32Array(size);
-      this.lastConditional = new Int32Array(size);
-      this.nextConditional = new Int32Array(size);
-      this.lastDenial = new Int32Array(size);
-      this.inSignal = new Uint8Array(size);
-    } else {
-      this.cueFlags.fill(0, 0, n);
-      this.cueFactor.fill(0, 0, n);
-      this.skippable.fill(0, 0, n);
-      this.inSignal.fill(0, 0, n);
-    }
-    if (this.historicalSentence.length < s + 1) this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
-    else this.historicalSentence.fill(0, 0, s + 1);
-  }
-}
-
-/**
- * Running per-token scope data: where the lead starts, the last conditional and the last
- * denial cue. Flags at token i are final once position i has been processed (a cue marks
- * its last token, and every cue ending at i starts at or before i), so the values are exact.
- * A top-level function rather than a closure: no allocation per call.
- */
-function trackScopes(tokens: Token[], scratch: Scratch, i: number): void {
-  const { cueFlags, leadStart, lastConditional, lastDenial } = scratch;
-  const first = i === 0 || tokens[i - 1]!.sentence !== tokens[i]!.sentence;
-  const f = cueFlags[i]!;
-  leadStart[i] = first || (cueFlags[i - 1]! & LEAD_RESET) !== 0 ? i : leadStart[i - 1]!;
-  lastConditional[i] = (f & CUE_CONDITIONAL) !== 0 ? i : first ? -1 : lastConditional[i - 1]!;
-  const t = tokens[i]!;
-  const hardStop = t.kind === PUNCT && t.lower !== ',';
-  lastDenial[i] = (f & CUE_DENIAL) !== 0 ? i : first || hardStop ? -1 : lastDenial[i - 1]!;
-}
-
-export function markCues(
-  stems: string[],
-  words: WordInfo[],
-  tokens: Token[],
-  sentenceCount: number,
-  scratch: Scratch,
-): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'stems' | 'words'> {
-  const n = tokens.length;
-  scratch.reset(n, sentenceCount);
-  const { cueFlags, cueFactor, skippable, historicalSentence, clause, nextConditional } = scratch;
-  let openCondition = false;
-  let c = 0; // clause counter: cue flags at i are final once token i is reached (clause breaks are one word)
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i]!;
-    if (i > 0 && tokens[i - 1]!.sentence !== t.sentence) c++;
-    if (t.kind === NUMBER) {
-      clause[i] = c;
-      trackScopes(tokens, scratch, i);
-      // A year before 2000 marks a historical reference (the scorer has no clock, so recent
-      // years are not judged).
-      // Only a year used as a time reference counts ("in 1962", "the 1994 genocide"), not a
-      // citation such as "resolution 1244 (1999)".
-      const l = t.lower;
-      if (l.length === 4 && (l.startsWith('18') || l.startsWith('19')) && i > 0 && YEAR_LEAD.has(tokens[i - 1]!.lower)) {
-        historicalSentence[t.sentence] = 1;
-      }
-      continue;
-    }
-    let node = words[i]!.cue;
-    let j = i;
-    while (node !== undefined) {
-      const e = node.entry;
-      if (e !== null) {
-        cueFlags[j] |= e.flags & ~FIRST_TOKEN_FLAGS;
-        cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
-        if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
-        if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
-      }
-      if (node.next === null || j + 1 >= n) break;
-      j++;
-      node = node.next.get(stems[j]!);
-    }
-    if ((cueFlags[i]! & CUE_DETERMINER) !== 0) skippable[i] = 1;
-    if ((cueFlags[i]! & CUE_CONDITIONAL_WHEN_FIRST) !== 0 && (i === 0 || tokens[i - 1]!.sentence !== t.sentence)) {
-      cueFlags[i] |= CUE_CONDITIONAL;
-    }
-    // "If NATO troops appear ..., they will be targeted": the main clause after the condition
-    // gets its own lead (see leadFactor).
-    if (i === 0 || tokens[i - 1]!.sentence !== t.sentence) openCondition = false;
-    if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0 && sentenceStart(tokens, i) >= i - 1) openCondition = true;
-    if (t.kind === PUNCT && t.lower === ',' && openCondition) {
-      cueFlags[i] |= CUE_LEAD_RESET;
-      openCondition = false;
-    }
-    const boundary = t.kind === PUNCT ? t.lower !== '(' && t.lower !== ')' : (cueFlags[i]! & CUE_CLAUSE_BREAK) !== 0;
-    if (boundary) c++;
-    clause[i] = c;
-    trackScopes(tokens, scratch, i);
-  }
-  // next conditional cue at or after each token, within its sentence
-  for (let i = n - 1; i >= 0; i--) {
-    if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0) nextConditional[i] = i;
-    else nextConditional[i] = i + 1 < n && tokens[i + 1]!.sentence === tokens[i]!.sentence ? nextConditional[i + 1]! : -1;
-  }
-  return { cueFlags, cueFactor, skippable, historicalSentence, clause, scratch };
-}
-
-/** Index of the first token of the sentence containing token i (looks back at most 2). */
-function sentenceStart(tokens: Token[], i: number): number {
-  let k = i;
-  while (k > 0 && i - k < 2 && tokens[k - 1]!.sentence === tokens[i]!.sentence) k--;
-  return k;
-}
-
 
 interface ModalityRead {
   modality: Modality;
@@ -361,7 +159,6 @@ const IDENTITY = { factor: 1, flip: false };
 const MATCH: TrieMatch<PhraseEntry> = { entry: null as unknown as PhraseEntry, end: 0 };
 /** Reused result of readModality. */
 const READ: ModalityRead = { modality: 'asserted', conditionalAt: -1, irrealis: false };
-const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till', 'before', 'after', 'the', 'by', 'between', 'and']);
 
 /**
  * Lead emphasis: the main predicate of news and diplomatic sentences ("X warned", "the

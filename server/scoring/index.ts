@@ -5,15 +5,15 @@ import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } fr
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
 import { tokenize as _tokenize, WORD as _WORD } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
+import { findSignals as _findSignals } from './analyse.ts';
 import {
   describeWord as _describeWord,
-  findSignals as _findSignals,
   markCues as _markCues,
   NO_WORD as _NO_WORD,
   Scratch,
   type Prepared,
   type WordInfo,
-} from './analyse.ts';
+} from './prepare.ts';
 import { findMentions as _findMentions, resolveActors as _resolveActors, type Mention } from './actors.ts';
 import { levelForScore as _levelForScore, toScore as _toScore } from './combine.ts';
 
