@@ -18,7 +18,7 @@ import {
 } from './lexicon.ts';
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
 import type { Prepared } from './prepare.ts';
-import { NUMBER as _NUMBER, PUNCT as _PUNCT, type Token } from './tokenize.ts';
+import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
