@@ -129,23 +129,6 @@ export class Scratch {
   }
 }
 
-/**
- * Running per-token scope data: where the lead starts, the last conditional and the last
- * denial cue. Flags at token i are final once position i has been processed (a cue marks
- * its last token, and every cue ending at i starts at or before i), so the values are exact.
- * A top-level function rather than a closure: no allocation per call.
- */
-function trackScopes(tokens: Token[], scratch: Scratch, i: number): void {
-  const { cueFlags, leadStart, lastConditional, lastDenial } = scratch;
-  const first = i === 0 || tokens[i - 1]!.sentence !== tokens[i]!.sentence;
-  const f = cueFlags[i]!;
-  leadStart[i] = first || (cueFlags[i - 1]! & LEAD_RESET) !== 0 ? i : leadStart[i - 1]!;
-  lastConditional[i] = (f & CUE_CONDITIONAL) !== 0 ? i : first ? -1 : lastConditional[i - 1]!;
-  const t = tokens[i]!;
-  const hardStop = t.kind === PUNCT && t.lower !== ',';
-  lastDenial[i] = (f & CUE_DENIAL) !== 0 ? i : first || hardStop ? -1 : lastDenial[i - 1]!;
-}
-
 export function markCues(
   stems: string[],
   words: WordInfo[],
@@ -156,54 +139,66 @@ export function markCues(
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
   const { cueFlags, cueFactor, skippable, historicalSentence, clause, nextConditional } = scratch;
-  let openCondition = false;
-  let c = 0; // clause counter: cue flags at i are final once token i is reached (clause breaks are one word)
+  const { leadStart, lastConditional, lastDenial } = scratch;
+  let sentence = -1;
+  let sentenceStart = 0;
+  let openCondition = false; // a sentence-initial "if" clause whose comma is still to come
+  let c = 0; // clause counter
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
-    if (i > 0 && tokens[i - 1]!.sentence !== t.sentence) c++;
+    const first = t.sentence !== sentence;
+    if (first) {
+      if (i > 0) c++;
+      sentence = t.sentence;
+      sentenceStart = i;
+      openCondition = false;
+    }
     if (t.kind === NUMBER) {
-      clause[i] = c;
-      trackScopes(tokens, scratch, i);
-      // A year before 2000 marks a historical reference (the scorer has no clock, so recent
-      // years are not judged).
       // Only a year used as a time reference counts ("in 1962", "the 1994 genocide"), not a
-      // citation such as "resolution 1244 (1999)".
+      // citation such as "resolution 1244 (1999)"; the scorer has no clock, so only years
+      // before 2000 are judged historical.
       const l = t.lower;
       if (l.length === 4 && (l.startsWith('18') || l.startsWith('19')) && i > 0 && YEAR_LEAD.has(tokens[i - 1]!.lower)) {
         historicalSentence[t.sentence] = 1;
       }
-      continue;
-    }
-    let node = words[i]!.cue;
-    let j = i;
-    while (node !== undefined) {
-      const e = node.entry;
-      if (e !== null) {
-        cueFlags[j] |= e.flags & ~FIRST_TOKEN_FLAGS;
-        cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
-        if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
-        if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
+    } else {
+      let node = words[i]!.cue;
+      let j = i;
+      while (node !== undefined) {
+        const e = node.entry;
+        if (e !== null) {
+          cueFlags[j] |= e.flags & ~FIRST_TOKEN_FLAGS;
+          cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
+          if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
+          if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
+        }
+        if (node.next === null || j + 1 >= n) break;
+        j++;
+        node = node.next.get(stems[j]!);
       }
-      if (node.next === null || j + 1 >= n) break;
-      j++;
-      node = node.next.get(stems[j]!);
+      // Flags at i are final now: a cue marks its last token, and every cue ending at i
+      // starts at or before i.
+      let f = cueFlags[i]!;
+      if ((f & CUE_DETERMINER) !== 0) skippable[i] = 1;
+      if (first && (f & CUE_CONDITIONAL_WHEN_FIRST) !== 0) f = cueFlags[i] = f | CUE_CONDITIONAL;
+      // "If NATO troops appear ..., they will be targeted": the main clause after the
+      // condition gets its own lead (see leadFactor in analyse.ts).
+      if ((f & CUE_CONDITIONAL) !== 0 && i - sentenceStart <= 1) openCondition = true;
+      if (t.kind === PUNCT) {
+        if (openCondition && t.lower === ',') {
+          f = cueFlags[i] = f | CUE_LEAD_RESET;
+          openCondition = false;
+        }
+        if (t.lower !== '(' && t.lower !== ')') c++;
+      } else if ((f & CUE_CLAUSE_BREAK) !== 0) c++;
     }
-    if ((cueFlags[i]! & CUE_DETERMINER) !== 0) skippable[i] = 1;
-    if ((cueFlags[i]! & CUE_CONDITIONAL_WHEN_FIRST) !== 0 && (i === 0 || tokens[i - 1]!.sentence !== t.sentence)) {
-      cueFlags[i] |= CUE_CONDITIONAL;
-    }
-    // "If NATO troops appear ..., they will be targeted": the main clause after the condition
-    // gets its own lead (see leadFactor).
-    if (i === 0 || tokens[i - 1]!.sentence !== t.sentence) openCondition = false;
-    if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0 && sentenceStart(tokens, i) >= i - 1) openCondition = true;
-    if (t.kind === PUNCT && t.lower === ',' && openCondition) {
-      cueFlags[i] |= CUE_LEAD_RESET;
-      openCondition = false;
-    }
-    const boundary = t.kind === PUNCT ? t.lower !== '(' && t.lower !== ')' : (cueFlags[i]! & CUE_CLAUSE_BREAK) !== 0;
-    if (boundary) c++;
     clause[i] = c;
-    trackScopes(tokens, scratch, i);
+    // running scope data: where the lead starts, the last conditional and denial cues
+    const f = cueFlags[i]!;
+    leadStart[i] = first || (cueFlags[i - 1]! & LEAD_RESET) !== 0 ? i : leadStart[i - 1]!;
+    lastConditional[i] = (f & CUE_CONDITIONAL) !== 0 ? i : first ? -1 : lastConditional[i - 1]!;
+    const hardStop = t.kind === PUNCT && t.lower !== ',';
+    lastDenial[i] = (f & CUE_DENIAL) !== 0 ? i : first || hardStop ? -1 : lastDenial[i - 1]!;
   }
   // next conditional cue at or after each token, within its sentence
   for (let i = n - 1; i >= 0; i--) {
@@ -211,11 +206,4 @@ export function markCues(
     else nextConditional[i] = i + 1 < n && tokens[i + 1]!.sentence === tokens[i]!.sentence ? nextConditional[i + 1]! : -1;
   }
   return { cueFlags, cueFactor, skippable, historicalSentence, clause, scratch };
-}
-
-/** Index of the first token of the sentence containing token i (looks back at most 2). */
-function sentenceStart(tokens: Token[], i: number): number {
-  let k = i;
-  while (k > 0 && i - k < 2 && tokens[k - 1]!.sentence === tokens[i]!.sentence) k--;
-  return k;
 }
