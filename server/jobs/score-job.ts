@@ -1,12 +1,14 @@
 import type { Logger } from '../config/logger.ts';
-import { contributionsFor } from '../metrics/risk-index.ts';
+import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { StatementView } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
 
 export interface ScoredBatch {
-  /** Statements scored in this batch, in id order, as they are now stored. */
+  /** The newest statements scored in this batch (at most `pushLimit`), in id order, as stored. */
   statements: StatementView[];
+  /** How many statements this batch scored (a backfill batch holds far more than it pushes). */
+  scored: number;
   /** Metric scopes whose buckets changed. */
   scopes: string[];
   failed: number;
@@ -26,21 +28,24 @@ export function createScoreWorker(deps: {
   /** Stop claiming new batches after this long in one run; the rest waits for the next tick. */
   runBudgetMs?: number;
   onScored?: (batch: ScoredBatch) => void | Promise<void>;
+  /** How many of a batch's statements are read back for `onScored` (live push). */
+  pushLimit?: number;
 }) {
   const now = deps.now ?? Date.now;
   const batchSize = deps.batchSize ?? 1000;
   const budget = deps.runBudgetMs ?? 1500;
+  const pushLimit = deps.pushLimit ?? 50;
 
   function scoreBatch(): ScoredBatch | null {
     const pending = deps.store.statements.claimPending(batchSize);
     if (pending.length === 0) return null;
     const scopes = new Set<string>();
-    let failed = 0;
+    const contributions: Contribution[] = [];
     const ids: number[] = [];
+    let failed = 0;
     deps.store.transaction(() => {
       const scoredAt = now();
       for (const p of pending) {
-        ids.push(p.id);
         let result;
         try {
           result = deps.scorer.score(p.text, { speaker: p.speaker });
@@ -53,7 +58,7 @@ export function createScoreWorker(deps: {
         }
         const actor = (p.speaker ? deps.scorer.resolveActor(p.speaker) ?? p.speaker : null) ?? result.actors.speaker;
         const targets = result.actors.targets.filter((t) => t !== actor);
-        deps.store.statements.saveScored(p.id, {
+        const saved = deps.store.statements.saveScored(p.id, {
           score: result.score,
           level: result.level,
           actor,
@@ -63,19 +68,22 @@ export function createScoreWorker(deps: {
           scorerVersion: result.version,
           scoredAt,
         });
-        const contributions = contributionsFor({
-          occurredAt: p.occurredAt,
-          score: result.score,
-          actor,
-          targets,
-          categories: [...new Set(result.signals.map((s) => s.category))],
-        });
-        for (const c of contributions) scopes.add(c.scope);
-        deps.store.metrics.add(contributions);
+        // Scored meanwhile by another process: its metrics are already counted.
+        if (!saved) continue;
+        ids.push(p.id);
+        const categories = [...new Set(result.signals.map((s) => s.category))];
+        for (const c of contributionsFor({ occurredAt: p.occurredAt, score: result.score, actor, targets, categories })) {
+          scopes.add(c.scope);
+          contributions.push(c);
+        }
       }
+      deps.store.metrics.add(contributions);
     });
-    const statements = ids.map((id) => deps.store.statements.get(id)).filter((s): s is StatementView => s !== null);
-    return { statements, scopes: [...scopes], failed };
+    const statements = ids
+      .slice(-pushLimit)
+      .map((id) => deps.store.statements.get(id))
+      .filter((s): s is StatementView => s !== null);
+    return { statements, scored: ids.length, scopes: [...scopes], failed };
   }
 
   return {
@@ -89,7 +97,7 @@ export function createScoreWorker(deps: {
         const batch = scoreBatch();
         if (!batch) break;
         batches++;
-        scored += batch.statements.length - batch.failed;
+        scored += batch.scored;
         failed += batch.failed;
         if (deps.onScored) {
           try {

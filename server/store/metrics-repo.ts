@@ -24,6 +24,26 @@ export interface Bucket {
 const BUCKET_COLUMNS = `scope, bucket_start AS bucketStart, n, sum_score AS sumScore, sum_w AS sumW,
   sum_wscore AS sumWScore, max_score AS maxScore`;
 
+/** Sums contributions that fall in the same (scope, bucket of `widthMs`). */
+export function mergeBuckets(contributions: BucketContribution[], widthMs: number): BucketContribution[] {
+  const merged = new Map<string, BucketContribution>();
+  for (const c of contributions) {
+    const bucketStart = c.bucketStart - (c.bucketStart % widthMs);
+    const key = `${bucketStart}\u0000${c.scope}`;
+    const m = merged.get(key);
+    if (!m) {
+      merged.set(key, { ...c, bucketStart });
+      continue;
+    }
+    m.n += c.n;
+    m.sumScore += c.sumScore;
+    m.sumW += c.sumW;
+    m.sumWScore += c.sumWScore;
+    if (c.maxScore > m.maxScore) m.maxScore = c.maxScore;
+  }
+  return [...merged.values()];
+}
+
 export function createMetricsRepo(db: Db) {
   const upsert = db.prepare(`
     INSERT INTO metric_buckets (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score)
@@ -62,14 +82,33 @@ export function createMetricsRepo(db: Db) {
       WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
       GROUP BY bucketStart ORDER BY bucketStart`),
   }));
+  const upsertInto = (table: string) =>
+    db.prepare(`
+      INSERT INTO ${table} (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score)
+      VALUES (@scope, @bucketStart, @n, @sumScore, @sumW, @sumWScore, @maxScore)
+      ON CONFLICT (scope, bucket_start) DO UPDATE SET
+        n = n + excluded.n, sum_score = sum_score + excluded.sum_score, sum_w = sum_w + excluded.sum_w,
+        sum_wscore = sum_wscore + excluded.sum_wscore, max_score = MAX(max_score, excluded.max_score)`);
+  const targets: Array<[number, ReturnType<typeof db.prepare>]> = [
+    [60_000, upsert],
+    [3_600_000, upsertInto('metric_buckets_hour')],
+    [86_400_000, upsertInto('metric_buckets_day')],
+  ];
   const scopesSince = db.prepare(
     `SELECT scope, SUM(n) AS n FROM metric_buckets WHERE bucket_start >= ? GROUP BY scope ORDER BY n DESC, scope LIMIT ?`,
   );
 
   return {
-    /** Call inside the caller's transaction, together with the scored statement. */
+    /**
+     * Adds contributions to the minute buckets and to the hour and day rollups. Contributions
+     * that share a bucket are merged first, so a batch writes each (scope, bucket) once per
+     * table: a backfill of thousands of statements touches few hour and day rows. Call inside
+     * the caller's transaction, together with the scored statements.
+     */
     add(contributions: BucketContribution[]): void {
-      for (const c of contributions) upsert.run(c);
+      for (const [width, stmt] of targets) {
+        for (const c of mergeBuckets(contributions, width)) stmt.run(c);
+      }
     },
     range(scope: string, from: number, to: number): Bucket[] {
       return range.all(scope, from, to) as Bucket[];

@@ -198,10 +198,8 @@ export function createStatementsRepo(db: Db) {
   const scoredStmt = db.prepare(`
     UPDATE statements SET status = 'scored', score = @score, level = @level, actor = @actor, targets = @targets,
       mentioned = @mentioned, signals = @signals, scorer_version = @scorerVersion, scored_at = @scoredAt, error = NULL
-    WHERE id = @id`);
-  const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ? WHERE id = ?`);
-  const clearActors = db.prepare('DELETE FROM statement_actors WHERE statement_id = ?');
-  const clearCategories = db.prepare('DELETE FROM statement_categories WHERE statement_id = ?');
+    WHERE id = @id AND status = 'pending'`);
+  const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ? WHERE id = ? AND status = 'pending'`);
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
@@ -224,9 +222,13 @@ export function createStatementsRepo(db: Db) {
       }));
     },
 
-    /** Call inside the caller's transaction, together with the metric buckets. */
-    saveScored(id: number, f: ScoredFields): void {
-      scoredStmt.run({
+    /**
+     * Call inside the caller's transaction, together with the metric buckets. Only a statement
+     * still pending is updated: returns false when another process (a second server, or
+     * `npm run ingest -- --score`) scored it first, so the caller must not count it again.
+     */
+    saveScored(id: number, f: ScoredFields): boolean {
+      const changed = scoredStmt.run({
         id,
         score: f.score,
         level: f.level,
@@ -236,12 +238,12 @@ export function createStatementsRepo(db: Db) {
         signals: JSON.stringify(f.signals),
         scorerVersion: f.scorerVersion,
         scoredAt: f.scoredAt,
-      });
-      clearActors.run(id);
-      clearCategories.run(id);
+      }).changes;
+      if (changed === 0) return false;
       if (f.actor) addActor.run(id, f.actor, 'speaker');
       for (const t of f.targets) addActor.run(id, t, 'target');
       for (const c of new Set(f.signals.map((s) => s.category))) addCategory.run(id, c);
+      return true;
     },
 
     markFailed(id: number, error: string): void {

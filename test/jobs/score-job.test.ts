@@ -52,4 +52,28 @@ describe('score worker', () => {
     const global = t.store.metrics.range('global', 0, now + 60_000);
     assert.equal(global.reduce((n, b) => n + b.n, 0), 2);
   });
+
+  it('never counts a statement twice when another process scored it between claim and commit', async () => {
+    t.ingest.ingest([{ text: 'The navy will blockade the strait.', speaker: 'Ruritania', publishedAt: now - 1000 }], { origin: 'api' });
+    const stale = t.store.statements.claimPending(100);
+    assert.equal(stale.length, 1);
+    const first = await t.worker.runOnce();
+    assert.equal(first.scored, 1);
+    // A second worker that claimed the same row before the first one committed.
+    const racingStore = { ...t.store, statements: { ...t.store.statements, claimPending: () => stale.splice(0) } };
+    const { createScoreWorker } = await import('../../server/jobs/score-job.ts');
+    const second = createScoreWorker({ store: racingStore, scorer: t.scorer, logger: t.logger, now: () => now });
+    const r = await second.runOnce();
+    assert.equal(r.scored, 0, 'the second worker skips a row that is no longer pending');
+    const global = t.store.metrics.range('global', 0, now + 60_000);
+    assert.equal(global.reduce((n, b) => n + b.n, 0), 3, 'global buckets count each statement once');
+  });
+
+  it('writes the hour and day rollups with the same totals as the minute buckets', () => {
+    const hour = t.store.metrics.grouped('global', 0, now + 86_400_000, 3_600_000);
+    const day = t.store.metrics.grouped('global', 0, now + 86_400_000, 86_400_000);
+    const minuteTotal = t.store.metrics.range('global', 0, now + 60_000).reduce((n, b) => n + b.n, 0);
+    assert.equal(hour.reduce((n, b) => n + b.n, 0), minuteTotal);
+    assert.equal(day.reduce((n, b) => n + b.n, 0), minuteTotal);
+  });
 });
