@@ -210,7 +210,8 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     const start = tokens[s]!.start;
     const end = tokens[e - 1]!.end;
     // "no plans to [expand the offensive]": a reassurance phrase's negation still reaches on
-    if (!category.scopesOver) for (let k = s; k < e; k++) inSignal[k] = 1;
+    // (background words such as "rejected" stay cues: only taxonomy phrases are opaque)
+    if (!category.scopesOver && category.kind !== 'vocabulary') for (let k = s; k < e; k++) inSignal[k] = 1;
     found.push({
       signal: {
         category: category.id,

@@ -104,3 +104,14 @@ test('score() restarts the lead after a speech verb (reported speech has its own
   const w = (r: typeof reported): number => r.signals.find((x) => x.text === 'shell')!.weight;
   assert.ok(w(reported) > w(preamble), `${w(reported)} <= ${w(preamble)}`);
 });
+
+test('score() separates conflict from cooperation news sentences (ROC-AUC >= 0.95 on the news sample)', async () => {
+  const { rocAuc } = await import('../../server/scoring/rank-stats.ts');
+  const rows = readJsonl<{ text: string; quadclass: number }>('news-quadclass.jsonl');
+  assert.ok(rows.length >= 40);
+  const auc = rocAuc(
+    rows.map((r) => scorer().score(r.text).score),
+    rows.map((r) => r.quadclass >= 3),
+  );
+  assert.ok(auc >= 0.95, `AUC ${auc}`);
+});
