@@ -87,7 +87,7 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
     const f = cueFlags[k]!;
     if ((f & CUE_AFTERMATH) !== 0 && s - k <= 2) aftermath = true; // "after [the] fighting", not "after both sides refused"
     if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
-    if ((f & CUE_CLAUSE_BREAK) !== 0 || (tokens[k]!.kind === PUNCT && tokens[k]!.lower !== '(' && tokens[k]!.lower !== ')')) break;
+    if ((f & CUE_CLAUSE_BREAK) !== 0) break; // clause-break words and punctuation (set in prepare.ts)
     // "rejected the plan and suspended talks": the negation of one verb does not reach the next.
     if ((f & CUE_NEGATION_SCOPE_BREAK) !== 0) negationBlocked = true;
     if ((f & CUE_NEGATION) !== 0 && !negationBlocked) {

@@ -47,6 +47,17 @@ export function decaySum(weights: number[], decay: number): number {
   return total;
 }
 
+let lastP = -1;
+let lastLogit = 0;
+/** log(p / (1 - p)), memoised for the (constant) baseline. */
+function logit(p: number): number {
+  if (p !== lastP) {
+    lastP = p;
+    lastLogit = Math.log(p / (1 - p));
+  }
+  return lastLogit;
+}
+
 /**
  * Logistic map of net escalation onto 0-100. Net 0 (no signals, or balanced) gives the
  * baseline; net de-escalation goes below it towards 0; each unit of net escalation moves
@@ -54,8 +65,7 @@ export function decaySum(weights: number[], decay: number): number {
  */
 export function toScore(escalation: number[], deescalation: number[], cal: Calibration): number {
   const net = decaySum(escalation, cal.decay) - cal.deescalationFactor * decaySum(deescalation, cal.decay);
-  const b = cal.baseline / 100;
-  const x = Math.log(b / (1 - b)) + cal.slope * net;
+  const x = logit(cal.baseline / 100) + cal.slope * net;
   const s = 100 / (1 + Math.exp(-x));
   return Math.round(s * 10) / 10;
 }

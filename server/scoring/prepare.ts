@@ -189,7 +189,10 @@ export function markCues(
           f = cueFlags[i] = f | CUE_LEAD_RESET;
           openCondition = false;
         }
-        if (t.lower !== '(' && t.lower !== ')') c++;
+        if (t.lower !== '(' && t.lower !== ')') {
+          c++;
+          f = cueFlags[i] = f | CUE_CLAUSE_BREAK; // so scope scans test one flag, not the token
+        }
       } else if ((f & CUE_CLAUSE_BREAK) !== 0) c++;
     }
     clause[i] = c;
