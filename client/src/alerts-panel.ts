@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { AlertView, RuleView } from '../../server/alerts/alert-views.ts';
 import type { ClientToServer, ServerToClient } from '../../server/realtime/realtime-server.ts';
+import { el } from './dom.ts';
 
 /**
  * The alerts panel: a banner while alerts fire, the alert list with Acknowledge (asks for a
@@ -21,16 +22,6 @@ class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
 }
 
 const time = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleString());

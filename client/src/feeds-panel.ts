@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { FeedView } from '../../server/ingest/feed-service.ts';
 import type { ClientToServer, ServerToClient } from '../../server/realtime/realtime-server.ts';
+import { el } from './dom.ts';
 
 /**
  * The feeds panel: one row per RSS/Atom feed with its health (status, last success, last
@@ -11,16 +12,6 @@ import type { ClientToServer, ServerToClient } from '../../server/realtime/realt
 
 const TOKEN_KEY = 'brinkwatch-api-token';
 const REFRESH_MS = 30_000;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
 
 /** "3 min ago", "in 20 s": relative to now, for times that matter by their distance. */
 function relative(iso: string | null, now = Date.now()): string {
