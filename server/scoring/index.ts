@@ -3,7 +3,7 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
-import { tokenize as _tokenize, WORD as _WORD } from './tokenize.ts';
+import { tokenize as _tokenize, WORD as _WORD, type TokenSink } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
@@ -43,50 +43,58 @@ export const SCORER_CODE_VERSION = '1.0.0';
 /** Bounded memo of word -> trie entry points (texts repeat most of their vocabulary). */
 const WORD_CACHE_LIMIT = 50_000;
 
-function createWordTable(lex: CompiledLexicon): (lower: string) => WordInfo {
-  let cache = new Map<string, WordInfo>();
-  return (lower: string): WordInfo => {
-    let info = cache.get(lower);
-    if (info === undefined) {
-      info = describeWord(lex, lower, lex.stemExceptions.get(lower) ?? stem(lower));
-      if (cache.size >= WORD_CACHE_LIMIT) cache = new Map();
-      cache.set(lower, info);
+/**
+ * Collects, while the tokenizer runs, each token's stem and trie entry points (looked up once
+ * per distinct word and cached). One per scorer; its arrays are reused from call to call.
+ */
+class WordCollector implements TokenSink {
+  stems: string[] = [];
+  words: WordInfo[] = [];
+  anyActor = false;
+  private cache = new Map<string, WordInfo>();
+
+  constructor(private readonly lex: CompiledLexicon) {}
+
+  reset(): void {
+    // fresh arrays: the previous result's Prepared no longer references them, and fresh
+    // packed arrays are as cheap as truncating
+    this.stems = [];
+    this.words = [];
+    this.anyActor = false;
+  }
+
+  add(lower: string, kind: number): void {
+    if (lower === '') {
+      this.words.push(NO_WORD); // an over-long word never matches
+      this.stems.push('');
+      return;
     }
-    return info;
-  };
+    let info = this.cache.get(lower);
+    if (info === undefined) {
+      // numbers and punctuation are matched by their text (cues such as "in 1945")
+      const stemmed = kind === WORD ? (this.lex.stemExceptions.get(lower) ?? stem(lower)) : lower;
+      info = describeWord(this.lex, lower, stemmed);
+      if (this.cache.size >= WORD_CACHE_LIMIT) this.cache = new Map();
+      this.cache.set(lower, info);
+    }
+    this.words.push(info);
+    this.stems.push(info.stem);
+    if (info.actor !== undefined) this.anyActor = true;
+  }
 }
 
 function scoreText(
   lex: CompiledLexicon,
-  wordOf: (w: string) => WordInfo,
+  collector: WordCollector,
   scratch: Scratch,
   version: string,
   input: unknown,
   options?: ScoreOptions,
 ): ScoreResult {
   const text = typeof input === 'string' ? input : '';
-  const { tokens, sentenceEnds } = tokenize(text);
-  const n = tokens.length;
-  // built by push so that the arrays stay packed (faster element access than holey arrays)
-  const stems: string[] = [];
-  const words: WordInfo[] = [];
-  let anyActor = false;
-  for (let i = 0; i < n; i++) {
-    const t = tokens[i]!;
-    if (t.kind === WORD && t.lower !== '') {
-      const w = wordOf(t.lower);
-      words.push(w);
-      stems.push(w.stem);
-      if (w.actor !== undefined) anyActor = true;
-    } else if (t.kind === WORD) {
-      words.push(NO_WORD); // an over-long word never matches
-      stems.push('');
-    } else {
-      // numbers and punctuation are matched by their text (cues such as "in 1945")
-      words.push(wordOf(t.lower));
-      stems.push(t.lower);
-    }
-  }
+  collector.reset();
+  const { tokens, sentenceEnds } = tokenize(text, collector);
+  const { stems, words, anyActor } = collector;
   const cues = markCues(stems, words, tokens, sentenceEnds.length, scratch);
   const prepared: Prepared = {
     text,
@@ -135,11 +143,11 @@ function scoreText(
 export function createScorer(lexicon: unknown): Scorer {
   const lex = compileLexicon(lexicon);
   const version = `${SCORER_CODE_VERSION}+lex.${lex.version}`;
-  const wordOf = createWordTable(lex);
+  const collector = new WordCollector(lex);
   const scratch = new Scratch();
   return {
     version,
-    score: (text: string, options?: ScoreOptions) => scoreText(lex, wordOf, scratch, version, text, options),
+    score: (text: string, options?: ScoreOptions) => scoreText(lex, collector, scratch, version, text, options),
     resolveActor(name: string): string | null {
       if (typeof name !== 'string') return null;
       return lex.actorNames.get(name.trim().toLowerCase()) ?? null;

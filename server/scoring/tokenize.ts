@@ -80,9 +80,14 @@ function isLetterAt(text: string, i: number): boolean {
  * Hyphens split words ("cease-fire" -> "cease", "fire"); "n't" becomes "not"; "'s" is its own
  * token; letter-dot abbreviations ("U.S.") stay one token.
  */
-export function tokenize(input: string): Tokenized {
+/** Receives each token's lower-cased form as it is produced (saves a second pass). */
+export interface TokenSink {
+  add(lower: string, kind: number): void;
+}
+
+export function tokenize(input: string, sink: TokenSink | null = null): Tokenized {
   const text = input.length > MAX_ANALYSED_CHARS ? input.slice(0, MAX_ANALYSED_CHARS) : input;
-  const state = new TokenizerState(text);
+  const state = new TokenizerState(text, sink);
   state.run();
   return { tokens: state.tokens, sentenceEnds: state.sentenceEnds };
 }
@@ -99,7 +104,10 @@ class TokenizerState {
   /** Whether the text has a curly apostrophe at all (then words are normalised to "'"). */
   private readonly curly: boolean;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly sink: TokenSink | null,
+  ) {
     this.n = text.length;
     const lowered = text.toLowerCase();
     this.lowered = lowered.length === text.length ? lowered : null;
@@ -149,6 +157,7 @@ class TokenizerState {
 
   private push(start: number, end: number, kind: number, lower: string): void {
     this.tokens.push({ start, end, kind, lower, sentence: this.sentence });
+    if (this.sink !== null) this.sink.add(lower, kind);
   }
 
   /** Scans one word from `start`, pushes its token(s) and returns the index after it. */
@@ -207,5 +216,6 @@ class TokenizerState {
     let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowered !== null ? this.lowered.slice(s, e) : this.text.slice(s, e).toLowerCase();
     if (this.curly && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
     this.tokens.push({ start: s, end: e, kind, lower, sentence: this.sentence });
+    if (this.sink !== null) this.sink.add(lower, kind);
   }
 }
