@@ -105,3 +105,24 @@ test('levelForScore() follows the documented bands and LEVEL_BANDS covers 0-100 
     assert.equal(levelForScore(LEVEL_BANDS[i]!.min), LEVEL_BANDS[i]!.level);
   }
 });
+
+test('score() returns well-formed results for 2,000 seeded random strings (fuzz)', () => {
+  // A fixed-seed generator: the same strings every run, so a failure is reproducible.
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const palette = [
+    'a', 'e', 'n', 't', 's', 'R', 'U', 'S', ' ', ' ', ' ', '.', ',', ';', '?', '!', "'", '\u2019', '-', '(', ')', '0', '1', '9',
+    'not ', 'if ', 'attack ', 'Russia ', 'Kremlin ', "n't ", 'U.S. ', 'said ', 'ceasefire ', 'nuclear ', 'denied ',
+    '\uD83D\uDCA5', '\uD800', '\uDC00', '\u0000', '\n\n', '\u200B', 'é', 'ß', 'İ', 'ﬀ', '\u202E', '\uFEFF',
+  ];
+  for (let i = 0; i < 2000; i++) {
+    const len = Math.floor(next() * 60);
+    let text = '';
+    for (let k = 0; k < len; k++) text += palette[Math.floor(next() * palette.length)];
+    const r = scorer().score(text);
+    assertWellFormed(text, r);
+  }
+});
