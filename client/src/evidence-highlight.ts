@@ -1,7 +1,11 @@
 import type { StoredSignal } from '../../server/store/statements-repo.ts';
 
-/** Modalities that weaken or cancel a signal: shown muted, not as escalation. */
-const MUTED = new Set(['negated', 'denied', 'hedged', 'question']);
+/**
+ * Modalities that weaken or cancel a signal, shown muted rather than as escalation: negated,
+ * denied, hedged, questioned, past (historical) and addressed (the object of an opposite
+ * action, as "displaced" in "aid for displaced families").
+ */
+const MUTED = new Set(['negated', 'denied', 'hedged', 'question', 'past', 'addressed']);
 
 /**
  * Statement text as DOM text nodes with the evidence spans wrapped in <mark>. Text is never
