@@ -53,6 +53,8 @@ export interface FoundSignal {
   endToken: number;
   /** Token index of the conditional cue, when modality is conditional via a preceding "if". */
   conditionalAt: number;
+  /** The lexicon entry matched (weight before modality and intensity). */
+  entry: PhraseEntry;
 }
 
 interface ModalityRead {
@@ -132,6 +134,13 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   return READ;
 }
 
+/** "died at 92", "aged 92", "at the age of 92": an age, not a count of victims. */
+function isAge(p: Prepared, k: number): boolean {
+  if (k === 0) return false;
+  const prev = p.tokens[k - 1]!.lower;
+  return prev === 'at' || prev === 'aged' || (prev === 'of' && k > 1 && p.tokens[k - 2]!.lower === 'age');
+}
+
 function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boolean): number {
   const { tokens, cueFlags, cueFactor } = p;
   const sent = tokens[s]!.sentence;
@@ -142,7 +151,7 @@ function readIntensity(p: Prepared, s: number, e: number, scalesWithNumbers: boo
   for (let k = from; k < to; k++) {
     if (tokens[k]!.sentence !== sent) continue;
     if ((cueFlags[k]! & CUE_INTENSIFIER) !== 0 && cueFactor[k]! > factor) factor = cueFactor[k]!;
-    if (scalesWithNumbers && tokens[k]!.kind === NUMBER) {
+    if (scalesWithNumbers && tokens[k]!.kind === NUMBER && !isAge(p, k)) {
       const l = tokens[k]!.lower;
       const value = Number(l.indexOf(',') >= 0 ? l.split(',').join('') : l);
       const looksLikeYear = l.length === 4 && value >= 1900 && value <= 2100;
@@ -178,6 +187,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
   const { tokens, stems, skippable, words } = p;
   const n = tokens.length;
   const found: FoundSignal[] = [];
+  let contextual = false;
   let i = 0;
   while (i < n) {
     if (tokens[i]!.kind === PUNCT) {
@@ -226,10 +236,43 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       startToken: s,
       endToken: e,
       conditionalAt: read.modality === 'conditional' ? read.conditionalAt : -1,
+      entry: MATCH.entry as PhraseEntry,
     });
+    if (MATCH.entry.bareFactor > 0) contextual = true;
   }
+  if (contextual) weighDeathContext(lex, p, found);
   markAddressed(lex, p, found);
   return found;
+}
+
+/**
+ * Death and mourning words ("died", "killed", "mourned") are escalation evidence when the
+ * statement reports violence: another violent signal (an attack, a threat, a non-contextual
+ * casualty phrase such as "civilians killed", or a heavy conflict word such as "gunmen") in
+ * the same or the previous sentence. Otherwise a stated peaceful cause ("of cancer", "aged",
+ * "flood", "car crash") scales them by its factor (`cues.peacefulDeath`), and with no cause
+ * at all they keep their own bare factor (`cues.needsViolentContext`): an obituary is not a
+ * conflict report, a flood is a disaster.
+ */
+function weighDeathContext(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  const { tokens } = p;
+  const heavy = lex.calibration.violentVocabulary;
+  // one pass marks the sentences with violence in them (the per-sentence array is scratch)
+  const violentSentence = p.scratch.violentSentence;
+  for (const g of found) {
+    if (g.entry.bareFactor > 0 || g.category.polarity !== 'escalation') continue;
+    const c = g.category;
+    if (c.violentContext || (c.kind === 'vocabulary' && g.entry.weight >= heavy * c.weight)) violentSentence[tokens[g.startToken]!.sentence] = 1;
+  }
+  for (const f of found) {
+    const bare = f.entry.bareFactor;
+    if (bare === 0) continue;
+    const sent = tokens[f.startToken]!.sentence;
+    if (violentSentence[sent] === 1 || (sent > 0 && violentSentence[sent - 1] === 1)) continue;
+    const peaceful = p.peacefulSentence[sent]!;
+    const factor = peaceful < 1 ? peaceful : bare;
+    f.signal.weight = Math.round(f.signal.weight * factor * 100) / 100;
+  }
 }
 
 /** Tokens between an action and the signal it governs ("aid for [the] displaced"). */

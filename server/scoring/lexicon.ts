@@ -30,11 +30,19 @@ export interface Category {
   governs: boolean;
   /** Whether cue words inside this signal ("no plans") still scope over the signals after it. */
   scopesOver: boolean;
+  /** A signal of this category is the violent context that a bare death word needs ("killed in an attack"). */
+  violentContext: boolean;
 }
 
 export interface PhraseEntry {
   category: Category;
   weight: number;
+  /**
+   * For words of death and mourning that are escalation only in a violent context ("died",
+   * "killed", "mourned"; `cues.needsViolentContext`): the factor kept when the statement gives
+   * no cause at all. 0 for every other phrase.
+   */
+  bareFactor: number;
 }
 
 export interface ModalityRule {
@@ -50,6 +58,8 @@ export interface Calibration {
   leadBoost: number;
   leadTokens: number;
   repeatDecay: number;
+  /** Background conflict words at least this heavy (relative weight) are a violent context. */
+  violentVocabulary: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -74,6 +84,8 @@ export const CUE_NEGATION_SCOPE_BREAK = 65536;
 export const CUE_CONDITIONAL_WHEN_FIRST = 131072;
 /** Set by the scorer (not a lexicon list) on the comma that closes a sentence-initial condition. */
 export const CUE_LEAD_RESET = 262144;
+/** A peaceful cause of death ("of cancer", "flood", "car crash"); its factor is CueEntry.deathFactor. */
+export const CUE_PEACEFUL_DEATH = 524288;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 
@@ -83,6 +95,8 @@ export interface CueEntry {
   factor: number;
   /** Number of tokens in the cue phrase. */
   length: number;
+  /** Factor for death words near a peaceful cause of death (1 when not such a cue). */
+  deathFactor: number;
 }
 
 export interface ActorEntry {
@@ -199,6 +213,7 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       hasTarget: bool(c['hasTarget'], `${path}.hasTarget`),
       governs: c['governs'] === undefined ? true : bool(c['governs'], `${path}.governs`),
       scopesOver: bool(c['scopesOver'], `${path}.scopesOver`),
+      violentContext: bool(c['violentContext'], `${path}.violentContext`),
     });
   });
   return categories;
@@ -232,6 +247,7 @@ function compileCalibration(taxonomy: Obj): Calibration {
     leadBoost: num(c['leadBoost'], 'taxonomy.calibration.leadBoost', 0, 3),
     leadTokens: num(c['leadTokens'], 'taxonomy.calibration.leadTokens', 1, 100),
     repeatDecay: num(c['repeatDecay'], 'taxonomy.calibration.repeatDecay', 0, 1),
+    violentVocabulary: num(c['violentVocabulary'], 'taxonomy.calibration.violentVocabulary', 0, 5),
   };
 }
 
@@ -239,21 +255,39 @@ function addSignal(
   stemOf: (w: string) => string,
   root: TrieNode<PhraseEntry>,
   owners: Map<string, string>,
+  contextual: Map<string, number>,
   phrase: string,
   entry: PhraseEntry,
   path: string,
 ): void {
   const keys = phraseKeys(phrase, path, stemOf);
   const joined = keys.join(' ');
+  const bare = contextual.get(joined);
+  if (bare !== undefined) {
+    entry.bareFactor = bare;
+    contextual.delete(joined);
+  }
   const previous = owners.get(joined);
   if (previous !== undefined) fail(path, `phrase "${phrase}" duplicates ${previous} (same words after stemming)`);
   owners.set(joined, `${path} ("${phrase}")`);
   insertPhrase(root, keys, entry);
 }
 
+/** `cues.needsViolentContext`: stemmed phrase -> factor kept without any stated cause. */
+function compileContextual(lex: Obj, stemOf: (w: string) => string): Map<string, number> {
+  const table = obj(obj(lex['cues'], 'lexicon.cues')['needsViolentContext'], 'lexicon.cues.needsViolentContext');
+  const out = new Map<string, number>();
+  for (const [phrase, factor] of Object.entries(table)) {
+    const path = `lexicon.cues.needsViolentContext["${phrase}"]`;
+    out.set(phraseKeys(phrase, path, stemOf).join(' '), num(factor, path, 0, 1));
+  }
+  return out;
+}
+
 function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string): TrieNode<PhraseEntry> {
   const root = createTrie<PhraseEntry>();
   const owners = new Map<string, string>();
+  const contextual = compileContextual(lex, stemOf);
   const signals = obj(lex['signals'], 'lexicon.signals');
   for (const [catId, list] of Object.entries(signals)) {
     const base = `lexicon.signals["${catId}"]`;
@@ -263,11 +297,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     arr(list, base).forEach((item, i) => {
       const path = `${base}[${i}]`;
       if (typeof item === 'string') {
-        addSignal(stemOf, root, owners, str(item, path), { category, weight: category.weight }, path);
+        addSignal(stemOf, root, owners, contextual, str(item, path), { category, weight: category.weight, bareFactor: 0 }, path);
       } else {
         const o = obj(item, path);
         const phrase = str(o['phrase'], `${path}.phrase`);
-        addSignal(stemOf, root, owners, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10) }, path);
+        addSignal(stemOf, root, owners, contextual, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0 }, path);
       }
     });
   }
@@ -280,23 +314,25 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     for (const [phrase, weight] of Object.entries(obj(table, base))) {
       const path = `${base}["${phrase}"]`;
       // background weights are relative: the category weight scales the whole vocabulary
-      addSignal(stemOf, root, owners, phrase, { category, weight: num(weight, path, 0, 5) * category.weight }, path);
+      addSignal(stemOf, root, owners, contextual, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0 }, path);
     }
   }
+  for (const key of contextual.keys()) fail('lexicon.cues.needsViolentContext', `"${key}" (stemmed) is not a signal or background phrase`);
   return root;
 }
 
 function compileCues(lex: Obj, stemOf: (w: string) => string): TrieNode<CueEntry> {
   const root = createTrie<CueEntry>();
   const cues = obj(lex['cues'], 'lexicon.cues');
-  const add = (phrase: string, flags: number, factor: number, path: string): void => {
+  const add = (phrase: string, flags: number, factor: number, path: string, deathFactor = 1): void => {
     const keys = phraseKeys(phrase, path, stemOf);
-    const entry: CueEntry = { flags, factor, length: keys.length };
+    const entry: CueEntry = { flags, factor, length: keys.length, deathFactor };
     const previous = insertPhrase(root, keys, entry);
     if (previous !== null) {
       // The same words may be several kinds of cue (e.g. "warned" is speech and directed).
       previous.flags |= flags;
       previous.factor = Math.max(previous.factor, factor);
+      previous.deathFactor = Math.min(previous.deathFactor, deathFactor);
     }
   };
   for (const [name, flag] of CUE_LISTS) {
@@ -305,6 +341,10 @@ function compileCues(lex: Obj, stemOf: (w: string) => string): TrieNode<CueEntry
   for (const [phrase, factor] of Object.entries(obj(cues['intensifier'], 'lexicon.cues.intensifier'))) {
     const path = `lexicon.cues.intensifier["${phrase}"]`;
     add(phrase, CUE_INTENSIFIER, num(factor, path, 1, 3), path);
+  }
+  for (const [phrase, factor] of Object.entries(obj(cues['peacefulDeath'], 'lexicon.cues.peacefulDeath'))) {
+    const path = `lexicon.cues.peacefulDeath["${phrase}"]`;
+    add(phrase, CUE_PEACEFUL_DEATH, 1, path, num(factor, path, 0, 1));
   }
   return root;
 }

@@ -12,6 +12,7 @@ import {
   FIRST_TOKEN_FLAGS as _FIRST_TOKEN_FLAGS,
   CUE_SPEECH as _CUE_SPEECH,
   CUE_LEAD_RESET as _CUE_LEAD_RESET,
+  CUE_PEACEFUL_DEATH as _CUE_PEACEFUL_DEATH,
   type ActorEntry,
   type CompiledLexicon,
   type CueEntry,
@@ -33,6 +34,7 @@ const CUE_DETERMINER = _CUE_DETERMINER;
 const CUE_HISTORICAL = _CUE_HISTORICAL;
 const CUE_CONDITIONAL_WHEN_FIRST = _CUE_CONDITIONAL_WHEN_FIRST;
 const FIRST_TOKEN_FLAGS = _FIRST_TOKEN_FLAGS;
+const CUE_PEACEFUL_DEATH = _CUE_PEACEFUL_DEATH;
 
 /** Words before a year that make it a time reference ("in 1962", "the 1994 genocide"). */
 const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till', 'before', 'after', 'the', 'by', 'between', 'and']);
@@ -49,6 +51,8 @@ export interface Prepared {
   cueFactor: Float32Array;
   skippable: Uint8Array;
   historicalSentence: Uint8Array;
+  /** Per sentence: the smallest factor of a peaceful cause of death in it (1 when none). */
+  peacefulSentence: Float32Array;
   /** Clause index of each token (clauses end at punctuation and at words like "but"). */
   clause: Int32Array;
   scratch: Scratch;
@@ -84,6 +88,9 @@ export class Scratch {
   skippable = new Uint8Array(0);
   clause = new Int32Array(0);
   historicalSentence = new Uint8Array(0);
+  peacefulSentence = new Float32Array(0);
+  /** Per sentence: 1 when a violent signal is in it (filled by findSignals when needed). */
+  violentSentence = new Uint8Array(0);
   mentionAt = new Int32Array(0);
   signalAt = new Int32Array(0);
   /** Per token: where its lead starts, the last conditional / denial cue before it, the next conditional. */
@@ -124,8 +131,15 @@ export class Scratch {
       this.skippable.fill(0, 0, n);
       this.inSignal.fill(0, 0, n);
     }
-    if (this.historicalSentence.length < s + 1) this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
-    else this.historicalSentence.fill(0, 0, s + 1);
+    if (this.historicalSentence.length < s + 1) {
+      this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
+      this.peacefulSentence = new Float32Array(Math.max(s + 1, 16));
+      this.violentSentence = new Uint8Array(Math.max(s + 1, 16));
+    } else {
+      this.historicalSentence.fill(0, 0, s + 1);
+      this.violentSentence.fill(0, 0, s + 1);
+    }
+    this.peacefulSentence.fill(1, 0, s + 1);
   }
 }
 
@@ -138,7 +152,7 @@ export function markCues(
 ): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'stems' | 'words'> {
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
-  const { cueFlags, cueFactor, skippable, historicalSentence, clause, nextConditional } = scratch;
+  const { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause, nextConditional } = scratch;
   const { leadStart, lastConditional, lastDenial } = scratch;
   let sentence = -1;
   let sentenceStart = 0;
@@ -171,6 +185,7 @@ export function markCues(
           cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
           if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
           if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
+          if ((e.flags & CUE_PEACEFUL_DEATH) !== 0 && e.deathFactor < peacefulSentence[t.sentence]!) peacefulSentence[t.sentence] = e.deathFactor;
         }
         if (node.next === null || j + 1 >= n) break;
         j++;
@@ -208,5 +223,5 @@ export function markCues(
     if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0) nextConditional[i] = i;
     else nextConditional[i] = i + 1 < n && tokens[i + 1]!.sentence === tokens[i]!.sentence ? nextConditional[i + 1]! : -1;
   }
-  return { cueFlags, cueFactor, skippable, historicalSentence, clause, scratch };
+  return { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause, scratch };
 }
