@@ -2,30 +2,33 @@
  * Export benchmark: a 1,000,000-statement database exported as CSV over real HTTP from a
  * server child process, measuring rows per second and the server's peak RSS (VmHWM, plus
  * VmRSS sampled every 20 ms), against the targets of issue 6: >= 200,000 rows/s, < 150 MB.
- * Also formats the same rows with csv-stringify and with our RFC 4180 writer in this process,
- * so the choice of a hand-written quoter is a measured one.
+ * Also formats the same rows with csv-stringify and with our RFC 4180 writers in this process
+ * (statementRecord, what the export runs; csvRecord over cells), so the choice of a hand-written
+ * quoter is a measured one; that part includes JSON parsing and time formatting.
  *
- *   node --import tsx scripts/bench/export-bench.ts [--rows N]     (npm run bench -- export)
+ * Three servers in turn: the export routes alone, bundled and run with plain node and the node
+ * flags of `npm start` (the figures the targets are judged on); the real `npm start` server on the
+ * same database; and the export routes under tsx, as this benchmark used to run them.
+ *
+ *   node --import tsx scripts/bench/export-bench.ts [--rows N] [--db FILE] [--no-tsx] [--no-real] [--flags '...']
+ *   (npm run bench -- export; --db reuses a database generated earlier; --flags tries node flags other than npm start's)
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import v8 from 'node:v8';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
-import { createSilentLogger } from '../../server/config/logger.ts';
+import { build } from 'esbuild';
 import { csvRecord, neutraliseFormula, type CsvCell } from '../../server/export/csv-format.ts';
-import { createExportService } from '../../server/export/export-service.ts';
-import { statementCells } from '../../server/export/statement-rows.ts';
-import { createHttpApp } from '../../server/http/create-http-app.ts';
-import { createExportRoutes } from '../../server/http/export-routes.ts';
-import { createExportQueries } from '../../server/store/export-queries.ts';
+import { statementCells, statementRecord } from '../../server/export/statement-rows.ts';
+import { createExportQueries, type StatementExportTuple } from '../../server/store/export-queries.ts';
 import { createStore } from '../../server/store/store.ts';
+import { buildServer, SERVER_BUNDLE } from '../build-server.ts';
+import type { ChildMemory } from './export-bench-server.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const TARGET_ROWS_PER_S = 200_000;
@@ -137,49 +140,96 @@ export function generateDatabase(file: string, rows: number, days = 300): { ms: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Server child: only the export routes, wired as main.ts wires them.
+// Server processes. The child (export-bench-server.ts) is bundled and run with plain node and
+// the node flags of `npm start`, as users run the server; "tsx child" is how this benchmark ran
+// it before (the TypeScript loader adds ~35 MB of RSS); "npm start server" is the real bundle
+// (server/dist/brinkwatch.mjs, every job running) on the same database.
 
-async function serve(file: string): Promise<void> {
-  const store = createStore(file);
-  const exports = createExportService({ openReader: () => store.openReader() });
-  const app = createHttpApp({
-    logger: createSilentLogger(),
-    clientDir: '/nonexistent',
-    routers: [createExportRoutes({ exports, limits: { maxRangeMs: 3650 * DAY } })],
-    health: () => ({}),
-  });
-  // Baseline for the same run: the bare transport, N bytes of a fixed 64 KB chunk with the same
-  // backpressure rule, no database and no formatting.
-  const raw = Buffer.alloc(64 * 1024, `${'x'.repeat(548)}\r\n`); // one record end per ~550 bytes, like the export
-  const server = http.createServer((req, res) => {
-    const m = /^\/bench\/raw\?bytes=(\d+)$/.exec(req.url ?? '');
-    if (!m) return app(req, res);
-    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
-    let left = Number(m[1]);
-    const pump = () => {
-      while (left > 0) {
-        const part = left >= raw.length ? raw : raw.subarray(0, left);
-        left -= part.length;
-        if (!res.write(part)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
-  });
-  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
-  // The parent asks where the memory is (V8 heap vs native) after each export.
-  process.on('message', (m: unknown) => {
-    if (m !== 'memory') return;
-    const u = process.memoryUsage();
-    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_size]));
-    process.send!({ memory: { rss: u.rss, heapTotal: u.heapTotal, heapUsed: u.heapUsed, external: u.external, newSpace: spaces.new_space ?? 0, oldSpace: spaces.old_space ?? 0 } });
-  });
-  process.on('disconnect', () => {
-    server.close();
-    store.close();
-    process.exit(0);
-  });
+const ROOT = path.resolve(path.dirname(SELF), '..', '..');
+const SERVER_SOURCE = path.join(ROOT, 'scripts', 'bench', 'export-bench-server.ts');
+const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'brinkwatch');
+
+/** The node flags `npm start` passes (package.json "start"), so every child runs as users run it. */
+function startNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const m = /\bnode ((?:--\S+ )*)server\/dist\/brinkwatch\.mjs/.exec(pkg.scripts.start ?? '');
+  if (!m) throw new Error('package.json "start" does not run node server/dist/brinkwatch.mjs');
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
 }
+
+/**
+ * Bundles the bench server child with the options of scripts/build-server.ts. Written under
+ * node_modules/.cache/brinkwatch so that projectRoot() still finds the repository by walking up.
+ */
+async function bundleBenchServer(): Promise<string> {
+  const outfile = path.join(CACHE_DIR, 'export-bench-server.mjs');
+  await build({
+    entryPoints: [SERVER_SOURCE],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: ['node20'],
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+interface ServerUnderTest {
+  label: string;
+  pid: number;
+  port: number;
+  /** V8 heap vs native, when the process can be asked (the bench child; not the real server). */
+  memory?: () => Promise<ChildMemory>;
+  /** Ends the process (idempotent) and resolves once it has exited. */
+  stop: () => Promise<void>;
+}
+
+function stopChild(child: ChildProcess, end: () => void): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  end();
+  return exited;
+}
+
+async function startBenchChild(label: string, entry: string, execArgv: string[], dbFile: string): Promise<ServerUnderTest> {
+  const child = fork(entry, [dbFile], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { label, pid: child.pid!, port, memory: () => askMemory(child), stop: () => stopChild(child, () => child.connected && child.disconnect()) };
+}
+
+/** The real server as `npm start` runs it, on a data dir holding the generated database as brinkwatch.db. */
+async function startRealServer(dataDir: string, flags: string[]): Promise<ServerUnderTest> {
+  const child = spawn(process.execPath, [...flags, SERVER_BUNDLE], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      BRINKWATCH_DATA_DIR: dataDir,
+      BRINKWATCH_DEMO: 'off',
+      BRINKWATCH_PORT: '0',
+      BRINKWATCH_EXPORT_MAX_DAYS: '3650',
+      BRINKWATCH_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      const m = /Brinkwatch dashboard: http:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  child.stdout!.resume();
+  return { label: 'npm start server', pid: child.pid!, port, stop: () => stopChild(child, () => child.kill('SIGTERM')) };
+}
+
 
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s). */
 function cpuSecondsOf(pid: number): number {
@@ -188,14 +238,6 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-interface ChildMemory {
-  rss: number;
-  heapTotal: number;
-  heapUsed: number;
-  external: number;
-  newSpace: number;
-  oldSpace: number;
-}
 
 function askMemory(child: ChildProcess): Promise<ChildMemory> {
   return new Promise((resolve) => {
@@ -282,13 +324,14 @@ function download(port: number, urlPath: string, pid: number): Promise<HttpRun> 
 async function compareFormatters(file: string, n: number): Promise<Array<{ name: string; rowsPerS: number }>> {
   const store = createStore(file);
   const reader = store.openReader();
-  const rows: CsvCell[][] = [];
+  const tuples: StatementExportTuple[] = [];
   for (const t of createExportQueries(reader).iterateStatements({})) {
-    rows.push(statementCells(t));
-    if (rows.length === n) break;
+    tuples.push(t);
+    if (tuples.length === n) break;
   }
   reader.close();
   store.close();
+  const rows: CsvCell[][] = tuples.map(statementCells);
   const neutralised = rows.map((r) => r.map((c) => (typeof c === 'string' ? neutraliseFormula(c) : c)));
   const results: Array<{ name: string; rowsPerS: number }> = [];
   const time = async (name: string, fn: () => Promise<unknown> | unknown) => {
@@ -297,6 +340,11 @@ async function compareFormatters(file: string, n: number): Promise<Array<{ name:
     await fn();
     results.push({ name, rowsPerS: n / ((performance.now() - started) / 1000) });
   };
+  await time('statementRecord (what the export runs)', () => {
+    let out = 0;
+    for (const t of tuples) out += statementRecord(t).length;
+    return out;
+  });
   await time('hand-written csvRecord (neutralise + quote)', () => {
     let out = 0;
     for (const r of rows) out += csvRecord(r).length;
@@ -317,77 +365,142 @@ async function compareFormatters(file: string, n: number): Promise<Array<{ name:
 
 // ---------------------------------------------------------------------------------------------
 
-export async function run(opts: { rows?: number } = {}): Promise<void> {
+interface Measured {
+  server: ServerUnderTest;
+  idleMb: number;
+  idle?: ChildMemory;
+  statements: HttpRun;
+  afterStatements?: ChildMemory;
+  history?: HttpRun;
+}
+
+async function measure(server: ServerUnderTest, range: string, withHistory: boolean): Promise<Measured> {
+  await new Promise((resolve) => setTimeout(resolve, 500)); // let start-up settle before the idle reading
+  const idleMb = memoryOf(server.pid).rssMb;
+  const idle = await server.memory?.();
+  const statements = await download(server.port, `/api/export/statements.csv?${range}`, server.pid);
+  const afterStatements = await server.memory?.();
+  const history = withHistory ? await download(server.port, `/api/export/history.csv?${range}&bucket=minute&scope=all`, server.pid) : undefined;
+  return { server, idleMb, idle, statements, afterStatements, history };
+}
+
+function line(label: string, r: HttpRun): string {
+  return (
+    `${label.padEnd(34)} ${r.rows.toLocaleString('en').padStart(10)} rows  ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB  ` +
+    `${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(r.rows / r.seconds).toLocaleString('en').padStart(9)} rows/s  ` +
+    `(server CPU ${r.serverCpuSeconds.toFixed(2)} s: ${Math.round(r.rows / r.serverCpuSeconds).toLocaleString('en')} rows per CPU-s)  ` +
+    `peak RSS ${Math.max(r.hwmMb, r.peakSampledMb).toFixed(1)} MB`
+  );
+}
+
+/** The database's time range (for --db: a database generated earlier, kept to save the ~20 s of generating it). */
+function rangeOf(file: string): { from: number; to: number } {
+  const store = createStore(file);
+  const r = store.db.prepare('SELECT MIN(occurred_at) AS lo, MAX(occurred_at) AS hi FROM statements').get() as { lo: number; hi: number };
+  store.close();
+  return { from: Math.floor(r.lo / DAY) * DAY, to: (Math.floor(r.hi / DAY) + 1) * DAY };
+}
+
+export async function run(opts: { rows?: number; db?: string; tsx?: boolean; real?: boolean; flags?: string[] } = {}): Promise<void> {
   const total = opts.rows ?? 1_000_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-export-bench-'));
-  const file = path.join(dir, 'bench.db');
-  let child: ChildProcess | null = null;
+  // The real server opens brinkwatch.db in its data dir: link a kept database there, or generate it there.
+  const file = path.join(dir, 'brinkwatch.db');
+  const servers: ServerUnderTest[] = [];
   try {
-    process.stdout.write(`generating ${total.toLocaleString('en')} statements... `);
-    const gen = generateDatabase(file, total);
-    process.stdout.write(`${(gen.ms / 1000).toFixed(1)} s, ${(gen.bytes / 1e6).toFixed(0)} MB database\n`);
-
-    child = fork(SELF, ['--serve', file], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const port = await new Promise<number>((resolve, reject) => {
-      child!.once('message', (m: { port: number }) => resolve(m.port));
-      child!.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
-    const pid = child.pid!;
-    const baseline = memoryOf(pid);
-    const idleMemory = await askMemory(child);
-    process.stdout.write(`server child pid ${pid}: idle RSS ${baseline.rssMb.toFixed(1)} MB\n`);
-
-    const range = `from=${new Date(gen.from).toISOString()}&to=${new Date(gen.to).toISOString()}`;
-    const statements = await download(port, `/api/export/statements.csv?${range}`, pid);
-    const afterStatements = await askMemory(child);
-    const history = await download(port, `/api/export/history.csv?${range}&bucket=minute&scope=all`, pid);
-
-    const rawRun = await download(port, `/bench/raw?bytes=${statements.bytes}`, pid);
-    const rate = statements.rows / statements.seconds;
-    const peak = Math.max(statements.hwmMb, statements.peakSampledMb);
-    const line = (label: string, r: HttpRun) =>
-      `${label.padEnd(34)} ${r.rows.toLocaleString('en').padStart(10)} rows  ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB  ` +
-      `${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(r.rows / r.seconds).toLocaleString('en').padStart(9)} rows/s  ` +
-      `(server CPU ${r.serverCpuSeconds.toFixed(2)} s: ${Math.round(r.rows / r.serverCpuSeconds).toLocaleString('en')} rows per CPU-s)  ` +
-      `peak RSS ${Math.max(r.hwmMb, r.peakSampledMb).toFixed(1)} MB`;
-    const load = os.loadavg()[0]!;
-    process.stdout.write(`\nover HTTP (server child process, 127.0.0.1; load average ${load.toFixed(1)} on ${os.cpus().length} cores):\n`);
-    process.stdout.write(`${line('statements.csv (all 1 range)', statements)}\n`);
-    process.stdout.write(`${line('history.csv minute, scope=all', history)}\n`);
-    process.stdout.write(
-      `baseline, bare HTTP transfer of the same ${(statements.bytes / 1e6).toFixed(0)} MB: ${rawRun.seconds.toFixed(2)} s ` +
-        `(${(statements.bytes / 1e6 / rawRun.seconds).toFixed(0)} MB/s; server CPU ${rawRun.serverCpuSeconds.toFixed(2)} s), ` +
-        `a ceiling of ${Math.round(total / rawRun.seconds).toLocaleString('en')} rows/s at this row size\n`,
-    );
-    for (const [label, r] of [['statements', statements], ['history', history]] as const) {
-      process.stdout.write(`  ${label} RSS by quarter of the download: ${r.quarters.map((m) => `${m.toFixed(0)} MB`).join(', ')}\n`);
+    let from: number;
+    let to: number;
+    if (opts.db) {
+      fs.symlinkSync(path.resolve(opts.db), file);
+      ({ from, to } = rangeOf(file));
+      process.stdout.write(`using ${opts.db} (${(fs.statSync(file).size / 1e6).toFixed(0)} MB)\n`);
+    } else {
+      process.stdout.write(`generating ${total.toLocaleString('en')} statements... `);
+      const gen = generateDatabase(file, total);
+      ({ from, to } = gen);
+      process.stdout.write(`${(gen.ms / 1000).toFixed(1)} s, ${(gen.bytes / 1e6).toFixed(0)} MB database\n`);
     }
-    process.stdout.write(`  idle:                   ${describeMemory(idleMemory)}\n`);
-    process.stdout.write(`  after statements.csv:   ${describeMemory(afterStatements)}\n`);
-    if (statements.rows !== total) process.stdout.write(`!! expected ${total} statement rows, got ${statements.rows}\n`);
-    process.stdout.write(
-      `target: >= ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s: ${rate >= TARGET_ROWS_PER_S ? 'MET' : 'NOT MET'} ` +
-        `(${Math.round(rate).toLocaleString('en')}); peak RSS < ${TARGET_RSS_MB} MB: ${peak < TARGET_RSS_MB ? 'MET' : 'NOT MET'} ` +
-        `(${peak.toFixed(1)} MB, idle baseline ${baseline.rssMb.toFixed(1)} MB, +${(peak - baseline.rssMb).toFixed(1)} MB while exporting)\n`,
-    );
+    const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+    const flags = opts.flags ?? startNodeFlags();
+    const [bundle] = await Promise.all([bundleBenchServer(), opts.real === false ? null : buildServer()]);
+    process.stdout.write(`node flags${opts.flags ? ' (--flags)' : ' of npm start'}: ${flags.join(' ') || '(none)'}\n`);
 
-    const sample = Math.min(total, 200_000);
+    const results: Measured[] = [];
+    // One server at a time, so they never compete for the CPU or the page cache's attention.
+    const runOne = async (start: () => Promise<ServerUnderTest>, withHistory: boolean) => {
+      const server = await start();
+      servers.push(server);
+      try {
+        results.push(await measure(server, range, withHistory));
+      } finally {
+        await server.stop();
+      }
+    };
+    await runOne(() => startBenchChild('bundled child (plain node)', bundle, flags, file), true);
+    if (opts.real !== false) await runOne(() => startRealServer(dir, flags), true);
+    if (opts.tsx !== false) await runOne(() => startBenchChild('tsx child (old bench)', SERVER_SOURCE, ['--import', 'tsx'], file), false);
+
+    // The bare transport, in a fresh bundled child.
+    const statementBytes = results[0]!.statements.bytes;
+    const rawServer = await startBenchChild('raw', bundle, flags, file);
+    servers.push(rawServer);
+    const raw = await download(rawServer.port, `/bench/raw?bytes=${statementBytes}`, rawServer.pid);
+    await rawServer.stop();
+
+    const load = os.loadavg();
+    process.stdout.write(
+      `\nover HTTP (each server a separate process on 127.0.0.1; load average ${load.map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores):\n`,
+    );
+    for (const r of results) {
+      process.stdout.write(`${r.server.label}: idle RSS ${r.idleMb.toFixed(1)} MB\n`);
+      process.stdout.write(`  ${line('statements.csv (all 1 range)', r.statements)}\n`);
+      if (r.history) process.stdout.write(`  ${line('history.csv minute, scope=all', r.history)}\n`);
+      for (const [label, h] of [['statements', r.statements], ['history', r.history]] as const) {
+        if (h) process.stdout.write(`    ${label} RSS by quarter of the download: ${h.quarters.map((m) => `${m.toFixed(0)} MB`).join(', ')}\n`);
+      }
+      if (r.idle) process.stdout.write(`    idle:                   ${describeMemory(r.idle)}\n`);
+      if (r.afterStatements) process.stdout.write(`    after statements.csv:   ${describeMemory(r.afterStatements)}\n`);
+      if (r.statements.rows !== total && !opts.db) process.stdout.write(`!! expected ${total} statement rows, got ${r.statements.rows}\n`);
+    }
+    {
+      process.stdout.write(
+        `baseline, bare HTTP transfer of the same ${(statementBytes / 1e6).toFixed(0)} MB: ${raw.seconds.toFixed(2)} s ` +
+          `(${(statementBytes / 1e6 / raw.seconds).toFixed(0)} MB/s; server CPU ${raw.serverCpuSeconds.toFixed(2)} s), ` +
+          `a ceiling of ${Math.round(results[0]!.statements.rows / raw.seconds).toLocaleString('en')} rows/s at this row size\n`,
+      );
+    }
+    for (const r of results.filter((x) => !x.server.label.startsWith('tsx'))) {
+      const s = r.statements;
+      const rate = s.rows / s.seconds;
+      const peak = Math.max(s.hwmMb, s.peakSampledMb, r.history ? Math.max(r.history.hwmMb, r.history.peakSampledMb) : 0);
+      process.stdout.write(
+        `target (${r.server.label}): >= ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s: ${rate >= TARGET_ROWS_PER_S ? 'MET' : 'NOT MET'} ` +
+          `(${Math.round(rate).toLocaleString('en')}); peak RSS < ${TARGET_RSS_MB} MB: ${peak < TARGET_RSS_MB ? 'MET' : 'NOT MET'} ` +
+          `(${peak.toFixed(1)} MB, idle ${r.idleMb.toFixed(1)} MB, +${(peak - r.idleMb).toFixed(1)} MB while exporting)\n`,
+      );
+    }
+
+    const sample = Math.min(results[0]!.statements.rows, 200_000);
     process.stdout.write(`\nformatting only, ${sample.toLocaleString('en')} statement rows in this process:\n`);
     for (const r of await compareFormatters(file, sample)) {
       process.stdout.write(`  ${r.name.padEnd(46)} ${Math.round(r.rowsPerS).toLocaleString('en').padStart(10)} rows/s\n`);
     }
   } finally {
-    child?.disconnect();
+    await Promise.all(servers.map((s) => s.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
-  const serveAt = process.argv.indexOf('--serve');
-  if (serveAt !== -1) {
-    await serve(process.argv[serveAt + 1]!);
-  } else {
-    const rowsAt = process.argv.indexOf('--rows');
-    await run({ rows: rowsAt === -1 ? undefined : Number(process.argv[rowsAt + 1]) });
-  }
+  const arg = (name: string) => {
+    const at = process.argv.indexOf(name);
+    return at === -1 ? undefined : process.argv[at + 1];
+  };
+  await run({
+    rows: arg('--rows') === undefined ? undefined : Number(arg('--rows')),
+    db: arg('--db'),
+    tsx: !process.argv.includes('--no-tsx'),
+    real: !process.argv.includes('--no-real'),
+    flags: arg('--flags')?.split(/\s+/).filter(Boolean),
+  });
 }

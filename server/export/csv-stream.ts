@@ -1,10 +1,14 @@
 import type { Writable } from 'node:stream';
-import { csvRecord, UTF8_BOM, type CsvCell } from './csv-format.ts';
+import { csvRecord, UTF8_BOM } from './csv-format.ts';
 
-/** What an export streams: a header and rows pulled one at a time (never all in memory). */
+/**
+ * What an export streams: a header and records pulled one at a time (never all in memory).
+ * Each record is one CSV line with its CRLF, already neutralised and quoted (csvRecord(), or
+ * a row-specific writer such as statementRecord()): the writer only batches them.
+ */
 export interface CsvSource {
   header: readonly string[];
-  rows: Iterable<readonly CsvCell[]>;
+  records: Iterable<string>;
 }
 
 export interface StreamCsvOptions {
@@ -38,13 +42,13 @@ export async function streamCsv(sink: Writable, source: CsvSource, options: Stre
   const stopped = () => options.signal?.aborted === true || sink.destroyed || sink.writableEnded;
   let chunk = (options.bom ? UTF8_BOM : '') + csvRecord(source.header);
   let rows = 0;
-  const iterator = source.rows[Symbol.iterator]();
+  const iterator = source.records[Symbol.iterator]();
   try {
     for (;;) {
       if (stopped()) return { rows, completed: false };
       const next = iterator.next();
       if (next.done) break;
-      chunk += csvRecord(next.value);
+      chunk += next.value;
       rows++;
       if (chunk.length >= chunkChars) {
         const accepted = sink.write(chunk);

@@ -3,8 +3,9 @@ import { createExportQueries, type HistoryQuery } from '../store/export-queries.
 import type { StatementFilter } from '../store/statements-repo.ts';
 import type { CsvSource } from './csv-stream.ts';
 import { exportFileName } from './export-file-name.ts';
+import { csvRecord } from './csv-format.ts';
 import { createAlertNames, HISTORY_HEADER, historyCells } from './history-rows.ts';
-import { STATEMENTS_HEADER, statementCells } from './statement-rows.ts';
+import { STATEMENTS_HEADER, statementRecord } from './statement-rows.ts';
 
 export const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 export type ExportBucket = keyof typeof BUCKET_MS;
@@ -24,8 +25,8 @@ export interface StatementsExportRequest {
 
 /**
  * One export in progress. It owns a read-only connection until close(); streamCsv closes
- * the rows iterator, which closes the export, and callers call close() again in `finally`
- * (idempotent) for the paths where the rows were never pulled.
+ * the records iterator, which closes the export, and callers call close() again in `finally`
+ * (idempotent) for the paths where the records were never pulled.
  */
 export interface CsvExport extends CsvSource {
   fileName: string;
@@ -59,10 +60,10 @@ export function createExportService(deps: { openReader: () => Db }) {
       const queries = createExportQueries(reader);
       const resolutionMs = BUCKET_MS[req.bucket];
       const q: HistoryQuery = { from: req.from, to: req.to, resolutionMs, scopes: req.scopes };
-      function* rows() {
+      function* records() {
         try {
           const alerts = createAlertNames(queries.firingIntervals(req.from, req.to));
-          for (const g of queries.iterateHistory(q)) yield historyCells(g, resolutionMs, alerts);
+          for (const g of queries.iterateHistory(q)) yield csvRecord(historyCells(g, resolutionMs, alerts));
         } finally {
           close();
         }
@@ -70,7 +71,7 @@ export function createExportService(deps: { openReader: () => Db }) {
       return {
         fileName: exportFileName('history', req.from, req.to),
         header: HISTORY_HEADER,
-        rows: rows(),
+        records: records(),
         count: () => queries.countHistory(q),
         close,
       };
@@ -79,9 +80,9 @@ export function createExportService(deps: { openReader: () => Db }) {
     statements(req: StatementsExportRequest): CsvExport {
       const { reader, close } = open();
       const queries = createExportQueries(reader);
-      function* rows() {
+      function* records() {
         try {
-          for (const row of queries.iterateStatements(req.filter)) yield statementCells(row);
+          for (const row of queries.iterateStatements(req.filter)) yield statementRecord(row);
         } finally {
           close();
         }
@@ -89,7 +90,7 @@ export function createExportService(deps: { openReader: () => Db }) {
       return {
         fileName: exportFileName('statements', req.filter.from, req.filter.to),
         header: STATEMENTS_HEADER,
-        rows: rows(),
+        records: records(),
         count: () => queries.countStatements(req.filter),
         close,
       };

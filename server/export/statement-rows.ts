@@ -1,6 +1,6 @@
 import type { StatementExportTuple } from '../store/export-queries.ts';
 import type { StoredSignal } from '../store/statements-repo.ts';
-import type { CsvCell } from './csv-format.ts';
+import { csvNumber, csvText, type CsvCell } from './csv-format.ts';
 import { isoUtc } from './iso-time.ts';
 
 /** Columns of the statements export; speaker and targets are the canonical names the scorer resolved. */
@@ -21,8 +21,18 @@ export const STATEMENTS_HEADER = [
 /** How many signals the top_signals column lists, heaviest first. */
 export const TOP_SIGNALS = 3;
 
+/** The cells of one statement, in STATEMENTS_HEADER order (csvRecord(statementCells(t)) === statementRecord(t)). */
 export function statementCells(t: StatementExportTuple): CsvCell[] {
   return [t[0], isoUtc(t[1]), t[2], joinNames(t[3]), t[4], t[5], t[6], t[7], topSignals(t[8]), t[9], t[10]];
+}
+
+/**
+ * One statement as a CSV record with its CRLF: exactly csvRecord(statementCells(t)), built
+ * without the array of cells and the per-cell type dispatch (the export writes a million of
+ * these; scripts/bench/export-bench.ts). The id is an INTEGER PRIMARY KEY, always finite.
+ */
+export function statementRecord(t: StatementExportTuple): string {
+  return `${t[0]},${isoUtc(t[1])},${csvText(t[2])},${csvText(joinNames(t[3]))},${csvText(t[4])},${csvText(t[5])},${csvNumber(t[6])},${csvText(t[7])},${csvText(topSignals(t[8]))},${csvText(t[9])},${csvText(t[10])}\r\n`;
 }
 
 /** "category: phrase | category: phrase", heaviest first (ties: earliest in the text). */

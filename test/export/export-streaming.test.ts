@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
-import type { CsvCell } from '../../server/export/csv-format.ts';
+import { csvRecord } from '../../server/export/csv-format.ts';
 import { streamCsv } from '../../server/export/csv-stream.ts';
 import { createTempStore } from '../helpers/temp-store.ts';
 import { createExportApp, seedStatements, type SeedStatement } from './export-fixtures.ts';
@@ -32,11 +32,11 @@ function stalledSink() {
 
 function countingRows(total: number) {
   const state = { pulled: 0, closed: false };
-  function* rows(): Generator<CsvCell[]> {
+  function* rows(): Generator<string> {
     try {
       for (let i = 0; i < total; i++) {
         state.pulled++;
-        yield [i, `row ${i}, with "quotes" and =formula`, 'x'.repeat(80)];
+        yield csvRecord([i, `row ${i}, with "quotes" and =formula`, 'x'.repeat(80)]);
       }
     } finally {
       state.closed = true;
@@ -48,7 +48,7 @@ function countingRows(total: number) {
 test('streamCsv() stops pulling rows while the sink is full and resumes on drain', async () => {
   const { sink, chunks, release } = stalledSink();
   const { state, rows } = countingRows(20_000);
-  const done = streamCsv(sink, { header: ['id', 'text', 'pad'], rows });
+  const done = streamCsv(sink, { header: ['id', 'text', 'pad'], records: rows });
   await sleep(50);
   const pulledWhileStalled = state.pulled;
   assert.ok(pulledWhileStalled > 0 && pulledWhileStalled < 1_000, `pulled ${pulledWhileStalled} rows while the sink was full`);
@@ -68,7 +68,7 @@ test('streamCsv() stops on abort, closes the row iterator and does not end the s
   const { sink } = stalledSink();
   const { state, rows } = countingRows(20_000);
   const abort = new AbortController();
-  const done = streamCsv(sink, { header: ['id', 'text', 'pad'], rows }, { signal: abort.signal });
+  const done = streamCsv(sink, { header: ['id', 'text', 'pad'], records: rows }, { signal: abort.signal });
   await sleep(20);
   abort.abort();
   const result = await done;
