@@ -5,22 +5,27 @@
  * the database in BRINKWATCH_DATA_DIR, streaming, with a progress bar on a terminal (plain
  * lines otherwise). Ctrl-C finishes the current batch and prints the summary; re-running the
  * same file resumes where it stopped, and a finished file is recognised and skipped, so nothing
- * is stored twice. A running server scores what this stores; --score scores inline as well.
+ * is stored twice. A running server scores what this stores; with --score each new statement is
+ * scored as it is read and stored already scored, with its metric buckets, in its batch's
+ * transaction.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import cliProgress from 'cli-progress';
 import { loadConfigFromEnv } from '../server/config/config.ts';
 import { createSilentLogger } from '../server/config/logger.ts';
 import { createFileIngest, type FileIngestOutcome, type FileIngestProgress } from '../server/ingest/file-ingest.ts';
 import { createIngestService } from '../server/ingest/ingest-service.ts';
+import type { Scorer } from '../server/scoring/index.ts';
 import { createStore } from '../server/store/store.ts';
 
 const USAGE = `usage: npm run ingest -- FILE [--score] [--batch N] [--errors OUT.jsonl] [--json]
   FILE       .jsonl/.ndjson (one JSON object a line), .csv (header row), .txt (one statement a paragraph)
-  --score    score the statements inline too (otherwise a running server scores them)
-  --batch N  statements per transaction (default 1000)
+  --score    score while ingesting: each new statement is stored already scored (otherwise a running server scores them)
+  --batch N  records per transaction (default 5000)
   --errors OUT.jsonl  also write every rejected record {line, code, message} to this file
   --json     print the summary as one JSON line (for scripts)
 The database is the one in BRINKWATCH_DATA_DIR (default ./data).`;
@@ -53,7 +58,10 @@ async function main(): Promise<void> {
   if (args.positionals.length !== 1) fail(`give exactly one file\n${USAGE}`);
   const file = path.resolve(args.positionals[0]!);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`${file}: no such file`);
-  const batchSize = args.values.batch === undefined ? 1000 : Number(args.values.batch);
+  // 5000 rather than 1000: a commit writes every page its batch touched (metric buckets of ~100
+  // scopes, actor and category rows), so bigger batches write each page fewer times; measured
+  // on 100k scored statements: commits took ~0.6 s instead of ~2 s.
+  const batchSize = args.values.batch === undefined ? 5000 : Number(args.values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) fail('--batch must be an integer from 1 to 100000');
 
   const parsed = loadConfigFromEnv();
@@ -67,12 +75,19 @@ async function main(): Promise<void> {
   const ingest = createIngestService({ store });
   const fileIngest = createFileIngest({ store, ingest });
 
-  let scoreAll: (() => Promise<number>) | null = null;
+  // --score: each new statement is scored as it is ingested and stored once, already scored,
+  // with its metric buckets in its batch's transaction (no pending insert rewritten by an
+  // update). Statements that were already pending (an earlier run without --score, or
+  // duplicates of them) are scored by the score worker at the end, so that --score still
+  // leaves nothing pending.
+  let scorer: Scorer | undefined;
+  let scorePending: (() => Promise<number>) | null = null;
   if (args.values.score) {
     const { loadScorer } = await import('../server/config/load-scorer.ts');
     const { createScoreWorker } = await import('../server/jobs/score-job.ts');
-    const worker = createScoreWorker({ store, scorer: loadScorer(), logger: createSilentLogger(), runBudgetMs: 60_000 });
-    scoreAll = async () => {
+    scorer = loadScorer();
+    const worker = createScoreWorker({ store, scorer, logger: createSilentLogger(), runBudgetMs: 60_000 });
+    scorePending = async () => {
       let n = 0;
       for (;;) {
         const r = await worker.runOnce();
@@ -120,10 +135,22 @@ async function main(): Promise<void> {
     return secs > 0 ? Math.round((p.recordsDone - (firstRecords ?? 0)) / secs) : 0;
   };
 
+  // A full garbage collection every GC_EVERY records. Left alone, V8 let the heap grow to
+  // ~113 MB while ~16 MB was live (measured after 30k scored lines), which is most of the peak
+  // RSS budget (200 MB for a million lines); collecting explicitly kept peak RSS ~30 MB lower
+  // (217 -> 181 MB for 100k scored lines) for a few ms per collection. `--expose-gc` is set at
+  // run time, the way jest's leak detector does, since `npm run ingest` passes no V8 flags.
+  const GC_EVERY = 10_000;
+  v8.setFlagsFromString('--expose-gc');
+  const collectGarbage = vm.runInNewContext('gc') as () => void;
+  let collectedAt = 0;
   const onBatch = async (p: FileIngestProgress) => {
+    if (p.recordsDone - collectedAt >= GC_EVERY) {
+      collectedAt = p.recordsDone;
+      collectGarbage();
+    }
     last = p;
     if (firstRecords === null) firstRecords = p.recordsDone - Math.min(p.recordsDone, batchSize);
-    if (scoreAll) scored += await scoreAll();
     const payload = { records: p.recordsDone, rate: rate(p), stored: p.stored, duplicates: p.duplicates, rejected: p.rejected };
     if (bar) {
       bar.update(Math.min(bytesRead, size), payload);
@@ -144,6 +171,7 @@ async function main(): Promise<void> {
       file,
       origin: 'cli',
       batchSize,
+      scorer,
       signal: controller.signal,
       onBatch,
       onRead: (n) => {
@@ -153,7 +181,8 @@ async function main(): Promise<void> {
   } finally {
     bar?.stop();
   }
-  if (scoreAll) scored += await scoreAll();
+  if (outcome.status === 'done' || outcome.status === 'interrupted') scored += outcome.run.scored;
+  if (scorePending && outcome.status !== 'interrupted') scored += await scorePending();
   const elapsedSeconds = (performance.now() - started) / 1000;
 
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;

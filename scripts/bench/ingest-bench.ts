@@ -2,7 +2,8 @@
  * Ingest benchmark (issue 4): statements per second from a generated JSON Lines file into the
  * database, scored, through `npm run ingest -- FILE --score` run as a child process (the same
  * code path a backfill takes: streaming reader, normalisation, dedupe, batched transactions,
- * the real scorer via loadScorer() and createScoreWorker). Targets: >= 20,000 statements/s for
+ * the real scorer via loadScorer(), each new statement stored once already scored with its
+ * metric buckets in its batch's transaction). Targets: >= 20,000 statements/s for
  * 100,000 lines, peak RSS < 200 MB for 1,000,000 lines (the child's maxRSS from
  * process.resourceUsage(), cross-checked by sampling /proc/<pid>/status VmHWM).
  * Baselines measured in the same run: the same file ingested without scoring, and the scorer

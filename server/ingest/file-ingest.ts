@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createIngestFilesRepo, type IngestFile, type IngestFilesRepo } from '../store/ingest-files-repo.ts';
 import type { Store } from '../store/store.ts';
+import type { Scorer } from '../scoring/index.ts';
 import type { IngestService } from './ingest-service.ts';
 import { formatOf, readRecords, type FileFormat, type FileRecord } from './record-readers.ts';
 
@@ -13,6 +14,8 @@ export interface FileIngestProgress {
   stored: number;
   duplicates: number;
   rejected: number;
+  /** Statements of this run stored already scored (with `scorer`). */
+  scored: number;
 }
 
 export type FileIngestOutcome =
@@ -22,7 +25,7 @@ export type FileIngestOutcome =
       status: 'done' | 'interrupted';
       file: IngestFile;
       /** Counts of this run only. */
-      run: { stored: number; duplicates: number; rejected: number; resumedAt: number; reasons: Record<string, number> };
+      run: { stored: number; duplicates: number; rejected: number; scored: number; resumedAt: number; reasons: Record<string, number> };
     };
 
 export interface FileIngestOptions {
@@ -31,6 +34,12 @@ export interface FileIngestOptions {
   name?: string;
   origin: 'inbox' | 'cli';
   batchSize?: number;
+  /**
+   * Score while ingesting (`npm run ingest -- --score`): each new statement is stored once,
+   * already scored, with its evidence and metric buckets in its batch's transaction, instead of
+   * being stored pending and rewritten by the score worker (see IngestContext.scorer).
+   */
+  scorer?: Scorer;
   /** When aborted, the current batch is committed and ingestion stops ('interrupted'). */
   signal?: AbortSignal;
   /** Called after each committed batch. */
@@ -69,7 +78,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
 
     const record = files.begin({ contentHash, name, format, sizeBytes: size, origin: opts.origin, startedAt: now() });
     const batchSize = opts.batchSize ?? 1000;
-    const run = { stored: 0, duplicates: 0, rejected: 0, resumedAt: record.recordsDone, reasons: {} as Record<string, number> };
+    const run = { stored: 0, duplicates: 0, rejected: 0, scored: 0, resumedAt: record.recordsDone, reasons: {} as Record<string, number> };
     let recordsDone = record.recordsDone;
     let batch: FileRecord[] = [];
     const statementOrigin = opts.origin;
@@ -83,15 +92,19 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
         if (r.ok) good.push({ line: r.line, item: txtSource ? { ...r.item, source: txtSource } : r.item });
         else bad.push({ line: r.line, code: r.code, message: r.message });
       }
-      const counts = { stored: 0, duplicates: 0 };
+      // Validation and scoring happen before the transaction, so the write lock is held only
+      // while rows are written.
+      const prepared = deps.ingest.prepare(
+        good.map((g) => g.item),
+        { origin: statementOrigin, scorer: opts.scorer },
+      );
+      const counts = { stored: 0, duplicates: 0, scored: 0 };
       deps.store.transaction(() => {
-        const result = deps.ingest.ingest(
-          good.map((g) => g.item),
-          { origin: statementOrigin },
-        );
+        const result = deps.ingest.store(prepared);
         for (const a of result.accepted) {
           if (a.duplicate) counts.duplicates++;
           else counts.stored++;
+          if (a.status === 'scored') counts.scored++;
         }
         for (const r of result.rejected) bad.push({ line: good[r.index]!.line, code: r.code, message: r.message });
         const createdAt = now();
@@ -103,6 +116,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
       recordsDone += batch.length;
       run.stored += counts.stored;
       run.duplicates += counts.duplicates;
+      run.scored += counts.scored;
       run.rejected += bad.length;
       for (const b of bad) run.reasons[b.code] = (run.reasons[b.code] ?? 0) + 1;
       batch = [];
@@ -110,7 +124,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
 
     const progress = (): FileIngestProgress => {
       const f = files.get(record.id)!;
-      return { recordsDone, bytesTotal: size, stored: f.stored, duplicates: f.duplicates, rejected: f.rejected };
+      return { recordsDone, bytesTotal: size, stored: f.stored, duplicates: f.duplicates, rejected: f.rejected, scored: run.scored };
     };
 
     let interrupted = false;

@@ -1,8 +1,9 @@
 import type { Logger } from '../config/logger.ts';
-import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
+import type { Contribution } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { StatementView } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
+import { scoreStatement } from './score-statement.ts';
 
 export interface ScoredBatch {
   /** The newest statements scored in this batch (at most `pushLimit`), in id order, as stored. */
@@ -46,33 +47,17 @@ export function createScoreWorker(deps: {
     deps.store.transaction(() => {
       const scoredAt = now();
       for (const p of pending) {
-        let result;
-        try {
-          result = deps.scorer.score(p.text, { speaker: p.speaker });
-        } catch (err) {
-          // The scorer is meant never to throw; if it does, park the statement instead of retrying forever.
+        const scored = scoreStatement(deps.scorer, p, scoredAt);
+        if (!scored.ok) {
           failed++;
-          deps.store.statements.markFailed(p.id, err instanceof Error ? err.message : String(err));
-          deps.logger.error({ err, statementId: p.id }, 'scorer threw');
+          deps.store.statements.markFailed(p.id, scored.error);
+          deps.logger.error({ err: scored.cause, statementId: p.id }, 'scorer threw');
           continue;
         }
-        const actor = (p.speaker ? deps.scorer.resolveActor(p.speaker) ?? p.speaker : null) ?? result.actors.speaker;
-        const targets = result.actors.targets.filter((t) => t !== actor);
-        const saved = deps.store.statements.saveScored(p.id, {
-          score: result.score,
-          level: result.level,
-          actor,
-          targets,
-          mentioned: result.actors.mentioned,
-          signals: result.signals,
-          scorerVersion: result.version,
-          scoredAt,
-        });
         // Scored meanwhile by another process: its metrics are already counted.
-        if (!saved) continue;
+        if (!deps.store.statements.saveScored(p.id, scored.fields)) continue;
         ids.push(p.id);
-        const categories = [...new Set(result.signals.map((s) => s.category))];
-        for (const c of contributionsFor({ occurredAt: p.occurredAt, score: result.score, actor, targets, categories })) {
+        for (const c of scored.contributions) {
           scopes.add(c.scope);
           contributions.push(c);
         }

@@ -45,6 +45,8 @@ export interface ScoredFields {
   targets: string[];
   mentioned: string[];
   signals: StoredSignal[];
+  /** Distinct signal categories (statement_categories); derived from `signals` when absent. */
+  categories?: string[];
   scorerVersion: string;
   scoredAt: number;
 }
@@ -188,8 +190,15 @@ export function createStatementsRepo(db: Db) {
                             occurred_at, origin, is_demo)
     VALUES (@dedupeKey, @externalId, @text, @speaker, @source, @url, @publishedAt, @receivedAt,
             @occurredAt, @origin, @isDemo)
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id`);
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  // A statement stored already scored (backfill that scores while it ingests): one row write
+  // instead of an insert as pending and an update that rewrites the row.
+  const insertScoredStmt = db.prepare(`
+    INSERT INTO statements (dedupe_key, external_id, text, speaker, source, url, published_at, received_at,
+                            occurred_at, origin, is_demo, status, score, level, actor, targets, mentioned, signals,
+                            scorer_version, scored_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scored', ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
   const idByKey = db.prepare('SELECT id FROM statements WHERE dedupe_key = ?').pluck();
   const pendingStmt = db.prepare(
     `SELECT id, text, speaker, occurred_at AS occurredAt, is_demo AS isDemo
@@ -202,17 +211,56 @@ export function createStatementsRepo(db: Db) {
   const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ? WHERE id = ? AND status = 'pending'`);
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
+
+  /** statement_actors and statement_categories rows of a statement just scored. */
+  function addFilterRows(id: number, f: ScoredFields): void {
+    if (f.actor) addActor.run(id, f.actor, 'speaker');
+    for (const t of f.targets) addActor.run(id, t, 'target');
+    for (const c of f.categories ?? new Set(f.signals.map((s) => s.category))) addCategory.run(id, c);
+  }
+
+  /** The scored columns as bound parameters (JSON arrays serialised once, here). */
+  const scoredParams = (f: ScoredFields) => ({
+    score: f.score,
+    level: f.level,
+    actor: f.actor,
+    targets: JSON.stringify(f.targets),
+    mentioned: JSON.stringify(f.mentioned),
+    signals: JSON.stringify(f.signals),
+    scorerVersion: f.scorerVersion,
+    scoredAt: f.scoredAt,
+  });
+
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
   const anyReal = db.prepare('SELECT EXISTS (SELECT 1 FROM statements WHERE is_demo = 0)').pluck();
 
   return {
-    /** Stores one statement unless its dedupe key is known; either way returns the id. */
+    /** Stores one statement as pending unless its dedupe key is known; either way returns the id. */
     insert(s: NewStatement): InsertOutcome {
-      const inserted = insertStmt.get({ ...s, isDemo: s.isDemo ? 1 : 0 }) as { id: number } | undefined;
-      if (inserted) return { id: inserted.id, duplicate: false };
+      const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0 });
+      if (r.changes === 1) return { id: Number(r.lastInsertRowid), duplicate: false };
       return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+    },
+
+    /**
+     * Stores one statement already scored, with its actor and category rows, unless its dedupe
+     * key is known: a duplicate is left exactly as it is (pending or scored), so the caller
+     * adds metric contributions only when `duplicate` is false. Call inside the caller's
+     * transaction, together with the metric buckets, as with saveScored.
+     */
+    insertScored(s: NewStatement, f: ScoredFields): InsertOutcome {
+      // Positional binding, no intermediate objects: a backfill calls this once per statement.
+      const r = insertScoredStmt.run(
+        s.dedupeKey, s.externalId, s.text, s.speaker, s.source, s.url, s.publishedAt, s.receivedAt, s.occurredAt, s.origin,
+        s.isDemo ? 1 : 0, f.score, f.level, f.actor, JSON.stringify(f.targets), JSON.stringify(f.mentioned),
+        JSON.stringify(f.signals), f.scorerVersion, f.scoredAt,
+      );
+      if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+      const id = Number(r.lastInsertRowid);
+      addFilterRows(id, f);
+      return { id, duplicate: false };
     },
 
     claimPending(limit: number): PendingStatement[] {
@@ -228,21 +276,9 @@ export function createStatementsRepo(db: Db) {
      * `npm run ingest -- --score`) scored it first, so the caller must not count it again.
      */
     saveScored(id: number, f: ScoredFields): boolean {
-      const changed = scoredStmt.run({
-        id,
-        score: f.score,
-        level: f.level,
-        actor: f.actor,
-        targets: JSON.stringify(f.targets),
-        mentioned: JSON.stringify(f.mentioned),
-        signals: JSON.stringify(f.signals),
-        scorerVersion: f.scorerVersion,
-        scoredAt: f.scoredAt,
-      }).changes;
+      const changed = scoredStmt.run({ id, ...scoredParams(f) }).changes;
       if (changed === 0) return false;
-      if (f.actor) addActor.run(id, f.actor, 'speaker');
-      for (const t of f.targets) addActor.run(id, t, 'target');
-      for (const c of new Set(f.signals.map((s) => s.category))) addCategory.run(id, c);
+      addFilterRows(id, f);
       return true;
     },
 

@@ -116,6 +116,39 @@ describe('npm run ingest (scripts/ingest.ts)', () => {
     assert.equal(counts(dbFile).statements, LINES);
   });
 
+  it('with --score, killed with SIGKILL midway and run again: every statement stored, scored and counted in the metrics once', async () => {
+    const dataDir = path.join(tmp, 'kill-score');
+    const dbFile = path.join(dataDir, 'brinkwatch.db');
+    const first = runCli(dataDir, [file, '--score', '--batch', '500', '--json']);
+    await waitForRows(dbFile, 10_000, first.child);
+    first.child.kill('SIGKILL');
+    assert.equal((await first.done).signal, 'SIGKILL');
+    const midDb = new Database(dbFile, { readonly: true });
+    const mid = midDb.prepare(`SELECT COUNT(*) AS n, SUM(status = 'scored') AS scored FROM statements`).get() as { n: number; scored: number };
+    const midCounted = midDb.prepare(`SELECT SUM(n) FROM metric_buckets_day WHERE scope = 'global'`).pluck().get() as number;
+    midDb.close();
+    assert.ok(mid.n < LINES, `killed midway (${mid.n} rows)`);
+    assert.equal(mid.scored, mid.n, 'a committed statement is already scored');
+    assert.equal(midCounted, mid.n, 'and counted in the buckets by the same commit');
+
+    const second = await runCli(dataDir, [file, '--score', '--batch', '500', '--json']).done;
+    assert.equal(second.code, 0, second.stderr);
+    const summary = JSON.parse(second.stdout) as { status: string; stored: number; scored: number; thisRun: { stored: number; resumedAt: number } };
+    assert.equal(summary.status, 'done');
+    assert.ok(summary.thisRun.resumedAt > 0);
+    assert.equal(summary.scored, summary.thisRun.stored);
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status').all(), [{ status: 'scored', n: LINES }]);
+      for (const table of ['metric_buckets', 'metric_buckets_hour', 'metric_buckets_day']) {
+        assert.equal(db.prepare(`SELECT SUM(n) FROM ${table} WHERE scope = 'global'`).pluck().get(), LINES, `${table}: each statement counted once`);
+      }
+      assert.equal(db.prepare(`SELECT SUM(n) FROM metric_buckets_day WHERE scope = 'actor:Russia'`).pluck().get(), LINES / 2);
+    } finally {
+      db.close();
+    }
+  });
+
   it('Ctrl-C finishes the current batch, prints the summary, and a re-run completes without duplicates', async () => {
     const dataDir = path.join(tmp, 'sigint');
     const dbFile = path.join(dataDir, 'brinkwatch.db');

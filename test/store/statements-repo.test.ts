@@ -53,6 +53,27 @@ describe('statements repository on a real SQLite file', () => {
     assert.deepEqual(store.statements.countByStatus(), { pending: pending.length - 1, scored: 1, failed: 0 });
   });
 
+  it('insertScored stores a statement already scored, with actor and category rows; a duplicate is left as it was', () => {
+    const n = normalizeStatement({ text: 'Gamma warns Delta', speaker: 'Gamma', externalId: 'scored-1' }, { origin: 'cli', receivedAt: Date.UTC(2026, 0, 2) });
+    assert.ok(n.ok);
+    const fields = {
+      score: 55, level: 'elevated', actor: 'Gamma', targets: ['Delta'], mentioned: ['Gamma', 'Delta'], scorerVersion: 't1', scoredAt: 2,
+      signals: [{ category: 'threat_of_force', polarity: 'escalation', weight: 20, modality: 'asserted', text: 'warns', start: 6, end: 11 }],
+    };
+    const first = store.transaction(() => store.statements.insertScored(n.value, fields));
+    assert.equal(first.duplicate, false);
+    const v = store.statements.get(first.id)!;
+    assert.deepEqual([v.status, v.score, v.level, v.speaker, v.targets, v.scorerVersion], ['scored', 55, 'elevated', 'Gamma', ['Delta'], 't1']);
+    assert.deepEqual(v.signals, fields.signals);
+    assert.ok(store.statements.list({ actor: 'Delta' }).some((s) => s.id === first.id));
+    assert.ok(store.statements.list({ category: 'threat_of_force' }).some((s) => s.id === first.id));
+
+    const again = store.transaction(() => store.statements.insertScored(n.value, { ...fields, score: 99, level: 'severe' }));
+    assert.deepEqual(again, { id: first.id, duplicate: true });
+    assert.equal(store.statements.get(first.id)!.score, 55, 'the stored statement is not overwritten');
+    assert.equal(store.statements.saveScored(first.id, fields), false, 'and, already scored, it is not scored again');
+  });
+
   it('pages newest first with a keyset cursor, without gaps or repeats', () => {
     for (let i = 0; i < 25; i++) add(`paged statement ${i}`, { publishedAt: new Date(Date.UTC(2025, 11, 1) + (i % 5) * 1000).toISOString() });
     const seen: number[] = [];

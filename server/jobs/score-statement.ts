@@ -1,0 +1,53 @@
+import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
+import type { Scorer } from '../scoring/index.ts';
+import type { ScoredFields } from '../store/statements-repo.ts';
+
+export type StatementScore =
+  | {
+      ok: true;
+      /** What the statements repo stores for the statement (score, evidence, actors). */
+      fields: ScoredFields;
+      /** Its additions to the metric buckets; add them only if the statement was saved. */
+      contributions: Contribution[];
+    }
+  | { ok: false; error: string; cause: unknown };
+
+/**
+ * Scores one statement and turns the result into the fields stored for it and its metric
+ * contributions. The one place that does this: the score worker (pending rows) and the
+ * backfill that scores while it ingests (`npm run ingest -- --score`) both call it, so a
+ * statement gets the same evidence, actor, targets and buckets whichever path scored it.
+ * The scorer is meant never to throw; if it does, the outcome says so and the caller parks
+ * the statement as failed instead of retrying it forever.
+ */
+export function scoreStatement(
+  scorer: Scorer,
+  s: { text: string; speaker: string | null; occurredAt: number },
+  scoredAt: number,
+): StatementScore {
+  let result;
+  try {
+    result = scorer.score(s.text, { speaker: s.speaker });
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err), cause: err };
+  }
+  // A given speaker wins over one detected in the text; it is resolved to its canonical name.
+  const actor = (s.speaker ? scorer.resolveActor(s.speaker) ?? s.speaker : null) ?? result.actors.speaker;
+  const targets = result.actors.targets.filter((t) => t !== actor);
+  const categories = [...new Set(result.signals.map((sig) => sig.category))];
+  return {
+    ok: true,
+    fields: {
+      score: result.score,
+      level: result.level,
+      actor,
+      targets,
+      mentioned: result.actors.mentioned,
+      signals: result.signals,
+      categories,
+      scorerVersion: result.version,
+      scoredAt,
+    },
+    contributions: contributionsFor({ occurredAt: s.occurredAt, score: result.score, actor, targets, categories }),
+  };
+}
