@@ -49,8 +49,9 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
     let j = i;
     while (node !== undefined) {
       if (node.entry !== null) {
-        const span = text.slice(tokens[i]!.start, tokens[j]!.end);
+        let span: string | null = null; // the original spelling, only for case-sensitive aliases
         for (const e of node.entry) {
+          if (e.caseSensitive !== null && span === null) span = text.slice(tokens[i]!.start, tokens[j]!.end);
           if (e.caseSensitive === null || e.caseSensitive === span) {
             best = { actor: e.actor, start: i, end: j + 1 };
             break;
@@ -59,7 +60,7 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
       }
       if (node.next === null || j + 1 >= n) break;
       j++;
-      node = node.next.get(tokens[j]!.lower);
+      node = node.next.get(p.words[j]!.lowerKey);
     }
     if (best === null) {
       i++;
@@ -153,8 +154,10 @@ export function resolveActors(
 
   const n = p.tokens.length;
   const { mentionAt, signalAt } = p.scratch;
-  mentionAt.fill(-1, 0, n);
-  signalAt.fill(-1, 0, n);
+  for (let k = 0; k < n; k++) {
+    mentionAt[k] = -1; // a loop: cheaper than two fill() calls on short statements
+    signalAt[k] = -1;
+  }
   for (let idx = 0; idx < mentions.length; idx++) {
     const m = mentions[idx]!;
     for (let k = m.start; k < m.end; k++) mentionAt[k] = idx;

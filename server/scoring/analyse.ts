@@ -3,6 +3,7 @@
 import type { Modality, Polarity, Signal } from './types.ts';
 import {
   CUE_CLAUSE_BREAK as _CUE_CLAUSE_BREAK,
+  CUE_CONDITIONAL as _CUE_CONDITIONAL,
   CUE_HEDGE as _CUE_HEDGE,
   CUE_INTENSIFIER as _CUE_INTENSIFIER,
   CUE_IRREALIS as _CUE_IRREALIS,
@@ -27,6 +28,7 @@ const NUMBER = _NUMBER;
 const PUNCT = _PUNCT;
 const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
 const CUE_HEDGE = _CUE_HEDGE;
+const CUE_CONDITIONAL = _CUE_CONDITIONAL;
 const CUE_INTENSIFIER = _CUE_INTENSIFIER;
 const CUE_IRREALIS = _CUE_IRREALIS;
 const CUE_NEGATION = _CUE_NEGATION;
@@ -103,9 +105,17 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   const lastCond = s > 0 ? p.scratch.lastConditional[s - 1]! : -1;
   const conditionalAt = lastCond >= 0 && s - lastCond <= CONDITIONAL_BACK ? lastCond : -1;
   let conditional = conditionalAt >= 0;
-  if (!conditional && checkAhead && e < tokens.length) {
-    const next = p.scratch.nextConditional[e]!;
-    conditional = next >= 0 && next - e < CONDITIONAL_AHEAD;
+  if (!conditional && checkAhead) {
+    // a conditional cue later in the sentence ("will be targeted if ..."); scanned here, per
+    // taxonomy signal, rather than precomputed for every token
+    const aheadStop = Math.min(tokens.length, e + CONDITIONAL_AHEAD);
+    for (let k = e; k < aheadStop; k++) {
+      if (tokens[k]!.sentence !== sent) break;
+      if ((cueFlags[k]! & CUE_CONDITIONAL) !== 0) {
+        conditional = true;
+        break;
+      }
+    }
   }
   // "talks collapsed", "the ceasefire was violated": a negating predicate after the signal.
   let negatedAfter = false;
@@ -184,7 +194,7 @@ function leadFactor(p: Prepared, s: number, boost: number, tokens: number): numb
 }
 
 export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): FoundSignal[] {
-  const { tokens, stems, skippable, words } = p;
+  const { tokens, keys, skippable, words } = p;
   const n = tokens.length;
   const found: FoundSignal[] = [];
   let contextual = false;
@@ -199,7 +209,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       i++;
       continue;
     }
-    if (!matchAt(first, stems, skippable, i, MATCH)) {
+    if (!matchAt(first, keys, skippable, i, MATCH)) {
       i++;
       continue;
     }

@@ -3,7 +3,7 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
-import { tokenize as _tokenize, WORD as _WORD, type TokenSink } from './tokenize.ts';
+import { tokenize as _tokenize, WORD as _WORD, PUNCT as _PUNCT, type TokenSink } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
@@ -24,6 +24,7 @@ export { MAX_ANALYSED_CHARS, MAX_TOKENS, MAX_TOKEN_CHARS } from './tokenize.ts';
 // Imported bindings are getters under the TypeScript loader; copied once so that the hot path
 // does not call a getter per use.
 const WORD = _WORD;
+const PUNCT = _PUNCT;
 const NO_WORD = _NO_WORD;
 const tokenize = _tokenize;
 const stem = _stem;
@@ -42,23 +43,91 @@ export const SCORER_CODE_VERSION = '1.1.0';
 
 /** Bounded memo of word -> trie entry points (texts repeat most of their vocabulary). */
 const WORD_CACHE_LIMIT = 50_000;
+/** Slots of the hashed memo at first (a power of two); it doubles when 40% full. */
+const WORD_SLOTS_INITIAL = 1 << 12;
+
 
 /**
  * Collects, while the tokenizer runs, each token's stem and trie entry points (looked up once
  * per distinct word and cached). One per scorer; its arrays are reused from call to call.
  */
 class WordCollector implements TokenSink {
-  stems: string[] = [];
+  keys: number[] = [];
   words: WordInfo[] = [];
   anyActor = false;
   private cache = new Map<string, WordInfo>();
+  /** Punctuation marks (one ASCII character each) by character code: no Map lookup for them. */
+  private marks: Array<WordInfo | undefined> = new Array<WordInfo | undefined>(128).fill(undefined);
+
+  /**
+   * The memo for plain ASCII words, an open-addressing table probed with the hash the
+   * tokenizer computed while scanning: a known word costs one probe and one comparison of its
+   * characters, and its cached string becomes the token's `lower` (no substring, no string
+   * hashing: the per-token Map lookup was the largest single cost of score()).
+   */
+  private slotKeys: Array<string | undefined> = new Array<string | undefined>(WORD_SLOTS_INITIAL).fill(undefined);
+  private slotInfos: Array<WordInfo | undefined> = new Array<WordInfo | undefined>(WORD_SLOTS_INITIAL).fill(undefined);
+  private slotHashes = new Int32Array(WORD_SLOTS_INITIAL);
+  private slotMask = WORD_SLOTS_INITIAL - 1;
+  private slotsUsed = 0;
 
   constructor(private readonly lex: CompiledLexicon) {}
+
+  addHashed(lowered: string, start: number, end: number, kind: number, hash: number): string {
+    const keys = this.slotKeys;
+    const mask = this.slotMask;
+    const len = end - start;
+    let slot = hash & mask;
+    for (;;) {
+      const key = keys[slot];
+      if (key === undefined) break;
+      if (this.slotHashes[slot] === hash && key.length === len && sameChars(key, lowered, start, len)) {
+        const info = this.slotInfos[slot]!;
+        this.words.push(info);
+        this.keys.push(info.key);
+        if (info.actor !== undefined) this.anyActor = true;
+        return key;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const lower = lowered.slice(start, end);
+    this.add(lower, kind);
+    const info = this.words[this.words.length - 1]!;
+    if (this.slotsUsed >= WORD_CACHE_LIMIT) this.resizeSlots(WORD_SLOTS_INITIAL, false);
+    else if (this.slotsUsed * 5 >= keys.length * 2) this.resizeSlots(keys.length * 2, true);
+    this.putSlot(lower, info, hash);
+    return lower;
+  }
+
+  private putSlot(key: string, info: WordInfo, hash: number): void {
+    const mask = this.slotMask;
+    let slot = hash & mask;
+    while (this.slotKeys[slot] !== undefined) slot = (slot + 1) & mask;
+    this.slotKeys[slot] = key;
+    this.slotInfos[slot] = info;
+    this.slotHashes[slot] = hash;
+    this.slotsUsed++;
+  }
+
+  /** A table of `size` slots, keeping the words already memoised when `keep` (else empty). */
+  private resizeSlots(size: number, keep: boolean): void {
+    const { slotKeys, slotInfos, slotHashes } = this;
+    this.slotKeys = new Array<string | undefined>(size).fill(undefined);
+    this.slotInfos = new Array<WordInfo | undefined>(size).fill(undefined);
+    this.slotHashes = new Int32Array(size);
+    this.slotMask = size - 1;
+    this.slotsUsed = 0;
+    if (!keep) return;
+    for (let i = 0; i < slotKeys.length; i++) {
+      const key = slotKeys[i];
+      if (key !== undefined) this.putSlot(key, slotInfos[i]!, slotHashes[i]!);
+    }
+  }
 
   reset(): void {
     // fresh arrays: the previous result's Prepared no longer references them, and fresh
     // packed arrays are as cheap as truncating
-    this.stems = [];
+    this.keys = [];
     this.words = [];
     this.anyActor = false;
   }
@@ -66,21 +135,30 @@ class WordCollector implements TokenSink {
   add(lower: string, kind: number): void {
     if (lower === '') {
       this.words.push(NO_WORD); // an over-long word never matches
-      this.stems.push('');
+      this.keys.push(-1);
       return;
     }
-    let info = this.cache.get(lower);
+    const mark = kind === PUNCT && lower.length === 1 ? lower.charCodeAt(0) : 128;
+    let info = mark < 128 ? this.marks[mark] : this.cache.get(lower);
     if (info === undefined) {
       // numbers and punctuation are matched by their text (cues such as "in 1945")
       const stemmed = kind === WORD ? (this.lex.stemExceptions.get(lower) ?? stem(lower)) : lower;
       info = describeWord(this.lex, lower, stemmed);
-      if (this.cache.size >= WORD_CACHE_LIMIT) this.cache = new Map();
-      this.cache.set(lower, info);
+      if (mark < 128) this.marks[mark] = info;
+      else {
+        if (this.cache.size >= WORD_CACHE_LIMIT) this.cache = new Map();
+        this.cache.set(lower, info);
+      }
     }
     this.words.push(info);
-    this.stems.push(info.stem);
+    this.keys.push(info.key);
     if (info.actor !== undefined) this.anyActor = true;
   }
+}
+
+function sameChars(key: string, text: string, start: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (key.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
 }
 
 function scoreText(
@@ -94,13 +172,13 @@ function scoreText(
   const text = typeof input === 'string' ? input : '';
   collector.reset();
   const { tokens, sentenceEnds } = tokenize(text, collector);
-  const { stems, words, anyActor } = collector;
-  const cues = markCues(stems, words, tokens, sentenceEnds.length, scratch);
+  const { keys, words, anyActor } = collector;
+  const cues = markCues(keys, words, tokens, sentenceEnds.length, scratch);
   const prepared: Prepared = {
     text,
     tokens,
     sentenceEnds,
-    stems,
+    keys,
     words,
     cueFlags: cues.cueFlags,
     cueFactor: cues.cueFactor,

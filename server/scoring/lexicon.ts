@@ -107,6 +107,11 @@ export interface ActorEntry {
 
 export interface CompiledLexicon {
   version: string;
+  /**
+   * Id of every stem and word that is a trie key (the tries are keyed by these numbers); a
+   * word of the text that is not here cannot start or continue any phrase.
+   */
+  keyIds: Map<string, number>;
   categories: Map<string, Category>;
   signals: TrieNode<PhraseEntry>;
   cues: TrieNode<CueEntry>;
@@ -251,7 +256,10 @@ function compileCalibration(taxonomy: Obj): Calibration {
   };
 }
 
+type IdOf = (key: string) => number;
+
 function addSignal(
+  idOf: IdOf,
   stemOf: (w: string) => string,
   root: TrieNode<PhraseEntry>,
   owners: Map<string, string>,
@@ -270,7 +278,7 @@ function addSignal(
   const previous = owners.get(joined);
   if (previous !== undefined) fail(path, `phrase "${phrase}" duplicates ${previous} (same words after stemming)`);
   owners.set(joined, `${path} ("${phrase}")`);
-  insertPhrase(root, keys, entry);
+  insertPhrase(root, keys.map(idOf), entry);
 }
 
 /** `cues.needsViolentContext`: stemmed phrase -> factor kept without any stated cause. */
@@ -284,7 +292,7 @@ function compileContextual(lex: Obj, stemOf: (w: string) => string): Map<string,
   return out;
 }
 
-function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string): TrieNode<PhraseEntry> {
+function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string, idOf: IdOf): TrieNode<PhraseEntry> {
   const root = createTrie<PhraseEntry>();
   const owners = new Map<string, string>();
   const contextual = compileContextual(lex, stemOf);
@@ -297,11 +305,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     arr(list, base).forEach((item, i) => {
       const path = `${base}[${i}]`;
       if (typeof item === 'string') {
-        addSignal(stemOf, root, owners, contextual, str(item, path), { category, weight: category.weight, bareFactor: 0 }, path);
+        addSignal(idOf, stemOf, root, owners, contextual, str(item, path), { category, weight: category.weight, bareFactor: 0 }, path);
       } else {
         const o = obj(item, path);
         const phrase = str(o['phrase'], `${path}.phrase`);
-        addSignal(stemOf, root, owners, contextual, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0 }, path);
+        addSignal(idOf, stemOf, root, owners, contextual, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0 }, path);
       }
     });
   }
@@ -314,20 +322,20 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     for (const [phrase, weight] of Object.entries(obj(table, base))) {
       const path = `${base}["${phrase}"]`;
       // background weights are relative: the category weight scales the whole vocabulary
-      addSignal(stemOf, root, owners, contextual, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0 }, path);
+      addSignal(idOf, stemOf, root, owners, contextual, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0 }, path);
     }
   }
   for (const key of contextual.keys()) fail('lexicon.cues.needsViolentContext', `"${key}" (stemmed) is not a signal or background phrase`);
   return root;
 }
 
-function compileCues(lex: Obj, stemOf: (w: string) => string): TrieNode<CueEntry> {
+function compileCues(lex: Obj, stemOf: (w: string) => string, idOf: IdOf): TrieNode<CueEntry> {
   const root = createTrie<CueEntry>();
   const cues = obj(lex['cues'], 'lexicon.cues');
   const add = (phrase: string, flags: number, factor: number, path: string, deathFactor = 1): void => {
     const keys = phraseKeys(phrase, path, stemOf);
     const entry: CueEntry = { flags, factor, length: keys.length, deathFactor };
-    const previous = insertPhrase(root, keys, entry);
+    const previous = insertPhrase(root, keys.map(idOf), entry);
     if (previous !== null) {
       // The same words may be several kinds of cue (e.g. "warned" is speech and directed).
       previous.flags |= flags;
@@ -365,7 +373,7 @@ function pluralOf(demonym: string): string | null {
   return takesS ? demonym + 's' : null;
 }
 
-function compileActors(lex: Obj): { trie: TrieNode<ActorEntry[]>; names: Map<string, string> } {
+function compileActors(lex: Obj, idOf: IdOf): { trie: TrieNode<ActorEntry[]>; names: Map<string, string> } {
   const trie = createTrie<ActorEntry[]>();
   const names = new Map<string, string>();
   const a = obj(lex['actors'], 'lexicon.actors');
@@ -381,7 +389,7 @@ function compileActors(lex: Obj): { trie: TrieNode<ActorEntry[]>; names: Map<str
     owners.set(ownerKey, actor);
     const entry: ActorEntry = { actor, caseSensitive };
     const list: ActorEntry[] = [entry];
-    const previous = insertPhrase(trie, keys, list);
+    const previous = insertPhrase(trie, keys.map(idOf), list);
     if (previous !== null) previous.push(entry);
     if (!names.has(alias.toLowerCase())) names.set(alias.toLowerCase(), actor);
   };
@@ -448,15 +456,25 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   for (const required of ['conflict-vocabulary', 'cooperation-vocabulary']) {
     if (!categories.has(required)) fail('taxonomy.categories', `missing required category "${required}"`);
   }
-  const actors = compileActors(lex);
+  const keyIds = new Map<string, number>();
+  const idOf = (key: string): number => {
+    let id = keyIds.get(key);
+    if (id === undefined) {
+      id = keyIds.size;
+      keyIds.set(key, id);
+    }
+    return id;
+  };
+  const actors = compileActors(lex, idOf);
   const stemExceptions = compileStemExceptions(lex);
   const stemOf = (w: string): string => stemExceptions.get(w) ?? stem(w);
   return {
+    keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,
     categories,
-    signals: compileSignals(lex, categories, stemOf),
-    cues: compileCues(lex, stemOf),
+    signals: compileSignals(lex, categories, stemOf, idOf),
+    cues: compileCues(lex, stemOf, idOf),
     actors: actors.trie,
     actorNames: actors.names,
     modality: compileModality(taxonomy),

@@ -1,9 +1,10 @@
-// Phrase index keyed on token keys: one Map lookup per token for the common case (no phrase
+// Phrase index keyed on token keys (small integers: each distinct stem or word of the lexicon
+// gets one id when it is compiled, so a lookup hashes a number, not a string): one Map lookup per token for the common case (no phrase
 // starts here), a short walk when one does. Determiners inside a phrase may be skipped so that
 // "expel ambassador" also matches "expelled the ambassador".
 
 export interface TrieNode<T> {
-  next: Map<string, TrieNode<T>> | null;
+  next: Map<number, TrieNode<T>> | null;
   entry: T | null;
 }
 
@@ -18,7 +19,7 @@ export function createTrie<T>(): TrieNode<T> {
 }
 
 /** Inserts `keys`; returns the entry already stored under the same keys, if any. */
-export function insertPhrase<T>(root: TrieNode<T>, keys: readonly string[], entry: T): T | null {
+export function insertPhrase<T>(root: TrieNode<T>, keys: readonly number[], entry: T): T | null {
   let node = root;
   for (const key of keys) {
     if (node.next === null) node.next = new Map();
@@ -39,12 +40,12 @@ const MAX_SKIPS = 2;
 /**
  * Longest phrase starting at token `i` (written into `out`, a reused object: the hot path
  * allocates nothing per token); returns whether one was found. `first` is the node whose first key led to the node `first` (looked up
- * by the caller, once per distinct word). `keys[k]` is the lookup key of token k ('' never
- * matches); `skippable[k]` marks determiners that may be passed over inside a phrase.
+ * by the caller, once per distinct word). `keys[k]` is the lookup key of token k (-1, a word
+ * the lexicon does not have, never matches); `skippable[k]` marks determiners that may be passed over inside a phrase.
  */
 export function matchAt<T>(
   first: TrieNode<T> | undefined,
-  keys: readonly string[],
+  keys: readonly number[],
   skippable: Uint8Array,
   i: number,
   out: TrieMatch<T>,

@@ -44,7 +44,8 @@ export interface Prepared {
   text: string;
   tokens: Token[];
   sentenceEnds: string[];
-  stems: string[];
+  /** Per token: the lexicon id of its stem, -1 if no phrase or cue has it (the trie keys). */
+  keys: number[];
   /** Per token: the first-level trie nodes its word leads to (shared, cached per word). */
   words: WordInfo[];
   cueFlags: Uint32Array;
@@ -61,20 +62,28 @@ export interface Prepared {
 /** What one distinct word leads to in each trie; computed once per word and cached. */
 export interface WordInfo {
   stem: string;
+  /** Lexicon id of the stem (signal and cue tries), -1 when no phrase has it. */
+  key: number;
+  /** Lexicon id of the lower-cased word (actor trie), -1 when no alias has it. */
+  lowerKey: number;
   cue: TrieNode<CueEntry> | undefined;
   signal: TrieNode<PhraseEntry> | undefined;
   actor: TrieNode<ActorEntry[]> | undefined;
 }
 
-export const NO_WORD: WordInfo = Object.freeze({ stem: '', cue: undefined, signal: undefined, actor: undefined });
+export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined });
 
 /** Looks a lower-cased word up in the three tries (the caller caches the result). */
 export function describeWord(lex: CompiledLexicon, lower: string, stem: string): WordInfo {
+  const key = lex.keyIds.get(stem) ?? -1;
+  const lowerKey = lex.keyIds.get(lower) ?? -1;
   return {
     stem,
-    cue: lex.cues.next?.get(stem),
-    signal: lex.signals.next?.get(stem),
-    actor: lex.actors.next?.get(lower),
+    key,
+    lowerKey,
+    cue: lex.cues.next?.get(key),
+    signal: lex.signals.next?.get(key),
+    actor: lex.actors.next?.get(lowerKey),
   };
 }
 
@@ -93,10 +102,9 @@ export class Scratch {
   violentSentence = new Uint8Array(0);
   mentionAt = new Int32Array(0);
   signalAt = new Int32Array(0);
-  /** Per token: where its lead starts, the last conditional / denial cue before it, the next conditional. */
+  /** Per token: where its lead starts, the last conditional / denial cue before it. */
   leadStart = new Int32Array(0);
   lastConditional = new Int32Array(0);
-  nextConditional = new Int32Array(0);
   lastDenial = new Int32Array(0);
   /** 1 for tokens inside a signal found so far (set left to right by findSignals). */
   inSignal = new Uint8Array(0);
@@ -106,7 +114,7 @@ export class Scratch {
   /** Zeroed counters, one per slot. */
   categoryCounts(slots: number): Uint16Array {
     if (this.counts.length < slots) this.counts = new Uint16Array(slots);
-    else this.counts.fill(0, 0, slots);
+    else for (let i = 0; i < slots; i++) this.counts[i] = 0;
     return this.counts;
   }
 
@@ -122,37 +130,43 @@ export class Scratch {
       this.signalAt = new Int32Array(size);
       this.leadStart = new Int32Array(size);
       this.lastConditional = new Int32Array(size);
-      this.nextConditional = new Int32Array(size);
       this.lastDenial = new Int32Array(size);
       this.inSignal = new Uint8Array(size);
     } else {
-      this.cueFlags.fill(0, 0, n);
-      this.cueFactor.fill(0, 0, n);
-      this.skippable.fill(0, 0, n);
-      this.inSignal.fill(0, 0, n);
+      // one loop rather than four fill() calls: statements are short, and a builtin call per
+      // array costs more than the stores themselves
+      const { cueFlags, cueFactor, skippable, inSignal } = this;
+      for (let i = 0; i < n; i++) {
+        cueFlags[i] = 0;
+        cueFactor[i] = 0;
+        skippable[i] = 0;
+        inSignal[i] = 0;
+      }
     }
     if (this.historicalSentence.length < s + 1) {
       this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
       this.peacefulSentence = new Float32Array(Math.max(s + 1, 16));
       this.violentSentence = new Uint8Array(Math.max(s + 1, 16));
-    } else {
-      this.historicalSentence.fill(0, 0, s + 1);
-      this.violentSentence.fill(0, 0, s + 1);
     }
-    this.peacefulSentence.fill(1, 0, s + 1);
+    const { historicalSentence, peacefulSentence, violentSentence } = this;
+    for (let i = 0; i <= s; i++) {
+      historicalSentence[i] = 0;
+      violentSentence[i] = 0;
+      peacefulSentence[i] = 1;
+    }
   }
 }
 
 export function markCues(
-  stems: string[],
+  keys: number[],
   words: WordInfo[],
   tokens: Token[],
   sentenceCount: number,
   scratch: Scratch,
-): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'stems' | 'words'> {
+): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'keys' | 'words'> {
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
-  const { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause, nextConditional } = scratch;
+  const { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause } = scratch;
   const { leadStart, lastConditional, lastDenial } = scratch;
   let sentence = -1;
   let sentenceStart = 0;
@@ -189,7 +203,7 @@ export function markCues(
         }
         if (node.next === null || j + 1 >= n) break;
         j++;
-        node = node.next.get(stems[j]!);
+        node = node.next.get(keys[j]!);
       }
       // Flags at i are final now: a cue marks its last token, and every cue ending at i
       // starts at or before i.
@@ -217,11 +231,6 @@ export function markCues(
     lastConditional[i] = (f & CUE_CONDITIONAL) !== 0 ? i : first ? -1 : lastConditional[i - 1]!;
     const hardStop = t.kind === PUNCT && t.lower !== ',';
     lastDenial[i] = (f & CUE_DENIAL) !== 0 ? i : first || hardStop ? -1 : lastDenial[i - 1]!;
-  }
-  // next conditional cue at or after each token, within its sentence
-  for (let i = n - 1; i >= 0; i--) {
-    if ((cueFlags[i]! & CUE_CONDITIONAL) !== 0) nextConditional[i] = i;
-    else nextConditional[i] = i + 1 < n && tokens[i + 1]!.sentence === tokens[i]!.sentence ? nextConditional[i + 1]! : -1;
   }
   return { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause, scratch };
 }

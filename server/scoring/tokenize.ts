@@ -83,7 +83,16 @@ function isLetterAt(text: string, i: number): boolean {
 /** Receives each token's lower-cased form as it is produced (saves a second pass). */
 export interface TokenSink {
   add(lower: string, kind: number): void;
+  /**
+   * A plain ASCII word `lowered[start, end)` with `hash`, the FNV-1a hash of its lower-case
+   * characters (computed while scanning); returns the string to use as the token's `lower`.
+   */
+  addHashed(lowered: string, start: number, end: number, kind: number, hash: number): string;
 }
+
+/** FNV-1a over UTF-16 code units: the tokenizer hashes each word as it scans it. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
 
 export function tokenize(input: string, sink: TokenSink | null = null): Tokenized {
   const text = input.length > MAX_ANALYSED_CHARS ? input.slice(0, MAX_ANALYSED_CHARS) : input;
@@ -165,18 +174,27 @@ class TokenizerState {
     const { text, n } = this;
     const isNum = cls === DIGIT;
     let j = start + 1;
+    // the word's hash, over its lower-case characters, while it is plain ASCII letters and
+    // digits (anything else, rare, is hashed by the collector from the substring)
+    const c0 = text.charCodeAt(start);
+    let h = Math.imul(FNV_OFFSET ^ (c0 >= 65 && c0 <= 90 ? c0 | 32 : c0), FNV_PRIME);
+    let plain = c0 < 128; // cleared by a non-ASCII letter and by the special cases below
     while (j < n) {
       const d = text.charCodeAt(j);
       const dc = d < 128 ? ASCII[d]! : classOfWide(d);
       if (dc === LETTER || dc === DIGIT) {
+        h = Math.imul(h ^ (d >= 65 && d <= 90 ? d | 32 : d), FNV_PRIME);
+        if (d >= 128) plain = false;
         j++;
         continue;
       }
       if (isNum && (d === 46 || d === 44) && j + 1 < n && classOf(text.charCodeAt(j + 1)) === DIGIT) {
+        plain = false;
         j += 2; // 3.5 or 1,000
         continue;
       }
       if (dc === APOS && isLetterAt(text, j + 1)) {
+        plain = false;
         // n't, 's, 'll ... become tokens of their own; an inner apostrophe (d'Ivoire) stays.
         let k = j + 1;
         while (k < n && k - j < 4 && classOf(text.charCodeAt(k)) === LETTER) k++;
@@ -200,11 +218,17 @@ class TokenizerState {
       }
       if (d === 46 && j - start === 1 && cls === LETTER && isLetterAt(text, j + 1) && text.charCodeAt(j + 2) === 46) {
         // Abbreviation such as U.S. or U.K.: consume letter-dot pairs, keep the dots.
+        plain = false;
         j += 1;
         while (j + 1 < n && isLetterAt(text, j) && text.charCodeAt(j + 1) === 46) j += 2;
         break;
       }
       break;
+    }
+    if (plain && this.sink !== null && this.lowered !== null && j - start <= MAX_TOKEN_CHARS) {
+      const lower = this.sink.addHashed(this.lowered, start, j, isNum ? NUMBER : WORD, h);
+      this.tokens.push({ start, end: j, kind: isNum ? NUMBER : WORD, lower, sentence: this.sentence });
+      return j;
     }
     this.pushWord(start, j);
     return j;

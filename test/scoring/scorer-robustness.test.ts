@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readJsonl, scorer, type CategoryCase, type Pair } from './fixtures.ts';
 import { LEVEL_BANDS, MAX_ANALYSED_CHARS, levelForScore, type ScoreResult } from '../../server/scoring/index.ts';
+import { loadScorer } from '../../server/config/load-scorer.ts';
 
 function assertWellFormed(text: string, r: ScoreResult): void {
   assert.ok(Number.isFinite(r.score) && r.score >= 0 && r.score <= 100, `score ${r.score}`);
@@ -125,4 +126,25 @@ test('score() returns well-formed results for 2,000 seeded random strings (fuzz)
     const r = scorer().score(text);
     assertWellFormed(text, r);
   }
+});
+
+test('score() gives the same result before and after its word memo grows, is cleared and refills', () => {
+  // A fresh scorer: 60,000 distinct words make the hashed memo double several times and then
+  // start again from empty (the limit is 50,000); every result must stay the same.
+  const s = loadScorer();
+  const probes = [
+    'Russia warned NATO it would strike Kyiv immediately.',
+    'RUSSIA WARNED NATO IT WOULD STRIKE KYIV IMMEDIATELY.',
+    'The two sides agreed to a ceasefire and began talks in Geneva.',
+  ];
+  const before = probes.map((t) => JSON.stringify(s.score(t)));
+  const batch: string[] = [];
+  for (let i = 0; i < 60_000; i++) {
+    batch.push('w' + i.toString(36) + 'x');
+    if (batch.length === 200) {
+      s.score(batch.join(' '));
+      batch.length = 0;
+    }
+  }
+  assert.deepEqual(probes.map((t) => JSON.stringify(s.score(t))), before);
 });
