@@ -177,13 +177,14 @@ class TokenizerState {
     // the word's hash, over its lower-case characters, while it is plain ASCII letters and
     // digits (anything else, rare, is hashed by the collector from the substring)
     const c0 = text.charCodeAt(start);
-    let h = Math.imul(FNV_OFFSET ^ (c0 >= 65 && c0 <= 90 ? c0 | 32 : c0), FNV_PRIME);
+    // `| 32` lower-cases an ASCII letter and leaves digits and lower-case letters as they are
+    let h = Math.imul(FNV_OFFSET ^ (c0 | 32), FNV_PRIME);
     let plain = c0 < 128; // cleared by a non-ASCII letter and by the special cases below
     while (j < n) {
       const d = text.charCodeAt(j);
       const dc = d < 128 ? ASCII[d]! : classOfWide(d);
       if (dc === LETTER || dc === DIGIT) {
-        h = Math.imul(h ^ (d >= 65 && d <= 90 ? d | 32 : d), FNV_PRIME);
+        h = Math.imul(h ^ (d | 32), FNV_PRIME);
         if (d >= 128) plain = false;
         j++;
         continue;
