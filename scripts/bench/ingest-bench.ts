@@ -66,7 +66,7 @@ function generate(file: string, lines: number): void {
 async function runCli(file: string, score: boolean): Promise<{ summary: CliSummary; wallSeconds: number; vmHwmBytes: number | null }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'ingest.ts'), file, '--json', ...(score ? ['--score'] : [])], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'scripts', 'ingest.ts'), file, '--json', ...(score ? ['--score'] : [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
