@@ -260,9 +260,10 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
  * statement reports violence: another violent signal (an attack, a threat, a non-contextual
  * casualty phrase such as "civilians killed", or a heavy conflict word such as "gunmen") in
  * the same or the previous sentence. Otherwise a stated peaceful cause ("of cancer", "aged",
- * "flood", "car crash") scales them by its factor (`cues.peacefulDeath`), and with no cause
- * at all they keep their own bare factor (`cues.needsViolentContext`): an obituary is not a
- * conflict report, a flood is a disaster.
+ * "flood", "car crash") scales them by its factor (`cues.peacefulDeath`); with no cause, armed
+ * forces, police or fighters named in the sentence (`cues.armedActor`) keep them whole; and
+ * with neither they keep their own bare factor (`cues.needsViolentContext`): an obituary is
+ * not a conflict report, a flood is a disaster.
  */
 function weighDeathContext(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
   const { tokens } = p;
@@ -279,7 +280,10 @@ function weighDeathContext(lex: CompiledLexicon, p: Prepared, found: FoundSignal
     if (bare === 0) continue;
     const sent = tokens[f.startToken]!.sentence;
     if (violentSentence[sent] === 1 || (sent > 0 && violentSentence[sent - 1] === 1)) continue;
+    // a stated peaceful cause wins over armed men merely named ("soldiers died in a training
+    // accident"); armed men named with no cause read as violence ("troops killed 12 civilians")
     const peaceful = p.peacefulSentence[sent]!;
+    if (peaceful >= 1 && p.scratch.armedSentence[sent] === 1) continue;
     const factor = peaceful < 1 ? peaceful : bare;
     f.signal.weight = Math.round(f.signal.weight * factor * 100) / 100;
   }

@@ -86,6 +86,8 @@ export const CUE_CONDITIONAL_WHEN_FIRST = 131072;
 export const CUE_LEAD_RESET = 262144;
 /** A peaceful cause of death ("of cancer", "flood", "car crash"); its factor is CueEntry.deathFactor. */
 export const CUE_PEACEFUL_DEATH = 524288;
+/** Armed forces, police or fighters named in the sentence ("troops", "police"): killers or killed. */
+export const CUE_ARMED = 1048576;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 
@@ -141,6 +143,7 @@ const CUE_LISTS: ReadonlyArray<[string, number]> = [
   ['negationAfter', CUE_NEGATION_AFTER],
   ['negationScopeBreak', CUE_NEGATION_SCOPE_BREAK],
   ['conditionalWhenFirst', CUE_CONDITIONAL_WHEN_FIRST],
+  ['armedActor', CUE_ARMED],
 ];
 
 type Obj = Record<string, unknown>;

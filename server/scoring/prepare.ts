@@ -13,6 +13,7 @@ import {
   CUE_SPEECH as _CUE_SPEECH,
   CUE_LEAD_RESET as _CUE_LEAD_RESET,
   CUE_PEACEFUL_DEATH as _CUE_PEACEFUL_DEATH,
+  CUE_ARMED as _CUE_ARMED,
   type ActorEntry,
   type CompiledLexicon,
   type CueEntry,
@@ -35,6 +36,7 @@ const CUE_HISTORICAL = _CUE_HISTORICAL;
 const CUE_CONDITIONAL_WHEN_FIRST = _CUE_CONDITIONAL_WHEN_FIRST;
 const FIRST_TOKEN_FLAGS = _FIRST_TOKEN_FLAGS;
 const CUE_PEACEFUL_DEATH = _CUE_PEACEFUL_DEATH;
+const CUE_ARMED = _CUE_ARMED;
 
 /** Words before a year that make it a time reference ("in 1962", "the 1994 genocide"). */
 const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till', 'before', 'after', 'the', 'by', 'between', 'and']);
@@ -100,6 +102,8 @@ export class Scratch {
   peacefulSentence = new Float32Array(0);
   /** Per sentence: 1 when a violent signal is in it (filled by findSignals when needed). */
   violentSentence = new Uint8Array(0);
+  /** Per sentence: 1 when it names armed forces, police or fighters (`cues.armedActor`). */
+  armedSentence = new Uint8Array(0);
   mentionAt = new Int32Array(0);
   signalAt = new Int32Array(0);
   /** Per token: where its lead starts, the last conditional / denial cue before it. */
@@ -147,11 +151,13 @@ export class Scratch {
       this.historicalSentence = new Uint8Array(Math.max(s + 1, 16));
       this.peacefulSentence = new Float32Array(Math.max(s + 1, 16));
       this.violentSentence = new Uint8Array(Math.max(s + 1, 16));
+      this.armedSentence = new Uint8Array(Math.max(s + 1, 16));
     }
-    const { historicalSentence, peacefulSentence, violentSentence } = this;
+    const { historicalSentence, peacefulSentence, violentSentence, armedSentence } = this;
     for (let i = 0; i <= s; i++) {
       historicalSentence[i] = 0;
       violentSentence[i] = 0;
+      armedSentence[i] = 0;
       peacefulSentence[i] = 1;
     }
   }
@@ -199,6 +205,7 @@ export function markCues(
           cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
           if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
           if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
+          if ((e.flags & CUE_ARMED) !== 0) scratch.armedSentence[t.sentence] = 1;
           if ((e.flags & CUE_PEACEFUL_DEATH) !== 0 && e.deathFactor < peacefulSentence[t.sentence]!) peacefulSentence[t.sentence] = e.deathFactor;
         }
         if (node.next === null || j + 1 >= n) break;
