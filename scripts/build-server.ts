@@ -11,9 +11,10 @@ import { build } from 'esbuild';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'server', 'dist', 'brinkwatch.mjs');
 
-export async function buildServer(outfile = SERVER_BUNDLE): Promise<string> {
+/** Bundles `entry` (server/main.ts by default) the way `npm start` runs it. */
+export async function buildServer(outfile = SERVER_BUNDLE, entry = path.join(ROOT, 'server', 'main.ts')): Promise<string> {
   await build({
-    entryPoints: [path.join(ROOT, 'server', 'main.ts')],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',

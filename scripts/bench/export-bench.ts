@@ -22,7 +22,6 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
-import { build } from 'esbuild';
 import { csvRecord, neutraliseFormula, type CsvCell } from '../../server/export/csv-format.ts';
 import { statementCells, statementRecord } from '../../server/export/statement-rows.ts';
 import { createExportQueries, type StatementExportTuple } from '../../server/store/export-queries.ts';
@@ -162,19 +161,7 @@ function startNodeFlags(): string[] {
  * node_modules/.cache/brinkwatch so that projectRoot() still finds the repository by walking up.
  */
 async function bundleBenchServer(): Promise<string> {
-  const outfile = path.join(CACHE_DIR, 'export-bench-server.mjs');
-  await build({
-    entryPoints: [SERVER_SOURCE],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: ['node20'],
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
-  return outfile;
+  return buildServer(path.join(CACHE_DIR, 'export-bench-server.mjs'), SERVER_SOURCE);
 }
 
 interface ServerUnderTest {
