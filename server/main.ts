@@ -112,7 +112,6 @@ async function main(): Promise<void> {
     getSnapshot: () => ({
       statements: store.statements.list({ limit: 50 }),
       metrics: metrics.current(),
-      history: metrics.history({ scope: 'global', from: Date.now() - 86_400_000, to: Date.now() + 60_000, resolution: 'minute' }),
       demo: config.demo,
     }),
   });

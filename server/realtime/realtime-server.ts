@@ -7,7 +7,6 @@ import type { StatementView } from '../store/statements-repo.ts';
 export interface Snapshot {
   statements: StatementView[];
   metrics: CurrentMetrics;
-  history: Array<{ t: string; index: number | null; count: number; maxScore: number }>;
   [extra: string]: unknown;
 }
 

@@ -22,7 +22,7 @@ describe('alertChanged over a real socket.io connection', () => {
     realtime = createRealtimeServer({
       httpServer: server,
       logger: createSilentLogger(),
-      getSnapshot: () => ({ statements: [], metrics: { at: '', scope: 'global', minStatements: 3, windows: {} }, history: [] }),
+      getSnapshot: () => ({ statements: [], metrics: { at: '', scope: 'global', minStatements: 3, windows: {} } }),
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     client = connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });

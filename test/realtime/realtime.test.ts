@@ -23,7 +23,7 @@ describe('realtime over a real socket.io connection', () => {
     realtime = createRealtimeServer({
       httpServer: server,
       logger: t.logger,
-      getSnapshot: () => ({ statements: t.store.statements.list({ limit: 50 }), metrics: t.metrics.current(), history: [] }),
+      getSnapshot: () => ({ statements: t.store.statements.list({ limit: 50 }), metrics: t.metrics.current() }),
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
