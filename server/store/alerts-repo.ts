@@ -113,7 +113,6 @@ const ALERT_COLUMNS = `a.id, a.rule_id AS ruleId, r.name AS ruleName,
 const EVENT_COLUMNS = `id, alert_id AS alertId, at, kind, from_state AS fromState, to_state AS toState, value,
   time_window AS window, count, threshold, top_statements AS topStatements, note`;
 
-
 type RuleRow = Omit<RuleRecord, 'channels' | 'enabled'> & { channels: string; enabled: number };
 
 function toRule(row: RuleRow): RuleRecord {
