@@ -32,9 +32,9 @@ describe('alerts panel journey in headless Chromium', { skip }, () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
-    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 15_000 });
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
     // The shipped default rules are listed.
-    await page.locator('#alerts-panel .rule-item').first().waitFor({ state: 'attached', timeout: 10_000 });
+    await page.locator('#alerts-panel .rule-item').first().waitFor({ state: 'attached', timeout: 20_000 });
     assert.equal(await page.locator('#alerts-panel .rule-item').count(), 3);
     assert.equal(await page.locator('#alerts-panel .alert-banner').isVisible(), false);
     assert.equal(await page.locator('#alerts-panel .token-form').isVisible(), false, 'the token is only asked for when a write needs it');
@@ -50,7 +50,7 @@ describe('alerts panel journey in headless Chromium', { skip }, () => {
     assert.equal(posted.status, 202);
 
     const banner = page.locator('#alerts-panel .alert-banner');
-    await banner.filter({ hasText: 'Browser threat rule' }).waitFor({ timeout: 15_000 });
+    await banner.filter({ hasText: 'Browser threat rule' }).waitFor({ timeout: 30_000 });
     assert.match((await banner.textContent()) ?? '', /alerts? firing/);
     const item = page.locator('#alerts-panel .alert-item', { hasText: 'Browser threat rule' });
     assert.equal(await item.locator('.badge.state').textContent(), 'firing');

@@ -32,9 +32,9 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(server.url);
-    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 15_000 });
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('#statement-list li').count(), 0);
-    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-minutes') === '0', null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-minutes') === '0', null, { timeout: 20_000 });
 
     const text = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly, the Kremlin warned.';
     const res = await fetch(`${server.url}/api/statements`, {
@@ -45,17 +45,17 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     assert.equal(res.status, 202);
 
     const row = page.locator('#statement-list li').first();
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: 20_000 });
     assert.equal(await row.locator('.text').textContent(), text, 'statement text rendered as text');
     const score = Number((await row.locator('.score').textContent())?.replace(/[^\d].*$/s, ''));
     assert.ok(score >= 40, `a conditional threat of force scores at least elevated, got ${score}`);
     assert.ok((await row.locator('mark.sig').count()) >= 1, 'evidence is highlighted');
 
     // The chart moves: the minute's highest score appears as a dot.
-    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-minutes') === '1', null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('#risk-chart')?.getAttribute('data-minutes') === '1', null, { timeout: 20_000 });
     assert.equal(await page.locator('#risk-chart').getAttribute('data-points'), '0', 'no index line from a single statement');
     // One statement is too few for an index: the card says so rather than showing a number.
-    await page.locator('.card[data-window="1h"] .meta', { hasText: 'not enough data' }).waitFor({ timeout: 10_000 });
+    await page.locator('.card[data-window="1h"] .meta', { hasText: 'not enough data' }).waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('.card[data-window="1h"] .value').textContent(), '–');
 
     // Statement text is never parsed as HTML.
@@ -65,7 +65,7 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
       body: JSON.stringify({ text: hostile, speaker: 'Nowhere' }),
     });
-    await page.locator('#statement-list li .text', { hasText: '<img src=x' }).waitFor({ timeout: 10_000 });
+    await page.locator('#statement-list li .text', { hasText: '<img src=x' }).waitFor({ timeout: 20_000 });
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.equal(await page.locator('#statement-list img').count(), 0);
 
@@ -75,16 +75,16 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
       body: JSON.stringify({ text: 'Both sides agreed to a ceasefire.', speaker: 'Ukraine' }),
     });
-    await page.locator('.card[data-window="1h"][data-enough-data="true"]').waitFor({ timeout: 10_000 });
+    await page.locator('.card[data-window="1h"][data-enough-data="true"]').waitFor({ timeout: 20_000 });
     const card = Number(await page.locator('.card[data-window="1h"] .value').textContent());
     assert.ok(Number.isFinite(card));
     // ...and the chart's rolling line now ends at the same number as the card.
-    await page.waitForFunction(() => (document.querySelector('#risk-chart')?.getAttribute('data-last') ?? '') !== '', null, { timeout: 10_000 });
+    await page.waitForFunction(() => (document.querySelector('#risk-chart')?.getAttribute('data-last') ?? '') !== '', null, { timeout: 20_000 });
     const last = Number(await page.locator('#risk-chart').getAttribute('data-last'));
     assert.ok(Math.abs(last - card) <= 0.5, `chart ends at ${last}, card shows ${card}`);
     assert.equal(await page.locator('#statement-list li').count(), 3);
     // The speakers ranking lists who spoke, with their statement counts.
-    await page.locator('#top-actor li[data-scope="actor:Russia"]').waitFor({ timeout: 10_000 });
+    await page.locator('#top-actor li[data-scope="actor:Russia"]').waitFor({ timeout: 20_000 });
     assert.deepEqual(errors, [], 'no errors in the page');
   });
 });
