@@ -7,9 +7,8 @@ import { mountExportControls } from './export-controls.ts';
 import { mountFeedsPanel } from './feeds-panel.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
-import { refreshTopScopes } from './top-scopes.ts';
-
-const DAY = 86_400_000;
+import { offerScopes, refreshTopScopes } from './top-scopes.ts';
+import { chartQueries, markPanel, RANGES, scopeLabel, type ChartView } from './chart-view.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -29,22 +28,41 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Redraws the chart: the rolling 1 h index every 5 minutes, and each minute's highest score. */
+const view: ChartView = { range: '24h', scope: 'global' };
+const rangeSelect = $<HTMLSelectElement>('#chart-range');
+const scopeSelect = $<HTMLSelectElement>('#chart-scope');
+
+/**
+ * Redraws the chart for the view on screen: the rolling index (1 h window every 5 minutes over
+ * 24 h; longer windows for longer ranges) and each minute's or hour's highest score.
+ */
 async function drawChart(): Promise<void> {
-  const to = Date.now();
-  const from = to - DAY;
+  const q = chartQueries(view, Date.now());
+  const spec = RANGES[view.range]!;
   try {
-    const [rolling, minutes] = await Promise.all([
-      getJson<{ points: RollingPoint[] }>(`/api/metrics/rolling?window=1h&step=5m&from=${from}&to=${to}`),
-      getJson<{ points: HistoryPoint[] }>(`/api/metrics/history?bucket=minute&from=${from}&to=${to + 60_000}`),
+    const [rolling, dots] = await Promise.all([
+      getJson<{ points: RollingPoint[] }>(q.rolling),
+      getJson<{ points: HistoryPoint[] }>(q.dots),
     ]);
-    chart.update(rolling.points, minutes.points, { from, to: to + 60_000 });
-    await refreshTopScopes();
+    chart.update(rolling.points, dots.points, { from: q.from, to: q.to + 60_000, unit: spec.unit, window: spec.window });
+    markPanel($('#chart-panel'), view, q.from, q.to);
+    $('#chart-title').textContent = `${scopeLabel(view.scope)} risk index, ${spec.label}`;
+    const top = await refreshTopScopes();
+    offerScopes(scopeSelect, top, view.scope);
     chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (err) {
     console.warn('could not refresh the chart', err);
   }
 }
+
+rangeSelect.addEventListener('change', () => {
+  view.range = rangeSelect.value in RANGES ? rangeSelect.value : '24h';
+  void drawChart();
+});
+scopeSelect.addEventListener('change', () => {
+  view.scope = scopeSelect.value || 'global';
+  void drawChart();
+});
 
 let chartTimer: ReturnType<typeof setTimeout> | null = null;
 /** Coalesces bursts of metric updates into one redraw per second. */

@@ -79,13 +79,20 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
   });
 
   return {
-    update(rolling: RollingPoint[], minutes: HistoryPoint[], range: { from: number; to: number }) {
+    update(
+      rolling: RollingPoint[],
+      minutes: HistoryPoint[],
+      range: { from: number; to: number; unit?: 'hour' | 'day'; window?: string },
+    ) {
+      chart.data.datasets[0]!.label = `Risk index (rolling ${range.window ?? '1h'})`;
+      chart.data.datasets[1]!.label = range.unit === 'day' ? 'Highest score in the hour' : 'Highest score in the minute';
       // null y breaks the line where a window has too few statements.
       chart.data.datasets[0]!.data = rolling.map((p) => ({ x: Date.parse(p.t), y: p.index as number, count: p.count }));
       chart.data.datasets[1]!.data = minutes.map((p) => ({ x: Date.parse(p.t), y: p.maxScore, count: p.count }));
       const x = chart.options.scales!.x!;
       x.min = range.from;
       x.max = range.to;
+      if (x.type === 'time' && x.time) x.time.unit = range.unit ?? 'hour';
       chart.update();
       const withIndex = rolling.filter((p) => p.index !== null);
       const last = rolling[rolling.length - 1];

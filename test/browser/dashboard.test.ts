@@ -85,6 +85,22 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     assert.equal(await page.locator('#statement-list li').count(), 3);
     // The speakers ranking lists who spoke, with their statement counts.
     await page.locator('#top-actor li[data-scope="actor:Russia"]').waitFor({ timeout: 20_000 });
+
+    // A longer range and one speaker's scope: the chart retitles, and the export buttons
+    // export exactly that view.
+    await page.selectOption('#chart-range', '7d');
+    await page.locator('#chart-title', { hasText: 'Global risk index, last 7 days' }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('#chart-panel').getAttribute('data-bucket'), 'hour');
+    await page.locator('#chart-scope option[value="actor:Russia"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await page.selectOption('#chart-scope', 'actor:Russia');
+    await page.locator('#chart-title', { hasText: 'Russia risk index, last 7 days' }).waitFor({ timeout: 20_000 });
+    const panel = page.locator('#chart-panel');
+    const span = Number(await panel.getAttribute('data-to')) - Number(await panel.getAttribute('data-from'));
+    assert.equal(span, 7 * 86_400_000);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export history CSV')]);
+    assert.match(download.url(), /scope=actor%3ARussia/);
+    const csv = await (await fetch(download.url())).text();
+    assert.match(csv.split('\r\n')[1] ?? '', /,actor:Russia,/, 'the exported rows are the scope on screen');
     assert.deepEqual(errors, [], 'no errors in the page');
   });
 });
