@@ -67,9 +67,13 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** Fills the container with the controls. Safe to call when the container is missing. */
-export function mountExportControls(container: HTMLElement | null = document.getElementById('export-controls')): void {
-  if (!container) return;
+/**
+ * Fills the container with the controls. Safe to call when the container is missing. The
+ * returned `followView()` resets the bucket select to the view's bucket (call it when the view
+ * on screen changes range; a bucket the user picked by hand otherwise stays).
+ */
+export function mountExportControls(container: HTMLElement | null = document.getElementById('export-controls')): { followView(): void } {
+  if (!container) return { followView: () => {} };
   const bucket = el('select', { name: 'bucket', title: 'Bucket size of the history export' });
   for (const b of ['minute', 'hour', 'day']) bucket.append(el('option', { value: b, textContent: `per ${b}` }));
   bucket.value = readExportView(container).bucket;
@@ -108,4 +112,10 @@ export function mountExportControls(container: HTMLElement | null = document.get
     ),
   );
   refresh();
+  return {
+    followView() {
+      bucket.value = readExportView(container).bucket;
+      refresh();
+    },
+  };
 }

@@ -15,7 +15,7 @@ const connection = $('#connection');
 const chartUpdated = $('#chart-updated');
 const chart = createRiskChart($<HTMLCanvasElement>('#risk-chart'));
 const feed = createStatementFeed($<HTMLOListElement>('#statement-list'));
-mountExportControls($('#export-controls'));
+const exportControls = mountExportControls($('#export-controls'));
 
 function setConnection(state: 'connecting' | 'live' | 'offline', label: string) {
   connection.dataset.state = state;
@@ -57,7 +57,7 @@ async function drawChart(): Promise<void> {
 
 rangeSelect.addEventListener('change', () => {
   view.range = rangeSelect.value in RANGES ? rangeSelect.value : '24h';
-  void drawChart();
+  void drawChart().then(() => exportControls.followView());
 });
 scopeSelect.addEventListener('change', () => {
   view.scope = scopeSelect.value || 'global';

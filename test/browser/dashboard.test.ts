@@ -91,6 +91,7 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     await page.selectOption('#chart-range', '7d');
     await page.locator('#chart-title', { hasText: 'Global risk index, last 7 days' }).waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('#chart-panel').getAttribute('data-bucket'), 'hour');
+    await page.waitForFunction(() => (document.querySelector('#export-controls select') as HTMLSelectElement | null)?.value === 'hour', null, { timeout: 20_000 });
     await page.locator('#chart-scope option[value="actor:Russia"]').waitFor({ state: 'attached', timeout: 20_000 });
     await page.selectOption('#chart-scope', 'actor:Russia');
     await page.locator('#chart-title', { hasText: 'Russia risk index, last 7 days' }).waitFor({ timeout: 20_000 });
@@ -99,6 +100,7 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
     assert.equal(span, 7 * 86_400_000);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export history CSV')]);
     assert.match(download.url(), /scope=actor%3ARussia/);
+    assert.match(download.url(), /bucket=hour/, 'the export bucket follows the 7-day view');
     const csv = await (await fetch(download.url())).text();
     assert.match(csv.split('\r\n')[1] ?? '', /,actor:Russia,/, 'the exported rows are the scope on screen');
     assert.deepEqual(errors, [], 'no errors in the page');
