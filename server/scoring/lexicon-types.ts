@@ -1,0 +1,123 @@
+// The shapes of a compiled lexicon and the cue flags the analysis reads; lexicon.ts validates
+// the data files and compiles them into these.
+
+import type { Polarity } from './types.ts';
+import type { TrieNode } from './phrase-trie.ts';
+
+export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
+export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
+export const MODALITY_CLASSES: readonly ModalityClass[] = ['escalation-rhetoric', 'escalation-event', 'deescalation', 'vocabulary'];
+export const RULED_MODALITIES = ['negated', 'denied', 'conditional', 'hedged', 'question', 'past', 'intended', 'addressed'] as const;
+export type RuledModality = (typeof RULED_MODALITIES)[number];
+
+export interface Category {
+  id: string;
+  /** Position in taxonomy.categories (dense, for per-call counters). */
+  index: number;
+  label: string;
+  polarity: Polarity;
+  kind: CategoryKind;
+  weight: number;
+  modalityClass: ModalityClass;
+  /** Casualty-style categories grow with a nearby number ("killed 40"). */
+  scalesWithNumbers: boolean;
+  /** The actor after the signal ("strikes on X", "sanctions against X") is its target. */
+  hasTarget: boolean;
+  /** Whether a signal of this category makes the next opposite signal 'addressed' (actions do; "troops", "peacekeepers" do not). */
+  governs: boolean;
+  /** Whether cue words inside this signal ("no plans") still scope over the signals after it. */
+  scopesOver: boolean;
+  /** A signal of this category is the violent context that a bare death word needs ("killed in an attack"). */
+  violentContext: boolean;
+}
+
+export interface PhraseEntry {
+  category: Category;
+  weight: number;
+  /**
+   * For words of death and mourning that are escalation only in a violent context ("died",
+   * "killed", "mourned"; `cues.needsViolentContext`): the factor kept when the statement gives
+   * no cause at all. 0 for every other phrase.
+   */
+  bareFactor: number;
+}
+
+export interface ModalityRule {
+  factor: number;
+  flip: boolean;
+}
+
+export interface Calibration {
+  baseline: number;
+  slope: number;
+  deescalationFactor: number;
+  decay: number;
+  leadBoost: number;
+  leadTokens: number;
+  repeatDecay: number;
+  /** Background conflict words at least this heavy (relative weight) are a violent context. */
+  violentVocabulary: number;
+}
+
+// Cue flags (bit mask per token; set on the last token of a cue phrase).
+export const CUE_NEGATION = 1;
+export const CUE_DENIAL = 2;
+export const CUE_CONDITIONAL = 4;
+export const CUE_HEDGE = 8;
+export const CUE_HISTORICAL = 16;
+export const CUE_INTENSIFIER = 32;
+export const CUE_CLAUSE_BREAK = 64;
+export const CUE_SPEECH = 128;
+export const CUE_DIRECTED = 256;
+export const CUE_SPEAKER_SKIP = 512;
+export const CUE_TARGET_PREP = 1024;
+export const CUE_DETERMINER = 2048;
+export const CUE_IRREALIS = 4096;
+export const CUE_AFTERMATH = 8192;
+export const CUE_TOPIC = 16384;
+export const CUE_NEGATION_AFTER = 32768;
+export const CUE_NEGATION_SCOPE_BREAK = 65536;
+/** Conditional only when it opens a sentence ("Should Washington deploy ..., Beijing will ..."). */
+export const CUE_CONDITIONAL_WHEN_FIRST = 131072;
+/** Set by the scorer (not a lexicon list) on the comma that closes a sentence-initial condition. */
+export const CUE_LEAD_RESET = 262144;
+/** A peaceful cause of death ("of cancer", "flood", "car crash"); its factor is CueEntry.deathFactor. */
+export const CUE_PEACEFUL_DEATH = 524288;
+/** Armed forces, police or fighters named in the sentence ("troops", "police"): killers or killed. */
+export const CUE_ARMED = 1048576;
+/** Flags marked on the first token of a cue phrase (the rest mark its last token). */
+export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
+
+export interface CueEntry {
+  flags: number;
+  /** Intensifier factor (1 when not an intensifier). */
+  factor: number;
+  /** Number of tokens in the cue phrase. */
+  length: number;
+  /** Factor for death words near a peaceful cause of death (1 when not such a cue). */
+  deathFactor: number;
+}
+
+export interface ActorEntry {
+  actor: string;
+  /** Exact original spelling required (all-caps acronyms such as "US", "UN"). */
+  caseSensitive: string | null;
+}
+
+export interface CompiledLexicon {
+  version: string;
+  /**
+   * Id of every stem and word that is a trie key (the tries are keyed by these numbers); a
+   * word of the text that is not here cannot start or continue any phrase.
+   */
+  keyIds: Map<string, number>;
+  categories: Map<string, Category>;
+  signals: TrieNode<PhraseEntry>;
+  cues: TrieNode<CueEntry>;
+  actors: TrieNode<ActorEntry[]>;
+  actorNames: Map<string, string>; // lower-cased alias -> canonical
+  /** Words whose stem the suffix stripper would get wrong ("according" is not "accord"). */
+  stemExceptions: Map<string, string>;
+  modality: Record<RuledModality, Record<ModalityClass, ModalityRule>>;
+  calibration: Calibration;
+}
