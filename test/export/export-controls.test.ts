@@ -67,6 +67,8 @@ describe('export buttons on the dashboard, in headless Chromium', { skip }, () =
     const page = await browserHandle.browser.newPage();
     await page.goto(server.url);
     await page.locator('#export-controls a').first().waitFor();
+    // The dashboard writes its own view onto the panel when the chart is drawn: publish after it.
+    await page.waitForFunction(() => (document.querySelector('#chart-updated')?.textContent ?? '') !== '', null, { timeout: 20_000 });
     await page.evaluate(() => {
       const panel = document.querySelector<HTMLElement>('.chart-panel')!;
       panel.dataset.from = '2026-01-01T00:00:00Z';
