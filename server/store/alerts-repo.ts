@@ -257,18 +257,11 @@ export function createAlertsRepo(db: Db) {
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`;
       return (db.prepare(sql).all(params) as AlertRow[]).map((r) => toAlert(r)!);
     },
-    insertAlert(a: {
-      ruleId: number;
-      state: 'pending' | 'firing';
-      scope: string;
-      window: string;
-      metric: string;
-      severity: string;
-      threshold: number;
-      value: number | null;
-      startedAt: number;
-      firedAt: number | null;
-    }): number {
+    insertAlert(
+      a: Pick<AlertRecord, 'ruleId' | 'scope' | 'window' | 'metric' | 'severity' | 'threshold' | 'value' | 'startedAt' | 'firedAt'> & {
+        state: 'pending' | 'firing';
+      },
+    ): number {
       return Number(insertAlertStmt.run(a).lastInsertRowid);
     },
     /** Updates the given columns of one alert (camelCase keys of AlertRecord that live on the row). */
