@@ -64,8 +64,13 @@ export function createExportQueries(reader: Db) {
     if (q.scopes !== 'all') {
       where += ' AND scope IN (SELECT value FROM json_each(@scopes))';
       params.scopes = JSON.stringify(q.scopes);
+    } else {
+      // Every scope with data in the range, found in the hour rollup (indexed by time; the minute
+      // table is not, migration 006), so each scope's buckets are read by their (scope, time) key.
+      where += ` AND scope IN (SELECT DISTINCT scope FROM metric_buckets_hour
+        WHERE bucket_start >= @from - @from % 3600000 AND bucket_start < @to)`;
     }
-    // Hour and day rollups (kept by triggers, migration 003) hold the same sums 60x / 1440x
+    // Hour and day rollups (written with the minute buckets, migrations 003 and 005) hold the same sums 60x / 1440x
     // fewer rows; from/to are whole buckets, so reading them changes nothing but the speed.
     const table =
       q.resolutionMs % 86_400_000 === 0 ? 'metric_buckets_day' : q.resolutionMs % 3_600_000 === 0 ? 'metric_buckets_hour' : 'metric_buckets';

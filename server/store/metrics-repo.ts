@@ -95,8 +95,10 @@ export function createMetricsRepo(db: Db) {
     [3_600_000, upsertInto('metric_buckets_hour')],
     [86_400_000, upsertInto('metric_buckets_day')],
   ];
+  // From the hour rollup by its time index (migration 006; the minute table has none). Without
+  // INDEXED BY the planner scans the whole table in scope order to skip a sort.
   const scopesSince = db.prepare(
-    `SELECT scope, SUM(n) AS n FROM metric_buckets WHERE bucket_start >= ? GROUP BY scope ORDER BY n DESC, scope LIMIT ?`,
+    `SELECT scope, SUM(n) AS n FROM metric_buckets_hour INDEXED BY metric_buckets_hour_time WHERE bucket_start >= ? GROUP BY scope ORDER BY n DESC, scope LIMIT ?`,
   );
 
   return {
@@ -131,9 +133,12 @@ export function createMetricsRepo(db: Db) {
     hourRange(scope: string, from: number, to: number): Bucket[] {
       return ROLLUPS[1]!.range.all(scope, from, to) as Bucket[];
     },
-    /** Scopes that have data since a time, busiest first. */
+    /**
+     * Scopes that have data since a time, busiest first: candidates for rankings, counted from
+     * the hour rollup, so `since` is taken back to the start of its hour (up to 59 minutes more).
+     */
     activeScopes(since: number, limit = 200): Array<{ scope: string; n: number }> {
-      return scopesSince.all(since, limit) as Array<{ scope: string; n: number }>;
+      return scopesSince.all(since - (since % 3_600_000), limit) as Array<{ scope: string; n: number }>;
     },
   };
 }
