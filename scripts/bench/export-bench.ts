@@ -2,9 +2,11 @@
  * Export benchmark: a 1,000,000-statement database exported as CSV over real HTTP from a
  * server child process, measuring rows per second and the server's peak RSS (VmHWM, plus
  * VmRSS sampled every 20 ms), against the targets of issue 6: >= 200,000 rows/s, < 150 MB.
- * Also formats the same rows with csv-stringify and with our RFC 4180 writers in this process
- * (statementRecord, what the export runs; csvRecord over cells), so the choice of a hand-written
- * quoter is a measured one; that part includes JSON parsing and time formatting.
+ * The database (export-bench-data.ts) carries export heads as the statements repo writes them
+ * (migration 007). In this process, same run: the export's read and format path (export_head)
+ * against the one it replaced and still runs for rows without a head (every column read,
+ * statementRecord), then the same rows formatted by csv-stringify and by our RFC 4180 writers
+ * (statementRecord; csvRecord over cells), so the choice of a hand-written quoter is a measured one.
  *
  * Three servers in turn: the export routes alone, bundled and run with plain node and the node
  * flags of `npm start` (the figures the targets are judged on); the real `npm start` server on the
@@ -23,120 +25,17 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import { csvRecord, neutraliseFormula, type CsvCell } from '../../server/export/csv-format.ts';
-import { statementCells, statementRecord } from '../../server/export/statement-rows.ts';
+import { statementCells, statementExportRecord, statementRecord } from '../../server/export/statement-rows.ts';
 import { createExportQueries, type StatementExportTuple } from '../../server/store/export-queries.ts';
 import { createStore } from '../../server/store/store.ts';
 import { buildServer, SERVER_BUNDLE } from '../build-server.ts';
+import { generateDatabase } from './export-bench-data.ts';
 import type { ChildMemory } from './export-bench-server.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const TARGET_ROWS_PER_S = 200_000;
 const TARGET_RSS_MB = 150;
 const DAY = 86_400_000;
-
-// ---------------------------------------------------------------------------------------------
-// Data: realistic statement lengths (80-1,200 characters, mean ~330) and evidence JSON.
-
-const WORDS = (
-  'the ministry said that forces would respond to any provocation near the border and warned ' +
-  'against further deployment of missiles while talks in Geneva continued under a ceasefire, ' +
-  'officials added, citing "unacceptable" actions; sanctions on exports were extended for months'
-).split(' ');
-const SPEAKERS = ['Russia', 'Ukraine', 'China', 'United States', 'Iran', 'Israel', 'North Korea', 'NATO', 'India', 'Pakistan', null];
-const CATEGORIES = ['threat-of-force', 'ultimatum', 'mobilization', 'sanctions-coercion', 'accusation', 'talks-meetings', 'ceasefire'];
-const SPECIALS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-2+3', 'Line one\nline two', 'Iran: "we will respond", he said', 'إيران تحذر 🚀'];
-
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function textPool(random: () => number, size: number): string[] {
-  const pool: string[] = [];
-  for (let i = 0; i < size; i++) {
-    // Log-normal-ish length: most a few hundred characters, a tail up to 1,200.
-    const target = Math.min(1200, Math.max(80, Math.round(Math.exp(5.6 + random() * 0.9) - 20)));
-    let s = i % 50 === 0 ? `${SPECIALS[i % SPECIALS.length]} ` : '';
-    while (s.length < target) s += `${WORDS[Math.floor(random() * WORDS.length)]} `;
-    pool.push(s.slice(0, target).trim());
-  }
-  return pool;
-}
-
-function signalsJson(random: () => number): string {
-  const n = Math.floor(random() * 4);
-  const signals = [];
-  for (let k = 0; k < n; k++) {
-    const start = Math.floor(random() * 200);
-    signals.push({
-      category: CATEGORIES[Math.floor(random() * CATEGORIES.length)],
-      polarity: random() < 0.8 ? 'escalation' : 'deescalation',
-      weight: Math.round(random() * 40) / 10,
-      modality: 'asserted',
-      text: WORDS[Math.floor(random() * WORDS.length)],
-      start,
-      end: start + 8,
-    });
-  }
-  return JSON.stringify(signals);
-}
-
-/** Fills a fresh database with `rows` scored statements over `days` days, in one transaction. */
-export function generateDatabase(file: string, rows: number, days = 300): { ms: number; bytes: number; from: number; to: number } {
-  const started = performance.now();
-  const store = createStore(file);
-  const random = mulberry32(42);
-  const texts = textPool(random, 5000);
-  const signals = Array.from({ length: 2000 }, () => signalsJson(random));
-  const to = Date.UTC(2026, 10, 1);
-  const from = to - days * DAY;
-  const insert = store.db.prepare(`
-    INSERT INTO statements (dedupe_key, text, speaker, source, url, published_at, received_at, occurred_at, origin,
-      status, score, level, actor, targets, signals, mentioned, scorer_version, scored_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'cli', 'scored', ?, ?, ?, ?, ?, '[]', '1.0.0+bench', ?)`);
-  store.transaction(() => {
-    for (let i = 0; i < rows; i++) {
-      const at = from + Math.floor((i / rows) * (to - from));
-      const score = Math.round(random() * 1000) / 10;
-      const speaker = SPEAKERS[i % SPECIALS.length === 3 ? 10 : Math.floor(random() * SPEAKERS.length)] ?? null;
-      const level = score < 20 ? 'calm' : score < 40 ? 'low' : score < 60 ? 'elevated' : score < 80 ? 'high' : 'severe';
-      insert.run(
-        `bench:${i}`,
-        texts[i % texts.length],
-        speaker,
-        i % 3 === 0 ? 'State TV' : 'Foreign ministry briefing',
-        i % 4 === 0 ? `https://news.example/${i}?ref=rss` : null,
-        at,
-        at,
-        at,
-        score,
-        level,
-        speaker,
-        speaker === 'Russia' ? '["Ukraine","NATO"]' : '[]',
-        signals[i % signals.length],
-        at + 1000,
-      );
-    }
-    // Minute buckets for global and per-actor scopes, so the history export has data too.
-    store.db.exec(`
-      INSERT INTO metric_buckets (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score)
-      SELECT 'global', occurred_at - occurred_at % 60000, COUNT(*), SUM(score), SUM(1 + 3 * (score / 100) * (score / 100)),
-             SUM((1 + 3 * (score / 100) * (score / 100)) * score), MAX(score)
-      FROM statements GROUP BY 2;
-      INSERT INTO metric_buckets (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score)
-      SELECT 'actor:' || actor, occurred_at - occurred_at % 60000, COUNT(*), SUM(score), SUM(1 + 3 * (score / 100) * (score / 100)),
-             SUM((1 + 3 * (score / 100) * (score / 100)) * score), MAX(score)
-      FROM statements WHERE actor IS NOT NULL GROUP BY 1, 2;`);
-  });
-  store.db.pragma('wal_checkpoint(TRUNCATE)');
-  store.close();
-  return { ms: performance.now() - started, bytes: fs.statSync(file).size, from, to: to + DAY };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Server processes. The child (export-bench-server.ts) is bundled and run with plain node and
@@ -311,13 +210,23 @@ function download(port: number, urlPath: string, pid: number): Promise<HttpRun> 
 async function compareFormatters(file: string, n: number): Promise<Array<{ name: string; rowsPerS: number }>> {
   const store = createStore(file);
   const reader = store.openReader();
+  const queries = createExportQueries(reader);
   const tuples: StatementExportTuple[] = [];
-  for (const t of createExportQueries(reader).iterateStatements({})) {
+  for (const t of queries.iterateStatements({})) {
     tuples.push(t);
     if (tuples.length === n) break;
   }
-  reader.close();
-  store.close();
+  // Reading included: the export's rows (export_head, migration 007) against every column read and
+  // formatted (statementRecord, what the export ran before 007 and still runs for a NULL head).
+  const readAndFormat = (rows: Iterable<unknown>, format: (row: never) => string) => {
+    let out = 0;
+    let left = n;
+    for (const row of rows) {
+      out += format(row as never).length;
+      if (--left === 0) break;
+    }
+    return out;
+  };
   const rows: CsvCell[][] = tuples.map(statementCells);
   const neutralised = rows.map((r) => r.map((c) => (typeof c === 'string' ? neutraliseFormula(c) : c)));
   const results: Array<{ name: string; rowsPerS: number }> = [];
@@ -327,6 +236,10 @@ async function compareFormatters(file: string, n: number): Promise<Array<{ name:
     await fn();
     results.push({ name, rowsPerS: n / ((performance.now() - started) / 1000) });
   };
+  await time('read + statementExportRecord (export_head)', () => readAndFormat(queries.iterateStatementRows({}), statementExportRecord));
+  await time('read + statementRecord (every column; pre-007)', () => readAndFormat(queries.iterateStatements({}), statementRecord));
+  reader.close();
+  store.close();
   await time('statementRecord (+ JSON parse, ISO time)', () => {
     let out = 0;
     for (const t of tuples) out += statementRecord(t).length;

@@ -5,7 +5,7 @@ import type { CsvSource } from './csv-stream.ts';
 import { exportFileName } from './export-file-name.ts';
 import { csvRecord } from './csv-format.ts';
 import { createAlertNames, HISTORY_HEADER, historyCells } from './history-rows.ts';
-import { STATEMENTS_HEADER, statementRecord } from './statement-rows.ts';
+import { STATEMENTS_HEADER, statementExportRecord } from './statement-rows.ts';
 
 export const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 export type ExportBucket = keyof typeof BUCKET_MS;
@@ -82,7 +82,7 @@ export function createExportService(deps: { openReader: () => Db }) {
       const queries = createExportQueries(reader);
       function* records() {
         try {
-          for (const row of queries.iterateStatements(req.filter)) yield statementRecord(row);
+          for (const row of queries.iterateStatementRows(req.filter)) yield statementExportRecord(row);
         } finally {
           close();
         }

@@ -1,5 +1,5 @@
-import type { StatementExportTuple } from '../store/export-queries.ts';
-import type { StoredSignal } from '../store/statements-repo.ts';
+import type { StatementExportRow, StatementExportTuple } from '../store/export-queries.ts';
+import type { ScoredFields, StoredSignal } from '../store/statements-repo.ts';
 import { csvNumber, csvText, type CsvCell } from './csv-format.ts';
 import { isoUtc } from './iso-time.ts';
 
@@ -28,23 +28,68 @@ export function statementCells(t: StatementExportTuple): CsvCell[] {
 
 /**
  * One statement as a CSV record with its CRLF: exactly csvRecord(statementCells(t)), built
- * without the array of cells and the per-cell type dispatch (the export writes a million of
- * these; scripts/bench/export-bench.ts). The id is an INTEGER PRIMARY KEY, always finite.
+ * without the array of cells and the per-cell type dispatch. The reference the stored head
+ * (statementExportHead) must match, and what the export runs for a row without one. The id
+ * is an INTEGER PRIMARY KEY, always finite.
  */
 export function statementRecord(t: StatementExportTuple): string {
   return `${t[0]},${isoUtc(t[1])},${csvText(t[2])},${csvText(joinNames(t[3]))},${csvText(t[4])},${csvText(t[5])},${csvNumber(t[6])},${csvText(t[7])},${csvText(topSignals(t[8]))},${csvText(t[9])},${csvText(t[10])}\r\n`;
 }
 
-/** "category: phrase | category: phrase", heaviest first (ties: earliest in the text). */
+/** "category: phrase | category: phrase", heaviest first (ties: earliest in the text), from the stored JSON. */
 export function topSignals(json: string | null): string | null {
-  const signals = parseArray<StoredSignal>(json);
+  return topSignalsOf(parseArray<StoredSignal>(json));
+}
+
+/** topSignals() of the signals themselves (the array is not reordered). */
+export function topSignalsOf(signals: readonly StoredSignal[]): string | null {
   if (signals.length === 0) return null;
   if (signals.length === 1) return `${signals[0]!.category}: ${signals[0]!.text}`;
   return signals
+    .slice()
     .sort((a, b) => b.weight - a.weight || a.start - b.start)
     .slice(0, TOP_SIGNALS)
     .map((s) => `${s.category}: ${s.text}`)
     .join(' | ');
+}
+
+/** The columns of a statement as given, that the export writes whatever its status. */
+export interface ExportHeadFields {
+  occurredAt: number;
+  /** The speaker as given (the export shows the canonical actor instead once scored, if any). */
+  speaker: string | null;
+  source: string | null;
+  url: string | null;
+}
+
+export type ExportHeadScore = Pick<ScoredFields, 'score' | 'level' | 'actor' | 'targets' | 'signals' | 'scorerVersion'>;
+
+/**
+ * The cells between id and text of a statement's export record, ready-made (stored as
+ * statements.export_head, migration 007): `,time,speaker,targets,source,url,score,level,
+ * top_signals,scorer_version,` with the leading and trailing comma, so that
+ * `${id}${head}${csvText(text)}\r\n` is exactly statementRecord() of the stored row.
+ * `scored` is absent for a pending (or failed) statement: its score cells are empty.
+ */
+export function statementExportHead(s: ExportHeadFields, scored?: ExportHeadScore | null): string {
+  if (!scored) return `,${isoUtc(s.occurredAt)},${csvText(s.speaker)},,${csvText(s.source)},${csvText(s.url)},,,,,`;
+  const targets = scored.targets.length === 0 ? null : scored.targets.join('; ');
+  return (
+    `,${isoUtc(s.occurredAt)},${csvText(scored.actor ?? s.speaker)},${csvText(targets)},${csvText(s.source)},${csvText(s.url)},` +
+    `${csvNumber(scored.score)},${csvText(scored.level)},${csvText(topSignalsOf(scored.signals))},${csvText(scored.scorerVersion)},`
+  );
+}
+
+/**
+ * One statement as the export reads it (iterateStatementRows): its stored head when it has
+ * one, else (a row written before migration 007, or a head cleared because the columns
+ * changed) statementRecord() of its columns, byte for byte the same.
+ */
+export function statementExportRecord(r: StatementExportRow): string {
+  const head = r[1];
+  if (head !== null) return `${r[0]}${head}${csvText(r[2])}\r\n`;
+  const c = JSON.parse(r[3]!) as unknown[]; // occurred_at, speaker, targets, source, url, score, level, signals, scorer_version
+  return statementRecord([Number(r[0]), ...c, r[2]] as StatementExportTuple);
 }
 
 function joinNames(json: string | null): string | null {

@@ -1,3 +1,4 @@
+import { statementExportHead } from '../export/statement-rows.ts';
 import type { Db } from './database.ts';
 
 /** A statement ready to store, already validated and normalised by ingest. Times in unix ms. */
@@ -110,9 +111,10 @@ const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.url, s.
 
 /**
  * Builds the newest-first statement query for a filter. Exported so that streaming exports
- * run exactly the same query (on a read-only connection) as the paged API.
+ * run exactly the same query (on a read-only connection) as the paged API; they select their
+ * own `columns` of `statements s` (default: the StatementRow columns).
  */
-export function buildStatementQuery(filter: StatementFilter): { sql: string; params: Record<string, unknown> } {
+export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUMNS): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.from !== undefined) {
@@ -144,7 +146,7 @@ export function buildStatementQuery(filter: StatementFilter): { sql: string; par
     params.beforeAt = filter.before.occurredAt;
     params.beforeId = filter.before.id;
   }
-  let sql = `SELECT ${ROW_COLUMNS} FROM statements s`;
+  let sql = `SELECT ${columns} FROM statements s`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   sql += ' ORDER BY s.occurred_at DESC, s.id DESC';
   if (filter.limit !== undefined) {
@@ -187,17 +189,17 @@ export function toStatementView(row: StatementRow): StatementView {
 export function createStatementsRepo(db: Db) {
   const insertStmt = db.prepare(`
     INSERT INTO statements (dedupe_key, external_id, text, speaker, source, url, published_at, received_at,
-                            occurred_at, origin, is_demo)
+                            occurred_at, origin, is_demo, export_head)
     VALUES (@dedupeKey, @externalId, @text, @speaker, @source, @url, @publishedAt, @receivedAt,
-            @occurredAt, @origin, @isDemo)
+            @occurredAt, @origin, @isDemo, @exportHead)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   // A statement stored already scored (backfill that scores while it ingests): one row write
   // instead of an insert as pending and an update that rewrites the row.
   const insertScoredStmt = db.prepare(`
     INSERT INTO statements (dedupe_key, external_id, text, speaker, source, url, published_at, received_at,
                             occurred_at, origin, is_demo, status, score, level, actor, targets, mentioned, signals,
-                            scorer_version, scored_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scored', ?, ?, ?, ?, ?, ?, ?, ?)
+                            scorer_version, scored_at, export_head)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scored', ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   const idByKey = db.prepare('SELECT id FROM statements WHERE dedupe_key = ?').pluck();
   const pendingStmt = db.prepare(
@@ -206,8 +208,13 @@ export function createStatementsRepo(db: Db) {
   );
   const scoredStmt = db.prepare(`
     UPDATE statements SET status = 'scored', score = @score, level = @level, actor = @actor, targets = @targets,
-      mentioned = @mentioned, signals = @signals, scorer_version = @scorerVersion, scored_at = @scoredAt, error = NULL
+      mentioned = @mentioned, signals = @signals, scorer_version = @scorerVersion, scored_at = @scoredAt, error = NULL,
+      export_head = @exportHead
     WHERE id = @id AND status = 'pending'`);
+  // What the export head of a pending statement needs from it (the speaker as given, for a statement without an actor).
+  const headFieldsStmt = db.prepare(
+    `SELECT occurred_at AS occurredAt, speaker, source, url FROM statements WHERE id = ? AND status = 'pending'`,
+  );
   const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ? WHERE id = ? AND status = 'pending'`);
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
@@ -239,7 +246,8 @@ export function createStatementsRepo(db: Db) {
   return {
     /** Stores one statement as pending unless its dedupe key is known; either way returns the id. */
     insert(s: NewStatement): InsertOutcome {
-      const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0 });
+      // export_head: the export's cells of this row, formatted once (migration 007); failing it keeps them.
+      const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0, exportHead: statementExportHead(s) });
       if (r.changes === 1) return { id: Number(r.lastInsertRowid), duplicate: false };
       return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
     },
@@ -255,7 +263,7 @@ export function createStatementsRepo(db: Db) {
       const r = insertScoredStmt.run(
         s.dedupeKey, s.externalId, s.text, s.speaker, s.source, s.url, s.publishedAt, s.receivedAt, s.occurredAt, s.origin,
         s.isDemo ? 1 : 0, f.score, f.level, f.actor, JSON.stringify(f.targets), JSON.stringify(f.mentioned),
-        JSON.stringify(f.signals), f.scorerVersion, f.scoredAt,
+        JSON.stringify(f.signals), f.scorerVersion, f.scoredAt, statementExportHead(s, f),
       );
       if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
       const id = Number(r.lastInsertRowid);
@@ -276,7 +284,9 @@ export function createStatementsRepo(db: Db) {
      * `npm run ingest -- --score`) scored it first, so the caller must not count it again.
      */
     saveScored(id: number, f: ScoredFields): boolean {
-      const changed = scoredStmt.run({ id, ...scoredParams(f) }).changes;
+      const head = headFieldsStmt.get(id) as { occurredAt: number; speaker: string | null; source: string | null; url: string | null } | undefined;
+      if (head === undefined) return false; // scored (or failed) already
+      const changed = scoredStmt.run({ id, ...scoredParams(f), exportHead: statementExportHead(head, f) }).changes;
       if (changed === 0) return false;
       addFilterRows(id, f);
       return true;

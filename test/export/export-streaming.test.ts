@@ -78,6 +78,18 @@ test('streamCsv() stops on abort, closes the row iterator and does not end the s
   assert.equal(sink.writableEnded, false);
 });
 
+test('streamCsv() writes exactly the header and records, whatever their size against the chunk (multi-byte, larger than a chunk)', async () => {
+  const records = ['a,b\r\n', `"${'x'.repeat(300)}"\r\n`, 'é🚀ع,"q""q"\r\n', `${'🚀'.repeat(100)}\r\n`, '', 'last\r\n'];
+  for (let i = 0; i < 50; i++) records.push(`${i},${'ü'.repeat(i * 7)}\r\n`);
+  const chunks: Buffer[] = [];
+  const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
+  const result = await streamCsv(sink, { header: ['id', 'text'], records }, { bom: true, chunkBytes: 256 });
+  assert.deepEqual(result, { rows: records.length, completed: true });
+  assert.equal(Buffer.concat(chunks).toString('utf8'), `\uFEFFid,text\r\n${records.join('')}`);
+  const written = new Set(records.map((r) => Buffer.byteLength(r)));
+  assert.ok(chunks.every((c) => c.length <= 256 || written.has(c.length)), 'a chunk, or one record larger than a chunk');
+});
+
 // Over real HTTP: ~25 MB of CSV, far more than socket buffers hold.
 const t = createTempStore();
 const { app, exports } = createExportApp(t.store, { now: () => Date.UTC(2026, 10, 26) });

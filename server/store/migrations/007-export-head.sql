@@ -1,0 +1,16 @@
+-- The statements CSV export writes ~1M rows; formatting each from its columns (ISO time, the
+-- targets and signals JSON parsed, every text cell neutralised and quoted) was most of its cost.
+-- export_head holds that work done once, when the row is written: the CSV text of the columns
+-- between id and text, exactly as server/export/statement-rows.ts statementRecord() writes them
+-- (time, speaker, targets, source, url, score, level, top_signals, scorer_version), with a
+-- leading and a trailing comma, so a record is `${id}${export_head}${csvText(text)}\r\n`.
+-- It is computed by statementExportHead() in the statements repo (insert, insertScored,
+-- saveScored); the id is not in it, as it is only known after the INSERT.
+--
+-- NULL is a cache miss, not an error: the export then formats the row from its columns, byte
+-- for byte the same, only slower. Rows stored before this migration keep NULL.
+--
+-- A FUTURE CHANGE OF THE EXPORT COLUMNS (order, format, neutralisation, top-signal rule) must
+-- come with a migration running `UPDATE statements SET export_head = NULL` (or recomputing it),
+-- and any new writer of the columns above must write the head too, or set it to NULL.
+ALTER TABLE statements ADD COLUMN export_head TEXT;
