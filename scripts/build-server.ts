@@ -10,6 +10,9 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'server', 'dist', 'brinkwatch.mjs');
+/** `npm run ingest` runs this bundle of scripts/ingest.ts; its prepare worker is bundled beside it. */
+export const INGEST_BUNDLE = path.join(ROOT, 'server', 'dist', 'ingest.mjs');
+const PREPARE_WORKER_BUNDLE = path.join(ROOT, 'server', 'dist', 'prepare-worker.mjs');
 
 /** Bundles `entry` (server/main.ts by default) the way `npm start` runs it. */
 export async function buildServer(outfile = SERVER_BUNDLE, entry = path.join(ROOT, 'server', 'main.ts')): Promise<string> {
@@ -25,4 +28,17 @@ export async function buildServer(outfile = SERVER_BUNDLE, entry = path.join(ROO
     logLevel: 'warning',
   });
   return outfile;
+}
+
+/**
+ * The backfill CLI as `npm run ingest` runs it: plain JavaScript like the server (a million-line
+ * backfill has a 200 MB memory budget, and tsx costs ~35 MB in each of its two threads), with
+ * the prepare worker (server/ingest/prepare-worker.ts) as a second entry beside it.
+ */
+export async function buildIngestCli(): Promise<string> {
+  await Promise.all([
+    buildServer(INGEST_BUNDLE, path.join(ROOT, 'scripts', 'ingest.ts')),
+    buildServer(PREPARE_WORKER_BUNDLE, path.join(ROOT, 'server', 'ingest', 'prepare-worker.ts')),
+  ]);
+  return INGEST_BUNDLE;
 }

@@ -10,6 +10,7 @@
  * transaction.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -20,9 +21,11 @@ import { createIngestService } from '../server/ingest/ingest-service.ts';
 import type { Scorer } from '../server/scoring/index.ts';
 import { createStore } from '../server/store/store.ts';
 
-const USAGE = `usage: npm run ingest -- FILE [--score] [--batch N] [--errors OUT.jsonl] [--json]
+const USAGE = `usage: npm run ingest -- FILE [--score [--inline]] [--batch N] [--errors OUT.jsonl] [--json]
   FILE       .jsonl/.ndjson (one JSON object a line), .csv (header row), .txt (one statement a paragraph)
-  --score    score while ingesting: each new statement is stored already scored (otherwise a running server scores them)
+  --score    score while ingesting: each new statement is stored already scored (otherwise a running server scores them);
+             reading and scoring run on a worker thread while the main thread writes
+  --inline   with --score: read and score on the main thread too (one core)
   --batch N  records per transaction (default 5000)
   --errors OUT.jsonl  also write every rejected record {line, code, message} to this file
   --json     print the summary as one JSON line (for scripts)
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
       allowPositionals: true,
       options: {
         score: { type: 'boolean', default: false },
+        inline: { type: 'boolean', default: false },
         batch: { type: 'string' },
         errors: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -78,14 +82,19 @@ async function main(): Promise<void> {
   // update). Statements that were already pending (an earlier run without --score, or
   // duplicates of them) are scored by the score worker at the end, so that --score still
   // leaves nothing pending.
+  // The statements this run reads are scored on a worker thread (scoreOnWorker) unless --inline
+  // or a single core; statements already pending (an earlier run without --score, or duplicates
+  // of them) are scored here by the score worker at the end, so that --score leaves nothing pending.
+  const onWorker = args.values.score && !args.values.inline && os.availableParallelism() > 1;
   let scorer: Scorer | undefined;
   let scorePending: (() => Promise<number>) | null = null;
   if (args.values.score) {
     const { loadScorer } = await import('../server/config/load-scorer.ts');
     const { createScoreWorker } = await import('../server/jobs/score-job.ts');
-    scorer = loadScorer();
-    const worker = createScoreWorker({ store, scorer, logger: createSilentLogger(), runBudgetMs: 60_000 });
+    if (!onWorker) scorer = loadScorer();
     scorePending = async () => {
+      if (store.statements.countByStatus().pending === 0) return 0;
+      const worker = createScoreWorker({ store, scorer: scorer ?? loadScorer(), logger: createSilentLogger(), runBudgetMs: 60_000 });
       let n = 0;
       for (;;) {
         const r = await worker.runOnce();
@@ -170,6 +179,7 @@ async function main(): Promise<void> {
       origin: 'cli',
       batchSize,
       scorer,
+      scoreOnWorker: onWorker ? {} : undefined,
       signal: controller.signal,
       onBatch,
       onRead: (n) => {

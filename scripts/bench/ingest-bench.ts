@@ -1,13 +1,14 @@
 /**
  * Ingest benchmark (issue 4): statements per second from a generated JSON Lines file into the
- * database, scored, through `npm run ingest -- FILE --score` run as a child process (the same
- * code path a backfill takes: streaming reader, normalisation, dedupe, batched transactions,
- * the real scorer via loadScorer(), each new statement stored once already scored with its
- * metric buckets in its batch's transaction). Targets: >= 20,000 statements/s for
+ * database, scored, through the ingest CLI bundle that `npm run ingest -- FILE --score` runs, as
+ * a child process (the same code path a backfill takes: streaming reader, normalisation and
+ * scoring on the prepare worker thread, dedupe, batched transactions on the main thread, each
+ * new statement stored once already scored with its metric buckets in its batch's transaction). Targets: >= 20,000 statements/s for
  * 100,000 lines, peak RSS < 200 MB for 1,000,000 lines (the child's maxRSS from
  * process.resourceUsage(), cross-checked by sampling /proc/<pid>/status VmHWM).
- * Baselines measured in the same run: the same file ingested without scoring, and the scorer
- * alone over the same texts in this process, so the figures show where the time goes.
+ * Baselines measured in the same run: the scorer alone over the same texts in this process, the
+ * same file ingested without scoring, and ingested and scored on one thread (--inline), so the
+ * figures show where the time goes and what the worker thread gains.
  *
  *   node --import tsx scripts/bench/ingest-bench.ts [--lines N] [--big N]   (npm run bench -- ingest)
  */
@@ -18,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadScorer } from '../../server/config/load-scorer.ts';
+import { buildIngestCli, INGEST_BUNDLE } from '../build-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET_PER_S = 20_000;
@@ -63,10 +65,10 @@ function generate(file: string, lines: number): void {
 }
 
 /** Runs the ingest CLI on a fresh data dir; samples VmHWM from /proc while it runs. */
-async function runCli(file: string, score: boolean): Promise<{ summary: CliSummary; wallSeconds: number; vmHwmBytes: number | null }> {
+async function runCli(file: string, flags: string[]): Promise<{ summary: CliSummary; wallSeconds: number; vmHwmBytes: number | null }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'scripts', 'ingest.ts'), file, '--json', ...(score ? ['--score'] : [])], {
+  const child = spawn(process.execPath, ['--expose-gc', INGEST_BUNDLE, file, '--json', ...flags], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,6 +102,7 @@ export async function run(argv: string[] = []): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { lines: { type: 'string' }, big: { type: 'string' } } });
   const lines = Number(values.lines ?? 100_000);
   const bigLines = Number(values.big ?? 1_000_000);
+  await buildIngestCli();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-bench-files-'));
   try {
     const file = path.join(dir, 'statements.jsonl');
@@ -119,13 +122,18 @@ export async function run(argv: string[] = []): Promise<void> {
     process.stdout.write(`  baseline, scorer alone (in process):      ${rate(texts.length, scoreOnly)} statements/s\n`);
 
     // Baseline 2: ingest without scoring (the server's score job would score later).
-    const plain = await runCli(file, false);
+    const plain = await runCli(file, []);
     process.stdout.write(
       `  baseline, ingest without scoring (CLI):   ${rate(plain.summary.stored, plain.summary.elapsedSeconds)} statements/s (stored ${plain.summary.stored}, ${plain.summary.elapsedSeconds} s; peak RSS ${mb(plain.summary.maxRssBytes)})\n`,
     );
+    // Baseline 3: ingest and score on one thread (--inline), as before the prepare worker.
+    const inline = await runCli(file, ['--score', '--inline']);
+    process.stdout.write(
+      `  baseline, ingest + score on one thread:   ${rate(inline.summary.stored, inline.summary.elapsedSeconds)} statements/s (${inline.summary.elapsedSeconds} s; peak RSS ${mb(inline.summary.maxRssBytes)})\n`,
+    );
 
-    // The measured figure: ingest and score.
-    const scored = await runCli(file, true);
+    // The measured figure: ingest and score as `npm run ingest -- FILE --score` does.
+    const scored = await runCli(file, ['--score']);
     const perS = scored.summary.stored / scored.summary.elapsedSeconds;
     process.stdout.write(
       `  ingest + score (CLI --score):             ${rate(scored.summary.stored, scored.summary.elapsedSeconds)} statements/s ` +
@@ -138,7 +146,7 @@ export async function run(argv: string[] = []): Promise<void> {
       const big = path.join(dir, 'big.jsonl');
       generate(big, bigLines);
       fs.rmSync(file);
-      const r = await runCli(big, true);
+      const r = await runCli(big, ['--score']);
       const peak = Math.max(r.summary.maxRssBytes, r.vmHwmBytes ?? 0);
       process.stdout.write(
         `  ${bigLines.toLocaleString('en-US')} lines (${mb(fs.statSync(big).size)}), ingest + score: ${rate(r.summary.stored, r.summary.elapsedSeconds)} statements/s, ` +

@@ -5,7 +5,9 @@ import { createIngestFilesRepo, type IngestFile, type IngestFilesRepo } from '..
 import type { Store } from '../store/store.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { IngestService } from './ingest-service.ts';
-import { formatOf, readRecords, type FileFormat, type FileRecord } from './record-readers.ts';
+import { readFileBatches, type FileBatch } from './file-batches.ts';
+import { formatOf, type FileFormat } from './record-readers.ts';
+import { workerFileBatches } from './worker-file-batches.ts';
 
 export interface FileIngestProgress {
   /** Records (good and bad) committed so far, including those of earlier interrupted runs. */
@@ -40,6 +42,12 @@ export interface FileIngestOptions {
    * being stored pending and rewritten by the score worker (see IngestContext.scorer).
    */
   scorer?: Scorer;
+  /**
+   * Score while ingesting as with `scorer`, but read, validate and score on a worker thread
+   * that loads the scorer from this lexicon directory (undefined: the default), while this
+   * thread writes the previous batch (worker-file-batches.ts). Ignored when `scorer` is given.
+   */
+  scoreOnWorker?: { lexiconDir?: string };
   /** When aborted, the current batch is committed and ingestion stops ('interrupted'). */
   signal?: AbortSignal;
   /** Called after each committed batch. */
@@ -80,46 +88,32 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
     const batchSize = opts.batchSize ?? 1000;
     const run = { stored: 0, duplicates: 0, rejected: 0, scored: 0, resumedAt: record.recordsDone, reasons: {} as Record<string, number> };
     let recordsDone = record.recordsDone;
-    let batch: FileRecord[] = [];
-    const statementOrigin = opts.origin;
-    const txtSource = format === 'txt' ? name : undefined;
 
-    const commit = () => {
-      if (batch.length === 0) return;
-      const good: Array<{ line: number; item: Record<string, unknown> }> = [];
-      const bad: Array<{ line: number; code: string; message: string }> = [];
-      for (const r of batch) {
-        if (r.ok) good.push({ line: r.line, item: txtSource ? { ...r.item, source: txtSource } : r.item });
-        else bad.push({ line: r.line, code: r.code, message: r.message });
-      }
-      // Validation and scoring happen before the transaction, so the write lock is held only
-      // while rows are written.
-      const prepared = deps.ingest.prepare(
-        good.map((g) => g.item),
-        { origin: statementOrigin, scorer: opts.scorer },
-      );
+    const commit = (batch: FileBatch) => {
+      const bad = [...batch.unreadable];
       const counts = { stored: 0, duplicates: 0, scored: 0 };
+      // Validation and scoring happened before (here or on the worker), so the write lock is
+      // held only while rows are written.
       deps.store.transaction(() => {
-        const result = deps.ingest.store(prepared);
+        const result = deps.ingest.store(batch.prepared);
         for (const a of result.accepted) {
           if (a.duplicate) counts.duplicates++;
           else counts.stored++;
           if (a.status === 'scored') counts.scored++;
         }
-        for (const r of result.rejected) bad.push({ line: good[r.index]!.line, code: r.code, message: r.message });
+        for (const r of result.rejected) bad.push({ line: batch.lines[r.index]!, code: r.code, message: r.message });
         const createdAt = now();
         bad.sort((a, b) => a.line - b.line);
         for (const b of bad) files.addRejection({ fileId: record.id, source: name, line: b.line, code: b.code, message: b.message, createdAt });
-        files.recordProgress(record.id, { recordsDone: recordsDone + batch.length, stored: counts.stored, duplicates: counts.duplicates, rejected: bad.length });
+        files.recordProgress(record.id, { recordsDone: recordsDone + batch.records, stored: counts.stored, duplicates: counts.duplicates, rejected: bad.length });
       });
       // Only now, after the commit, do the counts move.
-      recordsDone += batch.length;
+      recordsDone += batch.records;
       run.stored += counts.stored;
       run.duplicates += counts.duplicates;
       run.scored += counts.scored;
       run.rejected += bad.length;
       for (const b of bad) run.reasons[b.code] = (run.reasons[b.code] ?? 0) + 1;
-      batch = [];
     };
 
     const progress = (): FileIngestProgress => {
@@ -127,20 +121,24 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
       return { recordsDone, bytesTotal: size, stored: f.stored, duplicates: f.duplicates, rejected: f.rejected, scored: run.scored };
     };
 
+    const source = { file: opts.file, format, skip: record.recordsDone, batchSize, txtSource: format === 'txt' ? name : undefined };
+    const batches =
+      opts.scoreOnWorker && !opts.scorer
+        ? workerFileBatches(source, { origin: opts.origin, lexiconDir: opts.scoreOnWorker.lexiconDir })
+        : readFileBatches(source, (items) => deps.ingest.prepare(items, { origin: opts.origin, scorer: opts.scorer }));
     let interrupted = false;
-    for await (const r of readRecords(opts.file, format, { skip: record.recordsDone, onRead: opts.onRead })) {
-      batch.push(r);
-      if (batch.length >= batchSize) {
-        commit();
-        await opts.onBatch?.(progress());
-        if (opts.signal?.aborted) {
-          interrupted = true;
-          break;
-        }
+    let bytesRead = 0;
+    for await (const batch of batches) {
+      opts.onRead?.(batch.bytesRead - bytesRead);
+      bytesRead = batch.bytesRead;
+      commit(batch);
+      await opts.onBatch?.(progress());
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
       }
     }
     if (!interrupted) {
-      commit();
       deps.store.transaction(() => files.finish(record.id, now()));
       await opts.onBatch?.(progress());
     }

@@ -1,9 +1,10 @@
-import { scoreStatement, type StatementScore } from '../jobs/score-statement.ts';
 import type { Contribution } from '../metrics/risk-index.ts';
-import type { Scorer } from '../scoring/index.ts';
-import type { InsertOutcome, NewStatement } from '../store/statements-repo.ts';
+import type { InsertOutcome, NewStatement, SerializedScore } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
-import { normalizeStatement, type Origin, type Rejection } from './statement-input.ts';
+import { prepareBatch, preparedContributions, type PrepareContext, type PreparedBatch } from './prepare-batch.ts';
+import type { Rejection } from './statement-input.ts';
+
+export type { PreparedBatch } from './prepare-batch.ts';
 
 export interface IngestResult {
   /**
@@ -15,22 +16,7 @@ export interface IngestResult {
   rejected: Array<{ index: number } & Rejection>;
 }
 
-export interface IngestContext {
-  origin: Origin;
-  isDemo?: boolean;
-  /**
-   * Score each statement before storing it (backfills: `npm run ingest -- --score`), so that
-   * it is written once, already scored, with its evidence and metric buckets in the same
-   * transaction. Without it statements are stored pending for the score worker.
-   */
-  scorer?: Scorer;
-}
-
-/** A batch validated (and scored, with a scorer) but not yet stored. */
-export interface PreparedBatch {
-  valid: Array<{ index: number; statement: NewStatement; score: StatementScore | null }>;
-  rejected: IngestResult['rejected'];
-}
+export type IngestContext = PrepareContext;
 
 /**
  * The one way statements enter the store, whatever the source. A batch is validated item by
@@ -42,18 +28,7 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
 
   /** Validates, and with ctx.scorer scores, a batch: pure CPU, no write lock held. */
   function prepare(items: unknown[], ctx: IngestContext): PreparedBatch {
-    const receivedAt = now();
-    const prepared: PreparedBatch = { valid: [], rejected: [] };
-    const scorer = ctx.scorer;
-    for (let index = 0; index < items.length; index++) {
-      const n = normalizeStatement(items[index], { origin: ctx.origin, receivedAt, isDemo: ctx.isDemo });
-      if (!n.ok) {
-        prepared.rejected.push({ index, ...n.rejection });
-        continue;
-      }
-      prepared.valid.push({ index, statement: n.value, score: scorer ? scoreStatement(scorer, n.value, receivedAt) : null });
-    }
-    return prepared;
+    return prepareBatch(items, ctx, now());
   }
 
   /**
@@ -67,13 +42,15 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
     const accept = (index: number, o: InsertOutcome, status: 'pending' | 'scored' | 'failed') =>
       result.accepted.push(o.duplicate ? { index, ...o } : { index, ...o, status });
     deps.store.transaction(() => {
-      const contributions: Contribution[] = [];
+      const added: Array<{ statement: NewStatement; row: SerializedScore }> = [];
+      let duplicates = false;
       for (const { index, statement, score } of prepared.valid) {
         if (score === null) {
           accept(index, statements.insert(statement), 'pending');
         } else if (score.ok) {
-          const outcome = statements.insertScored(statement, score.fields);
-          if (!outcome.duplicate) for (const c of score.contributions) contributions.push(c);
+          const outcome = statements.insertSerialized(statement, score.row);
+          if (outcome.duplicate) duplicates = true;
+          else added.push({ statement, row: score.row });
           accept(index, outcome, 'scored');
         } else {
           // The scorer threw (a bug): park the statement as failed, as the score worker does.
@@ -82,7 +59,14 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
           accept(index, outcome, 'failed');
         }
       }
-      if (contributions.length > 0) metrics.add(contributions);
+      // A duplicate adds nothing: then only the new statements' contributions are merged here.
+      if (prepared.merged && !duplicates) {
+        metrics.addMerged(prepared.merged);
+      } else if (added.length > 0) {
+        const contributions: Contribution[] = [];
+        for (const a of added) for (const c of preparedContributions(a.statement, a.row)) contributions.push(c);
+        metrics.add(contributions);
+      }
     });
     return result;
   }

@@ -53,6 +53,14 @@ export function mergeBuckets(contributions: BucketContribution[], widthMs: numbe
   return merged;
 }
 
+/** The stored bucket widths: minute buckets and the hour and day rollups, in add()'s order. */
+export const BUCKET_WIDTHS = [60_000, 3_600_000, 86_400_000] as const;
+
+/** Contributions merged per table (BUCKET_WIDTHS order): the rows add() writes. */
+export function mergeForTables(contributions: BucketContribution[]): BucketContribution[][] {
+  return BUCKET_WIDTHS.map((w) => mergeBuckets(contributions, w));
+}
+
 export function createMetricsRepo(db: Db) {
   const range = db.prepare(
     `SELECT ${BUCKET_COLUMNS} FROM metric_buckets
@@ -90,11 +98,18 @@ export function createMetricsRepo(db: Db) {
       ON CONFLICT (scope, bucket_start) DO UPDATE SET
         n = n + excluded.n, sum_score = sum_score + excluded.sum_score, sum_w = sum_w + excluded.sum_w,
         sum_wscore = sum_wscore + excluded.sum_wscore, max_score = MAX(max_score, excluded.max_score)`);
-  const targets: Array<[number, Database.Statement<unknown[]>]> = [
-    [60_000, upsertInto('metric_buckets')],
-    [3_600_000, upsertInto('metric_buckets_hour')],
-    [86_400_000, upsertInto('metric_buckets_day')],
+  const upserts: Array<Database.Statement<unknown[]>> = [
+    upsertInto('metric_buckets'),
+    upsertInto('metric_buckets_hour'),
+    upsertInto('metric_buckets_day'),
   ];
+  function addMerged(tables: BucketContribution[][]): void {
+    if (tables.length !== upserts.length) throw new Error(`addMerged takes ${upserts.length} tables of rows, got ${tables.length}`);
+    tables.forEach((rows, i) => {
+      const stmt = upserts[i]!;
+      for (const c of rows) stmt.run(c.scope, c.bucketStart, c.n, c.sumScore, c.sumW, c.sumWScore, c.maxScore);
+    });
+  }
   // From the hour rollup by its time index (migration 006; the minute table has none). Without
   // INDEXED BY the planner scans the whole table in scope order to skip a sort.
   const scopesSince = db.prepare(
@@ -109,12 +124,13 @@ export function createMetricsRepo(db: Db) {
      * the caller's transaction, together with the scored statements.
      */
     add(contributions: BucketContribution[]): void {
-      for (const [width, stmt] of targets) {
-        for (const c of mergeBuckets(contributions, width)) {
-          stmt.run(c.scope, c.bucketStart, c.n, c.sumScore, c.sumW, c.sumWScore, c.maxScore);
-        }
-      }
+      addMerged(mergeForTables(contributions));
     },
+    /**
+     * add() with the merging done already (mergeForTables), e.g. by the prepare worker of a
+     * backfill, off the thread that writes. Same rows, same order, same sums.
+     */
+    addMerged,
     range(scope: string, from: number, to: number): Bucket[] {
       return range.all(scope, from, to) as Bucket[];
     },

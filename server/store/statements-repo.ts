@@ -52,6 +52,42 @@ export interface ScoredFields {
   scoredAt: number;
 }
 
+/**
+ * ScoredFields with the JSON columns serialised, ready to bind: what a backfill's prepare step
+ * (possibly on a worker thread, server/ingest/prepare-worker.ts) hands to insertSerialized, so
+ * the thread that writes does not also stringify evidence.
+ */
+export interface SerializedScore {
+  score: number;
+  level: string;
+  actor: string | null;
+  targets: string[];
+  categories: string[];
+  targetsJson: string;
+  mentionedJson: string;
+  signalsJson: string;
+  scorerVersion: string;
+  scoredAt: number;
+  /** statementExportHead(statement, fields): the export's cells of the row (migration 007). */
+  exportHead: string;
+}
+
+export function serializeScore(s: NewStatement, f: ScoredFields): SerializedScore {
+  return {
+    score: f.score,
+    level: f.level,
+    actor: f.actor,
+    targets: f.targets,
+    categories: f.categories ?? [...new Set(f.signals.map((s) => s.category))],
+    targetsJson: JSON.stringify(f.targets),
+    mentionedJson: JSON.stringify(f.mentioned),
+    signalsJson: JSON.stringify(f.signals),
+    scorerVersion: f.scorerVersion,
+    scoredAt: f.scoredAt,
+    exportHead: statementExportHead(s, f),
+  };
+}
+
 export interface StatementView {
   id: number;
   externalId: string | null;
@@ -220,10 +256,24 @@ export function createStatementsRepo(db: Db) {
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
 
   /** statement_actors and statement_categories rows of a statement just scored. */
-  function addFilterRows(id: number, f: ScoredFields): void {
+  function addFilterRows(id: number, f: Pick<ScoredFields, 'actor' | 'targets' | 'categories' | 'signals'>): void {
     if (f.actor) addActor.run(id, f.actor, 'speaker');
     for (const t of f.targets) addActor.run(id, t, 'target');
     for (const c of f.categories ?? new Set(f.signals.map((s) => s.category))) addCategory.run(id, c);
+  }
+
+  /** insertScored with the JSON columns already serialised (serializeScore). */
+  function insertSerialized(s: NewStatement, f: SerializedScore): InsertOutcome {
+    // Positional binding, no intermediate objects: a backfill calls this once per statement.
+    const r = insertScoredStmt.run(
+      s.dedupeKey, s.externalId, s.text, s.speaker, s.source, s.url, s.publishedAt, s.receivedAt, s.occurredAt, s.origin,
+      s.isDemo ? 1 : 0, f.score, f.level, f.actor, f.targetsJson, f.mentionedJson, f.signalsJson, f.scorerVersion, f.scoredAt,
+      f.exportHead,
+    );
+    if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+    const id = Number(r.lastInsertRowid);
+    addFilterRows(id, { actor: f.actor, targets: f.targets, categories: f.categories, signals: [] });
+    return { id, duplicate: false };
   }
 
   /** The scored columns as bound parameters (JSON arrays serialised once, here). */
@@ -259,17 +309,11 @@ export function createStatementsRepo(db: Db) {
      * transaction, together with the metric buckets, as with saveScored.
      */
     insertScored(s: NewStatement, f: ScoredFields): InsertOutcome {
-      // Positional binding, no intermediate objects: a backfill calls this once per statement.
-      const r = insertScoredStmt.run(
-        s.dedupeKey, s.externalId, s.text, s.speaker, s.source, s.url, s.publishedAt, s.receivedAt, s.occurredAt, s.origin,
-        s.isDemo ? 1 : 0, f.score, f.level, f.actor, JSON.stringify(f.targets), JSON.stringify(f.mentioned),
-        JSON.stringify(f.signals), f.scorerVersion, f.scoredAt, statementExportHead(s, f),
-      );
-      if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
-      const id = Number(r.lastInsertRowid);
-      addFilterRows(id, f);
-      return { id, duplicate: false };
+      return insertSerialized(s, serializeScore(s, f));
     },
+
+    /** insertScored with the JSON columns already serialised (serializeScore). */
+    insertSerialized,
 
     claimPending(limit: number): PendingStatement[] {
       return (pendingStmt.all(limit) as Array<Omit<PendingStatement, 'isDemo'> & { isDemo: number }>).map((r) => ({

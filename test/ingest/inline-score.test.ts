@@ -188,3 +188,73 @@ describe('file ingest that scores inline (npm run ingest -- --score)', () => {
     assert.equal(store.metrics.range('global', 0, NOW + 60_000).reduce((n, b) => n + b.n, 0), 599);
   });
 });
+
+describe('file ingest that reads and scores on a worker thread (npm run ingest -- --score)', () => {
+  const { dir } = tempStore();
+  // The worker stamps received_at and scored_at with its own clock; everything else must match.
+  const withoutClock = (d: ReturnType<typeof dump>) => ({
+    ...d,
+    statements: d.statements.map((row) => {
+      const { received_at: _r, scored_at: _s, ...rest } = row as Record<string, unknown>;
+      return rest;
+    }),
+  });
+
+  async function onWorker(file: string, batchSize: number, opts: { lexiconDir?: string; signal?: AbortSignal; store?: Store } = {}) {
+    const store = opts.store ?? tempStore().store;
+    const now = () => NOW;
+    const fileIngest = createFileIngest({ store, ingest: createIngestService({ store, now }), now });
+    const outcome = await fileIngest.ingestFile({
+      file,
+      origin: 'cli',
+      batchSize,
+      scoreOnWorker: { lexiconDir: opts.lexiconDir },
+      signal: opts.signal,
+    });
+    return { store, outcome };
+  }
+
+  it('stores exactly what scoring on this thread stores, bad lines and duplicates included', async () => {
+    const file = writeFile(dir, { messy: true });
+    const expected = await inline(file, 37);
+    const actual = await onWorker(file, 37);
+    assert.ok(actual.outcome.status === 'done' && expected.outcome.status === 'done');
+    assert.deepEqual(actual.outcome.run, expected.outcome.run);
+    assert.ok(actual.outcome.run.rejected > 5 && actual.outcome.run.duplicates > 10);
+    assert.deepEqual(withoutClock(dump(actual.store)), withoutClock(dump(expected.store)));
+    const rejections = (s: Store) => s.db.prepare('SELECT line, code, message FROM ingest_rejections ORDER BY line').all();
+    assert.deepEqual(rejections(actual.store), rejections(expected.store));
+  });
+
+  it('stops after the batch in hand when interrupted, and a re-run finishes with every statement once', async () => {
+    const file = writeFile(dir, { messy: false });
+    const { store } = tempStore();
+    const controller = new AbortController();
+    const now = () => NOW;
+    const fileIngest = createFileIngest({ store, ingest: createIngestService({ store, now }), now });
+    const first = await fileIngest.ingestFile({
+      file,
+      origin: 'cli',
+      batchSize: 50,
+      scoreOnWorker: {},
+      signal: controller.signal,
+      onBatch: (p) => {
+        if (p.recordsDone >= 100) controller.abort();
+      },
+    });
+    assert.equal(first.status, 'interrupted');
+    assert.equal(store.statements.countByStatus().scored, 100);
+    const second = await onWorker(file, 50, { store });
+    assert.ok(second.outcome.status === 'done');
+    assert.equal(second.outcome.run.resumedAt, 100);
+    assert.deepEqual(store.statements.countByStatus(), { pending: 0, scored: 600, failed: 0 });
+    assert.equal(store.metrics.range('global', 0, NOW + 60_000).reduce((n, b) => n + b.n, 0), 600);
+  });
+
+  it('fails with the worker error when the worker cannot start scoring, storing nothing', async () => {
+    const file = writeFile(dir, { messy: false });
+    const { store } = tempStore();
+    await assert.rejects(onWorker(file, 50, { lexiconDir: path.join(dir, 'no-such-lexicon'), store }), /prepare worker: Cannot read lexicon file .*no-such-lexicon/);
+    assert.equal(store.statements.countByStatus().scored + store.statements.countByStatus().pending, 0);
+  });
+});

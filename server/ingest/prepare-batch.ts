@@ -1,0 +1,75 @@
+import { scoreStatement } from '../jobs/score-statement.ts';
+import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
+import type { Scorer } from '../scoring/index.ts';
+import { mergeForTables, type BucketContribution } from '../store/metrics-repo.ts';
+import { serializeScore, type NewStatement, type SerializedScore } from '../store/statements-repo.ts';
+import { normalizeStatement, type Origin, type Rejection } from './statement-input.ts';
+
+/** A statement scored before it is stored: the columns to bind, or why the scorer failed. */
+export type PreparedScore = { ok: true; row: SerializedScore } | { ok: false; error: string };
+
+/** A batch validated (and scored, with a scorer) but not yet stored. */
+export interface PreparedBatch {
+  /** index: the item's position in the batch given to prepareBatch. */
+  valid: Array<{ index: number; statement: NewStatement; score: PreparedScore | null }>;
+  rejected: Array<{ index: number } & Rejection>;
+  /**
+   * The metric contributions of every statement scored here, merged per bucket table
+   * (mergeForTables): what the batch adds to the buckets when none of them turns out to be a
+   * duplicate, which the writer only learns as it inserts (then it merges the new ones itself).
+   */
+  merged?: BucketContribution[][];
+}
+
+export interface PrepareContext {
+  origin: Origin;
+  isDemo?: boolean;
+  /**
+   * Score each statement before storing it (backfills: `npm run ingest -- --score`), so that
+   * it is written once, already scored, with its evidence and metric buckets in the same
+   * transaction. Without it statements are stored pending for the score worker.
+   */
+  scorer?: Scorer;
+}
+
+/**
+ * Validates, and with ctx.scorer scores, a batch: pure CPU, no database, so it runs before the
+ * write transaction, or on another thread (prepare-worker.ts) while the previous batch is
+ * written. A bad item rejects that item only.
+ */
+export function prepareBatch(items: unknown[], ctx: PrepareContext, receivedAt: number): PreparedBatch {
+  const prepared: PreparedBatch = { valid: [], rejected: [] };
+  const scorer = ctx.scorer;
+  const contributions: Contribution[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const n = normalizeStatement(items[index], { origin: ctx.origin, receivedAt, isDemo: ctx.isDemo });
+    if (!n.ok) {
+      prepared.rejected.push({ index, ...n.rejection });
+      continue;
+    }
+    let score: PreparedScore | null = null;
+    if (scorer) {
+      const s = scoreStatement(scorer, n.value, receivedAt);
+      if (s.ok) {
+        score = { ok: true, row: serializeScore(n.value, s.fields) };
+        for (const c of s.contributions) contributions.push(c);
+      } else {
+        score = { ok: false, error: s.error };
+      }
+    }
+    prepared.valid.push({ index, statement: n.value, score });
+  }
+  if (scorer) prepared.merged = mergeForTables(contributions);
+  return prepared;
+}
+
+/** What a statement scored this way adds to the metric buckets (the same as the score worker adds). */
+export function preparedContributions(statement: NewStatement, row: SerializedScore): Contribution[] {
+  return contributionsFor({
+    occurredAt: statement.occurredAt,
+    score: row.score,
+    actor: row.actor,
+    targets: row.targets,
+    categories: row.categories,
+  });
+}

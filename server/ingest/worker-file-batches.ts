@@ -1,0 +1,67 @@
+import { Worker } from 'node:worker_threads';
+import { decodeBatch } from './batch-wire.ts';
+import type { FileBatch, FileBatchSource } from './file-batches.ts';
+import type { PrepareWorkerData, PrepareWorkerMessage } from './prepare-worker.ts';
+import type { Origin } from './statement-input.ts';
+
+// Run from source (tests, tsx) the worker is the .ts file beside this one; bundled (npm run
+// ingest runs server/dist/ingest.mjs) it is server/dist/prepare-worker.mjs, built with it.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./prepare-worker.ts', import.meta.url)
+  : new URL('./prepare-worker.mjs', import.meta.url);
+
+// tsx's --import hooks do not reach worker threads (privatenumber/tsx#354), so from source the
+// worker registers tsx itself before importing the TypeScript entry.
+function startWorker(data: PrepareWorkerData): Worker {
+  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.BW_YOUNG ?? 48) } });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+/**
+ * The batches of readFileBatches(), read and prepared on a worker thread that loads its own
+ * scorer from `lexiconDir`: while this thread writes batch n, the worker scores batch n+1 (on
+ * two cores the backfill then takes about as long as its writes alone). At most `ahead`
+ * batches wait in memory. Leaving the loop early (an interrupted backfill) stops the worker.
+ */
+export async function* workerFileBatches(
+  src: FileBatchSource,
+  opts: { origin: Origin; lexiconDir?: string; ahead?: number },
+): AsyncGenerator<FileBatch> {
+  const data: PrepareWorkerData = { source: src, origin: opts.origin, lexiconDir: opts.lexiconDir, ahead: opts.ahead ?? 2 };
+  const worker = startWorker(data);
+  const inbox: Array<PrepareWorkerMessage | { type: 'exit'; code: number } | { type: 'crash'; error: Error }> = [];
+  let wake: (() => void) | null = null;
+  const push = (m: (typeof inbox)[number]) => {
+    inbox.push(m);
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: PrepareWorkerMessage) => push(m));
+  worker.on('error', (error: Error) => push({ type: 'crash', error }));
+  worker.on('exit', (code: number) => push({ type: 'exit', code }));
+  try {
+    for (;;) {
+      if (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const m = inbox.shift()!;
+      if (m.type === 'batch') {
+        const batch = decodeBatch(m.batch);
+        worker.postMessage({ type: 'credit' });
+        yield batch;
+      } else if (m.type === 'end') {
+        return;
+      } else if (m.type === 'error') {
+        const err = new Error(`prepare worker: ${m.message}`);
+        if (m.stack) err.stack = `${err.message}\n(worker) ${m.stack}`;
+        throw err;
+      } else if (m.type === 'crash') {
+        throw new Error(`prepare worker crashed: ${m.error.message}`, { cause: m.error });
+      } else {
+        throw new Error(`prepare worker exited (code ${m.code}) before the end of the file`);
+      }
+    }
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import v8 from 'node:v8';
+import { decodeBatch, encodeBatch } from '../../server/ingest/batch-wire.ts';
+import type { FileBatch } from '../../server/ingest/file-batches.ts';
+import { prepareBatch } from '../../server/ingest/prepare-batch.ts';
+import type { Scorer } from '../../server/scoring/index.ts';
+import { testScorer } from '../helpers/test-app.ts';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+
+describe('prepared batches on the wire between the prepare worker and the writer', () => {
+  it('decode(encode(batch)) is the batch: nulls, empty lists, NUL-free names, failed scores and rejections', () => {
+    const real = testScorer();
+    const flaky: Scorer = {
+      version: real.version,
+      resolveActor: (n) => real.resolveActor(n),
+      score: (text, o) => {
+        if (text.includes('boom')) throw new Error('scorer boom');
+        return real.score(text, o);
+      },
+    };
+    const items = [
+      { text: 'Russia warned NATO that any deployment to Ukraine would be met with force.', speaker: 'Russia', externalId: 'a', url: 'https://example.org/a', publishedAt: NOW - 5000 },
+      { text: 'The weather was mild.' },
+      { text: '' },
+      { text: 'this makes the scorer go boom', source: 'wire' },
+      { text: 'Talks between China and Taiwan, quotes "here", emoji 🚀 and RTL مرحبا.', speaker: 'Unknown Person', publishedAt: '2026-11-25T10:00:00Z' },
+    ];
+    const prepared = prepareBatch(items, { origin: 'cli', scorer: flaky }, NOW);
+    assert.equal(prepared.rejected.length, 1);
+    assert.ok(prepared.valid.some((v) => v.score && !v.score.ok));
+    assert.ok(prepared.valid.some((v) => v.score?.ok && v.score.row.targets.length > 0));
+    assert.ok(prepared.valid.some((v) => v.score?.ok && v.score.row.targets.length === 0 && v.score.row.categories.length === 0));
+    const batch: FileBatch = { records: 7, lines: [1, 2, 3, 5, 7], unreadable: [{ line: 4, code: 'invalid-json', message: 'bad' }], prepared, bytesRead: 1234 };
+    // Through structured clone, as postMessage sends it.
+    const wire = v8.deserialize(v8.serialize(encodeBatch(batch)));
+    assert.deepEqual(decodeBatch(wire), batch);
+  });
+});
