@@ -60,51 +60,64 @@ const num = (n: number | null) => (n === null ? NaN : n);
 const orNull = (n: number) => (Number.isNaN(n) ? null : n);
 const split = (s: string | null) => (s ? s.split(SEP) : []);
 
-export function encodeBatch(b: FileBatch): WireBatch {
-  const valid = b.prepared.valid;
-  const strings: Array<string | null> = new Array(valid.length * STRINGS);
-  const numbers = new Float64Array(valid.length * NUMBERS);
+/**
+ * Builds a WireBatch one statement at a time (the prepare worker adds each as it scores it,
+ * so nothing but the encoded strings outlives the statement), then finish() seals it.
+ */
+export function createBatchEncoder() {
+  const strings: Array<string | null> = [];
+  let numbers = new Float64Array(64 * NUMBERS);
   const failed: Array<[number, string]> = [];
-  for (let i = 0; i < valid.length; i++) {
-    const { index, statement: s, score } = valid[i]!;
-    const row = score?.ok ? score.row : null;
-    if (score !== null && !score.ok) failed.push([i, score.error]);
-    let k = i * STRINGS;
-    strings[k++] = s.dedupeKey;
-    strings[k++] = s.externalId;
-    strings[k++] = s.text;
-    strings[k++] = s.speaker;
-    strings[k++] = s.source;
-    strings[k++] = s.url;
-    strings[k++] = s.origin;
-    strings[k++] = row?.level ?? null;
-    strings[k++] = row?.actor ?? null;
-    strings[k++] = row?.targetsJson ?? null;
-    strings[k++] = row?.mentionedJson ?? null;
-    strings[k++] = row?.signalsJson ?? null;
-    strings[k++] = row?.scorerVersion ?? null;
-    strings[k++] = row ? `${row.targets.join(SEP)}\u0001${row.categories.join(SEP)}` : null;
-    strings[k++] = row?.exportHead ?? null;
-    let n = i * NUMBERS;
-    numbers[n++] = index;
-    numbers[n++] = num(s.publishedAt);
-    numbers[n++] = s.receivedAt;
-    numbers[n++] = s.occurredAt;
-    numbers[n++] = s.isDemo ? 1 : 0;
-    numbers[n++] = row ? row.score : NaN;
-    numbers[n++] = row ? row.scoredAt : NaN;
-  }
+  let count = 0;
   return {
-    records: b.records,
-    bytesRead: b.bytesRead,
-    lines: b.lines,
-    unreadable: b.unreadable,
-    rejected: b.prepared.rejected,
-    strings,
-    numbers,
-    failed,
-    merged: b.prepared.merged ? b.prepared.merged.map(encodeBuckets) : null,
+    add(index: number, s: NewStatement, score: PreparedScore | null): void {
+      const row = score?.ok ? score.row : null;
+      if (score !== null && !score.ok) failed.push([count, score.error]);
+      strings.push(
+        s.dedupeKey,
+        s.externalId,
+        s.text,
+        s.speaker,
+        s.source,
+        s.url,
+        s.origin,
+        row?.level ?? null,
+        row?.actor ?? null,
+        row?.targetsJson ?? null,
+        row?.mentionedJson ?? null,
+        row?.signalsJson ?? null,
+        row?.scorerVersion ?? null,
+        row ? `${row.targets.join(SEP)}\u0001${row.categories.join(SEP)}` : null,
+        row?.exportHead ?? null,
+      );
+      if ((count + 1) * NUMBERS > numbers.length) {
+        const grown = new Float64Array(numbers.length * 2);
+        grown.set(numbers);
+        numbers = grown;
+      }
+      numbers.set([index, num(s.publishedAt), s.receivedAt, s.occurredAt, s.isDemo ? 1 : 0, row ? row.score : NaN, row ? row.scoredAt : NaN], count * NUMBERS);
+      count++;
+    },
+    finish(rest: Omit<FileBatch, 'prepared'> & { rejected: PreparedBatch['rejected']; merged?: BucketContribution[][] }): WireBatch {
+      return {
+        records: rest.records,
+        bytesRead: rest.bytesRead,
+        lines: rest.lines,
+        unreadable: rest.unreadable,
+        rejected: rest.rejected,
+        strings,
+        numbers: numbers.slice(0, count * NUMBERS),
+        failed,
+        merged: rest.merged ? rest.merged.map(encodeBuckets) : null,
+      };
+    },
   };
+}
+
+export function encodeBatch(b: FileBatch): WireBatch {
+  const encoder = createBatchEncoder();
+  for (const v of b.prepared.valid) encoder.add(v.index, v.statement, v.score);
+  return encoder.finish({ ...b, rejected: b.prepared.rejected, merged: b.prepared.merged });
 }
 
 export function decodeBatch(w: WireBatch): FileBatch {

@@ -48,6 +48,14 @@ export interface FileIngestOptions {
    * thread writes the previous batch (worker-file-batches.ts). Ignored when `scorer` is given.
    */
   scoreOnWorker?: { lexiconDir?: string };
+  /**
+   * Keep one transaction open across chunks of PREPARE_CHUNK records until batchSize records
+   * are stored, instead of reading and preparing whole batches: a backfill then holds only a
+   * small chunk in memory at a time (its objects die young instead of filling the old
+   * generation) while commits stay large. Only for a connection that nothing else uses while
+   * the file is read (the CLI): other work on it would run inside the open transaction.
+   */
+  spanTransactions?: boolean;
   /** When aborted, the current batch is committed and ingestion stops ('interrupted'). */
   signal?: AbortSignal;
   /** Called after each committed batch. */
@@ -55,6 +63,9 @@ export interface FileIngestOptions {
   /** Called as bytes are read (ahead of commits by up to a buffer): for progress bars. */
   onRead?: (bytes: number) => void;
 }
+
+/** Records read and prepared at a time when a transaction spans several chunks (spanTransactions). */
+export const PREPARE_CHUNK = 500;
 
 /** sha256 of a file's content, streamed. */
 export async function hashFile(file: string): Promise<string> {
@@ -89,13 +100,28 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
     const run = { stored: 0, duplicates: 0, rejected: 0, scored: 0, resumedAt: record.recordsDone, reasons: {} as Record<string, number> };
     let recordsDone = record.recordsDone;
 
-    const commit = (batch: FileBatch) => {
+    // One transaction per batchSize records. With spanTransactions the file is read and
+    // prepared in chunks of PREPARE_CHUNK records, each stored as it arrives inside a
+    // transaction left open across them; otherwise each batch is one chunk and one transaction.
+    const chunkSize = opts.spanTransactions ? Math.min(batchSize, PREPARE_CHUNK) : batchSize;
+    interface Pending {
+      records: number;
+      stored: number;
+      duplicates: number;
+      scored: number;
+      bad: Array<{ line: number; code: string }>;
+    }
+    let pending: Pending | null = null;
+    const db = deps.store.db;
+
+    /** Stores one chunk, its rejections and the checkpoint (a savepoint inside a spanning transaction). */
+    const storeChunk = (batch: FileBatch, tx: Pending) => {
       const bad = [...batch.unreadable];
-      const counts = { stored: 0, duplicates: 0, scored: 0 };
       // Validation and scoring happened before (here or on the worker), so the write lock is
       // held only while rows are written.
       deps.store.transaction(() => {
         const result = deps.ingest.store(batch.prepared);
+        const counts = { stored: 0, duplicates: 0, scored: 0 };
         for (const a of result.accepted) {
           if (a.duplicate) counts.duplicates++;
           else counts.stored++;
@@ -105,15 +131,28 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
         const createdAt = now();
         bad.sort((a, b) => a.line - b.line);
         for (const b of bad) files.addRejection({ fileId: record.id, source: name, line: b.line, code: b.code, message: b.message, createdAt });
-        files.recordProgress(record.id, { recordsDone: recordsDone + batch.records, stored: counts.stored, duplicates: counts.duplicates, rejected: bad.length });
+        files.recordProgress(record.id, {
+          recordsDone: recordsDone + tx.records + batch.records,
+          stored: counts.stored,
+          duplicates: counts.duplicates,
+          rejected: bad.length,
+        });
+        tx.stored += counts.stored;
+        tx.duplicates += counts.duplicates;
+        tx.scored += counts.scored;
       });
-      // Only now, after the commit, do the counts move.
-      recordsDone += batch.records;
-      run.stored += counts.stored;
-      run.duplicates += counts.duplicates;
-      run.scored += counts.scored;
-      run.rejected += bad.length;
-      for (const b of bad) run.reasons[b.code] = (run.reasons[b.code] ?? 0) + 1;
+      tx.records += batch.records;
+      for (const b of bad) tx.bad.push(b);
+    };
+
+    /** After a commit, and only then, the counts move. */
+    const committed = (tx: Pending) => {
+      recordsDone += tx.records;
+      run.stored += tx.stored;
+      run.duplicates += tx.duplicates;
+      run.scored += tx.scored;
+      run.rejected += tx.bad.length;
+      for (const b of tx.bad) run.reasons[b.code] = (run.reasons[b.code] ?? 0) + 1;
     };
 
     const progress = (): FileIngestProgress => {
@@ -121,22 +160,48 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
       return { recordsDone, bytesTotal: size, stored: f.stored, duplicates: f.duplicates, rejected: f.rejected, scored: run.scored };
     };
 
-    const source = { file: opts.file, format, skip: record.recordsDone, batchSize, txtSource: format === 'txt' ? name : undefined };
+    const source = { file: opts.file, format, skip: record.recordsDone, batchSize: chunkSize, txtSource: format === 'txt' ? name : undefined };
     const batches =
       opts.scoreOnWorker && !opts.scorer
         ? workerFileBatches(source, { origin: opts.origin, lexiconDir: opts.scoreOnWorker.lexiconDir })
         : readFileBatches(source, (items) => deps.ingest.prepare(items, { origin: opts.origin, scorer: opts.scorer }));
     let interrupted = false;
     let bytesRead = 0;
-    for await (const batch of batches) {
-      opts.onRead?.(batch.bytesRead - bytesRead);
-      bytesRead = batch.bytesRead;
-      commit(batch);
-      await opts.onBatch?.(progress());
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break;
+    const emptyTx = (): Pending => ({ records: 0, stored: 0, duplicates: 0, scored: 0, bad: [] });
+    try {
+      for await (const batch of batches) {
+        opts.onRead?.(batch.bytesRead - bytesRead);
+        bytesRead = batch.bytesRead;
+        if (!opts.spanTransactions) {
+          const tx = emptyTx();
+          storeChunk(batch, tx);
+          committed(tx);
+        } else {
+          if (pending === null) {
+            db.exec('BEGIN IMMEDIATE');
+            pending = emptyTx();
+          }
+          storeChunk(batch, pending);
+          if (pending.records < batchSize) continue;
+          db.exec('COMMIT');
+          committed(pending);
+          pending = null;
+        }
+        await opts.onBatch?.(progress());
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
       }
+      if (pending !== null) {
+        db.exec('COMMIT');
+        committed(pending);
+        pending = null;
+      }
+    } finally {
+      // A failure (a bad write, the worker failing) drops what the open transaction holds:
+      // none of it was acknowledged, and the checkpoint goes back with it.
+      if (pending !== null && db.inTransaction) db.exec('ROLLBACK');
     }
     if (!interrupted) {
       deps.store.transaction(() => files.finish(record.id, now()));

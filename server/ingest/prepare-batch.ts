@@ -1,7 +1,7 @@
 import { scoreStatement } from '../jobs/score-statement.ts';
 import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
-import { mergeForTables, type BucketContribution } from '../store/metrics-repo.ts';
+import { createBucketMerger, type BucketContribution, type BucketMerger } from '../store/metrics-repo.ts';
 import { serializeScore, type NewStatement, type SerializedScore } from '../store/statements-repo.ts';
 import { normalizeStatement, type Origin, type Rejection } from './statement-input.ts';
 
@@ -32,6 +32,22 @@ export interface PrepareContext {
   scorer?: Scorer;
 }
 
+/** One item validated and, with a scorer, scored; its metric contributions go to `merger`. */
+export function prepareItem(
+  item: unknown,
+  ctx: PrepareContext,
+  receivedAt: number,
+  merger: BucketMerger | null,
+): { ok: true; statement: NewStatement; score: PreparedScore | null } | { ok: false; rejection: Rejection } {
+  const n = normalizeStatement(item, { origin: ctx.origin, receivedAt, isDemo: ctx.isDemo });
+  if (!n.ok) return { ok: false, rejection: n.rejection };
+  if (!ctx.scorer) return { ok: true, statement: n.value, score: null };
+  const s = scoreStatement(ctx.scorer, n.value, receivedAt);
+  if (!s.ok) return { ok: true, statement: n.value, score: { ok: false, error: s.error } };
+  if (merger) for (const c of s.contributions) merger.add(c);
+  return { ok: true, statement: n.value, score: { ok: true, row: serializeScore(n.value, s.fields) } };
+}
+
 /**
  * Validates, and with ctx.scorer scores, a batch: pure CPU, no database, so it runs before the
  * write transaction, or on another thread (prepare-worker.ts) while the previous batch is
@@ -39,27 +55,13 @@ export interface PrepareContext {
  */
 export function prepareBatch(items: unknown[], ctx: PrepareContext, receivedAt: number): PreparedBatch {
   const prepared: PreparedBatch = { valid: [], rejected: [] };
-  const scorer = ctx.scorer;
-  const contributions: Contribution[] = [];
+  const merger = ctx.scorer ? createBucketMerger() : null;
   for (let index = 0; index < items.length; index++) {
-    const n = normalizeStatement(items[index], { origin: ctx.origin, receivedAt, isDemo: ctx.isDemo });
-    if (!n.ok) {
-      prepared.rejected.push({ index, ...n.rejection });
-      continue;
-    }
-    let score: PreparedScore | null = null;
-    if (scorer) {
-      const s = scoreStatement(scorer, n.value, receivedAt);
-      if (s.ok) {
-        score = { ok: true, row: serializeScore(n.value, s.fields) };
-        for (const c of s.contributions) contributions.push(c);
-      } else {
-        score = { ok: false, error: s.error };
-      }
-    }
-    prepared.valid.push({ index, statement: n.value, score });
+    const p = prepareItem(items[index], ctx, receivedAt, merger);
+    if (p.ok) prepared.valid.push({ index, statement: p.statement, score: p.score });
+    else prepared.rejected.push({ index, ...p.rejection });
   }
-  if (scorer) prepared.merged = mergeForTables(contributions);
+  if (merger) prepared.merged = merger.rows();
   return prepared;
 }
 

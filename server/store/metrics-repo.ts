@@ -56,9 +56,59 @@ export function mergeBuckets(contributions: BucketContribution[], widthMs: numbe
 /** The stored bucket widths: minute buckets and the hour and day rollups, in add()'s order. */
 export const BUCKET_WIDTHS = [60_000, 3_600_000, 86_400_000] as const;
 
+/**
+ * Merges contributions one at a time into rows per table (BUCKET_WIDTHS order), exactly as
+ * mergeBuckets does per width: a backfill's prepare step feeds each statement's contributions
+ * in as it scores it instead of keeping them all until the end of its batch.
+ */
+export function createBucketMerger() {
+  const widths = BUCKET_WIDTHS;
+  const rows: BucketContribution[][] = widths.map(() => []);
+  // Per scope and table: the row last added to (statements come mostly in time order, so the
+  // next contribution usually lands in it) and, for the others, a map by bucket start.
+  const byScope = new Map<string, { last: Array<BucketContribution | undefined>; older: Array<Map<number, BucketContribution>> }>();
+  return {
+    add(c: BucketContribution): void {
+      let scope = byScope.get(c.scope);
+      if (scope === undefined) {
+        scope = { last: [], older: widths.map(() => new Map()) };
+        byScope.set(c.scope, scope);
+      }
+      for (let t = 0; t < widths.length; t++) {
+        const bucketStart = c.bucketStart - (c.bucketStart % widths[t]!);
+        let m = scope.last[t];
+        if (m === undefined || m.bucketStart !== bucketStart) {
+          m = scope.older[t]!.get(bucketStart);
+          if (m === undefined) {
+            const first = { ...c, bucketStart };
+            scope.older[t]!.set(bucketStart, first);
+            rows[t]!.push(first);
+            scope.last[t] = first;
+            continue;
+          }
+          scope.last[t] = m;
+        }
+        m.n += c.n;
+        m.sumScore += c.sumScore;
+        m.sumW += c.sumW;
+        m.sumWScore += c.sumWScore;
+        if (c.maxScore > m.maxScore) m.maxScore = c.maxScore;
+      }
+    },
+    /** The merged rows per table, in order of first appearance. */
+    rows(): BucketContribution[][] {
+      return rows;
+    },
+  };
+}
+
+export type BucketMerger = ReturnType<typeof createBucketMerger>;
+
 /** Contributions merged per table (BUCKET_WIDTHS order): the rows add() writes. */
 export function mergeForTables(contributions: BucketContribution[]): BucketContribution[][] {
-  return BUCKET_WIDTHS.map((w) => mergeBuckets(contributions, w));
+  const merger = createBucketMerger();
+  for (const c of contributions) merger.add(c);
+  return merger.rows();
 }
 
 export function createMetricsRepo(db: Db) {

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BUCKET_WIDTHS, mergeBuckets, mergeForTables, type BucketContribution } from '../../server/store/metrics-repo.ts';
+
+/** A seeded stream of contributions: mostly in time order, with stragglers and repeats, like a backfill. */
+function contributions(seed: number, count: number): BucketContribution[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const scopes = ['global', 'actor:Russia', 'actor:NATO', 'dyad:Russia>NATO', 'category:threat', 'category:talks-meetings'];
+  const start = Date.UTC(2026, 0, 1);
+  const out: BucketContribution[] = [];
+  for (let i = 0; i < count; i++) {
+    const late = random() < 0.1 ? -Math.floor(random() * 3 * 86_400_000) : 0;
+    const at = start + i * 37_000 + late;
+    const score = Math.round(random() * 1000) / 10;
+    const w = 1 + score / 50;
+    out.push({ scope: scopes[Math.floor(random() * scopes.length)]!, bucketStart: at - (at % 60_000), n: 1, sumScore: score, sumW: w, sumWScore: w * score, maxScore: score });
+  }
+  return out;
+}
+
+describe('merging a batch of metric contributions into minute, hour and day rows', () => {
+  it('gives exactly the rows, order and sums of merging each table on its own, out-of-order stragglers included', () => {
+    for (const seed of [1, 2, 3]) {
+      const c = contributions(seed, 3000);
+      const expected = BUCKET_WIDTHS.map((w) => mergeBuckets(c, w));
+      assert.deepEqual(mergeForTables(c), expected);
+      assert.equal(expected[0]!.reduce((n, r) => n + r.n, 0), 3000);
+      assert.ok(expected[2]!.length < expected[1]!.length && expected[1]!.length < expected[0]!.length);
+    }
+  });
+});
