@@ -23,6 +23,14 @@ import { buildIngestCli, INGEST_BUNDLE } from '../build-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET_PER_S = 20_000;
+
+/** The node flags `npm run ingest` starts the CLI with (package.json), so the bench runs exactly that. */
+const NODE_FLAGS = ((): string[] => {
+  const script = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.ingest ?? '';
+  const m = /\bnode ((?:--\S+ )*)server\/dist\/ingest\.mjs/.exec(script);
+  if (!m) throw new Error(`package.json's ingest script does not run node ... server/dist/ingest.mjs: ${script}`);
+  return m[1]!.trim().split(' ').filter((f) => f !== '');
+})();
 const TARGET_RSS_MB = 200;
 
 interface CliSummary {
@@ -45,7 +53,8 @@ function generate(file: string, lines: number): void {
     .map((l) => JSON.parse(l) as { text: string; speaker: string; source: string });
   const fd = fs.openSync(file, 'w');
   let buf = '';
-  const start = Date.UTC(2026, 0, 1);
+  // Two statements a minute, ending a day ago: all accepted (a date more than a day ahead is refused).
+  const start = Date.now() - lines * 30_000 - 86_400_000;
   for (let i = 0; i < lines; i++) {
     const s = pool[i % pool.length]!;
     buf += `${JSON.stringify({
@@ -68,7 +77,7 @@ function generate(file: string, lines: number): void {
 async function runCli(file: string, flags: string[]): Promise<{ summary: CliSummary; wallSeconds: number; vmHwmBytes: number | null }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, ['--expose-gc', INGEST_BUNDLE, file, '--json', ...flags], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, INGEST_BUNDLE, file, '--json', ...flags], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,7 +116,9 @@ export async function run(argv: string[] = []): Promise<void> {
   try {
     const file = path.join(dir, 'statements.jsonl');
     generate(file, lines);
-    process.stdout.write(`ingest: ${lines.toLocaleString('en-US')} lines, ${mb(fs.statSync(file).size)} JSONL (${os.cpus().length} cores, Node ${process.version})\n`);
+    process.stdout.write(
+      `ingest: ${lines.toLocaleString('en-US')} lines, ${mb(fs.statSync(file).size)} JSONL (${os.cpus().length} cores, Node ${process.version}; node ${NODE_FLAGS.join(' ')} ${path.relative(ROOT, INGEST_BUNDLE)})\n`,
+    );
 
     // Baseline 1: the scorer alone, in this process, over the same texts.
     const scorer = loadScorer();

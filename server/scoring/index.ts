@@ -3,7 +3,7 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
-import { tokenize as _tokenize, WORD as _WORD, PUNCT as _PUNCT, type TokenSink } from './tokenize.ts';
+import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNCT, type TokenSink } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
@@ -25,6 +25,7 @@ export { MAX_ANALYSED_CHARS, MAX_TOKENS, MAX_TOKEN_CHARS } from './tokenize.ts';
 // does not call a getter per use.
 const WORD = _WORD;
 const PUNCT = _PUNCT;
+const NUMBER = _NUMBER;
 const NO_WORD = _NO_WORD;
 const tokenize = _tokenize;
 const stem = _stem;
@@ -43,6 +44,8 @@ export const SCORER_CODE_VERSION = '1.1.0';
 
 /** Bounded memo of word -> trie entry points (texts repeat most of their vocabulary). */
 const WORD_CACHE_LIMIT = 50_000;
+/** Numbers up to this long (years, small counts) are memoised like words; longer ones are not. */
+const MAX_CACHED_NUMBER_CHARS = 4;
 /** Slots of the hashed memo at first (a power of two); it doubles when 40% full. */
 const WORD_SLOTS_INITIAL = 1 << 12;
 
@@ -91,6 +94,14 @@ class WordCollector implements TokenSink {
       slot = (slot + 1) & mask;
     }
     const lower = lowered.slice(start, end);
+    if (kind === NUMBER && len > MAX_CACHED_NUMBER_CHARS) {
+      // Long numbers (ids, exact counts, "report 48213") rarely repeat: memoised, they only
+      // fill both memos with entries that die at the next reset (garbage the collector copies).
+      const info = describeWord(this.lex, lower, lower);
+      this.words.push(info);
+      this.keys.push(info.key);
+      return lower;
+    }
     this.add(lower, kind);
     const info = this.words[this.words.length - 1]!;
     if (this.slotsUsed >= WORD_CACHE_LIMIT) this.resizeSlots(WORD_SLOTS_INITIAL, false);
