@@ -258,3 +258,59 @@ describe('file ingest that reads and scores on a worker thread (npm run ingest -
     assert.equal(store.statements.countByStatus().scored + store.statements.countByStatus().pending, 0);
   });
 });
+
+describe('file ingest with one transaction spanning several prepared chunks (the CLI)', () => {
+  const { dir } = tempStore();
+
+  it('stores what per-batch commits store, and reports progress only at commits', async () => {
+    const file = writeFile(dir, { messy: true });
+    const expected = await inline(file, 1000);
+    const { store } = tempStore();
+    const now = () => NOW;
+    const fileIngest = createFileIngest({ store, ingest: createIngestService({ store, now }), now });
+    const seen: number[] = [];
+    const outcome = await fileIngest.ingestFile({
+      file,
+      origin: 'cli',
+      batchSize: 600, // chunks of PREPARE_CHUNK (500): the first transaction spans two
+      scorer: testScorer(),
+      spanTransactions: true,
+      onBatch: (p) => {
+        assert.equal(store.db.inTransaction, false, 'progress is reported after a commit');
+        seen.push(p.recordsDone);
+      },
+    });
+    assert.ok(outcome.status === 'done' && expected.outcome.status === 'done');
+    assert.deepEqual(outcome.run, expected.outcome.run);
+    assert.deepEqual(dump(store).statements, dump(expected.store).statements);
+    // 641 records: a chunk of 500 leaves the transaction open (500 < 600), the second closes it.
+    const records = outcome.file.recordsDone;
+    assert.ok(records > 600 && records < 1000);
+    assert.deepEqual(seen, [records, records], 'one commit for both chunks, then the finish');
+  });
+
+  it('rolls back every chunk of the open transaction when storing fails, and a re-run stores each statement once', async () => {
+    const file = writeFile(dir, { messy: false });
+    const { store } = tempStore();
+    const now = () => NOW;
+    const ingest = createIngestService({ store, now });
+    let calls = 0;
+    const failing = {
+      ...ingest,
+      store: (p: Parameters<typeof ingest.store>[0]) => {
+        if (++calls === 2) throw new Error('disk full');
+        return ingest.store(p);
+      },
+    };
+    const broken = createFileIngest({ store, ingest: failing, now });
+    await assert.rejects(broken.ingestFile({ file, origin: 'cli', batchSize: 5000, scorer: testScorer(), spanTransactions: true }), /disk full/);
+    assert.equal(store.db.inTransaction, false);
+    assert.equal(store.statements.count(), 0, 'the first chunk went back with the second');
+    assert.equal(store.metrics.range('global', 0, NOW + 60_000).length, 0);
+    const again = await createFileIngest({ store, ingest, now }).ingestFile({ file, origin: 'cli', batchSize: 5000, scorer: testScorer(), spanTransactions: true });
+    assert.ok(again.status === 'done');
+    assert.equal(again.run.resumedAt, 0);
+    assert.equal(store.statements.count(), 600);
+    assert.equal(store.metrics.range('global', 0, NOW + 60_000).reduce((n, b) => n + b.n, 0), 600);
+  });
+});
