@@ -29,6 +29,7 @@ import { createFeedJob } from './jobs/feed-job.ts';
 import { createInboxJob } from './jobs/inbox-job.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
+import { createExportHeadBackfill } from './jobs/export-head-backfill.ts';
 import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   for (const job of jobs) job.start();
   void scoreJob.runNow();
+  const headBackfill = createExportHeadBackfill({ store, logger });
+  const headsFilled = headBackfill.run().catch((err: unknown) => logger.error({ err }, 'filling export heads failed'));
   logger.info({ url, port, database: config.databaseFile }, 'listening');
   if (token.origin === 'generated') {
     process.stdout.write(
@@ -175,6 +178,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    headBackfill.stop();
+    await headsFilled;
     for (const job of jobs) await job.stop();
     notifier.close();
     await realtime.close();

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import { createSilentLogger } from '../../server/config/logger.ts';
 import { csvText } from '../../server/export/csv-format.ts';
 import { statementExportHead, statementRecord, type ExportHeadScore } from '../../server/export/statement-rows.ts';
+import { createExportHeadBackfill } from '../../server/jobs/export-head-backfill.ts';
 import { createExportQueries, type StatementExportTuple } from '../../server/store/export-queries.ts';
 import type { NewStatement, ScoredFields, StoredSignal } from '../../server/store/statements-repo.ts';
 import { createTempStore } from '../helpers/temp-store.ts';
@@ -162,4 +164,25 @@ test('statements without a head (stored before migration 007) export byte for by
   t.store.db.exec('UPDATE statements SET export_head = NULL');
   assert.equal(heads(), 0);
   assert.ok((await download()).equals(withHeads), 'every head NULL: the pre-007 path');
+});
+
+test('at start, heads missing from statements stored before migration 007 are filled exactly as the repository writes them', async () => {
+  const t = createTempStore();
+  try {
+    seed(t);
+    const all = () => t.store.db.prepare('SELECT id, export_head FROM statements ORDER BY id').all() as Array<{ id: number; export_head: string | null }>;
+    const written = all();
+    t.store.db.exec('UPDATE statements SET export_head = NULL');
+    const backfill = createExportHeadBackfill({ store: t.store, logger: createSilentLogger(), batchSize: 7 });
+    // Stopped after its first batch (a shutdown), it leaves the rest for the next start.
+    const first = backfill.run();
+    backfill.stop();
+    assert.equal(await first, 7);
+    assert.equal(all().filter((r) => r.export_head !== null).length, 7);
+    assert.equal(await createExportHeadBackfill({ store: t.store, logger: createSilentLogger(), batchSize: 7 }).run(), 53);
+    assert.deepEqual(all(), written);
+    assert.equal(await createExportHeadBackfill({ store: t.store, logger: createSilentLogger() }).run(), 0, 'nothing left');
+  } finally {
+    t.cleanup();
+  }
 });
