@@ -1,0 +1,143 @@
+// The shapes of statements as ingest hands them over, as stored and as the API shows them.
+import { statementExportHead } from '../export/statement-rows.ts';
+
+/** A statement ready to store, already validated and normalised by ingest. Times in unix ms. */
+export interface NewStatement {
+  dedupeKey: string;
+  externalId: string | null;
+  text: string;
+  speaker: string | null;
+  source: string | null;
+  url: string | null;
+  publishedAt: number | null;
+  receivedAt: number;
+  occurredAt: number;
+  origin: 'api' | 'inbox' | 'feed' | 'cli' | 'demo';
+  isDemo: boolean;
+}
+
+export interface InsertOutcome {
+  id: number;
+  duplicate: boolean;
+}
+
+export interface PendingStatement {
+  id: number;
+  text: string;
+  speaker: string | null;
+  occurredAt: number;
+  isDemo: boolean;
+}
+
+export interface StoredSignal {
+  category: string;
+  polarity: string;
+  weight: number;
+  modality: string;
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface ScoredFields {
+  score: number;
+  level: string;
+  actor: string | null;
+  targets: string[];
+  mentioned: string[];
+  signals: StoredSignal[];
+  /** Distinct signal categories (statement_categories); derived from `signals` when absent. */
+  categories?: string[];
+  scorerVersion: string;
+  scoredAt: number;
+}
+
+/**
+ * ScoredFields with the JSON columns serialised, ready to bind: what a backfill's prepare step
+ * (possibly on a worker thread, server/ingest/prepare-worker.ts) hands to insertSerialized, so
+ * the thread that writes does not also stringify evidence.
+ */
+export interface SerializedScore {
+  score: number;
+  level: string;
+  actor: string | null;
+  targets: string[];
+  categories: string[];
+  targetsJson: string;
+  mentionedJson: string;
+  signalsJson: string;
+  scorerVersion: string;
+  scoredAt: number;
+  /** statementExportHead(statement, fields): the export's cells of the row (migration 007). */
+  exportHead: string;
+}
+
+export function serializeScore(s: NewStatement, f: ScoredFields): SerializedScore {
+  return {
+    score: f.score,
+    level: f.level,
+    actor: f.actor,
+    targets: f.targets,
+    categories: f.categories ?? [...new Set(f.signals.map((s) => s.category))],
+    targetsJson: JSON.stringify(f.targets),
+    mentionedJson: JSON.stringify(f.mentioned),
+    signalsJson: JSON.stringify(f.signals),
+    scorerVersion: f.scorerVersion,
+    scoredAt: f.scoredAt,
+    exportHead: statementExportHead(s, f),
+  };
+}
+
+export interface StatementView {
+  id: number;
+  externalId: string | null;
+  text: string;
+  speaker: string | null;
+  targets: string[];
+  source: string | null;
+  url: string | null;
+  publishedAt: string | null;
+  receivedAt: string;
+  occurredAt: string;
+  origin: string;
+  isDemo: boolean;
+  status: string;
+  score: number | null;
+  level: string | null;
+  signals: StoredSignal[];
+  scorerVersion: string | null;
+}
+
+/** Filters shared by GET /api/statements and the statements CSV export. Times in unix ms. */
+export interface StatementFilter {
+  from?: number;
+  to?: number;
+  actor?: string;
+  minScore?: number;
+  category?: string;
+  status?: 'pending' | 'scored' | 'failed';
+  /** Keyset cursor: rows strictly older than this (occurred_at, id). */
+  before?: { occurredAt: number; id: number };
+  limit?: number;
+}
+
+export interface StatementRow {
+  id: number;
+  external_id: string | null;
+  text: string;
+  speaker: string | null;
+  source: string | null;
+  url: string | null;
+  published_at: number | null;
+  received_at: number;
+  occurred_at: number;
+  origin: string;
+  is_demo: number;
+  status: string;
+  score: number | null;
+  level: string | null;
+  actor: string | null;
+  targets: string | null;
+  signals: string | null;
+  scorer_version: string | null;
+}
