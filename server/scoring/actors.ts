@@ -12,6 +12,7 @@ import {
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
+import { aimedTarget, findSubject } from './subject.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
@@ -171,13 +172,28 @@ export function resolveActors(
   if (found !== null) {
     if (speaker === null) speaker = found.actor;
     if (found.actor === speaker) verb = found.verb;
+  } else if (speaker === null) {
+    // "China staged large-scale military drills around Taiwan": the subject of the event
+    speaker = findSubject(p, mentions, signalAt, signals);
   }
 
   const targets: string[] = [];
   // "Russia warned NATO", "X accused Y of ..."
   if (verb >= 0 && (p.cueFlags[verb]! & CUE_DIRECTED) !== 0) addTarget(targets, speaker, firstMentionAfter(p, verb + 1, mentionAt, mentions, speaker));
   for (const s of signals) {
-    if (s.signal.polarity !== 'escalation' || !s.category.hasTarget) continue;
+    if (s.signal.polarity !== 'escalation' || s.category.kind === 'vocabulary') continue;
+    if (!s.category.hasTarget) {
+      // "drills around Taiwan", "warships off the coast of Japan"
+      addTarget(targets, speaker, aimedTarget(p, s, mentionAt, mentions, speaker));
+      continue;
+    }
+    // "expelled two British diplomats": an actor passed over inside the phrase
+    for (let k = s.startToken + 1; k < s.endToken; k++) {
+      if (mentionAt[k]! >= 0 && mentions[mentionAt[k]!]!.actor !== speaker) {
+        addTarget(targets, speaker, mentions[mentionAt[k]!]!.actor);
+        break;
+      }
+    }
     // "strikes on X", "sanctions against X", "threatened X"
     addTarget(targets, speaker, firstMentionAfter(p, s.endToken, mentionAt, mentions, speaker));
     // "if NATO troops appear ..., they will be targeted": the actor of the condition

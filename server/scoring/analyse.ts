@@ -19,6 +19,7 @@ import {
 } from './lexicon.ts';
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
 import type { Prepared } from './prepare.ts';
+import { markHypothetical } from './hypothetical.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
@@ -250,6 +251,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     });
     if (MATCH.entry.bareFactor > 0) contextual = true;
   }
+  markHypothetical(lex, p, found); // "any incursion will be met with force"
   if (contextual) weighDeathContext(lex, p, found);
   markAddressed(lex, p, found);
   return found;

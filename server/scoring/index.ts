@@ -184,7 +184,7 @@ function scoreText(
   collector.reset();
   const { tokens, sentenceEnds } = tokenize(text, collector);
   const { keys, words, anyActor } = collector;
-  const cues = markCues(keys, words, tokens, sentenceEnds.length, scratch);
+  const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch);
   const prepared: Prepared = {
     text,
     tokens,

@@ -85,6 +85,14 @@ export const CUE_LEAD_RESET = 262144;
 export const CUE_PEACEFUL_DEATH = 524288;
 /** Armed forces, police or fighters named in the sentence ("troops", "police"): killers or killed. */
 export const CUE_ARMED = 1048576;
+/** A quantifier between a verb and its object ("freed *40* prisoners", "*dozens of* detainees"): skippable in phrases. */
+export const CUE_QUANTIFIER = 2097152;
+/** A preposition aiming an action at a place or party ("drills *around* Taiwan", "*off the coast of*"). */
+export const CUE_AIM = 4194304;
+/** A generic determiner before a noun of aggression ("*any* incursion", "*every* attack"). */
+export const CUE_GENERIC = 8388608;
+/** A stated consequence after a generic subject ("will be met with", "would trigger"). */
+export const CUE_CONSEQUENCE = 16777216;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 

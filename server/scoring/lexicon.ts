@@ -9,7 +9,8 @@ import {
   type PhraseEntry, type ModalityRule, type Calibration, CUE_NEGATION, CUE_DENIAL, CUE_CONDITIONAL,
   CUE_HEDGE, CUE_HISTORICAL, CUE_INTENSIFIER, CUE_CLAUSE_BREAK, CUE_SPEECH, CUE_DIRECTED, CUE_SPEAKER_SKIP,
   CUE_TARGET_PREP, CUE_DETERMINER, CUE_IRREALIS, CUE_AFTERMATH, CUE_TOPIC, CUE_NEGATION_AFTER,
-  CUE_NEGATION_SCOPE_BREAK, CUE_CONDITIONAL_WHEN_FIRST, CUE_PEACEFUL_DEATH, CUE_ARMED, type CueEntry,
+  CUE_NEGATION_SCOPE_BREAK, CUE_CONDITIONAL_WHEN_FIRST, CUE_PEACEFUL_DEATH, CUE_ARMED, CUE_QUANTIFIER, CUE_AIM, CUE_GENERIC,
+  CUE_CONSEQUENCE, type CueEntry,
   type ActorEntry, type CompiledLexicon,
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
@@ -36,6 +37,10 @@ const CUE_LISTS: ReadonlyArray<[string, number]> = [
   ['negationScopeBreak', CUE_NEGATION_SCOPE_BREAK],
   ['conditionalWhenFirst', CUE_CONDITIONAL_WHEN_FIRST],
   ['armedActor', CUE_ARMED],
+  ['quantifier', CUE_QUANTIFIER],
+  ['aimPreposition', CUE_AIM],
+  ['genericDeterminer', CUE_GENERIC],
+  ['consequence', CUE_CONSEQUENCE],
 ];
 
 type Obj = Record<string, unknown>;

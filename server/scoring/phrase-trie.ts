@@ -35,13 +35,15 @@ export function insertPhrase<T>(root: TrieNode<T>, keys: readonly number[], entr
   return previous;
 }
 
-const MAX_SKIPS = 2;
+/** Determiners, quantifiers and possessors passed over in a row ("freed [the remaining 40] prisoners"). */
+const MAX_SKIPS = 3;
 
 /**
  * Longest phrase starting at token `i` (written into `out`, a reused object: the hot path
  * allocates nothing per token); returns whether one was found. `first` is the node whose first key led to the node `first` (looked up
  * by the caller, once per distinct word). `keys[k]` is the lookup key of token k (-1, a word
- * the lexicon does not have, never matches); `skippable[k]` marks determiners that may be passed over inside a phrase.
+ * the lexicon does not have, never matches); `skippable[k]` marks determiners, quantifiers and
+ * possessors that may be passed over inside a phrase.
  */
 export function matchAt<T>(
   first: TrieNode<T> | undefined,
@@ -51,28 +53,46 @@ export function matchAt<T>(
   out: TrieMatch<T>,
 ): boolean {
   if (first === undefined) return false;
-  let node: TrieNode<T> = first;
   let found = false;
-  if (node.entry !== null) {
-    out.entry = node.entry;
+  out.end = 0;
+  if (first.entry !== null) {
+    out.entry = first.entry;
     out.end = i + 1;
     found = true;
   }
-  let j = i + 1;
+  return extend(first, keys, skippable, i + 1, out) || found;
+}
+
+/**
+ * Extends a match from `node` at token `j`, keeping the longest in `out`. A skippable token
+ * that is also the next word of some phrase ("released *the* report" is a shield, "return
+ * *of* bodies" a phrase) is tried both ways, the phrase word first: "released the hostages"
+ * still matches "release hostages", "returned dozens of detainees" "return detainees".
+ */
+function extend<T>(node: TrieNode<T>, keys: readonly number[], skippable: Uint8Array, j: number, out: TrieMatch<T>): boolean {
+  let found = false;
+  let skips = 0;
   const n = keys.length;
   while (node.next !== null && j < n) {
-    let child = node.next.get(keys[j]!);
-    let k = j;
-    let skips = 0;
-    while (child === undefined && skippable[k] === 1 && skips < MAX_SKIPS && k + 1 < n) {
-      k++;
+    const child = node.next.get(keys[j]!);
+    if (skippable[j] === 1 && skips < MAX_SKIPS && j + 1 < n) {
+      if (child !== undefined) {
+        if (child.entry !== null && j + 1 > out.end) {
+          out.entry = child.entry;
+          out.end = j + 1;
+          found = true;
+        }
+        if (extend(child, keys, skippable, j + 1, out)) found = true;
+      }
+      j++;
       skips++;
-      child = node.next.get(keys[k]!);
+      continue;
     }
     if (child === undefined) break;
     node = child;
-    j = k + 1;
-    if (node.entry !== null) {
+    j++;
+    skips = 0;
+    if (node.entry !== null && j > out.end) {
       out.entry = node.entry;
       out.end = j;
       found = true;

@@ -14,19 +14,22 @@ import {
   CUE_LEAD_RESET as _CUE_LEAD_RESET,
   CUE_PEACEFUL_DEATH as _CUE_PEACEFUL_DEATH,
   CUE_ARMED as _CUE_ARMED,
+  CUE_QUANTIFIER as _CUE_QUANTIFIER,
   type ActorEntry,
   type CompiledLexicon,
   type CueEntry,
   type PhraseEntry,
 } from './lexicon.ts';
 import type { TrieNode } from './phrase-trie.ts';
-import { NUMBER as _NUMBER, PUNCT as _PUNCT, type Token } from './tokenize.ts';
+import { NUMBER as _NUMBER, PUNCT as _PUNCT, WORD as _WORD, type Token } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
 const CUE_LEAD_RESET = _CUE_LEAD_RESET;
 const LEAD_RESET = _CUE_SPEECH | _CUE_LEAD_RESET;
 const NUMBER = _NUMBER;
+const WORD = _WORD;
+const CUE_QUANTIFIER = _CUE_QUANTIFIER;
 const PUNCT = _PUNCT;
 const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
 const CUE_CONDITIONAL = _CUE_CONDITIONAL;
@@ -37,6 +40,8 @@ const CUE_CONDITIONAL_WHEN_FIRST = _CUE_CONDITIONAL_WHEN_FIRST;
 const FIRST_TOKEN_FLAGS = _FIRST_TOKEN_FLAGS;
 const CUE_PEACEFUL_DEATH = _CUE_PEACEFUL_DEATH;
 const CUE_ARMED = _CUE_ARMED;
+/** Words a phrase may pass over: determiners and quantifiers ("freed [the] 40 prisoners"). */
+const SKIPPABLE = _CUE_DETERMINER | _CUE_QUANTIFIER;
 
 /** Words before a year that make it a time reference ("in 1962", "the 1994 genocide"). */
 const YEAR_LEAD = new Set(['in', 'during', 'since', 'of', 'from', 'until', 'till', 'before', 'after', 'the', 'by', 'between', 'and']);
@@ -71,22 +76,27 @@ export interface WordInfo {
   cue: TrieNode<CueEntry> | undefined;
   signal: TrieNode<PhraseEntry> | undefined;
   actor: TrieNode<ActorEntry[]> | undefined;
+  /** Kinds of skippable word decided per token (SKIP_*), 0 for most words. */
+  skip: number;
 }
 
-export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined });
+/** "of" (after a quantifier), "'s" (a possessor), a one-word actor alias, a word in -s (plural possessor). */
+const SKIP_OF = 1;
+const SKIP_POSSESSIVE = 2;
+const SKIP_ACTOR = 4;
+const SKIP_PLURAL = 8;
+
+export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined, skip: 0 });
 
 /** Looks a lower-cased word up in the three tries (the caller caches the result). */
 export function describeWord(lex: CompiledLexicon, lower: string, stem: string): WordInfo {
   const key = lex.keyIds.get(stem) ?? -1;
   const lowerKey = lex.keyIds.get(lower) ?? -1;
-  return {
-    stem,
-    key,
-    lowerKey,
-    cue: lex.cues.next?.get(key),
-    signal: lex.signals.next?.get(key),
-    actor: lex.actors.next?.get(lowerKey),
-  };
+  const actor = lex.actors.next?.get(lowerKey);
+  let skip = lower === 'of' ? SKIP_OF : lower === "'s" ? SKIP_POSSESSIVE : 0;
+  if (actor !== undefined && actor.entry !== null) skip |= SKIP_ACTOR;
+  if (lower.length > 2 && lower.charCodeAt(lower.length - 1) === 115) skip |= SKIP_PLURAL;
+  return { stem, key, lowerKey, cue: lex.cues.next?.get(key), signal: lex.signals.next?.get(key), actor, skip };
 }
 
 /**
@@ -163,7 +173,21 @@ export class Scratch {
   }
 }
 
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/** "soldiers' remains": a plural word directly followed by an apostrophe that ends it. */
+function isPluralPossessor(text: string, t: Token): boolean {
+  const a = text.charCodeAt(t.end);
+  if (a !== 39 && a !== 0x2019) return false;
+  if (text.charCodeAt(t.end - 1) !== 115) return false; // ends in "s"
+  const c = text.charCodeAt(t.end + 1) | 32;
+  return !(c >= 97 && c <= 122);
+}
+
 export function markCues(
+  text: string,
   keys: number[],
   words: WordInfo[],
   tokens: Token[],
@@ -188,6 +212,7 @@ export function markCues(
       openCondition = false;
     }
     if (t.kind === NUMBER) {
+      skippable[i] = 1; // "freed 40 prisoners"
       // Only a year used as a time reference counts ("in 1962", "the 1994 genocide"), not a
       // citation such as "resolution 1244 (1999)"; the scorer has no clock, so only years
       // before 2000 are judged historical.
@@ -204,6 +229,7 @@ export function markCues(
           cueFlags[j] |= e.flags & ~FIRST_TOKEN_FLAGS;
           cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
           if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
+          if ((e.flags & CUE_QUANTIFIER) !== 0) for (let q = i; q < j; q++) skippable[q] = 1; // "at least"
           if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
           if ((e.flags & CUE_ARMED) !== 0) scratch.armedSentence[t.sentence] = 1;
           if ((e.flags & CUE_PEACEFUL_DEATH) !== 0 && e.deathFactor < peacefulSentence[t.sentence]!) peacefulSentence[t.sentence] = e.deathFactor;
@@ -215,7 +241,19 @@ export function markCues(
       // Flags at i are final now: a cue marks its last token, and every cue ending at i
       // starts at or before i.
       let f = cueFlags[i]!;
-      if ((f & CUE_DETERMINER) !== 0) skippable[i] = 1;
+      // Phrases may pass over determiners, quantifiers, a quantifier's "of" ("dozens of
+      // detainees") and a possessor ("the soldier's remains", "two soldiers' remains").
+      if ((f & SKIPPABLE) !== 0) skippable[i] = 1;
+      else {
+        const sk = words[i]!.skip;
+        if (sk === 0 || i === 0) {
+          // most words
+        } else if ((sk & SKIP_OF) !== 0) {
+          if ((cueFlags[i - 1]! & CUE_QUANTIFIER) !== 0) skippable[i] = 1;
+        } else if ((sk & SKIP_POSSESSIVE) !== 0) skippable[i - 1] = skippable[i] = 1;
+        else if ((sk & SKIP_ACTOR) !== 0 && isUpper(text.charCodeAt(t.start))) skippable[i] = 1; // "freed 40 *Palestinian* prisoners"
+        else if ((sk & SKIP_PLURAL) !== 0 && isPluralPossessor(text, t)) skippable[i] = 1;
+      }
       if (first && (f & CUE_CONDITIONAL_WHEN_FIRST) !== 0) f = cueFlags[i] = f | CUE_CONDITIONAL;
       // "If NATO troops appear ..., they will be targeted": the main clause after the
       // condition gets its own lead (see leadFactor in analyse.ts).

@@ -25,7 +25,7 @@ const cases = readJsonl<CompetenceCase>('competence.jsonl');
 test('the competence set covers each class with several statements', () => {
   const byClass = new Map<string, number>();
   for (const c of cases) byClass.set(c.class, (byClass.get(c.class) ?? 0) + 1);
-  for (const cls of ['peaceful-death', 'disaster-death', 'violent-death', 'british-spelling', 'threat-formula']) {
+  for (const cls of ['peaceful-death', 'disaster-death', 'violent-death', 'british-spelling', 'threat-formula', 'quantified-release', 'generic-threat']) {
     assert.ok((byClass.get(cls) ?? 0) >= 4, `${cls}: ${byClass.get(cls) ?? 0} cases`);
   }
   const pairs = readJsonl<{ kind: string }>('pairs.jsonl');
