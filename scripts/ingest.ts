@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const { createScoreWorker } = await import('../server/jobs/score-job.ts');
     if (!onWorker) scorer = loadScorer();
     scorePending = async () => {
-      if (store.statements.countByStatus().pending === 0) return 0;
+      if (!store.statements.hasPending()) return 0;
       const worker = createScoreWorker({ store, scorer: scorer ?? loadScorer(), logger: createSilentLogger(), runBudgetMs: 60_000 });
       let n = 0;
       for (;;) {

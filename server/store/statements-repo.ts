@@ -86,6 +86,8 @@ export function createStatementsRepo(db: Db) {
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
   const anyReal = db.prepare('SELECT EXISTS (SELECT 1 FROM statements WHERE is_demo = 0)').pluck();
+  // Through the partial index statements_pending: no scan of the table (countByStatus is one).
+  const anyPending = db.prepare(`SELECT EXISTS (SELECT 1 FROM statements WHERE status = 'pending')`).pluck();
 
   return {
     /** Stores one statement as pending unless its dedupe key is known; either way returns the id. */
@@ -142,6 +144,10 @@ export function createStatementsRepo(db: Db) {
     list(filter: StatementFilter): StatementView[] {
       const { sql, params } = buildStatementQuery(filter);
       return (db.prepare(sql).all(params) as StatementRow[]).map(toStatementView);
+    },
+
+    hasPending(): boolean {
+      return anyPending.get() === 1;
     },
 
     countByStatus(): Record<string, number> {

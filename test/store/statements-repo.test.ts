@@ -51,6 +51,11 @@ describe('statements repository on a real SQLite file', () => {
     assert.deepEqual(v.targets, ['Beta']);
     assert.equal(v.signals[0]!.category, 'threat_of_force');
     assert.deepEqual(store.statements.countByStatus(), { pending: pending.length - 1, scored: 1, failed: 0 });
+    assert.equal(store.statements.hasPending(), true);
+    store.transaction(() => {
+      for (const p of store.statements.claimPending(100)) store.statements.markFailed(p.id, 'test');
+    });
+    assert.equal(store.statements.hasPending(), false, 'none pending once every one is scored or failed');
   });
 
   it('insertScored stores a statement already scored, with actor and category rows; a duplicate is left as it was', () => {
