@@ -24,42 +24,70 @@ export interface FileBatchSource {
   txtSource?: string;
 }
 
+/** What a chunk knows of the records it covers, whatever it made of the good ones. */
+export interface ChunkRecords {
+  records: number;
+  lines: number[];
+  unreadable: FileBatch['unreadable'];
+  bytesRead: number;
+}
+
+/** Takes the good records of one chunk, one by one, and seals them into a chunk of type B. */
+export interface ChunkBuilder<B> {
+  /** `index`: the item's position among the chunk's good records (its line is lines[index]). */
+  add(item: Record<string, unknown>, index: number): void;
+  /** Whether the chunk should end before batchSize records (it holds a lot of text). */
+  full(): boolean;
+  finish(records: ChunkRecords): B;
+}
+
 /**
- * Reads a statement file batch by batch and prepares each batch with `prepare`, on this thread.
- * worker-file-batches.ts yields the same batches from a worker thread.
+ * Reads a statement file chunk by chunk (batchSize records, or fewer when the builder is full):
+ * the one reading loop of both paths. Records the reader refuses are kept with their lines; the
+ * good ones go to a fresh builder per chunk.
  */
-export async function* readFileBatches(
-  src: FileBatchSource,
-  prepare: (items: Array<Record<string, unknown>>) => PreparedBatch,
-): AsyncGenerator<FileBatch> {
+export async function* readChunks<B>(src: FileBatchSource, newBuilder: () => ChunkBuilder<B>): AsyncGenerator<B> {
   let bytesRead = 0;
-  let records = 0;
-  let items: Array<Record<string, unknown>> = [];
-  let lines: number[] = [];
-  let unreadable: FileBatch['unreadable'] = [];
-  const flush = (): FileBatch => {
-    const batch = { records, lines, unreadable, prepared: prepare(items), bytesRead };
-    records = 0;
-    items = [];
-    lines = [];
-    unreadable = [];
-    return batch;
-  };
   const reader = readRecords(src.file, src.format, {
     skip: src.skip,
     onRead: (n) => {
       bytesRead += n;
     },
   });
+  let builder = newBuilder();
+  let chunk: Omit<ChunkRecords, 'bytesRead'> = { records: 0, lines: [], unreadable: [] };
   for await (const r of reader) {
-    records++;
+    chunk.records++;
     if (r.ok) {
-      items.push(src.txtSource ? { ...r.item, source: src.txtSource } : r.item);
-      lines.push(r.line);
+      builder.add(src.txtSource ? { ...r.item, source: src.txtSource } : r.item, chunk.lines.length);
+      chunk.lines.push(r.line);
     } else {
-      unreadable.push({ line: r.line, code: r.code, message: r.message });
+      chunk.unreadable.push({ line: r.line, code: r.code, message: r.message });
     }
-    if (records >= src.batchSize) yield flush();
+    if (chunk.records >= src.batchSize || builder.full()) {
+      const done = builder.finish({ ...chunk, bytesRead });
+      builder = newBuilder();
+      chunk = { records: 0, lines: [], unreadable: [] };
+      yield done;
+    }
   }
-  if (records > 0) yield flush();
+  if (chunk.records > 0) yield builder.finish({ ...chunk, bytesRead });
+}
+
+/**
+ * Reads a statement file batch by batch and prepares each batch with `prepare`, on this thread.
+ * worker-file-batches.ts yields the same batches from a worker thread.
+ */
+export function readFileBatches(
+  src: FileBatchSource,
+  prepare: (items: Array<Record<string, unknown>>) => PreparedBatch,
+): AsyncGenerator<FileBatch> {
+  return readChunks(src, () => {
+    const items: Array<Record<string, unknown>> = [];
+    return {
+      add: (item) => void items.push(item),
+      full: () => false,
+      finish: (records) => ({ ...records, prepared: prepare(items) }),
+    };
+  });
 }

@@ -8,9 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadScorer } from '../config/load-scorer.ts';
 import { createBucketMerger } from '../store/metrics-repo.ts';
 import { createBatchEncoder, transferList, type WireBatch } from './batch-wire.ts';
-import type { FileBatchSource } from './file-batches.ts';
+import { readChunks, type ChunkBuilder, type FileBatchSource } from './file-batches.ts';
 import { prepareItem, type PreparedBatch } from './prepare-batch.ts';
-import { readRecords } from './record-readers.ts';
 import type { Origin } from './statement-input.ts';
 
 export interface PrepareWorkerData {
@@ -51,52 +50,32 @@ port.on('message', (m: { type: 'credit' }) => {
  */
 async function run(): Promise<void> {
   const scorer = loadScorer(data.lexiconDir);
-  const { source } = data;
   const ctx = { origin: data.origin, scorer };
-  let bytesRead = 0;
-  const reader = readRecords(source.file, source.format, {
-    skip: source.skip,
-    onRead: (n) => {
-      bytesRead += n;
-    },
-  });
-  const fresh = () => ({
-    encoder: createBatchEncoder(),
-    merger: createBucketMerger(),
-    records: 0,
-    index: 0,
-    lines: [] as number[],
-    unreadable: [] as Array<{ line: number; code: string; message: string }>,
-    rejected: [] as PreparedBatch['rejected'],
-    receivedAt: Date.now(),
-    chars: 0,
-  });
-  let b = fresh();
-  const post = async () => {
-    const wire = b.encoder.finish({ records: b.records, bytesRead, lines: b.lines, unreadable: b.unreadable, rejected: b.rejected, merged: b.merger.rows() });
-    b = fresh();
+  const newBuilder = (): ChunkBuilder<WireBatch> => {
+    const encoder = createBatchEncoder();
+    const merger = createBucketMerger();
+    const rejected: PreparedBatch['rejected'] = [];
+    const receivedAt = Date.now();
+    let chars = 0;
+    return {
+      add(item, index) {
+        const p = prepareItem(item, ctx, receivedAt, merger);
+        if (!p.ok) {
+          rejected.push({ index, ...p.rejection });
+          return;
+        }
+        encoder.add(index, p.statement, p.score);
+        chars += p.statement.text.length;
+      },
+      full: () => chars >= PREPARE_CHUNK_CHARS,
+      finish: (records) => encoder.finish({ ...records, rejected, merged: merger.rows() }),
+    };
+  };
+  for await (const wire of readChunks(data.source, newBuilder)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits--;
     port!.postMessage({ type: 'batch', batch: wire } satisfies PrepareWorkerMessage, transferList(wire));
-  };
-  for await (const r of reader) {
-    b.records++;
-    if (!r.ok) {
-      b.unreadable.push({ line: r.line, code: r.code, message: r.message });
-    } else {
-      const index = b.index++;
-      b.lines.push(r.line);
-      const p = prepareItem(source.txtSource ? { ...r.item, source: source.txtSource } : r.item, ctx, b.receivedAt, b.merger);
-      if (p.ok) {
-        b.encoder.add(index, p.statement, p.score);
-        b.chars += p.statement.text.length;
-      } else {
-        b.rejected.push({ index, ...p.rejection });
-      }
-    }
-    if (b.records >= source.batchSize || b.chars >= PREPARE_CHUNK_CHARS) await post();
   }
-  if (b.records > 0) await post();
   port!.postMessage({ type: 'end' } satisfies PrepareWorkerMessage);
 }
 
