@@ -25,41 +25,14 @@ export interface Bucket {
 const BUCKET_COLUMNS = `scope, bucket_start AS bucketStart, n, sum_score AS sumScore, sum_w AS sumW,
   sum_wscore AS sumWScore, max_score AS maxScore`;
 
-/** Sums contributions that fall in the same (scope, bucket of `widthMs`), in order of first appearance. */
-export function mergeBuckets(contributions: BucketContribution[], widthMs: number): BucketContribution[] {
-  // Keyed by scope, then bucket start: no string key built per contribution.
-  const byScope = new Map<string, Map<number, BucketContribution>>();
-  const merged: BucketContribution[] = [];
-  for (const c of contributions) {
-    const bucketStart = c.bucketStart - (c.bucketStart % widthMs);
-    let buckets = byScope.get(c.scope);
-    if (buckets === undefined) {
-      buckets = new Map();
-      byScope.set(c.scope, buckets);
-    }
-    const m = buckets.get(bucketStart);
-    if (m === undefined) {
-      const first = { ...c, bucketStart };
-      buckets.set(bucketStart, first);
-      merged.push(first);
-      continue;
-    }
-    m.n += c.n;
-    m.sumScore += c.sumScore;
-    m.sumW += c.sumW;
-    m.sumWScore += c.sumWScore;
-    if (c.maxScore > m.maxScore) m.maxScore = c.maxScore;
-  }
-  return merged;
-}
-
 /** The stored bucket widths: minute buckets and the hour and day rollups, in add()'s order. */
 export const BUCKET_WIDTHS = [60_000, 3_600_000, 86_400_000] as const;
 
 /**
  * Merges contributions one at a time into rows per table (BUCKET_WIDTHS order), exactly as
- * mergeBuckets does per width: a backfill's prepare step feeds each statement's contributions
- * in as it scores it instead of keeping them all until the end of its batch.
+ * summing each table on its own would (test/store/bucket-merger.test.ts): a backfill's prepare
+ * step feeds each statement's contributions in as it scores it instead of keeping them all
+ * until the end of its batch.
  */
 export function createBucketMerger() {
   const widths = BUCKET_WIDTHS;

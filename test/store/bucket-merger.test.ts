@@ -1,6 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUCKET_WIDTHS, mergeBuckets, mergeForTables, type BucketContribution } from '../../server/store/metrics-repo.ts';
+import { BUCKET_WIDTHS, mergeForTables, type BucketContribution } from '../../server/store/metrics-repo.ts';
+
+/** The reference: sums contributions in the same (scope, bucket of `widthMs`), one table at a time, in order of first appearance. */
+function mergeBuckets(contributions: BucketContribution[], widthMs: number): BucketContribution[] {
+  // Keyed by scope, then bucket start: no string key built per contribution.
+  const byScope = new Map<string, Map<number, BucketContribution>>();
+  const merged: BucketContribution[] = [];
+  for (const c of contributions) {
+    const bucketStart = c.bucketStart - (c.bucketStart % widthMs);
+    let buckets = byScope.get(c.scope);
+    if (buckets === undefined) {
+      buckets = new Map();
+      byScope.set(c.scope, buckets);
+    }
+    const m = buckets.get(bucketStart);
+    if (m === undefined) {
+      const first = { ...c, bucketStart };
+      buckets.set(bucketStart, first);
+      merged.push(first);
+      continue;
+    }
+    m.n += c.n;
+    m.sumScore += c.sumScore;
+    m.sumW += c.sumW;
+    m.sumWScore += c.sumWScore;
+    if (c.maxScore > m.maxScore) m.maxScore = c.maxScore;
+  }
+  return merged;
+}
 
 /** A seeded stream of contributions: mostly in time order, with stragglers and repeats, like a backfill. */
 function contributions(seed: number, count: number): BucketContribution[] {
