@@ -91,16 +91,25 @@ export function mountFeedsPanel(root: HTMLElement, socket: Socket<ServerToClient
     return json.error?.message ?? `HTTP ${res.status}`;
   }
 
+  // Pushes that arrive while a list is on its way are newer than that list: without this, a
+  // list requested just before a poll overwrote the poll's result until the next refresh.
+  let inFlight = 0;
+  const pushedWhileLoading = new Map<number, FeedView>();
+
   async function refresh(): Promise<void> {
+    inFlight++;
     try {
       const res = await fetch('/api/feeds');
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const json = (await res.json()) as { feeds: FeedView[] };
       feeds.clear();
       for (const f of json.feeds) feeds.set(f.id, f);
+      for (const [id, f] of pushedWhileLoading) feeds.set(id, f);
       render();
     } catch (err) {
       status.textContent = `Could not load feeds (${(err as Error).message}).`;
+    } finally {
+      if (--inFlight === 0) pushedWhileLoading.clear();
     }
   }
 
@@ -134,6 +143,7 @@ export function mountFeedsPanel(root: HTMLElement, socket: Socket<ServerToClient
     const feed = f as unknown as FeedView;
     if (typeof feed.id !== 'number') return;
     feeds.set(feed.id, feed);
+    if (inFlight > 0) pushedWhileLoading.set(feed.id, feed);
     render();
   });
   socket.on('connect', () => void refresh());
