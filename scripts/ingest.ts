@@ -71,9 +71,9 @@ async function main(): Promise<void> {
   const config = parsed.config;
 
   const store = createStore(config.databaseFile);
-  // 4 MB of page cache instead of 16: bulk appends gain nothing from more (measured: 2, 4 and 8 MB
+  // 2 MB of page cache instead of 16: bulk appends gain nothing from more (measured: 2, 4 and 8 MB
   // ingest at the same rate), and a million-line backfill has a 200 MB budget.
-  store.db.pragma('cache_size = -4000');
+  store.db.pragma('cache_size = -2000');
   // Checkpoint the WAL every ~40 MB instead of every 4 MB: each checkpoint syncs the file, and
   // a backfill writes ~1 KB per statement (measured on 100k scored lines: ~5% faster).
   store.db.pragma('wal_autocheckpoint = 10000');
@@ -145,19 +145,7 @@ async function main(): Promise<void> {
     return secs > 0 ? Math.round((p.recordsDone - (firstRecords ?? 0)) / secs) : 0;
   };
 
-  // A full garbage collection every GC_EVERY records on this thread. Left alone, V8 lets the
-  // heap grow far beyond what is live (~20 MB), and the backfill has 200 MB for both threads.
-  // With scoring on the worker this thread's heap is small and a collection takes a few ms.
-  // `npm run ingest` starts node with --expose-gc; run another way, without the flag, the CLI
-  // works the same and only uses more memory.
-  const GC_EVERY = 5000;
-  const collectGarbage = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
-  let collectedAt = 0;
   const onBatch = async (p: FileIngestProgress) => {
-    if (p.recordsDone - collectedAt >= GC_EVERY) {
-      collectedAt = p.recordsDone;
-      collectGarbage();
-    }
     last = p;
     if (firstRecords === null) firstRecords = p.recordsDone - Math.min(p.recordsDone, batchSize);
     const payload = { records: p.recordsDone, rate: rate(p), stored: p.stored, duplicates: p.duplicates, rejected: p.rejected };

@@ -24,12 +24,22 @@ import { buildIngestCli, INGEST_BUNDLE } from '../build-server.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET_PER_S = 20_000;
 
-/** The node flags `npm run ingest` starts the CLI with (package.json), so the bench runs exactly that. */
-const NODE_FLAGS = ((): string[] => {
+/**
+ * The environment variables and node flags `npm run ingest` starts the CLI with (package.json),
+ * so the bench runs exactly that.
+ */
+const { NODE_ENV_VARS, NODE_FLAGS } = ((): { NODE_ENV_VARS: Record<string, string>; NODE_FLAGS: string[] } => {
   const script = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.ingest ?? '';
-  const m = /\bnode ((?:--\S+ )*)server\/dist\/ingest\.mjs/.exec(script);
-  if (!m) throw new Error(`package.json's ingest script does not run node ... server/dist/ingest.mjs: ${script}`);
-  return m[1]!.trim().split(' ').filter((f) => f !== '');
+  const m = /((?:[A-Z_][A-Z0-9_]*=\S+ )*)node ((?:--\S+ )*)server\/dist\/ingest\.mjs/.exec(script);
+  if (!m) throw new Error(`package.json's ingest script does not run [VAR=value ...] node ... server/dist/ingest.mjs: ${script}`);
+  const vars = Object.fromEntries(
+    m[1]!
+      .trim()
+      .split(' ')
+      .filter((v) => v !== '')
+      .map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+  );
+  return { NODE_ENV_VARS: vars, NODE_FLAGS: m[2]!.trim().split(' ').filter((f) => f !== '') };
 })();
 const TARGET_RSS_MB = 200;
 
@@ -79,7 +89,7 @@ async function runCli(file: string, flags: string[]): Promise<{ summary: CliSumm
   const started = performance.now();
   const child = spawn(process.execPath, [...NODE_FLAGS, INGEST_BUNDLE, file, '--json', ...flags], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
+    env: { ...NODE_ENV_VARS, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -117,7 +127,7 @@ export async function run(argv: string[] = []): Promise<void> {
     const file = path.join(dir, 'statements.jsonl');
     generate(file, lines);
     process.stdout.write(
-      `ingest: ${lines.toLocaleString('en-US')} lines, ${mb(fs.statSync(file).size)} JSONL (${os.cpus().length} cores, Node ${process.version}; node ${NODE_FLAGS.join(' ')} ${path.relative(ROOT, INGEST_BUNDLE)})\n`,
+      `ingest: ${lines.toLocaleString('en-US')} lines, ${mb(fs.statSync(file).size)} JSONL (${os.cpus().length} cores, Node ${process.version}; ${Object.entries(NODE_ENV_VARS).map(([k, v]) => `${k}=${v} `).join('')}node ${NODE_FLAGS.join(' ')} ${path.relative(ROOT, INGEST_BUNDLE)})\n`,
     );
 
     // Baseline 1: the scorer alone, in this process, over the same texts.

@@ -1,14 +1,20 @@
 import type { BucketContribution } from '../store/metrics-repo.ts';
 import type { NewStatement } from '../store/statements-repo.ts';
 import type { FileBatch } from './file-batches.ts';
-import type { PreparedBatch, PreparedScore } from './prepare-batch.ts';
+import type { PreparedBatch, PreparedItem, PreparedScore } from './prepare-batch.ts';
 
 /**
  * A prepared FileBatch as posted from the prepare worker to the thread that writes. Structured
  * clone of the batch as objects cost the receiving thread ~13 µs a statement (measured with
- * v8.serialize on 5,000 scored statements), most of the time the writer has; flat arrays of
- * strings and one Float64Array cost ~1.4 µs. Names (targets, categories) never hold NUL, so
- * each list travels as one NUL-joined string.
+ * v8.serialize on 5,000 scored statements). Here everything but the few per-record facts sits
+ * in one ArrayBuffer: the strings (the statements' and the bucket scopes) as UTF-8, then the
+ * numbers (Float64), then each string's byte length (Int32). It is transferred, not copied,
+ * and the writer sends it back to be packed again, so a backfill cycles a few buffers. A batch
+ * waiting in the writer's queue holds no JavaScript strings: strings sent as arrays were
+ * deserialised on arrival and, waiting a few batches, survived into the writer's old
+ * generation (it then needed a full collection every 5,000 statements to stay within its
+ * memory budget). Names (targets, categories) never hold NUL, so each list travels as one
+ * NUL-joined string.
  */
 export interface WireBatch {
   records: number;
@@ -16,102 +22,173 @@ export interface WireBatch {
   lines: number[];
   unreadable: FileBatch['unreadable'];
   rejected: PreparedBatch['rejected'];
-  /** STRINGS strings per valid statement, in order. */
-  strings: Array<string | null>;
-  /** NUMBERS numbers per valid statement, in order (NaN for null). */
-  numbers: Float64Array;
   /** Statements whose scoring threw: [position in valid, error]. */
   failed: Array<[number, string]>;
-  /** PreparedBatch.merged per table: scopes, and BUCKET_NUMBERS numbers per row. */
-  merged: Array<{ scopes: string[]; numbers: Float64Array }> | null;
-}
-
-const BUCKET_NUMBERS = 6;
-
-function encodeBuckets(rows: BucketContribution[]): { scopes: string[]; numbers: Float64Array } {
-  const scopes: string[] = new Array(rows.length);
-  const numbers = new Float64Array(rows.length * BUCKET_NUMBERS);
-  rows.forEach((c, i) => {
-    scopes[i] = c.scope;
-    numbers.set([c.bucketStart, c.n, c.sumScore, c.sumW, c.sumWScore, c.maxScore], i * BUCKET_NUMBERS);
-  });
-  return { scopes, numbers };
-}
-
-function decodeBuckets(w: { scopes: string[]; numbers: Float64Array }): BucketContribution[] {
-  return w.scopes.map((scope, i) => {
-    const o = i * BUCKET_NUMBERS;
-    const x = w.numbers;
-    return { scope, bucketStart: x[o]!, n: x[o + 1]!, sumScore: x[o + 2]!, sumW: x[o + 3]!, sumWScore: x[o + 4]!, maxScore: x[o + 5]! };
-  });
-}
-
-/** The buffers postMessage can hand over without copying. */
-export function transferList(w: WireBatch): ArrayBuffer[] {
-  return [w.numbers.buffer as ArrayBuffer, ...(w.merged ?? []).map((m) => m.numbers.buffer as ArrayBuffer)];
+  buffer: ArrayBuffer;
+  /** Valid statements: STRINGS strings and NUMBERS numbers each. */
+  count: number;
+  /** Byte offset in `buffer` of the statements' numbers (NaN for null). */
+  numbersAt: number;
+  /** PreparedBatch.merged per table: byte offset of its BUCKET_NUMBERS numbers a row, and its rows (their scopes are strings). */
+  merged: Array<{ at: number; rows: number }> | null;
+  /** Byte offset and count of the strings' byte lengths (-1: null), in order. */
+  lengthsAt: number;
+  strings: number;
 }
 
 const STRINGS = 15;
 const NUMBERS = 7;
+const BUCKET_NUMBERS = 6;
 const SEP = '\u0000';
 const ORIGINS = new Set<NewStatement['origin']>(['api', 'inbox', 'feed', 'cli', 'demo']);
 
 const num = (n: number | null) => (n === null ? NaN : n);
 const orNull = (n: number) => (Number.isNaN(n) ? null : n);
 const split = (s: string | null) => (s ? s.split(SEP) : []);
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** A Float64Array or Int32Array that grows as it is written. */
+class Growable<T extends Float64Array | Int32Array> {
+  length = 0;
+  constructor(
+    public items: T,
+    private readonly make: (n: number) => T,
+  ) {}
+
+  push(x: number): void {
+    if (this.length === this.items.length) {
+      const grown = this.make(this.items.length * 2);
+      grown.set(this.items);
+      this.items = grown;
+    }
+    this.items[this.length++] = x;
+  }
+}
 
 /**
  * Builds a WireBatch one statement at a time (the prepare worker adds each as it scores it,
- * so nothing but the encoded strings outlives the statement), then finish() seals it.
+ * so nothing but the encoded bytes outlives the statement), then finish() seals it. `reuse`:
+ * the buffer of a batch already written, to pack into instead of a new one.
  */
-export function createBatchEncoder() {
-  const strings: Array<string | null> = [];
-  let numbers = new Float64Array(64 * NUMBERS);
+export function createBatchEncoder(reuse?: ArrayBuffer) {
+  // Never Buffer's shared pool: the buffer is transferred. 2 MB: a chunk of 500 statements
+  // usually takes under 1 MB, and pages never written are never resident; a buffer that grows
+  // is replaced and freed, which raises glibc's mmap threshold (see READ_CHUNK_BYTES).
+  let buf = Buffer.from(reuse ?? new ArrayBuffer(2 * 1024 * 1024));
+  let used = 0;
+  const lengths = new Growable(new Int32Array(4096), (n) => new Int32Array(n));
+  const numbers = new Growable(new Float64Array(512 * NUMBERS), (n) => new Float64Array(n));
+  const bucketNumbers = new Growable(new Float64Array(1024 * BUCKET_NUMBERS), (n) => new Float64Array(n));
   const failed: Array<[number, string]> = [];
   let count = 0;
+  let group = '';
+
+  const reserve = (bytes: number) => {
+    if (used + bytes <= buf.length) return;
+    const grown = Buffer.from(new ArrayBuffer(Math.max(used + bytes, buf.length * 2)));
+    buf.copy(grown, 0, 0, used);
+    buf = grown;
+  };
+  // Strings are joined and written a group (a statement, a table's scopes) at a time: one call.
+  const add = (s: string | null) => {
+    if (s === null) {
+      lengths.push(-1);
+    } else {
+      lengths.push(Buffer.byteLength(s, 'utf8'));
+      group += s;
+    }
+  };
+  const endGroup = () => {
+    reserve(group.length * 3); // at most 3 bytes per UTF-16 unit (a surrogate pair, 2 units, is 4)
+    used += buf.write(group, used, 'utf8');
+    group = '';
+  };
+
   return {
     add(index: number, s: NewStatement, score: PreparedScore | null): void {
       const row = score?.ok ? score.row : null;
       if (score !== null && !score.ok) failed.push([count, score.error]);
-      strings.push(
-        s.dedupeKey,
-        s.externalId,
-        s.text,
-        s.speaker,
-        s.source,
-        s.url,
-        s.origin,
-        row?.level ?? null,
-        row?.actor ?? null,
-        row?.targetsJson ?? null,
-        row?.mentionedJson ?? null,
-        row?.signalsJson ?? null,
-        row?.scorerVersion ?? null,
-        row ? `${row.targets.join(SEP)}\u0001${row.categories.join(SEP)}` : null,
-        row?.exportHead ?? null,
-      );
-      if ((count + 1) * NUMBERS > numbers.length) {
-        const grown = new Float64Array(numbers.length * 2);
-        grown.set(numbers);
-        numbers = grown;
-      }
-      numbers.set([index, num(s.publishedAt), s.receivedAt, s.occurredAt, s.isDemo ? 1 : 0, row ? row.score : NaN, row ? row.scoredAt : NaN], count * NUMBERS);
+      // STRINGS strings, in this order (decodeStatement reads them back in the same order)
+      add(s.dedupeKey);
+      add(s.externalId);
+      add(s.text);
+      add(s.speaker);
+      add(s.source);
+      add(s.url);
+      add(s.origin);
+      add(row?.level ?? null);
+      add(row?.actor ?? null);
+      add(row?.targetsJson ?? null);
+      add(row?.mentionedJson ?? null);
+      add(row?.signalsJson ?? null);
+      add(row?.scorerVersion ?? null);
+      add(row ? `${row.targets.join(SEP)}\u0001${row.categories.join(SEP)}` : null);
+      add(row?.exportHead ?? null);
+      endGroup();
+      numbers.push(index);
+      numbers.push(num(s.publishedAt));
+      numbers.push(s.receivedAt);
+      numbers.push(s.occurredAt);
+      numbers.push(s.isDemo ? 1 : 0);
+      numbers.push(row ? row.score : NaN);
+      numbers.push(row ? row.scoredAt : NaN);
       count++;
     },
     finish(rest: Omit<FileBatch, 'prepared'> & { rejected: PreparedBatch['rejected']; merged?: BucketContribution[][] }): WireBatch {
+      const tables = rest.merged ?? null;
+      const rowsPerTable: number[] = [];
+      if (tables) {
+        for (const rows of tables) {
+          for (const c of rows) {
+            add(c.scope);
+            bucketNumbers.push(c.bucketStart);
+            bucketNumbers.push(c.n);
+            bucketNumbers.push(c.sumScore);
+            bucketNumbers.push(c.sumW);
+            bucketNumbers.push(c.sumWScore);
+            bucketNumbers.push(c.maxScore);
+          }
+          endGroup();
+          rowsPerTable.push(rows.length);
+        }
+      }
+      const numbersAt = align8(used);
+      const bucketsAt = numbersAt + numbers.length * 8;
+      const lengthsAt = bucketsAt + bucketNumbers.length * 8;
+      reserve(lengthsAt + lengths.length * 4 - used);
+      const ab = buf.buffer as ArrayBuffer;
+      new Float64Array(ab, numbersAt, numbers.length).set(numbers.items.subarray(0, numbers.length));
+      new Float64Array(ab, bucketsAt, bucketNumbers.length).set(bucketNumbers.items.subarray(0, bucketNumbers.length));
+      new Int32Array(ab, lengthsAt, lengths.length).set(lengths.items.subarray(0, lengths.length));
+      let at = bucketsAt;
+      const merged = tables
+        ? rowsPerTable.map((rows) => {
+            const t = { at, rows };
+            at += rows * BUCKET_NUMBERS * 8;
+            return t;
+          })
+        : null;
       return {
         records: rest.records,
         bytesRead: rest.bytesRead,
         lines: rest.lines,
         unreadable: rest.unreadable,
         rejected: rest.rejected,
-        strings,
-        numbers: numbers.slice(0, count * NUMBERS),
         failed,
-        merged: rest.merged ? rest.merged.map(encodeBuckets) : null,
+        buffer: ab,
+        count,
+        numbersAt,
+        merged,
+        lengthsAt,
+        strings: lengths.length,
       };
     },
   };
+}
+
+/** The buffers postMessage hands over without copying. */
+export function transferList(w: WireBatch): ArrayBuffer[] {
+  return [w.buffer];
 }
 
 export function encodeBatch(b: FileBatch): WireBatch {
@@ -120,55 +197,119 @@ export function encodeBatch(b: FileBatch): WireBatch {
   return encoder.finish({ ...b, rejected: b.prepared.rejected, merged: b.prepared.merged });
 }
 
-export function decodeBatch(w: WireBatch): FileBatch {
-  const count = w.numbers.length / NUMBERS;
-  const failed = new Map(w.failed);
-  const valid: PreparedBatch['valid'] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const k = i * STRINGS;
-    const n = i * NUMBERS;
-    const origin = w.strings[k + 6] as NewStatement['origin'];
-    if (!ORIGINS.has(origin)) throw new Error(`prepare worker sent an unknown origin "${origin}"`);
-    const statement: NewStatement = {
-      dedupeKey: w.strings[k]!,
-      externalId: w.strings[k + 1] ?? null,
-      text: w.strings[k + 2]!,
-      speaker: w.strings[k + 3] ?? null,
-      source: w.strings[k + 4] ?? null,
-      url: w.strings[k + 5] ?? null,
-      publishedAt: orNull(w.numbers[n + 1]!),
-      receivedAt: w.numbers[n + 2]!,
-      occurredAt: w.numbers[n + 3]!,
-      origin,
-      isDemo: w.numbers[n + 4] === 1,
-    };
-    let score: PreparedScore | null = null;
-    const error = failed.get(i);
-    if (error !== undefined) {
-      score = { ok: false, error };
-    } else if (w.strings[k + 13] !== null) {
-      const lists = w.strings[k + 13]!;
-      const cut = lists.indexOf('\u0001');
-      score = {
-        ok: true,
-        row: {
-          score: w.numbers[n + 5]!,
-          level: w.strings[k + 7]!,
-          actor: w.strings[k + 8] ?? null,
-          targets: split(lists.slice(0, cut)),
-          categories: split(lists.slice(cut + 1)),
-          targetsJson: w.strings[k + 9]!,
-          mentionedJson: w.strings[k + 10]!,
-          signalsJson: w.strings[k + 11]!,
-          scorerVersion: w.strings[k + 12]!,
-          scoredAt: w.numbers[n + 6]!,
-          exportHead: w.strings[k + 14]!,
-        },
-      };
-    }
-    valid[i] = { index: w.numbers[n]!, statement, score };
+/** Reads back, in order, the strings of a WireBatch, from the `from`-th on. */
+class StringReader {
+  private readonly buf: Buffer;
+  private readonly lengths: Int32Array;
+  private pos = 0;
+  private i = 0;
+  constructor(w: WireBatch, from = 0) {
+    this.buf = Buffer.from(w.buffer, 0, w.numbersAt);
+    this.lengths = new Int32Array(w.buffer, w.lengthsAt, w.strings);
+    for (; this.i < from; this.i++) this.pos += Math.max(0, this.lengths[this.i]!);
   }
-  const prepared: PreparedBatch = { valid, rejected: w.rejected };
-  if (w.merged) prepared.merged = w.merged.map(decodeBuckets);
+
+  next(): string | null {
+    if (this.i >= this.lengths.length) throw new Error('prepare worker sent a batch with fewer strings than it declares');
+    const n = this.lengths[this.i++]!;
+    if (n < 0) return null;
+    if (this.pos + n > this.buf.length) throw new Error('prepare worker sent a batch with strings past its buffer');
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+
+  /** next() for a string that is never null. */
+  text(): string {
+    const s = this.next();
+    if (s === null) throw new Error('prepare worker sent null for a required string');
+    return s;
+  }
+}
+
+/**
+ * The batch a WireBatch carries. Its statements are decoded one by one as the writer iterates
+ * `prepared.valid` (each time it does), not all at once: a statement's strings then live only
+ * while it is written, instead of a whole chunk's surviving into the writer's old generation.
+ * The buffer must stay attached until the batch is written.
+ */
+export function decodeBatch(w: WireBatch): FileBatch {
+  const { count } = w;
+  if (!Number.isInteger(count) || w.strings < count * STRINGS) throw new Error('prepare worker sent a batch with fewer strings than statements');
+  const numbers = new Float64Array(w.buffer, w.numbersAt, count * NUMBERS);
+  const failed = new Map(w.failed);
+  function* statements(): Generator<PreparedItem> {
+    const str = new StringReader(w);
+    for (let i = 0; i < count; i++) yield decodeStatement(numbers, i, str, failed.get(i));
+  }
+  const prepared: PreparedBatch = { valid: { [Symbol.iterator]: statements }, rejected: w.rejected };
+  if (w.merged) {
+    const str = new StringReader(w, count * STRINGS);
+    prepared.merged = w.merged.map((t) => {
+      const x = new Float64Array(w.buffer, t.at, t.rows * BUCKET_NUMBERS);
+      const rows: BucketContribution[] = new Array(t.rows);
+      for (let i = 0; i < t.rows; i++) {
+        const o = i * BUCKET_NUMBERS;
+        rows[i] = { scope: str.text(), bucketStart: x[o]!, n: x[o + 1]!, sumScore: x[o + 2]!, sumW: x[o + 3]!, sumWScore: x[o + 4]!, maxScore: x[o + 5]! };
+      }
+      return rows;
+    });
+  }
   return { records: w.records, bytesRead: w.bytesRead, lines: w.lines, unreadable: w.unreadable, prepared };
+}
+
+function decodeStatement(numbers: Float64Array, i: number, str: StringReader, error: string | undefined): PreparedItem {
+  const n = i * NUMBERS;
+  const dedupeKey = str.text();
+  const externalId = str.next();
+  const text = str.text();
+  const speaker = str.next();
+  const source = str.next();
+  const url = str.next();
+  const origin = str.text() as NewStatement['origin'];
+  if (!ORIGINS.has(origin)) throw new Error(`prepare worker sent an unknown origin "${origin}"`);
+  const level = str.next();
+  const actor = str.next();
+  const targetsJson = str.next();
+  const mentionedJson = str.next();
+  const signalsJson = str.next();
+  const scorerVersion = str.next();
+  const lists = str.next();
+  const exportHead = str.next();
+  const statement: NewStatement = {
+    dedupeKey,
+    externalId,
+    text,
+    speaker,
+    source,
+    url,
+    publishedAt: orNull(numbers[n + 1]!),
+    receivedAt: numbers[n + 2]!,
+    occurredAt: numbers[n + 3]!,
+    origin,
+    isDemo: numbers[n + 4] === 1,
+  };
+  let score: PreparedScore | null = null;
+  if (error !== undefined) {
+    score = { ok: false, error };
+  } else if (lists !== null) {
+    const cut = lists.indexOf('\u0001');
+    score = {
+      ok: true,
+      row: {
+        score: numbers[n + 5]!,
+        level: level!,
+        actor,
+        targets: split(lists.slice(0, cut)),
+        categories: split(lists.slice(cut + 1)),
+        targetsJson: targetsJson!,
+        mentionedJson: mentionedJson!,
+        signalsJson: signalsJson!,
+        scorerVersion: scorerVersion!,
+        scoredAt: numbers[n + 6]!,
+        exportHead: exportHead!,
+      },
+    };
+  }
+  return { index: numbers[n]!, statement, score };
 }

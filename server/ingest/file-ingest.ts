@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { IngestService } from './ingest-service.ts';
 import { readFileBatches, type FileBatch } from './file-batches.ts';
+import { READ_CHUNK_BYTES } from './line-reader.ts';
 import { formatOf, type FileFormat } from './record-readers.ts';
 import { workerFileBatches } from './worker-file-batches.ts';
 
@@ -70,7 +71,7 @@ export const PREPARE_CHUNK = 500;
 /** sha256 of a file's content, streamed. */
 export async function hashFile(file: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) h.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 

@@ -1,7 +1,7 @@
-import type { Contribution } from '../metrics/risk-index.ts';
 import type { InsertOutcome, NewStatement, SerializedScore } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
-import { prepareBatch, preparedContributions, type PrepareContext, type PreparedBatch } from './prepare-batch.ts';
+import { createBucketMerger } from '../store/metrics-repo.ts';
+import { prepareBatch, type PrepareContext, type PreparedBatch } from './prepare-batch.ts';
 import type { Rejection } from './statement-input.ts';
 
 export type { PreparedBatch } from './prepare-batch.ts';
@@ -63,9 +63,11 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
       if (prepared.merged && !duplicates) {
         metrics.addMerged(prepared.merged);
       } else if (added.length > 0) {
-        const contributions: Contribution[] = [];
-        for (const a of added) for (const c of preparedContributions(a.statement, a.row)) contributions.push(c);
-        metrics.add(contributions);
+        const merger = createBucketMerger();
+        for (const { statement, row } of added) {
+          merger.addStatement({ occurredAt: statement.occurredAt, score: row.score, actor: row.actor, targets: row.targets, categories: row.categories });
+        }
+        metrics.addMerged(merger.rows());
       }
     });
     return result;

@@ -1,5 +1,4 @@
 import { scoreStatement } from '../jobs/score-statement.ts';
-import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import { createBucketMerger, type BucketContribution, type BucketMerger } from '../store/metrics-repo.ts';
 import { serializeScore, type NewStatement, type SerializedScore } from '../store/statements-repo.ts';
@@ -8,10 +7,20 @@ import { normalizeStatement, type Origin, type Rejection } from './statement-inp
 /** A statement scored before it is stored: the columns to bind, or why the scorer failed. */
 export type PreparedScore = { ok: true; row: SerializedScore } | { ok: false; error: string };
 
-/** A batch validated (and scored, with a scorer) but not yet stored. */
+/** A valid item of a batch: its position in the batch, the statement and, when scored, its score. */
+export interface PreparedItem {
+  index: number;
+  statement: NewStatement;
+  score: PreparedScore | null;
+}
+
+/**
+ * A batch validated (and scored, with a scorer) but not yet stored. `valid` may decode its
+ * items as it is iterated (a batch from the prepare worker, batch-wire.ts).
+ */
 export interface PreparedBatch {
   /** index: the item's position in the batch given to prepareBatch. */
-  valid: Array<{ index: number; statement: NewStatement; score: PreparedScore | null }>;
+  valid: Iterable<PreparedItem>;
   rejected: Array<{ index: number } & Rejection>;
   /**
    * The metric contributions of every statement scored here, merged per bucket table
@@ -44,7 +53,7 @@ export function prepareItem(
   if (!ctx.scorer) return { ok: true, statement: n.value, score: null };
   const s = scoreStatement(ctx.scorer, n.value, receivedAt);
   if (!s.ok) return { ok: true, statement: n.value, score: { ok: false, error: s.error } };
-  if (merger) for (const c of s.contributions) merger.add(c);
+  if (merger) merger.addStatement(s.forMetrics);
   return { ok: true, statement: n.value, score: { ok: true, row: serializeScore(n.value, s.fields) } };
 }
 
@@ -53,25 +62,15 @@ export function prepareItem(
  * write transaction, or on another thread (prepare-worker.ts) while the previous batch is
  * written. A bad item rejects that item only.
  */
-export function prepareBatch(items: unknown[], ctx: PrepareContext, receivedAt: number): PreparedBatch {
-  const prepared: PreparedBatch = { valid: [], rejected: [] };
+export function prepareBatch(items: unknown[], ctx: PrepareContext, receivedAt: number): PreparedBatch & { valid: PreparedItem[] } {
+  const valid: PreparedItem[] = [];
+  const prepared: PreparedBatch & { valid: PreparedItem[] } = { valid, rejected: [] };
   const merger = ctx.scorer ? createBucketMerger() : null;
   for (let index = 0; index < items.length; index++) {
     const p = prepareItem(items[index], ctx, receivedAt, merger);
-    if (p.ok) prepared.valid.push({ index, statement: p.statement, score: p.score });
+    if (p.ok) valid.push({ index, statement: p.statement, score: p.score });
     else prepared.rejected.push({ index, ...p.rejection });
   }
   if (merger) prepared.merged = merger.rows();
   return prepared;
-}
-
-/** What a statement scored this way adds to the metric buckets (the same as the score worker adds). */
-export function preparedContributions(statement: NewStatement, row: SerializedScore): Contribution[] {
-  return contributionsFor({
-    occurredAt: statement.occurredAt,
-    score: row.score,
-    actor: row.actor,
-    targets: row.targets,
-    categories: row.categories,
-  });
 }

@@ -25,6 +25,12 @@ export type PrepareWorkerMessage =
   | { type: 'end' }
   | { type: 'error'; message: string; stack?: string };
 
+/** From the writer: one more batch may be posted; `bytes` is the buffer of a batch it has written, to reuse. */
+export interface PrepareCreditMessage {
+  type: 'credit';
+  bytes?: ArrayBuffer;
+}
+
 /** A chunk is posted early once its statements hold this much text (long statements). */
 export const PREPARE_CHUNK_CHARS = 1_000_000;
 
@@ -34,8 +40,11 @@ const data = workerData as PrepareWorkerData;
 
 let credits = data.ahead;
 let wake: (() => void) | null = null;
-port.on('message', (m: { type: 'credit' }) => {
+// Buffers of batches the writer has written, sent back to pack the next batches into.
+const spare: ArrayBuffer[] = [];
+port.on('message', (m: PrepareCreditMessage) => {
   if (m.type === 'credit') {
+    if (m.bytes && spare.length < data.ahead) spare.push(m.bytes);
     credits++;
     wake?.();
     wake = null;
@@ -52,7 +61,7 @@ async function run(): Promise<void> {
   const scorer = loadScorer(data.lexiconDir);
   const ctx = { origin: data.origin, scorer };
   const newBuilder = (): ChunkBuilder<WireBatch> => {
-    const encoder = createBatchEncoder();
+    const encoder = createBatchEncoder(spare.pop());
     const merger = createBucketMerger();
     const rejected: PreparedBatch['rejected'] = [];
     const receivedAt = Date.now();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
-import { decodeUtf8, MAX_LINE_BYTES, readLines } from './line-reader.ts';
+import { decodeUtf8, MAX_LINE_BYTES, READ_CHUNK_BYTES, readLines } from './line-reader.ts';
 
 /**
  * Streams the records of a statement file (JSON Lines, CSV with a header, plain text with one
@@ -166,7 +166,7 @@ async function* readCsv(file: string, skip: number, maxRecordBytes: number, onRe
   const skipped: Array<{ after: number; record: FileRecord }> = [];
   let rowsParsed = 0;
   let lastSkipLine = 0;
-  const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const input = fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   if (onRead) input.on('data', (chunk) => onRead(chunk.length));
   const parser = input.pipe(
     parseCsv({

@@ -1,8 +1,7 @@
-import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { decodeBatch } from './batch-wire.ts';
 import type { FileBatch, FileBatchSource } from './file-batches.ts';
-import type { PrepareWorkerData, PrepareWorkerMessage } from './prepare-worker.ts';
+import type { PrepareCreditMessage, PrepareWorkerData, PrepareWorkerMessage } from './prepare-worker.ts';
 import type { Origin } from './statement-input.ts';
 
 // Run from source (tests, tsx) the worker is the .ts file beside this one; bundled (npm run
@@ -14,20 +13,14 @@ const WORKER_URL = import.meta.url.endsWith('.ts')
 // The old generation is capped so that V8 collects it instead of letting it grow towards its
 // default limit (the backfill has a 200 MB budget for both threads); what is live stays far
 // below: the lexicon and word memos (~25 MB) and one chunk (at most PREPARE_CHUNK_CHARS of
-// text). Its young generation: see startWorker.
+// text). Its young generation is the process's (--max-semi-space-size in package.json's ingest
+// script): 16 MB for this thread made the backfill ~2.5% faster but its peak RSS ~20 MB higher
+// (1,000,000 lines: 207 MB against 187).
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 96 };
-const WORKER_SEMI_SPACE_MB = 16;
 
 // tsx's --import hooks do not reach worker threads (privatenumber/tsx#354), so from source the
 // worker registers tsx itself before importing the TypeScript entry.
 function startWorker(data: PrepareWorkerData): Worker {
-  // The worker's young generation: V8 reads --max-semi-space-size when an isolate is created,
-  // and resourceLimits.maxYoungGenerationSizeMb cannot raise it above the process's flag. The
-  // CLI runs with 8 MB (its writer thread allocates little); the scorer allocates ~12 KB a
-  // statement, and with 8 MB this thread spent ~0.8 s of each 100,000 statements scavenging,
-  // ~0.27 s with 16 (measured with --trace-gc). Setting the flag only affects isolates created
-  // afterwards: this worker, not the heap already running.
-  v8.setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
   if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: data, resourceLimits: RESOURCE_LIMITS });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
@@ -38,15 +31,16 @@ function startWorker(data: PrepareWorkerData): Worker {
  * The batches of readFileBatches(), read and prepared on a worker thread that loads its own
  * scorer from `lexiconDir`: while this thread writes batch n, the worker scores batch n+1 (on
  * two cores the backfill then takes about as long as its writes alone). At most `ahead`
- * batches wait in memory (4 chunks of 500 records: measured as fast as 16 and ~10 MB smaller
- * at peak; 2 stalled the worker during commits, ~4% slower). Leaving the loop early (an
- * interrupted backfill) stops the worker.
+ * batches are posted and not yet written, the one being written included (5: the 4 chunks of
+ * 500 records measured as fast as 16 and ~10 MB smaller at peak, while 2 stalled the worker
+ * during commits, ~4% slower). A posted batch holds no JavaScript strings, only transferred
+ * buffers (batch-wire.ts). Leaving the loop early (an interrupted backfill) stops the worker.
  */
 export async function* workerFileBatches(
   src: FileBatchSource,
   opts: { origin: Origin; lexiconDir?: string; ahead?: number },
 ): AsyncGenerator<FileBatch> {
-  const data: PrepareWorkerData = { source: src, origin: opts.origin, lexiconDir: opts.lexiconDir, ahead: opts.ahead ?? 4 };
+  const data: PrepareWorkerData = { source: src, origin: opts.origin, lexiconDir: opts.lexiconDir, ahead: opts.ahead ?? 5 };
   const worker = startWorker(data);
   const inbox: Array<PrepareWorkerMessage | { type: 'exit'; code: number } | { type: 'crash'; error: Error }> = [];
   let wake: (() => void) | null = null;
@@ -63,9 +57,10 @@ export async function* workerFileBatches(
       if (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const m = inbox.shift()!;
       if (m.type === 'batch') {
-        const batch = decodeBatch(m.batch);
-        worker.postMessage({ type: 'credit' });
-        yield batch;
+        yield decodeBatch(m.batch);
+        // Written (its statements were decoded from the buffer as they were stored): the worker
+        // may post one more, and packs it into this batch's buffer.
+        worker.postMessage({ type: 'credit', bytes: m.batch.buffer } satisfies PrepareCreditMessage, [m.batch.buffer]);
       } else if (m.type === 'end') {
         return;
       } else if (m.type === 'error') {

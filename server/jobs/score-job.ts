@@ -1,5 +1,5 @@
 import type { Logger } from '../config/logger.ts';
-import type { Contribution } from '../metrics/risk-index.ts';
+import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { StatementView } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -57,7 +57,7 @@ export function createScoreWorker(deps: {
         // Scored meanwhile by another process: its metrics are already counted.
         if (!deps.store.statements.saveScored(p.id, scored.fields)) continue;
         ids.push(p.id);
-        for (const c of scored.contributions) {
+        for (const c of contributionsFor(scored.forMetrics)) {
           scopes.add(c.scope);
           contributions.push(c);
         }

@@ -1,4 +1,4 @@
-import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
+import type { ScoredForMetrics } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { ScoredFields } from '../store/statements-repo.ts';
 
@@ -7,8 +7,11 @@ export type StatementScore =
       ok: true;
       /** What the statements repo stores for the statement (score, evidence, actors). */
       fields: ScoredFields;
-      /** Its additions to the metric buckets; add them only if the statement was saved. */
-      contributions: Contribution[];
+      /**
+       * What the metric buckets take from it (contributionsFor, or a bucket merger's
+       * addStatement); add it only if the statement was saved.
+       */
+      forMetrics: ScoredForMetrics;
     }
   | { ok: false; error: string; cause: unknown };
 
@@ -48,6 +51,6 @@ export function scoreStatement(
       scorerVersion: result.version,
       scoredAt,
     },
-    contributions: contributionsFor({ occurredAt: s.occurredAt, score: result.score, actor, targets, categories }),
+    forMetrics: { occurredAt: s.occurredAt, score: result.score, actor, targets, categories },
   };
 }

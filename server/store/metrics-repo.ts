@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { minuteOf, severityWeight, type ScoredForMetrics } from '../metrics/risk-index.ts';
 import type { Db } from './database.ts';
 
 /** One statement's addition to one scope's minute bucket. */
@@ -40,32 +41,84 @@ export function createBucketMerger() {
   // Per scope and table: the row last added to (statements come mostly in time order, so the
   // next contribution usually lands in it) and, for the others, a map by bucket start.
   const byScope = new Map<string, { last: Array<BucketContribution | undefined>; older: Array<Map<number, BucketContribution>> }>();
+  function merge(scope: string, minute: number, n: number, sumScore: number, sumW: number, sumWScore: number, maxScore: number): void {
+    let state = byScope.get(scope);
+    if (state === undefined) {
+      state = { last: [], older: widths.map(() => new Map()) };
+      byScope.set(scope, state);
+    }
+    for (let t = 0; t < widths.length; t++) {
+      const bucketStart = minute - (minute % widths[t]!);
+      let m = state.last[t];
+      if (m === undefined || m.bucketStart !== bucketStart) {
+        m = state.older[t]!.get(bucketStart);
+        if (m === undefined) {
+          const first = { scope, bucketStart, n, sumScore, sumW, sumWScore, maxScore };
+          state.older[t]!.set(bucketStart, first);
+          rows[t]!.push(first);
+          state.last[t] = first;
+          continue;
+        }
+        state.last[t] = m;
+      }
+      m.n += n;
+      m.sumScore += sumScore;
+      m.sumW += sumW;
+      m.sumWScore += sumWScore;
+      if (maxScore > m.maxScore) m.maxScore = maxScore;
+    }
+  }
+  // Scope names made once per name: a backfill names the same actors and categories again and again.
+  const actorScopes = new Map<string, string>();
+  const categoryScopes = new Map<string, string>();
+  const dyadScopes = new Map<string, Map<string, string>>();
+  const named = (cache: Map<string, string>, prefix: string, name: string): string => {
+    let scope = cache.get(name);
+    if (scope === undefined) {
+      scope = prefix + name;
+      cache.set(name, scope);
+    }
+    return scope;
+  };
   return {
     add(c: BucketContribution): void {
-      let scope = byScope.get(c.scope);
-      if (scope === undefined) {
-        scope = { last: [], older: widths.map(() => new Map()) };
-        byScope.set(c.scope, scope);
-      }
-      for (let t = 0; t < widths.length; t++) {
-        const bucketStart = c.bucketStart - (c.bucketStart % widths[t]!);
-        let m = scope.last[t];
-        if (m === undefined || m.bucketStart !== bucketStart) {
-          m = scope.older[t]!.get(bucketStart);
-          if (m === undefined) {
-            const first = { ...c, bucketStart };
-            scope.older[t]!.set(bucketStart, first);
-            rows[t]!.push(first);
-            scope.last[t] = first;
-            continue;
+      merge(c.scope, c.bucketStart, c.n, c.sumScore, c.sumW, c.sumWScore, c.maxScore);
+    },
+    /**
+     * add() of each of contributionsFor(s), in its order, without making them: the same rows
+     * and sums (test/store/bucket-merger.test.ts).
+     */
+    addStatement(s: ScoredForMetrics): void {
+      const score = Math.min(100, Math.max(0, s.score));
+      const w = severityWeight(score);
+      const ws = w * score;
+      const minute = minuteOf(s.occurredAt);
+      merge('global', minute, 1, score, w, ws, score);
+      const actor = s.actor;
+      if (actor) merge(named(actorScopes, 'actor:', actor), minute, 1, score, w, ws, score);
+      const targets = s.targets;
+      if (actor) {
+        for (let i = 0; i < targets.length; i++) {
+          const t = targets[i]!;
+          if (t === actor || targets.indexOf(t) < i) continue; // scopesFor: each dyad once
+          let byTarget = dyadScopes.get(actor);
+          if (byTarget === undefined) {
+            byTarget = new Map();
+            dyadScopes.set(actor, byTarget);
           }
-          scope.last[t] = m;
+          let scope = byTarget.get(t);
+          if (scope === undefined) {
+            scope = `dyad:${actor}>${t}`;
+            byTarget.set(t, scope);
+          }
+          merge(scope, minute, 1, score, w, ws, score);
         }
-        m.n += c.n;
-        m.sumScore += c.sumScore;
-        m.sumW += c.sumW;
-        m.sumWScore += c.sumWScore;
-        if (c.maxScore > m.maxScore) m.maxScore = c.maxScore;
+      }
+      const categories = s.categories;
+      for (let i = 0; i < categories.length; i++) {
+        const c = categories[i]!;
+        if (categories.indexOf(c) < i) continue;
+        merge(named(categoryScopes, 'category:', c), minute, 1, score, w, ws, score);
       }
     },
     /** The merged rows per table, in order of first appearance. */

@@ -35,6 +35,10 @@ describe('prepared batches on the wire between the prepare worker and the writer
     const batch: FileBatch = { records: 7, lines: [1, 2, 3, 5, 7], unreadable: [{ line: 4, code: 'invalid-json', message: 'bad' }], prepared, bytesRead: 1234 };
     // Through structured clone, as postMessage sends it.
     const wire = v8.deserialize(v8.serialize(encodeBatch(batch)));
-    assert.deepEqual(decodeBatch(wire), batch);
+    const decoded = decodeBatch(wire);
+    // Statements are decoded as they are iterated, and again on each iteration.
+    assert.deepEqual({ ...decoded, prepared: { ...decoded.prepared, valid: [...decoded.prepared.valid] } }, batch);
+    assert.deepEqual([...decoded.prepared.valid], prepared.valid);
+    assert.ok(decoded.prepared.merged && decoded.prepared.merged[0]!.length > 0);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUCKET_WIDTHS, mergeForTables, type BucketContribution } from '../../server/store/metrics-repo.ts';
+import { contributionsFor, type ScoredForMetrics } from '../../server/metrics/risk-index.ts';
+import { BUCKET_WIDTHS, createBucketMerger, mergeForTables, type BucketContribution } from '../../server/store/metrics-repo.ts';
 
 /** The reference: sums contributions in the same (scope, bucket of `widthMs`), one table at a time, in order of first appearance. */
 function mergeBuckets(contributions: BucketContribution[], widthMs: number): BucketContribution[] {
@@ -61,5 +62,36 @@ describe('merging a batch of metric contributions into minute, hour and day rows
       assert.equal(expected[0]!.reduce((n, r) => n + r.n, 0), 3000);
       assert.ok(expected[2]!.length < expected[1]!.length && expected[1]!.length < expected[0]!.length);
     }
+  });
+
+  it('addStatement gives exactly the rows of adding contributionsFor(statement): repeated targets and categories, the speaker among its targets, no speaker, scores out of range', () => {
+    const actors = [null, '', 'Russia', 'NATO', 'China'];
+    const names = ['Russia', 'NATO', 'Ukraine', 'Taiwan', 'China'];
+    const cats = ['threat', 'military-action', 'talks-meetings', 'sanctions'];
+    let a = 7;
+    const random = () => {
+      a = (a * 1103515245 + 12345) % 2147483648;
+      return a / 2147483648;
+    };
+    const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+    const start = Date.UTC(2026, 0, 1);
+    const statements: ScoredForMetrics[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const late = random() < 0.1 ? -Math.floor(random() * 2 * 86_400_000) : 0;
+      statements.push({
+        occurredAt: start + i * 41_000 + late + Math.floor(random() * 1000),
+        score: Math.round(random() * 1200 - 100) / 10, // -10 .. 110: clamped to 0..100
+        actor: pick(actors),
+        targets: Array.from({ length: Math.floor(random() * 4) }, () => pick(names)),
+        categories: Array.from({ length: Math.floor(random() * 4) }, () => pick(cats)),
+      });
+    }
+    const viaStatements = createBucketMerger();
+    for (const s of statements) viaStatements.addStatement(s);
+    const viaContributions = createBucketMerger();
+    for (const s of statements) for (const c of contributionsFor(s)) viaContributions.add(c);
+    assert.deepEqual(viaStatements.rows(), viaContributions.rows());
+    assert.ok(viaStatements.rows()[0]!.some((r) => r.scope.startsWith('dyad:')));
+    assert.ok(viaStatements.rows()[0]!.every((r) => r.scope !== 'actor:'));
   });
 });
