@@ -14,9 +14,10 @@ export interface RawLine {
 /**
  * Bytes read from a statement file at a time. Under glibc's initial mmap threshold (128 KB):
  * each read makes a new buffer, and freeing a larger one, mmapped, makes glibc raise its
- * threshold so that later large allocations come from the heap arenas, which it keeps once
- * fragmented. With 256 KB reads a 1,000,000-line backfill's peak RSS was 195-232 MB; 64 KB
- * reads cost nothing measurable in speed.
+ * threshold so that later large allocations come from the heap arenas, which keep what is
+ * freed. Other large blocks (V8's compiler) do the same, so `npm run ingest` also fixes the
+ * threshold (MALLOC_MMAP_THRESHOLD_): with both, a 1,000,000-line backfill peaked at 157-191 MB
+ * in 6 runs, against 195-232 MB in 4 runs before; 64 KB reads alone gave 192-197 MB (3 runs).
  */
 export const READ_CHUNK_BYTES = 64 * 1024;
 
