@@ -35,26 +35,36 @@ export const BUCKET_WIDTHS = [60_000, 3_600_000, 86_400_000] as const;
  * step feeds each statement's contributions in as it scores it instead of keeping them all
  * until the end of its batch.
  */
+/** A scope's rows in a bucket merger, per table (BUCKET_WIDTHS order). */
+class ScopeRows {
+  readonly last: Array<BucketContribution | undefined> = [undefined, undefined, undefined];
+  readonly older: Array<Map<number, BucketContribution>> = [new Map(), new Map(), new Map()];
+}
+
 export function createBucketMerger() {
   const widths = BUCKET_WIDTHS;
   const rows: BucketContribution[][] = widths.map(() => []);
   // Per scope and table: the row last added to (statements come mostly in time order, so the
-  // next contribution usually lands in it) and, for the others, a map by bucket start.
-  const byScope = new Map<string, { last: Array<BucketContribution | undefined>; older: Array<Map<number, BucketContribution>> }>();
+  // next contribution usually lands in it) and, for the others, a map by bucket number
+  // (bucketStart / width: a small integer, cheaper to hash than a millisecond time).
+  const byScope = new Map<string, ScopeRows>();
   function merge(scope: string, minute: number, n: number, sumScore: number, sumW: number, sumWScore: number, maxScore: number): void {
     let state = byScope.get(scope);
     if (state === undefined) {
-      state = { last: [], older: widths.map(() => new Map()) };
+      state = new ScopeRows();
       byScope.set(scope, state);
     }
     for (let t = 0; t < widths.length; t++) {
-      const bucketStart = minute - (minute % widths[t]!);
+      const width = widths[t]!;
+      const bucketStart = minute - (minute % width);
       let m = state.last[t];
       if (m === undefined || m.bucketStart !== bucketStart) {
-        m = state.older[t]!.get(bucketStart);
+        const older = state.older[t]!;
+        const key = bucketStart / width;
+        m = older.get(key);
         if (m === undefined) {
           const first = { scope, bucketStart, n, sumScore, sumW, sumWScore, maxScore };
-          state.older[t]!.set(bucketStart, first);
+          older.set(key, first);
           rows[t]!.push(first);
           state.last[t] = first;
           continue;
