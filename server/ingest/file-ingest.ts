@@ -8,7 +8,7 @@ import type { IngestService } from './ingest-service.ts';
 import { readFileBatches, type FileBatch } from './file-batches.ts';
 import { READ_CHUNK_BYTES } from './line-reader.ts';
 import { formatOf, type FileFormat } from './record-readers.ts';
-import { workerFileBatches } from './worker-file-batches.ts';
+import { workerFileBatches, type PrepareWorker } from './worker-file-batches.ts';
 
 export interface FileIngestProgress {
   /** Records (good and bad) committed so far, including those of earlier interrupted runs. */
@@ -47,8 +47,10 @@ export interface FileIngestOptions {
    * Score while ingesting as with `scorer`, but read, validate and score on a worker thread
    * that loads the scorer from this lexicon directory (undefined: the default), while this
    * thread writes the previous batch (worker-file-batches.ts). Ignored when `scorer` is given.
+   * `worker`: one started already (startPrepareWorker), for the same origin; the caller stops
+   * it if the file turns out to need no reading (unsupported, or done already).
    */
-  scoreOnWorker?: { lexiconDir?: string };
+  scoreOnWorker?: { lexiconDir?: string; worker?: PrepareWorker };
   /**
    * Keep one transaction open across chunks of PREPARE_CHUNK records until batchSize records
    * are stored, instead of reading and preparing whole batches: a backfill then holds only a
@@ -164,7 +166,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
     const source = { file: opts.file, format, skip: record.recordsDone, batchSize: chunkSize, txtSource: format === 'txt' ? name : undefined };
     const batches =
       opts.scoreOnWorker && !opts.scorer
-        ? workerFileBatches(source, { origin: opts.origin, lexiconDir: opts.scoreOnWorker.lexiconDir })
+        ? (opts.scoreOnWorker.worker?.batches(source) ?? workerFileBatches(source, { origin: opts.origin, lexiconDir: opts.scoreOnWorker.lexiconDir }))
         : readFileBatches(source, (items) => deps.ingest.prepare(items, { origin: opts.origin, scorer: opts.scorer }));
     let interrupted = false;
     let bytesRead = 0;

@@ -13,7 +13,6 @@ import { prepareItem, type PreparedBatch } from './prepare-batch.ts';
 import type { Origin } from './statement-input.ts';
 
 export interface PrepareWorkerData {
-  source: FileBatchSource;
   origin: Origin;
   lexiconDir?: string;
   /** Batches posted before the writer must ask for more. */
@@ -24,6 +23,12 @@ export type PrepareWorkerMessage =
   | { type: 'batch'; batch: WireBatch }
   | { type: 'end' }
   | { type: 'error'; message: string; stack?: string };
+
+/** From the writer, once: the file to read (the worker loads its scorer before it comes). */
+export interface PrepareStartMessage {
+  type: 'start';
+  source: FileBatchSource;
+}
 
 /** From the writer: one more batch may be posted; `bytes` is the buffer of a batch it has written, to reuse. */
 export interface PrepareCreditMessage {
@@ -42,7 +47,10 @@ let credits = data.ahead;
 let wake: (() => void) | null = null;
 // Buffers of batches the writer has written, sent back to pack the next batches into.
 const spare: ArrayBuffer[] = [];
-port.on('message', (m: PrepareCreditMessage) => {
+let start: (source: FileBatchSource) => void = () => {};
+const started = new Promise<FileBatchSource>((resolve) => (start = resolve));
+port.on('message', (m: PrepareCreditMessage | PrepareStartMessage) => {
+  if (m.type === 'start') start(m.source);
   if (m.type === 'credit') {
     if (m.bytes && spare.length < data.ahead) spare.push(m.bytes);
     credits++;
@@ -59,6 +67,7 @@ port.on('message', (m: PrepareCreditMessage) => {
  */
 async function run(): Promise<void> {
   const scorer = loadScorer(data.lexiconDir);
+  const source = await started;
   const ctx = { origin: data.origin, scorer };
   const newBuilder = (): ChunkBuilder<WireBatch> => {
     const encoder = createBatchEncoder(spare.pop());
@@ -80,7 +89,7 @@ async function run(): Promise<void> {
       finish: (records) => encoder.finish({ ...records, rejected, merged: merger.rows() }),
     };
   };
-  for await (const wire of readChunks(data.source, newBuilder)) {
+  for await (const wire of readChunks(source, newBuilder)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits--;
     port!.postMessage({ type: 'batch', batch: wire } satisfies PrepareWorkerMessage, transferList(wire));

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeBatch } from './batch-wire.ts';
 import type { FileBatch, FileBatchSource } from './file-batches.ts';
-import type { PrepareCreditMessage, PrepareWorkerData, PrepareWorkerMessage } from './prepare-worker.ts';
+import type { PrepareCreditMessage, PrepareStartMessage, PrepareWorkerData, PrepareWorkerMessage } from './prepare-worker.ts';
 import type { Origin } from './statement-input.ts';
 
 // Run from source (tests, tsx) the worker is the .ts file beside this one; bundled (npm run
@@ -27,20 +27,28 @@ function startWorker(data: PrepareWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData: data });
 }
 
+export interface PrepareWorkerOptions {
+  origin: Origin;
+  lexiconDir?: string;
+  ahead?: number;
+}
+
+/** A prepare worker, started before its file is known (see startPrepareWorker). */
+export interface PrepareWorker {
+  /** The file's batches (once per worker); the worker stops when they end or the loop is left. */
+  batches(src: FileBatchSource): AsyncGenerator<FileBatch>;
+  /** Stops the worker (whether or not batches() ran); safe to call more than once. */
+  stop(): Promise<void>;
+}
+
 /**
- * The batches of readFileBatches(), read and prepared on a worker thread that loads its own
- * scorer from `lexiconDir`: while this thread writes batch n, the worker scores batch n+1 (on
- * two cores the backfill then takes about as long as its writes alone). At most `ahead`
- * batches are posted and not yet written, the one being written included (5: the 4 chunks of
- * 500 records measured as fast as 16 and ~10 MB smaller at peak, while 2 stalled the worker
- * during commits, ~4% slower). A posted batch holds no JavaScript strings, only transferred
- * buffers (batch-wire.ts). Leaving the loop early (an interrupted backfill) stops the worker.
+ * Starts a prepare worker that loads its scorer from `lexiconDir` at once and then waits for
+ * its file: a backfill starts it before it hashes the file and looks it up, so that the
+ * worker's start-up (~0.3 s: the thread, its bundle, the scorer, the first chunk on cold code)
+ * overlaps that work instead of following it.
  */
-export async function* workerFileBatches(
-  src: FileBatchSource,
-  opts: { origin: Origin; lexiconDir?: string; ahead?: number },
-): AsyncGenerator<FileBatch> {
-  const data: PrepareWorkerData = { source: src, origin: opts.origin, lexiconDir: opts.lexiconDir, ahead: opts.ahead ?? 5 };
+export function startPrepareWorker(opts: PrepareWorkerOptions): PrepareWorker {
+  const data: PrepareWorkerData = { origin: opts.origin, lexiconDir: opts.lexiconDir, ahead: opts.ahead ?? 5 };
   const worker = startWorker(data);
   const inbox: Array<PrepareWorkerMessage | { type: 'exit'; code: number } | { type: 'crash'; error: Error }> = [];
   let wake: (() => void) | null = null;
@@ -52,28 +60,52 @@ export async function* workerFileBatches(
   worker.on('message', (m: PrepareWorkerMessage) => push(m));
   worker.on('error', (error: Error) => push({ type: 'crash', error }));
   worker.on('exit', (code: number) => push({ type: 'exit', code }));
-  try {
-    for (;;) {
-      if (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      const m = inbox.shift()!;
-      if (m.type === 'batch') {
-        yield decodeBatch(m.batch);
-        // Written (its statements were decoded from the buffer as they were stored): the worker
-        // may post one more, and packs it into this batch's buffer.
-        worker.postMessage({ type: 'credit', bytes: m.batch.buffer } satisfies PrepareCreditMessage, [m.batch.buffer]);
-      } else if (m.type === 'end') {
-        return;
-      } else if (m.type === 'error') {
-        const err = new Error(`prepare worker: ${m.message}`);
-        if (m.stack) err.stack = `${err.message}\n(worker) ${m.stack}`;
-        throw err;
-      } else if (m.type === 'crash') {
-        throw new Error(`prepare worker crashed: ${m.error.message}`, { cause: m.error });
-      } else {
-        throw new Error(`prepare worker exited (code ${m.code}) before the end of the file`);
+  let stopped: Promise<void> | null = null;
+  const stop = () => (stopped ??= worker.terminate().then(() => undefined));
+  let used = false;
+
+  async function* batches(src: FileBatchSource): AsyncGenerator<FileBatch> {
+    if (used) throw new Error('a prepare worker reads one file');
+    used = true;
+    try {
+      if (stopped) throw new Error('prepare worker already stopped');
+      worker.postMessage({ type: 'start', source: src } satisfies PrepareStartMessage);
+      for (;;) {
+        if (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        const m = inbox.shift()!;
+        if (m.type === 'batch') {
+          yield decodeBatch(m.batch);
+          // Written (its statements were decoded from the buffer as they were stored): the worker
+          // may post one more, and packs it into this batch's buffer.
+          worker.postMessage({ type: 'credit', bytes: m.batch.buffer } satisfies PrepareCreditMessage, [m.batch.buffer]);
+        } else if (m.type === 'end') {
+          return;
+        } else if (m.type === 'error') {
+          const err = new Error(`prepare worker: ${m.message}`);
+          if (m.stack) err.stack = `${err.message}\n(worker) ${m.stack}`;
+          throw err;
+        } else if (m.type === 'crash') {
+          throw new Error(`prepare worker crashed: ${m.error.message}`, { cause: m.error });
+        } else {
+          throw new Error(`prepare worker exited (code ${m.code}) before the end of the file`);
+        }
       }
+    } finally {
+      await stop();
     }
-  } finally {
-    await worker.terminate();
   }
+  return { batches, stop };
+}
+
+/**
+ * The batches of readFileBatches(), read and prepared on a worker thread that loads its own
+ * scorer from `lexiconDir`: while this thread writes batch n, the worker scores batch n+1 (on
+ * two cores the backfill then takes about as long as its writes alone). At most `ahead`
+ * batches are posted and not yet written, the one being written included (5: the 4 chunks of
+ * 500 records measured as fast as 16 and ~10 MB smaller at peak, while 2 stalled the worker
+ * during commits, ~4% slower). A posted batch holds no JavaScript strings, only transferred
+ * buffers (batch-wire.ts). Leaving the loop early (an interrupted backfill) stops the worker.
+ */
+export function workerFileBatches(src: FileBatchSource, opts: PrepareWorkerOptions): AsyncGenerator<FileBatch> {
+  return startPrepareWorker(opts).batches(src);
 }
