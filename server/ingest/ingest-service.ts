@@ -1,4 +1,5 @@
-import type { InsertOutcome, NewStatement, SerializedScore } from '../store/statements-repo.ts';
+import type { ScoredForMetrics } from '../metrics/risk-index.ts';
+import type { InsertOutcome } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
 import { createBucketMerger } from '../store/metrics-repo.ts';
 import { prepareBatch, type PrepareContext, type PreparedBatch } from './prepare-batch.ts';
@@ -42,15 +43,25 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
     const accept = (index: number, o: InsertOutcome, status: 'pending' | 'scored' | 'failed') =>
       result.accepted.push(o.duplicate ? { index, ...o } : { index, ...o, status });
     deps.store.transaction(() => {
-      const added: Array<{ statement: NewStatement; row: SerializedScore }> = [];
+      // Without merged rows from prepare (a backfill's worker leaves merging to this thread),
+      // each new statement is merged as it is stored, so that nothing of it but its metric
+      // fields outlives its insert. With them, they hold only while no duplicate turns up.
+      const merger = prepared.merged ? null : createBucketMerger();
+      const added: ScoredForMetrics[] = [];
       let duplicates = false;
       for (const { index, statement, score } of prepared.valid) {
         if (score === null) {
           accept(index, statements.insert(statement), 'pending');
         } else if (score.ok) {
-          const outcome = statements.insertSerialized(statement, score.row);
-          if (outcome.duplicate) duplicates = true;
-          else added.push({ statement, row: score.row });
+          const { row } = score;
+          const outcome = statements.insertSerialized(statement, row);
+          if (outcome.duplicate) {
+            duplicates = true;
+          } else {
+            const m = { occurredAt: statement.occurredAt, score: row.score, actor: row.actor, targets: row.targets, categories: row.categories };
+            if (merger) merger.addStatement(m);
+            else added.push(m);
+          }
           accept(index, outcome, 'scored');
         } else {
           // The scorer threw (a bug): park the statement as failed, as the score worker does.
@@ -59,15 +70,15 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
           accept(index, outcome, 'failed');
         }
       }
-      // A duplicate adds nothing: then only the new statements' contributions are merged here.
-      if (prepared.merged && !duplicates) {
+      if (merger) {
+        metrics.addMerged(merger.rows());
+      } else if (prepared.merged && !duplicates) {
         metrics.addMerged(prepared.merged);
       } else if (added.length > 0) {
-        const merger = createBucketMerger();
-        for (const { statement, row } of added) {
-          merger.addStatement({ occurredAt: statement.occurredAt, score: row.score, actor: row.actor, targets: row.targets, categories: row.categories });
-        }
-        metrics.addMerged(merger.rows());
+        // A duplicate adds nothing: only the new statements' contributions are merged.
+        const redo = createBucketMerger();
+        for (const m of added) redo.addStatement(m);
+        metrics.addMerged(redo.rows());
       }
     });
     return result;
