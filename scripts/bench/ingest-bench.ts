@@ -23,6 +23,7 @@ import { buildIngestCli, INGEST_BUNDLE } from '../build-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARGET_PER_S = 20_000;
+const SCORED_RUNS = 3;
 
 /**
  * The environment variables and node flags `npm run ingest` starts the CLI with (package.json),
@@ -153,15 +154,27 @@ export async function run(argv: string[] = []): Promise<void> {
       `  baseline, ingest + score on one thread:   ${rate(inline.summary.stored, inline.summary.elapsedSeconds)} statements/s (${inline.summary.elapsedSeconds} s; peak RSS ${mb(inline.summary.maxRssBytes)})\n`,
     );
 
-    // The measured figure: ingest and score as `npm run ingest -- FILE --score` does.
-    const scored = await runCli(file, ['--score']);
-    const perS = scored.summary.stored / scored.summary.elapsedSeconds;
+    // The measured figure: ingest and score as `npm run ingest -- FILE --score` does, three
+    // times, judged on the median: on this shared 2-core machine a single run now and then
+    // comes out ~15% slow (one thread's CPU time for the same work jumps), which says more
+    // about the machine than about the code. Every run is printed.
+    const runs: Array<Awaited<ReturnType<typeof runCli>>> = [];
+    for (let i = 0; i < SCORED_RUNS; i++) {
+      const scored = await runCli(file, ['--score']);
+      if (scored.summary.scored !== scored.summary.stored) throw new Error(`scored ${scored.summary.scored} of ${scored.summary.stored}`);
+      runs.push(scored);
+      process.stdout.write(
+        `  ingest + score (CLI --score), run ${i + 1}:      ${rate(scored.summary.stored, scored.summary.elapsedSeconds)} statements/s ` +
+          `(stored ${scored.summary.stored}, scored ${scored.summary.scored}, ${scored.summary.elapsedSeconds} s in process, ${scored.wallSeconds.toFixed(1)} s with start-up; ` +
+          `peak RSS ${mb(scored.summary.maxRssBytes)})\n`,
+      );
+    }
+    const rates = runs.map((r) => r.summary.stored / r.summary.elapsedSeconds).sort((a, b) => a - b);
+    const median = rates[Math.floor(rates.length / 2)]!;
     process.stdout.write(
-      `  ingest + score (CLI --score):             ${rate(scored.summary.stored, scored.summary.elapsedSeconds)} statements/s ` +
-        `(stored ${scored.summary.stored}, scored ${scored.summary.scored}, ${scored.summary.elapsedSeconds} s in process, ${scored.wallSeconds.toFixed(1)} s with start-up; ` +
-        `peak RSS ${mb(scored.summary.maxRssBytes)})  target >= ${TARGET_PER_S.toLocaleString('en-US')}/s: ${perS >= TARGET_PER_S ? 'MET' : 'NOT MET'}\n`,
+      `  ingest + score (CLI --score), median:     ${Math.round(median).toLocaleString('en-US')} statements/s (${(median / (inline.summary.stored / inline.summary.elapsedSeconds)).toFixed(2)}x one thread)  ` +
+        `target >= ${TARGET_PER_S.toLocaleString('en-US')}/s: ${median >= TARGET_PER_S ? 'MET' : 'NOT MET'}\n`,
     );
-    if (scored.summary.scored !== scored.summary.stored) throw new Error(`scored ${scored.summary.scored} of ${scored.summary.stored}`);
 
     if (bigLines > 0) {
       const big = path.join(dir, 'big.jsonl');
