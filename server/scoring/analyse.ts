@@ -12,6 +12,7 @@ import {
   CUE_TOPIC as _CUE_TOPIC,
   CUE_NEGATION_AFTER as _CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
+  CUE_WARN as _CUE_WARN,
   type Category,
   type CompiledLexicon,
   type PhraseEntry,
@@ -37,9 +38,14 @@ const CUE_AFTERMATH = _CUE_AFTERMATH;
 const CUE_TOPIC = _CUE_TOPIC;
 const CUE_NEGATION_AFTER = _CUE_NEGATION_AFTER;
 const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
+const CUE_WARN = _CUE_WARN;
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
+/** "against" at most this many tokens before a signal ("against [any further] attack"). */
+const WARNED_AGAINST_BACK = 3;
+/** A verb of warning at most this many tokens before that "against" ("warned [the Baltic states] against"). */
+const WARNED_AGAINST_GAP = 4;
 /** Tokens looked back over for a denial ("denied that it had ..."), across commas. */
 export const DENIAL_WINDOW = 10;
 /** Tokens looked back (and ahead) over for a conditional ("if", "unless") in the sentence. */
@@ -85,11 +91,17 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   // scan stops on the token before it; the boundary word itself ("after") is still read.
   const clause = p.clause;
   const cs = clause[s]!;
+  // "warned [Kyiv] against (any) attack": what is warned against has not happened (it is not
+  // negated either: "against any" is a negation cue for "opposed to any use of force").
+  let againstAt = -1;
+  let warnedAgainst = false;
   for (let k = s - 1; k >= stop; k--) {
     if (clause[k] !== cs) break;
+    const f = cueFlags[k]!;
+    if (againstAt < 0 && s - k <= WARNED_AGAINST_BACK && tokens[k]!.lower === 'against') againstAt = k;
+    else if (againstAt >= 0 && (f & CUE_WARN) !== 0 && againstAt - k <= WARNED_AGAINST_GAP) warnedAgainst = true;
     // words inside an earlier signal ("end the war made progress") do not scope over later ones
     if (p.scratch.inSignal[k] === 1) continue;
-    const f = cueFlags[k]!;
     if ((f & CUE_AFTERMATH) !== 0 && s - k <= 2) aftermath = true; // "after [the] fighting", not "after both sides refused"
     if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
     if ((f & CUE_CLAUSE_BREAK) !== 0) break; // clause-break words and punctuation (set in prepare.ts)
@@ -132,6 +144,7 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
   }
   let modality: Modality = 'asserted';
   if (denied) modality = 'denied';
+  else if (warnedAgainst && (negationAt < 0 || negationAt >= againstAt) && p.sentenceEnds[sent] !== '?') modality = 'conditional';
   else if ((negationAt >= 0 && !doubleNegation) || negatedAfter) modality = 'negated';
   else if (p.sentenceEnds[sent] === '?') modality = 'question';
   else if (conditional) modality = 'conditional';

@@ -93,6 +93,8 @@ export const CUE_AIM = 4194304;
 export const CUE_GENERIC = 8388608;
 /** A stated consequence after a generic subject ("will be met with", "would trigger"). */
 export const CUE_CONSEQUENCE = 16777216;
+/** A verb of warning ("warned [Kyiv] *against* an attack"): what is warned against is hypothetical. */
+export const CUE_WARN = 33554432;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
 export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
 

@@ -10,7 +10,7 @@ import {
   CUE_HEDGE, CUE_HISTORICAL, CUE_INTENSIFIER, CUE_CLAUSE_BREAK, CUE_SPEECH, CUE_DIRECTED, CUE_SPEAKER_SKIP,
   CUE_TARGET_PREP, CUE_DETERMINER, CUE_IRREALIS, CUE_AFTERMATH, CUE_TOPIC, CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK, CUE_CONDITIONAL_WHEN_FIRST, CUE_PEACEFUL_DEATH, CUE_ARMED, CUE_QUANTIFIER, CUE_AIM, CUE_GENERIC,
-  CUE_CONSEQUENCE, type CueEntry,
+  CUE_CONSEQUENCE, CUE_WARN, type CueEntry,
   type ActorEntry, type CompiledLexicon,
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
@@ -41,6 +41,7 @@ const CUE_LISTS: ReadonlyArray<[string, number]> = [
   ['aimPreposition', CUE_AIM],
   ['genericDeterminer', CUE_GENERIC],
   ['consequence', CUE_CONSEQUENCE],
+  ['warning', CUE_WARN],
 ];
 
 type Obj = Record<string, unknown>;
