@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { decodeBatch } from './batch-wire.ts';
+import { decodeBatch } from './batch-wire-decode.ts';
 import type { FileBatch, FileBatchSource } from './file-batches.ts';
 import type { PrepareCreditMessage, PrepareStartMessage, PrepareWorkerData, PrepareWorkerMessage } from './prepare-worker.ts';
 import type { Origin } from './statement-input.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import v8 from 'node:v8';
-import { decodeBatch, encodeBatch } from '../../server/ingest/batch-wire.ts';
+import { decodeBatch } from '../../server/ingest/batch-wire-decode.ts';
+import { encodeBatch } from '../../server/ingest/batch-wire.ts';
 import type { FileBatch } from '../../server/ingest/file-batches.ts';
 import { prepareBatch } from '../../server/ingest/prepare-batch.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
