@@ -13,6 +13,8 @@ import {
   CUE_NEGATION_AFTER as _CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
   CUE_WARN as _CUE_WARN,
+  CUE_MOVEMENT as _CUE_MOVEMENT,
+  CUE_ARMED as _CUE_ARMED,
   type Category,
   type CompiledLexicon,
   type PhraseEntry,
@@ -21,6 +23,7 @@ import {
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
 import type { Prepared } from './prepare.ts';
 import { markHypothetical } from './hypothetical.ts';
+import { markAddressed, markReversals, markResolutions, markTopics, weighDeathContext } from './frames.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
@@ -39,6 +42,10 @@ const CUE_TOPIC = _CUE_TOPIC;
 const CUE_NEGATION_AFTER = _CUE_NEGATION_AFTER;
 const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
 const CUE_WARN = _CUE_WARN;
+const CUE_MOVEMENT = _CUE_MOVEMENT;
+const CUE_ARMED = _CUE_ARMED;
+/** Tokens before a verb of movement searched for the armed forces that move ("troops [will] cross"). */
+const MOVER_BACK = 4;
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
@@ -64,6 +71,8 @@ export interface FoundSignal {
   conditionalAt: number;
   /** The lexicon entry matched (weight before modality and intensity). */
   entry: PhraseEntry;
+  /** Weight after intensity and lead emphasis, before modality (for passes that re-read the modality). */
+  base: number;
 }
 
 interface ModalityRead {
@@ -207,8 +216,31 @@ function leadFactor(p: Prepared, s: number, boost: number, tokens: number): numb
   return lead / (1 + boost);
 }
 
+/** The armed forces moving, just before a verb of movement in its clause ("two armoured divisions crossed"). */
+function moverBefore(p: Prepared, i: number): boolean {
+  const { cueFlags, clause } = p;
+  for (let k = i - 1; k >= 0 && k >= i - MOVER_BACK; k--) {
+    if (clause[k] !== clause[i]) return false;
+    if ((cueFlags[k]! & CUE_ARMED) !== 0) return true;
+  }
+  return false;
+}
+
+/** A sense of the phrase that is not conflict: one of its context words near it in the sentence. */
+function otherSenseNear(p: Prepared, s: number, e: number, senses: Set<number>): boolean {
+  const { tokens, keys } = p;
+  const sent = tokens[s]!.sentence;
+  const from = Math.max(0, s - OTHER_SENSE_WINDOW);
+  const to = Math.min(tokens.length, e + OTHER_SENSE_WINDOW);
+  for (let k = from; k < to; k++) if (tokens[k]!.sentence === sent && senses.has(keys[k]!)) return true;
+  return false;
+}
+
+/** Tokens either side of an ambiguous phrase searched for a word of its other sense. */
+const OTHER_SENSE_WINDOW = 6;
+
 export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): FoundSignal[] {
-  const { tokens, keys, skippable, words } = p;
+  const { tokens, keys, skippable, words, cueFlags } = p;
   const n = tokens.length;
   const found: FoundSignal[] = [];
   let contextual = false;
@@ -219,19 +251,24 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       continue;
     }
     const first = words[i]!.signal;
-    if (first === undefined) {
-      i++;
-      continue;
-    }
-    if (!matchAt(first, keys, skippable, i, MATCH)) {
-      i++;
-      continue;
-    }
-    const { category, weight } = MATCH.entry as PhraseEntry;
+    let entry: PhraseEntry;
     const s = i;
-    const e = MATCH.end;
-    i = e;
-    if (category.kind === 'shield' || weight === 0) continue;
+    let e: number;
+    if (first !== undefined && matchAt(first, keys, skippable, i, MATCH)) {
+      entry = MATCH.entry as PhraseEntry;
+      e = MATCH.end;
+      i = e;
+      if (entry.category.kind === 'shield' || entry.weight === 0) continue;
+      if (entry.otherSense !== null && otherSenseNear(p, s, e, entry.otherSense)) continue; // "workers went on strike"
+    } else if ((cueFlags[i]! & CUE_MOVEMENT) !== 0 && moverBefore(p, i)) {
+      entry = lex.movement; // "troops crossed the river", "warships entered the strait"
+      e = i + 1;
+      i = e;
+    } else {
+      i++;
+      continue;
+    }
+    const { category, weight } = entry;
     const inSignal = p.scratch.inSignal;
     const read = readModality(p, s, e, category.modalityClass);
     let cls: ModalityClass = category.modalityClass;
@@ -239,7 +276,8 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     const rule = read.modality === 'asserted' ? IDENTITY : lex.modality[read.modality][cls];
     // intensity applies to taxonomy escalation signals; background words are graded already
     const intensity = category.polarity === 'escalation' && category.kind !== 'vocabulary' ? readIntensity(p, s, e, category.scalesWithNumbers) : 1;
-    const w = weight * intensity * rule.factor * leadFactor(p, s, lex.calibration.leadBoost, lex.calibration.leadTokens);
+    const base = weight * intensity * leadFactor(p, s, lex.calibration.leadBoost, lex.calibration.leadTokens);
+    const w = base * rule.factor;
     const polarity = rule.flip ? (category.polarity === 'escalation' ? 'deescalation' : 'escalation') : category.polarity;
     const start = tokens[s]!.start;
     const end = tokens[e - 1]!.end;
@@ -260,83 +298,18 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       startToken: s,
       endToken: e,
       conditionalAt: read.modality === 'conditional' ? read.conditionalAt : -1,
-      entry: MATCH.entry as PhraseEntry,
+      entry,
+      base,
     });
-    if (MATCH.entry.bareFactor > 0) contextual = true;
+    if (entry.bareFactor > 0) contextual = true;
   }
   markHypothetical(lex, p, found); // "any incursion will be met with force"
   if (contextual) weighDeathContext(lex, p, found);
-  markAddressed(lex, p, found);
+  if (found.length > 0) {
+    markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
+    markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
+    markAddressed(lex, p, found); // "aid for displaced families"
+    markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
+  }
   return found;
-}
-
-/**
- * Death and mourning words ("died", "killed", "mourned") are escalation evidence when the
- * statement reports violence: another violent signal (an attack, a threat, a non-contextual
- * casualty phrase such as "civilians killed", or a heavy conflict word such as "gunmen") in
- * the same or the previous sentence. Otherwise a stated peaceful cause ("of cancer", "aged",
- * "flood", "car crash") scales them by its factor (`cues.peacefulDeath`); with no cause, armed
- * forces, police or fighters named in the sentence (`cues.armedActor`) keep them whole; and
- * with neither they keep their own bare factor (`cues.needsViolentContext`): an obituary is
- * not a conflict report, a flood is a disaster.
- */
-function weighDeathContext(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
-  const { tokens } = p;
-  const heavy = lex.calibration.violentVocabulary;
-  // one pass marks the sentences with violence in them (the per-sentence array is scratch)
-  const violentSentence = p.scratch.violentSentence;
-  for (const g of found) {
-    if (g.entry.bareFactor > 0 || g.category.polarity !== 'escalation') continue;
-    const c = g.category;
-    if (c.violentContext || (c.kind === 'vocabulary' && g.entry.weight >= heavy * c.weight)) violentSentence[tokens[g.startToken]!.sentence] = 1;
-  }
-  for (const f of found) {
-    const bare = f.entry.bareFactor;
-    if (bare === 0) continue;
-    const sent = tokens[f.startToken]!.sentence;
-    if (violentSentence[sent] === 1 || (sent > 0 && violentSentence[sent - 1] === 1)) continue;
-    // a stated peaceful cause wins over armed men merely named ("soldiers died in a training
-    // accident"); armed men named with no cause read as violence ("troops killed 12 civilians")
-    const peaceful = p.peacefulSentence[sent]!;
-    if (peaceful >= 1 && p.scratch.armedSentence[sent] === 1) continue;
-    const factor = peaceful < 1 ? peaceful : bare;
-    f.signal.weight = Math.round(f.signal.weight * factor * 100) / 100;
-  }
-}
-
-/** Tokens between an action and the signal it governs ("aid for [the] displaced"). */
-export const ADDRESSED_GAP = 6;
-/** Minimum weight of the preceding signal for it to govern the next one. */
-export const ADDRESSED_MIN_GOVERNOR = 0.6;
-
-/**
- * A signal that is the object of an opposite action is 'addressed': "aid for displaced
- * families" (displacement is what the aid addresses), "support to victims of violence",
- * "an attack on an aid convoy" (the aid is what was hit). The nearest preceding signal in the
- * same clause governs; a governed signal passes its governor's direction on ("assistance to
- * victims of violence": both victims and violence are addressed). Threats are never addressed.
- */
-function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
-  const governing: Polarity[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const f = found[i]!;
-    governing.push(f.signal.polarity);
-    if (i === 0) continue;
-    const prev = found[i - 1]!;
-    const sameClause = p.clause[prev.endToken - 1] === p.clause[f.startToken];
-    if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
-    // Only an action of some weight governs ("civil society expressed concern" does not).
-    if (prev.signal.weight < ADDRESSED_MIN_GOVERNOR || !prev.category.governs) continue;
-    // A background word governs only background words ("army plans to withdraw" is not an
-    // army addressing a withdrawal), unless it is itself governed ("aid to victims of attacks").
-    if (prev.category.kind === 'vocabulary' && f.category.kind !== 'vocabulary' && prev.signal.modality !== 'addressed') continue;
-    const governor = governing[i - 1]!;
-    const m = f.signal.modality;
-    if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;
-    if (f.category.modalityClass === 'escalation-rhetoric') continue;
-    governing[i] = governor;
-    const rule = lex.modality.addressed[f.category.modalityClass];
-    f.signal.weight = Math.round(f.signal.weight * rule.factor * 100) / 100;
-    f.signal.modality = 'addressed';
-  }
 }

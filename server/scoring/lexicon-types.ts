@@ -29,6 +29,16 @@ export interface Category {
   scopesOver: boolean;
   /** A signal of this category is the violent context that a bare death word needs ("killed in an attack"). */
   violentContext: boolean;
+  /**
+   * A resolving event (a release, a surrender, an easing, a truce): the violent words of its
+   * sentence describe what is being resolved ("gunmen released the priests they had kidnapped").
+   */
+  resolves: boolean;
+  /**
+   * The category a signal of this one becomes when what it acts on is cooperation rather than
+   * force ("withdrew its monitors", "pulled out of the talks"); null for most categories.
+   */
+  recastAs: Category | null;
 }
 
 export interface PhraseEntry {
@@ -40,6 +50,12 @@ export interface PhraseEntry {
    * no cause at all. 0 for every other phrase.
    */
   bareFactor: number;
+  /**
+   * Ids of the stems that give the phrase another, non-conflict sense when one of them is near
+   * it in the sentence (`cues.otherSense`: "strike" near "workers", "fired" near "coach"); null
+   * for most phrases.
+   */
+  otherSense: Set<number> | null;
 }
 
 export interface ModalityRule {
@@ -57,6 +73,10 @@ export interface Calibration {
   repeatDecay: number;
   /** Background conflict words at least this heavy (relative weight) are a violent context. */
   violentVocabulary: number;
+  /** Factor of a cooperative signal turned into conflict by a rejection or halt ("rejected the ceasefire"). */
+  reversal: number;
+  /** Weight of armed forces moving ("troops crossed the river", "warships entered the strait"). */
+  forceMovement: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -95,8 +115,18 @@ export const CUE_GENERIC = 8388608;
 export const CUE_CONSEQUENCE = 16777216;
 /** A verb of warning ("warned [Kyiv] *against* an attack"): what is warned against is hypothetical. */
 export const CUE_WARN = 33554432;
+/** Rejecting, refusing, halting or breaking what follows ("rejected the offer of a ceasefire", "suspended aid"). */
+export const CUE_REVERSAL = 67108864;
+/** An act whose object is a topic ("a report on", "talks about", "an inquiry into", "declined to comment on"). */
+export const CUE_TOPIC_HEAD = 134217728;
+/** A cooperative presence that can be withdrawn ("monitors", "inspectors", "ambassador", "peacekeepers"). */
+export const CUE_COOP_PRESENCE = 268435456;
+/** Armed forces moving ("crossed", "entered", "rolled into"); marked on the first token. */
+export const CUE_MOVEMENT = 536870912;
+/** A contrast between clauses ("but", "while", "despite"): a resolving event does not reach across it. */
+export const CUE_CONTRAST = 1073741824;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
-export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED;
+export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED | CUE_MOVEMENT;
 
 export interface CueEntry {
   flags: number;
@@ -130,4 +160,6 @@ export interface CompiledLexicon {
   stemExceptions: Map<string, string>;
   modality: Record<RuledModality, Record<ModalityClass, ModalityRule>>;
   calibration: Calibration;
+  /** The entry of armed forces moving (`calibration.forceMovement`, category mobilization-deployment). */
+  movement: PhraseEntry;
 }

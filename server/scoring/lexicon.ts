@@ -10,7 +10,7 @@ import {
   CUE_HEDGE, CUE_HISTORICAL, CUE_INTENSIFIER, CUE_CLAUSE_BREAK, CUE_SPEECH, CUE_DIRECTED, CUE_SPEAKER_SKIP,
   CUE_TARGET_PREP, CUE_DETERMINER, CUE_IRREALIS, CUE_AFTERMATH, CUE_TOPIC, CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK, CUE_CONDITIONAL_WHEN_FIRST, CUE_PEACEFUL_DEATH, CUE_ARMED, CUE_QUANTIFIER, CUE_AIM, CUE_GENERIC,
-  CUE_CONSEQUENCE, CUE_WARN, type CueEntry,
+  CUE_CONSEQUENCE, CUE_WARN, CUE_REVERSAL, CUE_TOPIC_HEAD, CUE_COOP_PRESENCE, CUE_MOVEMENT, CUE_CONTRAST, type CueEntry,
   type ActorEntry, type CompiledLexicon,
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
@@ -42,6 +42,11 @@ const CUE_LISTS: ReadonlyArray<[string, number]> = [
   ['genericDeterminer', CUE_GENERIC],
   ['consequence', CUE_CONSEQUENCE],
   ['warning', CUE_WARN],
+  ['reversal', CUE_REVERSAL],
+  ['topicHead', CUE_TOPIC_HEAD],
+  ['cooperativePresence', CUE_COOP_PRESENCE],
+  ['movement', CUE_MOVEMENT],
+  ['contrast', CUE_CONTRAST],
 ];
 
 type Obj = Record<string, unknown>;
@@ -120,7 +125,22 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       governs: c['governs'] === undefined ? true : bool(c['governs'], `${path}.governs`),
       scopesOver: bool(c['scopesOver'], `${path}.scopesOver`),
       violentContext: bool(c['violentContext'], `${path}.violentContext`),
+      resolves: bool(c['resolves'], `${path}.resolves`),
+      recastAs: null,
     });
+  });
+  // a second pass: recastAs names another category, possibly a later one
+  arr(taxonomy['categories'], 'taxonomy.categories').forEach((raw, i) => {
+    const c = raw as Obj;
+    if (c['recastAs'] === undefined) return;
+    const path = `taxonomy.categories[${i}].recastAs`;
+    const target = categories.get(str(c['recastAs'], path));
+    const self = categories.get(c['id'] as string)!;
+    if (target === undefined) fail(path, `unknown category "${String(c['recastAs'])}"`);
+    if (target.polarity === self.polarity || target.kind === 'vocabulary' || target.kind === 'shield') {
+      fail(path, `"${target.id}" must be a taxonomy category of the opposite polarity`);
+    }
+    self.recastAs = target;
   });
   return categories;
 }
@@ -154,6 +174,8 @@ function compileCalibration(taxonomy: Obj): Calibration {
     leadTokens: num(c['leadTokens'], 'taxonomy.calibration.leadTokens', 1, 100),
     repeatDecay: num(c['repeatDecay'], 'taxonomy.calibration.repeatDecay', 0, 1),
     violentVocabulary: num(c['violentVocabulary'], 'taxonomy.calibration.violentVocabulary', 0, 5),
+    reversal: num(c['reversal'], 'taxonomy.calibration.reversal', 0, 2),
+    forceMovement: num(c['forceMovement'], 'taxonomy.calibration.forceMovement', 0, 10),
   };
 }
 
@@ -165,6 +187,7 @@ function addSignal(
   root: TrieNode<PhraseEntry>,
   owners: Map<string, string>,
   contextual: Map<string, number>,
+  otherSense: Map<string, string[]>,
   phrase: string,
   entry: PhraseEntry,
   path: string,
@@ -175,6 +198,11 @@ function addSignal(
   if (bare !== undefined) {
     entry.bareFactor = bare;
     contextual.delete(joined);
+  }
+  const senses = otherSense.get(joined);
+  if (senses !== undefined) {
+    entry.otherSense = new Set(senses.map(idOf));
+    otherSense.delete(joined);
   }
   const previous = owners.get(joined);
   if (previous !== undefined) fail(path, `phrase "${phrase}" duplicates ${previous} (same words after stemming)`);
@@ -193,10 +221,27 @@ function compileContextual(lex: Obj, stemOf: (w: string) => string): Map<string,
   return out;
 }
 
+/** `cues.otherSense`: stemmed phrase -> stems of single words that give it a non-conflict sense. */
+function compileOtherSense(lex: Obj, stemOf: (w: string) => string): Map<string, string[]> {
+  const table = obj(obj(lex['cues'], 'lexicon.cues')['otherSense'], 'lexicon.cues.otherSense');
+  const out = new Map<string, string[]>();
+  for (const [phrase, words] of Object.entries(table)) {
+    const path = `lexicon.cues.otherSense["${phrase}"]`;
+    const stems = arr(words, path).map((w, i) => {
+      const keys = phraseKeys(str(w, `${path}[${i}]`), `${path}[${i}]`, stemOf);
+      if (keys.length !== 1) fail(`${path}[${i}]`, `"${String(w)}" must be one word`);
+      return keys[0]!;
+    });
+    out.set(phraseKeys(phrase, path, stemOf).join(' '), stems);
+  }
+  return out;
+}
+
 function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string, idOf: IdOf): TrieNode<PhraseEntry> {
   const root = createTrie<PhraseEntry>();
   const owners = new Map<string, string>();
   const contextual = compileContextual(lex, stemOf);
+  const otherSense = compileOtherSense(lex, stemOf);
   const signals = obj(lex['signals'], 'lexicon.signals');
   for (const [catId, list] of Object.entries(signals)) {
     const base = `lexicon.signals["${catId}"]`;
@@ -206,11 +251,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     arr(list, base).forEach((item, i) => {
       const path = `${base}[${i}]`;
       if (typeof item === 'string') {
-        addSignal(idOf, stemOf, root, owners, contextual, str(item, path), { category, weight: category.weight, bareFactor: 0 }, path);
+        addSignal(idOf, stemOf, root, owners, contextual, otherSense, str(item, path), { category, weight: category.weight, bareFactor: 0, otherSense: null }, path);
       } else {
         const o = obj(item, path);
         const phrase = str(o['phrase'], `${path}.phrase`);
-        addSignal(idOf, stemOf, root, owners, contextual, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0 }, path);
+        addSignal(idOf, stemOf, root, owners, contextual, otherSense, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0, otherSense: null }, path);
       }
     });
   }
@@ -223,10 +268,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     for (const [phrase, weight] of Object.entries(obj(table, base))) {
       const path = `${base}["${phrase}"]`;
       // background weights are relative: the category weight scales the whole vocabulary
-      addSignal(idOf, stemOf, root, owners, contextual, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0 }, path);
+      addSignal(idOf, stemOf, root, owners, contextual, otherSense, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0, otherSense: null }, path);
     }
   }
   for (const key of contextual.keys()) fail('lexicon.cues.needsViolentContext', `"${key}" (stemmed) is not a signal or background phrase`);
+  for (const key of otherSense.keys()) fail('lexicon.cues.otherSense', `"${key}" (stemmed) is not a signal or background phrase`);
   return root;
 }
 
@@ -369,7 +415,11 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   const actors = compileActors(lex, idOf);
   const stemExceptions = compileStemExceptions(lex);
   const stemOf = (w: string): string => stemExceptions.get(w) ?? stem(w);
+  const calibration = compileCalibration(taxonomy);
+  const mobilization = categories.get('mobilization-deployment');
+  if (mobilization === undefined) fail('taxonomy.categories', 'missing required category "mobilization-deployment"');
   return {
+    movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,
@@ -379,6 +429,6 @@ export function compileLexicon(input: unknown): CompiledLexicon {
     actors: actors.trie,
     actorNames: actors.names,
     modality: compileModality(taxonomy),
-    calibration: compileCalibration(taxonomy),
+    calibration,
   };
 }

@@ -1,0 +1,275 @@
+// Passes over the signals found in a statement that re-read one signal in the light of another
+// or of the words around it: deaths without violence, signals that are the object of an
+// opposite action, cooperation rejected or halted, topics of talk, and violence that a
+// release or surrender resolves. Every pass is linear in the tokens and signals.
+
+import type { Polarity } from './types.ts';
+import {
+  CUE_ARMED as _CUE_ARMED,
+  CUE_CLAUSE_BREAK as _CUE_CLAUSE_BREAK,
+  CUE_CONTRAST as _CUE_CONTRAST,
+  CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE,
+  CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
+  CUE_REVERSAL as _CUE_REVERSAL,
+  CUE_SPEECH as _CUE_SPEECH,
+  CUE_TOPIC_HEAD as _CUE_TOPIC_HEAD,
+  type Category,
+  type CompiledLexicon,
+} from './lexicon.ts';
+import type { FoundSignal } from './analyse.ts';
+import type { Prepared } from './prepare.ts';
+import { PUNCT as _PUNCT } from './tokenize.ts';
+
+// Imported constants copied into module scope (the TypeScript loader makes imports getters).
+const CUE_ARMED = _CUE_ARMED;
+const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
+const CUE_CONTRAST = _CUE_CONTRAST;
+const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
+const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
+const CUE_REVERSAL = _CUE_REVERSAL;
+const CUE_SPEECH = _CUE_SPEECH;
+const CUE_TOPIC_HEAD = _CUE_TOPIC_HEAD;
+const PUNCT = _PUNCT;
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Death and mourning words ("died", "killed", "mourned") are escalation evidence when the
+ * statement reports violence: another violent signal (an attack, a threat, a non-contextual
+ * casualty phrase such as "civilians killed", or a heavy conflict word such as "gunmen") in
+ * the same or the previous sentence. Otherwise a stated peaceful cause ("of cancer", "aged",
+ * "flood", "car crash") scales them by its factor (`cues.peacefulDeath`); with no cause, armed
+ * forces, police or fighters named in the sentence (`cues.armedActor`) keep them whole; and
+ * with neither they keep their own bare factor (`cues.needsViolentContext`): an obituary is
+ * not a conflict report, a flood is a disaster.
+ */
+export function weighDeathContext(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  const { tokens } = p;
+  const heavy = lex.calibration.violentVocabulary;
+  // one pass marks the sentences with violence in them (the per-sentence array is scratch)
+  const violentSentence = p.scratch.violentSentence;
+  for (const g of found) {
+    if (g.entry.bareFactor > 0 || g.category.polarity !== 'escalation') continue;
+    const c = g.category;
+    if (c.violentContext || (c.kind === 'vocabulary' && g.entry.weight >= heavy * c.weight)) violentSentence[tokens[g.startToken]!.sentence] = 1;
+  }
+  for (const f of found) {
+    const bare = f.entry.bareFactor;
+    if (bare === 0) continue;
+    const sent = tokens[f.startToken]!.sentence;
+    if (violentSentence[sent] === 1 || (sent > 0 && violentSentence[sent - 1] === 1)) continue;
+    // a stated peaceful cause wins over armed men merely named ("soldiers died in a training
+    // accident"); armed men named with no cause read as violence ("troops killed 12 civilians")
+    const peaceful = p.peacefulSentence[sent]!;
+    if (peaceful >= 1 && p.scratch.armedSentence[sent] === 1) continue;
+    const factor = peaceful < 1 ? peaceful : bare;
+    f.signal.weight = Math.round(f.signal.weight * factor * 100) / 100;
+  }
+}
+
+/** Tokens between an action and the signal it governs ("aid for [the] displaced"). */
+export const ADDRESSED_GAP = 6;
+/** Minimum weight of the preceding signal for it to govern the next one. */
+export const ADDRESSED_MIN_GOVERNOR = 0.6;
+
+/**
+ * A signal that is the object of an opposite action is 'addressed': "aid for displaced
+ * families" (displacement is what the aid addresses), "support to victims of violence",
+ * "an attack on an aid convoy" (the aid is what was hit). The nearest preceding signal in the
+ * same clause governs; a governed signal passes its governor's direction on ("assistance to
+ * victims of violence": both victims and violence are addressed). Threats are never addressed.
+ */
+export function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  const governing: Polarity[] = [];
+  // the weight of the signal that heads each chain ("pushing hard for [a humanitarian] ceasefire")
+  const heads: number[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    governing.push(f.signal.polarity);
+    heads.push(f.category.kind === 'vocabulary' ? 0 : f.signal.weight);
+    if (i === 0) continue;
+    const prev = found[i - 1]!;
+    const sameClause = p.clause[prev.endToken - 1] === p.clause[f.startToken];
+    if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
+    // Only an action of some weight governs ("civil society expressed concern" does not).
+    if (Math.max(prev.signal.weight, heads[i - 1]!) < ADDRESSED_MIN_GOVERNOR || !prev.category.governs) continue;
+    // A background word governs only background words ("army plans to withdraw" is not an
+    // army addressing a withdrawal), unless it is itself governed ("aid to victims of attacks").
+    if (prev.category.kind === 'vocabulary' && f.category.kind !== 'vocabulary' && prev.signal.modality !== 'addressed') continue;
+    const governor = governing[i - 1]!;
+    const m = f.signal.modality;
+    if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;
+    if (f.category.modalityClass === 'escalation-rhetoric') continue;
+    governing[i] = governor;
+    heads[i] = heads[i - 1]!;
+    const rule = lex.modality.addressed[f.category.modalityClass];
+    f.signal.weight = Math.round(f.signal.weight * rule.factor * 100) / 100;
+    f.signal.modality = 'addressed';
+  }
+}
+
+/** Tokens before a cooperative signal searched for the verb that rejects or halts it. */
+export const REVERSAL_BACK = 8;
+/** Tokens after (and before) a withdrawal searched for what is withdrawn ("withdrew [its weapons] inspectors"). */
+export const RECAST_AHEAD = 5;
+export const RECAST_BACK = 3;
+/** Tokens between a reversed signal and the next cooperative one that it carries along ("offer [of a] ceasefire"). */
+export const CHAIN_GAP = 3;
+/** Tokens before an escalation signal searched for the act it is the topic of ("a report on [the] insurgency"). */
+export const TOPIC_BACK = 8;
+
+/** A rejecting or halting verb before token s in its clause ("rejected [on Monday] an offer of"). */
+function reversedBy(p: Prepared, s: number): boolean {
+  const { tokens, cueFlags } = p;
+  const sent = tokens[s]!.sentence;
+  for (let k = s - 1; k >= 0 && k >= s - REVERSAL_BACK; k--) {
+    const f = cueFlags[k]!;
+    if (tokens[k]!.sentence !== sent) return false;
+    if ((f & CUE_REVERSAL) !== 0) return true;
+    if ((f & (CUE_CLAUSE_BREAK | CUE_NEGATION_SCOPE_BREAK)) !== 0) return false;
+  }
+  return false;
+}
+
+/**
+ * What a withdrawal acts on is cooperation: a cooperative presence ("monitors", "inspectors",
+ * "peacekeepers", "ambassador") or a cooperative signal ("from the treaty", "from the talks")
+ * right after it, or a cooperative presence as its subject ("the observers withdrew"), before
+ * any armed force ("withdrew its troops").
+ */
+function actsOnCooperation(p: Prepared, f: FoundSignal, found: FoundSignal[], index: number): boolean {
+  const { tokens, cueFlags, clause } = p;
+  const cs = clause[f.startToken]!;
+  let next = index + 1;
+  const stop = Math.min(tokens.length, f.endToken + RECAST_AHEAD);
+  for (let k = f.endToken; k < stop; k++) {
+    if (clause[k] !== cs) break;
+    while (next < found.length && found[next]!.startToken < k) next++;
+    if ((cueFlags[k]! & CUE_ARMED) !== 0) return false;
+    if ((cueFlags[k]! & CUE_COOP_PRESENCE) !== 0) return true;
+    if (next < found.length && found[next]!.startToken === k && found[next]!.category.polarity === 'deescalation') return true;
+  }
+  for (let k = f.startToken - 1; k >= 0 && k >= f.startToken - RECAST_BACK; k--) {
+    if (clause[k] !== cs) break;
+    if ((cueFlags[k]! & CUE_ARMED) !== 0) return false;
+    if ((cueFlags[k]! & CUE_COOP_PRESENCE) !== 0) return true;
+  }
+  return false;
+}
+
+/** Re-reads a signal as another category (same modality, same lead and intensity). */
+function recast(lex: CompiledLexicon, f: FoundSignal, to: Category): void {
+  const m = f.signal.modality;
+  const rule = m === 'asserted' ? null : lex.modality[m][to.modalityClass];
+  f.base = f.entry.weight > 0 ? (f.base * to.weight) / f.entry.weight : to.weight;
+  f.category = to;
+  f.signal.category = to.id;
+  f.signal.weight = round2(f.base * (rule === null ? 1 : rule.factor));
+  f.signal.polarity = rule !== null && rule.flip ? (to.polarity === 'escalation' ? 'deescalation' : 'escalation') : to.polarity;
+}
+
+/**
+ * Rejecting, refusing, ridiculing, halting or breaking something cooperative is conflict: a
+ * cooperative signal after a reversal verb (`cues.reversal`) in its clause ("rejected the
+ * offer of a ceasefire", "suspended aid", "violated the truce") counts as escalation
+ * (modality `negated`, `calibration.reversal` times its weight). A withdrawal whose object or
+ * subject is cooperation ("withdrew its inspectors", "pulled out of the talks") becomes its
+ * category's `recastAs` (halting cooperation); withdrawing troops stays de-escalation.
+ */
+export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  let lastReversed = -1; // index of the last signal reversed: what it rejects goes on ("an offer of a ceasefire")
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    const c = f.category;
+    if (c.recastAs !== null && actsOnCooperation(p, f, found, i)) {
+      recast(lex, f, c.recastAs);
+      continue;
+    }
+    if (c.polarity !== 'deescalation') continue;
+    const m = f.signal.modality;
+    if (m !== 'asserted' && m !== 'negated' && m !== 'intended') continue;
+    const prev = lastReversed >= 0 ? found[lastReversed]! : null;
+    const chained = prev !== null && f.startToken - prev.endToken <= CHAIN_GAP && p.clause[prev.endToken - 1] === p.clause[f.startToken];
+    if (!chained && !reversedBy(p, f.startToken)) continue;
+    lastReversed = i;
+    f.signal.polarity = 'escalation';
+    f.signal.modality = 'negated';
+    f.signal.weight = round2(f.base * lex.calibration.reversal);
+  }
+}
+
+function address(lex: CompiledLexicon, f: FoundSignal): void {
+  f.signal.modality = 'addressed';
+  f.signal.weight = round2(f.base * lex.modality.addressed[f.category.modalityClass].factor);
+}
+
+/** An act that takes a topic before token s in its clause ("talks on", "an inquiry into"). */
+function topicHeadBefore(p: Prepared, s: number): boolean {
+  const { tokens, cueFlags, clause } = p;
+  for (let k = s - 1; k >= 0 && k >= s - TOPIC_BACK; k--) {
+    if (clause[k] !== clause[s]) return false;
+    const f = cueFlags[k]!;
+    if ((f & CUE_TOPIC_HEAD) !== 0) return true;
+    if ((f & CUE_SPEECH) !== 0 || tokens[k]!.lower === 'that') return false;
+  }
+  return false;
+}
+
+/**
+ * A violent topic is not a violent event: an escalation signal that is the topic of talks,
+ * a report, an inquiry, a comment or condolences (`cues.topicHead`: "talks on nuclear
+ * weapons", "an inquiry into the bombing", "declined to comment on casualties") is
+ * `addressed`; the act decides, the topic only colours it.
+ */
+export function markTopics(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  for (const f of found) {
+    if (f.category.polarity !== 'escalation' || f.signal.polarity !== 'escalation') continue;
+    const m = f.signal.modality;
+    if (m !== 'asserted' && m !== 'intended' && m !== 'past') continue;
+    if (topicHeadBefore(p, f.startToken)) address(lex, f);
+  }
+}
+
+/**
+ * Material cooperation that mentions violence: in the stretch of a sentence around a
+ * resolving event (a category with `resolves`: a release, a surrender, an easing, a truce),
+ * up to punctuation or a contrast (`cues.contrast`: "but", "while", "despite"), violent events
+ * and words describe what is being resolved ("Gunmen released two priests they had
+ * kidnapped", "the rebels surrendered", "the curfew imposed after the coup was shortened")
+ * and are `addressed`. Threats are not.
+ */
+export function markResolutions(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  let any = false;
+  for (const f of found) if (isResolving(f)) any = true;
+  if (!any) return;
+  // the stretch of each signal: one pass over the tokens, signals in token order
+  const { tokens, cueFlags } = p;
+  const stretch: number[] = [];
+  let sn = 0;
+  let k = 0;
+  let sentence = tokens.length > 0 ? tokens[0]!.sentence : 0;
+  for (const f of found) {
+    for (; k < f.startToken; k++) {
+      const t = tokens[k]!;
+      if (t.sentence !== sentence || t.kind === PUNCT || (cueFlags[k]! & CUE_CONTRAST) !== 0) {
+        sentence = t.sentence;
+        sn++;
+      }
+    }
+    stretch.push(sn);
+  }
+  const resolved = new Set<number>();
+  for (let i = 0; i < found.length; i++) if (isResolving(found[i]!)) resolved.add(stretch[i]!);
+  for (let i = 0; i < found.length; i++) {
+    const g = found[i]!;
+    if (!resolved.has(stretch[i]!) || g.category.polarity !== 'escalation' || g.signal.polarity !== 'escalation') continue;
+    if (g.category.modalityClass === 'escalation-rhetoric') continue;
+    const m = g.signal.modality;
+    if (m === 'asserted' || m === 'intended') address(lex, g); // a past event stays past ("withdrew after the fighting")
+  }
+}
+
+function isResolving(f: FoundSignal): boolean {
+  const m = f.signal.modality;
+  return f.category.resolves && f.signal.polarity === 'deescalation' && (m === 'asserted' || m === 'intended');
+}
