@@ -13,6 +13,7 @@ import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
 import { aimedTarget, findSubject } from './subject.ts';
+import { MAX_NAME_CHARS, resolveName } from './resolve-name.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
@@ -33,7 +34,6 @@ export interface Mention {
 const SPEAKER_REACH = 7;
 /** Tokens after a directed verb or a targeted signal searched for the target. */
 const TARGET_REACH = 5;
-const MAX_SPEAKER_HINT = 200;
 
 export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): Mention[] {
   const { tokens } = p;
@@ -81,6 +81,17 @@ function isCapitalised(text: string, t: Token): boolean {
 interface SpeakerFound {
   actor: string;
   verb: number; // token index of the speech verb, -1 if none
+  mentionEnd: number; // token after the actor's mention
+}
+
+/** The institution words between a speaker and its verb ("Russia's *foreign ministry* said"). */
+function institutionBetween(lex: CompiledLexicon, p: Prepared, from: number, to: number): string | null {
+  let out: string | null = null;
+  for (let k = from; k < to; k++) {
+    const w = p.tokens[k]!.lower;
+    if (lex.institutionWords.has(w)) out = out === null ? w : out + ' ' + w;
+  }
+  return out;
 }
 
 function findSpeaker(
@@ -98,9 +109,9 @@ function findSpeaker(
     for (let k = m.end, steps = 0; k < n && steps <= SPEAKER_REACH; k++, steps++) {
       const t = tokens[k]!;
       const f = cueFlags[k]!;
-      if ((f & CUE_SPEECH) !== 0) return { actor: m.actor, verb: k };
+      if ((f & CUE_SPEECH) !== 0) return { actor: m.actor, verb: k, mentionEnd: m.end };
       if (agent === null && signalAt[k]! >= 0 && signals[signalAt[k]!]!.category.hasTarget && signals[signalAt[k]!]!.conditionalAt < 0) {
-        agent = { actor: m.actor, verb: -1 };
+        agent = { actor: m.actor, verb: -1, mentionEnd: m.end };
       }
       if (t.kind === PUNCT) break;
       const skippable =
@@ -110,9 +121,9 @@ function findSpeaker(
     // "according to X", ", said X"
     let b = m.start - 1;
     if (b >= 0 && (cueFlags[b]! & CUE_DETERMINER) !== 0) b--;
-    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1 };
+    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionEnd: m.end };
     if (b >= 0 && (cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) {
-      return { actor: m.actor, verb: -1 };
+      return { actor: m.actor, verb: -1, mentionEnd: m.end };
     }
   }
   return agent;
@@ -147,11 +158,14 @@ export function resolveActors(
   speakerHint: string | null | undefined,
 ): ActorsFound {
   let speaker: string | null = null;
+  let institution: string | null = null;
   if (typeof speakerHint === 'string' && speakerHint.trim() !== '') {
-    const hint = speakerHint.trim().slice(0, MAX_SPEAKER_HINT);
-    speaker = lex.actorNames.get(hint.toLowerCase()) ?? hint;
+    // "Russian Foreign Ministry" is Russia (institution "foreign ministry"); an unknown hint is kept
+    const resolved = resolveName(lex, speakerHint);
+    speaker = resolved?.actor ?? speakerHint.trim().slice(0, MAX_NAME_CHARS);
+    institution = resolved?.institution ?? null;
   }
-  if (mentions.length === 0) return { speaker, targets: [], mentioned: [] };
+  if (mentions.length === 0) return withInstitution({ speaker, targets: [], mentioned: [] }, institution);
 
   const n = p.tokens.length;
   const { mentionAt, signalAt } = p.scratch;
@@ -170,7 +184,10 @@ export function resolveActors(
   let verb = -1;
   const found = findSpeaker(p, mentions, mentionAt, signalAt, signals);
   if (found !== null) {
-    if (speaker === null) speaker = found.actor;
+    if (speaker === null) {
+      speaker = found.actor;
+      if (found.verb >= 0) institution = institutionBetween(lex, p, found.mentionEnd, found.verb);
+    }
     if (found.actor === speaker) verb = found.verb;
   } else if (speaker === null) {
     // "China staged large-scale military drills around Taiwan": the subject of the event
@@ -220,5 +237,11 @@ export function resolveActors(
   }
   const mentioned: string[] = [];
   for (const m of mentions) if (!mentioned.includes(m.actor)) mentioned.push(m.actor);
-  return { speaker, targets, mentioned };
+  return withInstitution({ speaker, targets, mentioned }, institution);
+}
+
+/** Adds `speakerInstitution` only when there is one (results without it keep their shape). */
+function withInstitution(a: ActorsFound, institution: string | null): ActorsFound {
+  if (institution !== null && a.speaker !== null) a.speakerInstitution = institution;
+  return a;
 }

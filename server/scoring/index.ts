@@ -16,6 +16,7 @@ import {
 } from './prepare.ts';
 import { findMentions as _findMentions, resolveActors as _resolveActors, type Mention } from './actors.ts';
 import { levelForScore as _levelForScore, toScore as _toScore } from './combine.ts';
+import { resolveName } from './resolve-name.ts';
 
 export type { Polarity, Modality, Level, Signal, ActorsFound, ScoreResult, ScoreOptions, Scorer } from './types.ts';
 export { LEVEL_BANDS, levelForScore } from './combine.ts';
@@ -239,8 +240,7 @@ export function createScorer(lexicon: unknown): Scorer {
     version,
     score: (text: string, options?: ScoreOptions) => scoreText(lex, collector, scratch, version, text, options),
     resolveActor(name: string): string | null {
-      if (typeof name !== 'string') return null;
-      return lex.actorNames.get(name.trim().toLowerCase()) ?? null;
+      return resolveName(lex, name)?.actor ?? null;
     },
   };
 }

@@ -160,6 +160,8 @@ export interface CompiledLexicon {
   stemExceptions: Map<string, string>;
   modality: Record<RuledModality, Record<ModalityClass, ModalityRule>>;
   calibration: Calibration;
+  /** Lower-case words that name an institution or office of an actor (`cues.institution`: "ministry", "army", "president"). */
+  institutionWords: Set<string>;
   /** The entry of armed forces moving (`calibration.forceMovement`, category mobilization-deployment). */
   movement: PhraseEntry;
 }

@@ -418,7 +418,14 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   const calibration = compileCalibration(taxonomy);
   const mobilization = categories.get('mobilization-deployment');
   if (mobilization === undefined) fail('taxonomy.categories', 'missing required category "mobilization-deployment"');
+  const institutionWords = new Set<string>();
+  arr(obj(lex['cues'], 'lexicon.cues')['institution'], 'lexicon.cues.institution').forEach((w, i) => {
+    const word = str(w, `lexicon.cues.institution[${i}]`);
+    if (word !== word.toLowerCase() || word.includes(' ')) fail(`lexicon.cues.institution[${i}]`, 'must be one lower-case word');
+    institutionWords.add(word);
+  });
   return {
+    institutionWords,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     keyIds,
     stemExceptions,

@@ -28,6 +28,12 @@ export interface Signal {
 
 export interface ActorsFound {
   speaker: string | null;
+  /**
+   * The institution or office through which the speaker speaks, when one is named (an addition
+   * to the contract, present only then): "Russian Foreign Ministry" gives speaker "Russia" and
+   * speakerInstitution "foreign ministry"; "Russia's defence ministry said" gives "defence ministry".
+   */
+  speakerInstitution?: string;
   targets: string[];
   mentioned: string[];
 }
