@@ -15,6 +15,8 @@ import {
   CUE_WARN as _CUE_WARN,
   CUE_MOVEMENT as _CUE_MOVEMENT,
   CUE_ARMED as _CUE_ARMED,
+  CUE_REVERSAL as _CUE_REVERSAL,
+  CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE,
   type Category,
   type CompiledLexicon,
   type PhraseEntry,
@@ -23,7 +25,7 @@ import {
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
 import type { Prepared } from './prepare.ts';
 import { markHypothetical } from './hypothetical.ts';
-import { markAddressed, markReversals, markResolutions, markTopics, weighDeathContext } from './frames.ts';
+import { markAddressed, markClaims, markReversals, markResolutions, markTopics, weighDeathContext } from './frames.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
@@ -44,6 +46,10 @@ const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
 const CUE_WARN = _CUE_WARN;
 const CUE_MOVEMENT = _CUE_MOVEMENT;
 const CUE_ARMED = _CUE_ARMED;
+const CUE_REVERSAL = _CUE_REVERSAL;
+const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
+/** Tokens after a halting verb searched for the cooperative presence it removes ("recalled [its] ambassador"). */
+const HALTED_AHEAD = 4;
 /** Tokens before a verb of movement searched for the armed forces that move ("troops [will] cross"). */
 const MOVER_BACK = 4;
 
@@ -109,8 +115,13 @@ function readModality(p: Prepared, s: number, e: number, cls: ModalityClass): Mo
     const f = cueFlags[k]!;
     if (againstAt < 0 && s - k <= WARNED_AGAINST_BACK && tokens[k]!.lower === 'against') againstAt = k;
     else if (againstAt >= 0 && (f & CUE_WARN) !== 0 && againstAt - k <= WARNED_AGAINST_GAP) warnedAgainst = true;
-    // words inside an earlier signal ("end the war made progress") do not scope over later ones
-    if (p.scratch.inSignal[k] === 1) continue;
+    // words inside an earlier signal ("end the war made progress") do not scope over later
+    // ones, and a negation binds to the nearest signal ("scrapped the peace agreement with
+    // the armed groups" does not negate the armed groups)
+    if (p.scratch.inSignal[k] === 1) {
+      negationBlocked = true;
+      continue;
+    }
     if ((f & CUE_AFTERMATH) !== 0 && s - k <= 2) aftermath = true; // "after [the] fighting", not "after both sides refused"
     if ((f & CUE_TOPIC) !== 0 && s - k <= 3) topic = true;
     if ((f & CUE_CLAUSE_BREAK) !== 0) break; // clause-break words and punctuation (set in prepare.ts)
@@ -226,6 +237,17 @@ function moverBefore(p: Prepared, i: number): boolean {
   return false;
 }
 
+/** A cooperative presence right after a halting verb, before any armed force ("pulled its inspectors out"). */
+function haltedAfter(p: Prepared, i: number): boolean {
+  const { cueFlags, clause, tokens, words } = p;
+  const stop = Math.min(tokens.length, i + 1 + HALTED_AHEAD);
+  for (let k = i + 1; k < stop; k++) {
+    if (clause[k] !== clause[i] || (cueFlags[k]! & CUE_ARMED) !== 0) return false;
+    if ((cueFlags[k]! & CUE_COOP_PRESENCE) !== 0) return words[k]!.signal === undefined; // a signal there is reversed instead
+  }
+  return false;
+}
+
 /** A sense of the phrase that is not conflict: one of its context words near it in the sentence. */
 function otherSenseNear(p: Prepared, s: number, e: number, senses: Set<number>): boolean {
   const { tokens, keys } = p;
@@ -260,6 +282,10 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       i = e;
       if (entry.category.kind === 'shield' || entry.weight === 0) continue;
       if (entry.otherSense !== null && otherSenseNear(p, s, e, entry.otherSense)) continue; // "workers went on strike"
+    } else if ((cueFlags[i]! & CUE_REVERSAL) !== 0 && haltedAfter(p, i)) {
+      entry = lex.halting; // "recalled its ambassador", "pulled its inspectors out"
+      e = i + 1;
+      i = e;
     } else if ((cueFlags[i]! & CUE_MOVEMENT) !== 0 && moverBefore(p, i)) {
       entry = lex.movement; // "troops crossed the river", "warships entered the strait"
       e = i + 1;
@@ -308,6 +334,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
   if (found.length > 0) {
     markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
     markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
+    markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
   }

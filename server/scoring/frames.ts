@@ -273,3 +273,28 @@ function isResolving(f: FoundSignal): boolean {
   const m = f.signal.modality;
   return f.category.resolves && f.signal.polarity === 'deescalation' && (m === 'asserted' || m === 'intended');
 }
+
+/** Tokens after a demand searched for the cooperative signals it asks for ("demanded [the immediate] release of"). */
+export const CLAIM_AHEAD = 10;
+
+/**
+ * A demand is pressure even when what it asks for is peaceful: the cooperative signals after a
+ * demand (a category with `claims`) in its clause ("demanded a truce", "insisted on talks",
+ * "pushing hard for a ceasefire") are `addressed` and keep only `calibration.claimed` of their
+ * weight.
+ */
+export function markClaims(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  let claimEnd = -1;
+  let claimClause = -1;
+  for (const f of found) {
+    if (f.category.claims && f.signal.polarity === 'escalation' && f.signal.modality !== 'negated') {
+      claimEnd = f.endToken;
+      claimClause = p.clause[f.endToken - 1]!;
+      continue;
+    }
+    if (claimEnd < 0 || f.startToken - claimEnd > CLAIM_AHEAD || p.clause[f.startToken] !== claimClause) continue;
+    if (f.signal.polarity !== 'deescalation' || f.category.polarity !== 'deescalation') continue;
+    f.signal.modality = 'addressed';
+    f.signal.weight = round2(f.base * lex.calibration.claimed);
+  }
+}

@@ -39,6 +39,8 @@ export interface Category {
    * force ("withdrew its monitors", "pulled out of the talks"); null for most categories.
    */
   recastAs: Category | null;
+  /** A demand: the cooperative signals it asks for do not calm (`calibration.claimed` of their weight). */
+  claims: boolean;
 }
 
 export interface PhraseEntry {
@@ -75,6 +77,8 @@ export interface Calibration {
   violentVocabulary: number;
   /** Factor of a cooperative signal turned into conflict by a rejection or halt ("rejected the ceasefire"). */
   reversal: number;
+  /** Factor of a cooperative signal that is only demanded ("demanded a truce"). */
+  claimed: number;
   /** Weight of armed forces moving ("troops crossed the river", "warships entered the strait"). */
   forceMovement: number;
 }
@@ -162,6 +166,8 @@ export interface CompiledLexicon {
   calibration: Calibration;
   /** Lower-case words that name an institution or office of an actor (`cues.institution`: "ministry", "army", "president"). */
   institutionWords: Set<string>;
+  /** The entry of cooperation halted without a phrase for it ("pulled its inspectors out", "recalled the ambassador"). */
+  halting: PhraseEntry;
   /** The entry of armed forces moving (`calibration.forceMovement`, category mobilization-deployment). */
   movement: PhraseEntry;
 }

@@ -126,6 +126,7 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       scopesOver: bool(c['scopesOver'], `${path}.scopesOver`),
       violentContext: bool(c['violentContext'], `${path}.violentContext`),
       resolves: bool(c['resolves'], `${path}.resolves`),
+      claims: bool(c['claims'], `${path}.claims`),
       recastAs: null,
     });
   });
@@ -176,6 +177,7 @@ function compileCalibration(taxonomy: Obj): Calibration {
     violentVocabulary: num(c['violentVocabulary'], 'taxonomy.calibration.violentVocabulary', 0, 5),
     reversal: num(c['reversal'], 'taxonomy.calibration.reversal', 0, 2),
     forceMovement: num(c['forceMovement'], 'taxonomy.calibration.forceMovement', 0, 10),
+    claimed: num(c['claimed'], 'taxonomy.calibration.claimed', 0, 1),
   };
 }
 
@@ -424,7 +426,10 @@ export function compileLexicon(input: unknown): CompiledLexicon {
     if (word !== word.toLowerCase() || word.includes(' ')) fail(`lexicon.cues.institution[${i}]`, 'must be one lower-case word');
     institutionWords.add(word);
   });
+  const halted = categories.get('cooperation-halted');
+  if (halted === undefined) fail('taxonomy.categories', 'missing required category "cooperation-halted"');
   return {
+    halting: { category: halted, weight: halted.weight, bareFactor: 0, otherSense: null },
     institutionWords,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     keyIds,
