@@ -60,12 +60,13 @@ function logit(p: number): number {
 
 /**
  * Logistic map of net escalation onto 0-100. Net 0 (no signals, or balanced) gives the
- * baseline; net de-escalation goes below it towards 0; each unit of net escalation moves
- * the log-odds by `slope`.
+ * baseline; net de-escalation goes below it towards 0; each unit of net escalation moves the
+ * log-odds by `slope` up to `knee` and by `upperSlope` beyond it, so that calm and mildly
+ * tense statements keep their scores while one clear severe act reaches the high band.
  */
 export function toScore(escalation: number[], deescalation: number[], cal: Calibration): number {
   const net = decaySum(escalation, cal.decay) - cal.deescalationFactor * decaySum(deescalation, cal.decay);
-  const x = logit(cal.baseline / 100) + cal.slope * net;
+  const x = logit(cal.baseline / 100) + (net <= cal.knee ? cal.slope * net : cal.slope * cal.knee + cal.upperSlope * (net - cal.knee));
   const s = 100 / (1 + Math.exp(-x));
   return Math.round(s * 10) / 10;
 }

@@ -118,14 +118,24 @@ export const CHAIN_GAP = 3;
 /** Tokens before an escalation signal searched for the act it is the topic of ("a report on [the] insurgency"). */
 export const TOPIC_BACK = 8;
 
-/** A rejecting or halting verb before token s in its clause ("rejected [on Monday] an offer of"). */
-function reversedBy(p: Prepared, s: number): boolean {
+/**
+ * A rejecting or halting verb before token s in its clause ("rejected [the] offer of"), unless
+ * the verb belongs to an escalation phrase that already says what was halted ("recalled its
+ * ambassador [for consultations]", "suspended talks").
+ */
+function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number): boolean {
   const { tokens, cueFlags } = p;
   const sent = tokens[s]!.sentence;
   for (let k = s - 1; k >= 0 && k >= s - REVERSAL_BACK; k--) {
     const f = cueFlags[k]!;
     if (tokens[k]!.sentence !== sent) return false;
-    if ((f & CUE_REVERSAL) !== 0) return true;
+    if ((f & CUE_REVERSAL) !== 0) {
+      for (let j = index - 1; j >= 0 && found[j]!.endToken > k - 4; j--) {
+        const g = found[j]!;
+        if (g.startToken <= k && k < g.endToken) return g.entry.category.polarity !== 'escalation' || g.entry.category.kind === 'vocabulary';
+      }
+      return true;
+    }
     if ((f & (CUE_CLAUSE_BREAK | CUE_NEGATION_SCOPE_BREAK)) !== 0) return false;
   }
   return false;
@@ -181,7 +191,8 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
     const c = f.category;
-    if (c.recastAs !== null && actsOnCooperation(p, f, found, i)) {
+    // only a verb of removal ("withdrew", "pulled", "recalled"), not "handed over relief supplies"
+    if (c.recastAs !== null && (p.cueFlags[f.startToken]! & CUE_REVERSAL) !== 0 && actsOnCooperation(p, f, found, i)) {
       recast(lex, f, c.recastAs);
       continue;
     }
@@ -190,7 +201,7 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     if (m !== 'asserted' && m !== 'negated' && m !== 'intended') continue;
     const prev = lastReversed >= 0 ? found[lastReversed]! : null;
     const chained = prev !== null && f.startToken - prev.endToken <= CHAIN_GAP && p.clause[prev.endToken - 1] === p.clause[f.startToken];
-    if (!chained && !reversedBy(p, f.startToken)) continue;
+    if (!chained && !reversedBy(p, f.startToken, found, i)) continue;
     lastReversed = i;
     f.signal.polarity = 'escalation';
     f.signal.modality = 'negated';

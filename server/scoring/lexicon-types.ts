@@ -67,7 +67,11 @@ export interface ModalityRule {
 
 export interface Calibration {
   baseline: number;
+  /** Log-odds per unit of net escalation up to `knee`. */
   slope: number;
+  /** Net escalation where the curve steepens to `upperSlope` (one clear severe act reaches "high"). */
+  knee: number;
+  upperSlope: number;
   deescalationFactor: number;
   decay: number;
   leadBoost: number;

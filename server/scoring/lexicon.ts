@@ -169,6 +169,8 @@ function compileCalibration(taxonomy: Obj): Calibration {
   return {
     baseline: num(c['baseline'], 'taxonomy.calibration.baseline', 1, 50),
     slope: num(c['slope'], 'taxonomy.calibration.slope', 0.01, 10),
+    knee: num(c['knee'], 'taxonomy.calibration.knee', 0, 20),
+    upperSlope: num(c['upperSlope'], 'taxonomy.calibration.upperSlope', 0.01, 10),
     deescalationFactor: num(c['deescalationFactor'], 'taxonomy.calibration.deescalationFactor', 0, 5),
     decay: num(c['decay'], 'taxonomy.calibration.decay', 0, 1),
     leadBoost: num(c['leadBoost'], 'taxonomy.calibration.leadBoost', 0, 3),
