@@ -95,6 +95,7 @@ function institutionBetween(lex: CompiledLexicon, p: Prepared, from: number, to:
 }
 
 function findSpeaker(
+  lex: CompiledLexicon,
   p: Prepared,
   mentions: Mention[],
   mentionAt: Int32Array,
@@ -115,7 +116,8 @@ function findSpeaker(
       }
       if (t.kind === PUNCT) break;
       const skippable =
-        (f & (CUE_SPEAKER_SKIP | CUE_DETERMINER)) !== 0 || t.lower === "'s" || mentionAt[k]! >= 0 || isCapitalised(p.text, t);
+        (f & (CUE_SPEAKER_SKIP | CUE_DETERMINER)) !== 0 || t.lower === "'s" || mentionAt[k]! >= 0 || isCapitalised(p.text, t) ||
+        lex.institutionWords.has(t.lower); // "Kenyan police said"
       if (!skippable) break;
     }
     // "according to X", ", said X"
@@ -182,7 +184,7 @@ export function resolveActors(
     if (s.category.kind !== 'vocabulary') signalAt[s.startToken] = idx;
   }
   let verb = -1;
-  const found = findSpeaker(p, mentions, mentionAt, signalAt, signals);
+  const found = findSpeaker(lex, p, mentions, mentionAt, signalAt, signals);
   if (found !== null) {
     if (speaker === null) {
       speaker = found.actor;

@@ -17,6 +17,7 @@ import {
   CUE_ARMED as _CUE_ARMED,
   CUE_REVERSAL as _CUE_REVERSAL,
   CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE,
+  CUE_TOPIC_HEAD as _CUE_TOPIC_HEAD,
   type Category,
   type CompiledLexicon,
   type PhraseEntry,
@@ -48,6 +49,7 @@ const CUE_MOVEMENT = _CUE_MOVEMENT;
 const CUE_ARMED = _CUE_ARMED;
 const CUE_REVERSAL = _CUE_REVERSAL;
 const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
+const CUE_TOPIC_HEAD = _CUE_TOPIC_HEAD;
 /** Tokens after a halting verb searched for the cooperative presence it removes ("recalled [its] ambassador"). */
 const HALTED_AHEAD = 4;
 /** Tokens before a verb of movement searched for the armed forces that move ("troops [will] cross"). */
@@ -266,6 +268,9 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
   const n = tokens.length;
   const found: FoundSignal[] = [];
   let contextual = false;
+  let claims = false;
+  // verbs of halting or of movement occur in few statements: tested per token only when present
+  const special = p.allFlags & (CUE_REVERSAL | CUE_MOVEMENT);
   let i = 0;
   while (i < n) {
     if (tokens[i]!.kind === PUNCT) {
@@ -282,11 +287,11 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       i = e;
       if (entry.category.kind === 'shield' || entry.weight === 0) continue;
       if (entry.otherSense !== null && otherSenseNear(p, s, e, entry.otherSense)) continue; // "workers went on strike"
-    } else if ((cueFlags[i]! & CUE_REVERSAL) !== 0 && haltedAfter(p, i)) {
+    } else if (special !== 0 && (cueFlags[i]! & CUE_REVERSAL) !== 0 && haltedAfter(p, i)) {
       entry = lex.halting; // "recalled its ambassador", "pulled its inspectors out"
       e = i + 1;
       i = e;
-    } else if ((cueFlags[i]! & CUE_MOVEMENT) !== 0 && moverBefore(p, i)) {
+    } else if (special !== 0 && (cueFlags[i]! & CUE_MOVEMENT) !== 0 && moverBefore(p, i)) {
       entry = lex.movement; // "troops crossed the river", "warships entered the strait"
       e = i + 1;
       i = e;
@@ -328,13 +333,14 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       base,
     });
     if (entry.bareFactor > 0) contextual = true;
+    if (category.claims) claims = true;
   }
   markHypothetical(lex, p, found); // "any incursion will be met with force"
   if (contextual) weighDeathContext(lex, p, found);
   if (found.length > 0) {
-    markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
-    markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
-    markClaims(lex, p, found); // "demanded a truce"
+    if ((p.allFlags & CUE_REVERSAL) !== 0) markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
+    if ((p.allFlags & CUE_TOPIC_HEAD) !== 0) markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
+    if (claims) markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
   }

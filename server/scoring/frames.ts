@@ -132,7 +132,10 @@ function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number)
     if ((f & CUE_REVERSAL) !== 0) {
       for (let j = index - 1; j >= 0 && found[j]!.endToken > k - 4; j--) {
         const g = found[j]!;
-        if (g.startToken <= k && k < g.endToken) return g.entry.category.polarity !== 'escalation' || g.entry.category.kind === 'vocabulary';
+        if (g.startToken <= k && k < g.endToken) {
+          const c = g.entry.category;
+          return c.reverses || c.polarity !== 'escalation' || c.kind === 'vocabulary';
+        }
       }
       return true;
     }
@@ -205,7 +208,9 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     lastReversed = i;
     f.signal.polarity = 'escalation';
     f.signal.modality = 'negated';
-    f.signal.weight = round2(f.base * lex.calibration.reversal);
+    // rejecting anything cooperative is at least a plain rejection ("rebuffed the peace proposal")
+    const w = f.base * lex.calibration.reversal;
+    f.signal.weight = round2(chained ? w : Math.max(w, lex.calibration.reversalFloor));
   }
 }
 

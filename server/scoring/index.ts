@@ -198,6 +198,7 @@ function scoreText(
     historicalSentence: cues.historicalSentence,
     peacefulSentence: cues.peacefulSentence,
     clause: cues.clause,
+    allFlags: cues.allFlags,
     scratch,
   };
   const found = findSignals(lex, prepared, text);

@@ -39,6 +39,8 @@ export interface Category {
    * force ("withdrew its monitors", "pulled out of the talks"); null for most categories.
    */
   recastAs: Category | null;
+  /** A rejection whose object follows it: the cooperative signals after it are rejected ("vetoed the proposal for a prisoner exchange"). */
+  reverses: boolean;
   /** A demand: the cooperative signals it asks for do not calm (`calibration.claimed` of their weight). */
   claims: boolean;
 }
@@ -81,6 +83,8 @@ export interface Calibration {
   violentVocabulary: number;
   /** Factor of a cooperative signal turned into conflict by a rejection or halt ("rejected the ceasefire"). */
   reversal: number;
+  /** Least weight of a cooperative signal rejected or halted (not one carried along in a chain). */
+  reversalFloor: number;
   /** Factor of a cooperative signal that is only demanded ("demanded a truce"). */
   claimed: number;
   /** Weight of armed forces moving ("troops crossed the river", "warships entered the strait"). */

@@ -127,6 +127,7 @@ function compileCategories(taxonomy: Obj): Map<string, Category> {
       violentContext: bool(c['violentContext'], `${path}.violentContext`),
       resolves: bool(c['resolves'], `${path}.resolves`),
       claims: bool(c['claims'], `${path}.claims`),
+      reverses: bool(c['reverses'], `${path}.reverses`),
       recastAs: null,
     });
   });
@@ -180,6 +181,7 @@ function compileCalibration(taxonomy: Obj): Calibration {
     reversal: num(c['reversal'], 'taxonomy.calibration.reversal', 0, 2),
     forceMovement: num(c['forceMovement'], 'taxonomy.calibration.forceMovement', 0, 10),
     claimed: num(c['claimed'], 'taxonomy.calibration.claimed', 0, 1),
+    reversalFloor: num(c['reversalFloor'], 'taxonomy.calibration.reversalFloor', 0, 5),
   };
 }
 

@@ -63,6 +63,8 @@ export interface Prepared {
   peacefulSentence: Float32Array;
   /** Clause index of each token (clauses end at punctuation and at words like "but"). */
   clause: Int32Array;
+  /** Every cue flag that occurs anywhere in the text, OR-ed (passes that need a cue are skipped without it). */
+  allFlags: number;
   scratch: Scratch;
 }
 
@@ -202,6 +204,7 @@ export function markCues(
   let sentenceStart = 0;
   let openCondition = false; // a sentence-initial "if" clause whose comma is still to come
   let c = 0; // clause counter
+  let allFlags = 0;
   for (let i = 0; i < n; i++) {
     const t = tokens[i]!;
     const first = t.sentence !== sentence;
@@ -272,10 +275,11 @@ export function markCues(
     clause[i] = c;
     // running scope data: where the lead starts, the last conditional and denial cues
     const f = cueFlags[i]!;
+    allFlags |= f;
     leadStart[i] = first || (cueFlags[i - 1]! & LEAD_RESET) !== 0 ? i : leadStart[i - 1]!;
     lastConditional[i] = (f & CUE_CONDITIONAL) !== 0 ? i : first ? -1 : lastConditional[i - 1]!;
     const hardStop = t.kind === PUNCT && t.lower !== ',';
     lastDenial[i] = (f & CUE_DENIAL) !== 0 ? i : first || hardStop ? -1 : lastDenial[i - 1]!;
   }
-  return { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause, scratch };
+  return { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause, allFlags, scratch };
 }

@@ -1,0 +1,144 @@
+// The classes of language of issue 12, each with its own contrast pairs
+// (test/fixtures/scoring/classes.jsonl): rejecting cooperation, demands, coercion by the
+// state, halting cooperation vs withdrawing force, cooperation that mentions violence, violent
+// topics, word senses, clear threats; the calibration set (calibration.jsonl, plain wire
+// style); and names from outside the text resolving through the gazetteer.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readJsonl, scorer } from './fixtures.ts';
+
+interface ClassPair {
+  class: string;
+  high: string;
+  low: string;
+}
+interface CalibrationCase {
+  band: 'calm' | 'middle' | 'severe';
+  text: string;
+}
+
+const pairs = readJsonl<ClassPair>('classes.jsonl');
+
+test('every class of issue 12 has at least 15 contrast statements of its own', () => {
+  const count = new Map<string, number>();
+  for (const p of pairs) count.set(p.class, (count.get(p.class) ?? 0) + 2);
+  for (const cls of ['rejection', 'demand', 'coercion', 'halting', 'resolution', 'topic', 'sense']) {
+    assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
+  }
+  assert.ok((count.get('threat') ?? 0) >= 14, 'threat pairs');
+});
+
+for (const [i, p] of pairs.entries()) {
+  test(`score() ranks the conflict side of a ${p.class} pair higher (#${i + 1}: ${p.high.slice(0, 50)})`, () => {
+    const high = scorer().score(p.high).score;
+    const low = scorer().score(p.low).score;
+    assert.ok(high > low, `high ${high} <= low ${low}\n    high: ${p.high}\n    low:  ${p.low}`);
+  });
+}
+
+test('rejecting, refusing or breaking cooperation is conflict: the cooperative object does not calm', () => {
+  for (const p of pairs.filter((x) => x.class === 'rejection')) {
+    const r = scorer().score(p.high);
+    assert.ok(r.score > 20, `${r.score}: ${p.high}`);
+    // no cooperative word of the rejected object is left calming the statement
+    const calming = r.signals.filter((s) => s.polarity === 'deescalation' && s.modality === 'asserted' && s.weight >= 1);
+    assert.deepEqual(calming, [], p.high);
+  }
+});
+
+test('a demand scores above agreeing to the same thing and is read as a demand', () => {
+  for (const p of pairs.filter((x) => x.class === 'demand')) {
+    const r = scorer().score(p.high);
+    assert.ok(r.signals.some((s) => s.category === 'demand' || s.category === 'ultimatum'), `no demand in ${p.high}`);
+  }
+});
+
+test('coercion by the state is read in the active and the passive voice', () => {
+  const active = scorer().score('The constitutional court dissolved the main opposition party.');
+  const passive = scorer().score('The main opposition party was dissolved by the constitutional court.');
+  for (const r of [active, passive]) assert.ok(r.signals.some((s) => s.category === 'repression' && s.polarity === 'escalation'));
+  assert.ok(Math.abs(active.score - passive.score) < 10, `${active.score} vs ${passive.score}`);
+});
+
+test('withdrawing monitors, inspectors, aid or ambassadors halts cooperation; withdrawing troops de-escalates', () => {
+  for (const p of pairs.filter((x) => x.class === 'halting')) {
+    const low = scorer().score(p.low);
+    assert.ok(!low.signals.some((s) => s.category === 'cooperation-halted'), `halting read in ${p.low}`);
+  }
+  const r = scorer().score('The OSCE withdrew its monitors from the border.');
+  assert.ok(r.signals.some((s) => s.category === 'cooperation-halted' && s.polarity === 'escalation'));
+  const t = scorer().score('Russia withdrew its troops from the border.');
+  assert.ok(t.signals.some((s) => s.category === 'withdrawal' && s.polarity === 'deescalation'));
+});
+
+test('a release, a surrender or an easing that mentions violence is calm (below 20)', () => {
+  for (const p of pairs.filter((x) => x.class === 'resolution')) {
+    const r = scorer().score(p.low);
+    assert.ok(r.score < 20, `${r.score}: ${p.low}`);
+  }
+});
+
+test('a violent topic of talks, reports, inquiries and condolences is addressed, not reported', () => {
+  // the event decides, the topic only colours: talking about an attack is well below the attack
+  for (const p of pairs.filter((x) => x.class === 'topic')) {
+    const event = scorer().score(p.high).score;
+    const topic = scorer().score(p.low).score;
+    assert.ok(topic <= event - 10, `${topic} vs ${event}: ${p.low}`);
+  }
+  const talks = scorer().score('The two Koreas held talks on nuclear weapons.');
+  assert.equal(talks.signals.find((s) => s.category === 'nuclear-wmd')?.modality, 'addressed');
+});
+
+test('labour strikes, hunger strikes, striking a deal, firing an official and wars on drugs are not military acts', () => {
+  for (const p of pairs.filter((x) => x.class === 'sense')) {
+    const r = scorer().score(p.low);
+    assert.ok(!r.signals.some((s) => s.category === 'attack-reported' && s.polarity === 'escalation' && /strik|struck|fire|battle/i.test(s.text)), p.low);
+  }
+});
+
+const calibration = readJsonl<CalibrationCase>('calibration.jsonl');
+
+test('calibration set: at least 40 calm and 40 severe statements in plain wire style', () => {
+  assert.ok(calibration.filter((c) => c.band === 'calm').length >= 40);
+  assert.ok(calibration.filter((c) => c.band === 'severe').length >= 40);
+});
+
+test('calibration: 90% of calm statements score below 20 and 90% of severe ones 60 or more', () => {
+  const calm = calibration.filter((c) => c.band === 'calm');
+  const severe = calibration.filter((c) => c.band === 'severe');
+  const calmBelow = calm.filter((c) => scorer().score(c.text).score < 20);
+  const severeAbove = severe.filter((c) => scorer().score(c.text).score >= 60);
+  const misses = [...calm.filter((c) => !calmBelow.includes(c)), ...severe.filter((c) => !severeAbove.includes(c))]
+    .map((c) => `${c.band} ${scorer().score(c.text).score}: ${c.text}`)
+    .join('\n');
+  assert.ok(calmBelow.length >= 0.9 * calm.length, `calm ${calmBelow.length}/${calm.length}\n${misses}`);
+  assert.ok(severeAbove.length >= 0.9 * severe.length, `severe ${severeAbove.length}/${severe.length}\n${misses}`);
+});
+
+test('resolveActor() reads institutions, demonyms and case like the text does, and refuses what is not one actor', () => {
+  const yes: Array<[string, string]> = [
+    ['Russian Foreign Ministry', 'Russia'], ['russian foreign ministry', 'Russia'], ['the Russian foreign ministry', 'Russia'],
+    ["Russia's defence ministry", 'Russia'], ['Ministry of Foreign Affairs of Russia', 'Russia'], ['russia', 'Russia'],
+    ['Chinese state media', 'China'], ['Israeli army', 'Israel'], ['President of France', 'France'],
+    ['French President Emmanuel Macron', 'France'], ['Iranian Revolutionary Guards', 'Iran'], ['kremlin', 'Russia'],
+    ['Turkish Defence Ministry spokesman', 'Turkey'], ['Pakistani Taliban', 'Tehreek-e-Taliban Pakistan'], ['us', 'United States'],
+    ['Syrian army', 'Syria'], ['Ukrainian air force', 'Ukraine'], ['Nigerian police', 'Nigeria'], ['NATO', 'NATO'],
+  ];
+  for (const [name, actor] of yes) assert.equal(scorer().resolveActor(name), actor, name);
+  for (const name of ['Rusia', 'Russian roulette', 'Russia and China', '', '   ', 'ministry', 'x'.repeat(10_000)]) {
+    assert.equal(scorer().resolveActor(name), null, name.slice(0, 40));
+  }
+  assert.equal(scorer().resolveActor(42 as unknown as string), null);
+});
+
+test('a speaker given as "Russian Foreign Ministry" counts under Russia and keeps the institution', () => {
+  for (const c of readJsonl<{ text: string; speaker: string | null; speakerHint?: string; speakerInstitution?: string }>('actors.jsonl')) {
+    if (c.speakerInstitution === undefined) continue;
+    const r = scorer().score(c.text, c.speakerHint === undefined ? undefined : { speaker: c.speakerHint });
+    assert.equal(r.actors.speaker, c.speaker, c.text);
+    assert.equal(r.actors.speakerInstitution, c.speakerInstitution, c.text);
+  }
+  const plain = scorer().score('Russia warned NATO.');
+  assert.equal('speakerInstitution' in plain.actors, false);
+});
