@@ -86,3 +86,19 @@ test('eval CLI fails with a message when the file cannot be read', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /cannot read/);
 });
+
+test('score CLI lines are exactly JSON.stringify of the result (hand-written serialiser)', async () => {
+  const { scoreLine } = await import('../../scripts/lib/score-line.ts');
+  const { readJsonl, scorer } = await import('./fixtures.ts');
+  const texts = [
+    ...readJsonl<{ high: string; low: string }>('classes.jsonl').flatMap((p) => [p.high, p.low]),
+    'Quotes "inside" \\ and \u2028 line separators, emoji \u{1F4A5}, lone \uD800 surrogate: Russia attacked.',
+  ];
+  const ids: unknown[] = ['a', 7, null, { nested: ['x'] }, 'quote"id'];
+  texts.forEach((text, i) => {
+    const r = scorer().score(text, { speaker: i % 5 === 0 ? 'Russian Foreign Ministry' : null });
+    const id = ids[i % ids.length];
+    const expected = JSON.stringify({ id, score: r.score, level: r.level, signals: r.signals, actors: r.actors, version: r.version });
+    assert.equal(scoreLine(id, r), expected);
+  });
+});
