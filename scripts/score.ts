@@ -1,9 +1,9 @@
 // npm run --silent score < statements.jsonl > scores.jsonl
 //
 // Reads JSON lines {"id", "text", "speaker"?} on stdin and writes one JSON line per statement:
-// {"id", "score", "level", "signals", "actors", "version"}. Streams with backpressure, so memory
-// stays flat however many lines come in (the loop, bad-line reports and exit codes are in
-// scripts/lib/jsonl-filter.ts).
+// {"id", "score", "level", "signals", "actors", "version"}, in input order. Streams with
+// backpressure, so memory stays flat however many lines come in; a large input is scored on
+// two threads (scripts/lib/score-parallel.ts: the main thread and one helper).
 //
 // A bad line (invalid JSON, not an object, missing or non-string "text", non-string "speaker",
 // longer than 4 MB) is reported on stderr with its line number and skipped; blank lines are
@@ -13,10 +13,6 @@
 // `| head`), the CLI stops quietly with 0.
 
 import { loadScorer } from '../server/config/load-scorer.ts';
-import { runJsonlFilter } from './lib/jsonl-filter.ts';
-import { scoreLine } from './lib/score-line.ts';
+import { runScoreCli } from './lib/score-parallel.ts';
 
-const scorer = loadScorer();
-runJsonlFilter('score', ({ id, text, speaker }) => {
-  return scoreLine(id, scorer.score(text, { speaker }));
-});
+runScoreCli(loadScorer());

@@ -1,0 +1,13 @@
+// The helper thread of `npm run score` (scripts/lib/score-parallel.ts): scores batches of
+// lines with its own scorer and returns them serialised, with the bad lines' reports.
+
+import { parentPort } from 'node:worker_threads';
+import { loadScorer } from '../../server/config/load-scorer.ts';
+import { scoreBatch, type Batch } from './score-batch.ts';
+
+const scorer = loadScorer();
+const port = parentPort;
+if (port !== null) {
+  port.on('message', (batch: Batch) => port.postMessage(scoreBatch(scorer, batch)));
+  port.postMessage({ ready: true });
+}
