@@ -80,31 +80,40 @@ export const ADDRESSED_MIN_GOVERNOR = 0.6;
  * victims of violence": both victims and violence are addressed). Threats are never addressed.
  */
 export function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
-  const governing: Polarity[] = [];
-  // the weight of the signal that heads each chain ("pushing hard for [a humanitarian] ceasefire")
-  const heads: number[] = [];
+  // Only the previous signal matters: the direction it passes on and the weight of the signal
+  // heading its chain ("pushing hard for [a humanitarian] ceasefire"), kept in two scalars.
+  let prevGoverning: Polarity = 'escalation';
+  let prevHead = 0;
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
-    governing.push(f.signal.polarity);
-    heads.push(f.category.kind === 'vocabulary' ? 0 : f.signal.weight);
-    if (i === 0) continue;
-    const prev = found[i - 1]!;
-    const sameClause = p.clause[prev.endToken - 1] === p.clause[f.startToken];
-    if (!sameClause || f.startToken - prev.endToken > ADDRESSED_GAP) continue;
-    // Only an action of some weight governs ("civil society expressed concern" does not).
-    if (Math.max(prev.signal.weight, heads[i - 1]!) < ADDRESSED_MIN_GOVERNOR || !prev.category.governs) continue;
-    // A background word governs only background words ("army plans to withdraw" is not an
-    // army addressing a withdrawal), unless it is itself governed ("aid to victims of attacks").
-    if (prev.category.kind === 'vocabulary' && f.category.kind !== 'vocabulary' && prev.signal.modality !== 'addressed') continue;
-    const governor = governing[i - 1]!;
-    const m = f.signal.modality;
-    if (governor === f.category.polarity || (m !== 'asserted' && m !== 'intended')) continue;
-    if (f.category.modalityClass === 'escalation-rhetoric') continue;
-    governing[i] = governor;
-    heads[i] = heads[i - 1]!;
-    const rule = lex.modality.addressed[f.category.modalityClass];
-    f.signal.weight = Math.round(f.signal.weight * rule.factor * 100) / 100;
-    f.signal.modality = 'addressed';
+    let governing: Polarity = f.signal.polarity;
+    let head = f.category.kind === 'vocabulary' ? 0 : f.signal.weight;
+    if (i > 0) {
+      const prev = found[i - 1]!;
+      const governor: Polarity = prevGoverning;
+      const m = f.signal.modality;
+      const governs =
+        p.clause[prev.endToken - 1] === p.clause[f.startToken] &&
+        f.startToken - prev.endToken <= ADDRESSED_GAP &&
+        // Only an action of some weight governs ("civil society expressed concern" does not).
+        Math.max(prev.signal.weight, prevHead) >= ADDRESSED_MIN_GOVERNOR &&
+        prev.category.governs &&
+        // A background word governs only background words ("army plans to withdraw" is not an
+        // army addressing a withdrawal), unless it is itself governed ("aid to victims of attacks").
+        !(prev.category.kind === 'vocabulary' && f.category.kind !== 'vocabulary' && prev.signal.modality !== 'addressed') &&
+        governor !== f.category.polarity &&
+        (m === 'asserted' || m === 'intended') &&
+        f.category.modalityClass !== 'escalation-rhetoric';
+      if (governs) {
+        governing = governor;
+        head = prevHead;
+        const rule = lex.modality.addressed[f.category.modalityClass];
+        f.signal.weight = Math.round(f.signal.weight * rule.factor * 100) / 100;
+        f.signal.modality = 'addressed';
+      }
+    }
+    prevGoverning = governing;
+    prevHead = head;
   }
 }
 
