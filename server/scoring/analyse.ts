@@ -26,7 +26,8 @@ import {
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
 import type { Prepared } from './prepare.ts';
 import { markHypothetical } from './hypothetical.ts';
-import { markAddressed, markClaims, markReversals, markResolutions, markTopics, weighDeathContext } from './frames.ts';
+import { markAddressed, markClaims, markReversals, markResolutions, markTopics } from './frames.ts';
+import { weighDeathContext } from './death-context.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported

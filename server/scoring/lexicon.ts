@@ -14,6 +14,7 @@ import {
   type ActorEntry, type CompiledLexicon,
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
+import { compileActors } from './lexicon-actors.ts';
 
 // Types and cue flags live in lexicon-types.ts; re-exported so importers keep one module.
 export * from './lexicon-types.ts';
@@ -308,75 +309,6 @@ function compileCues(lex: Obj, stemOf: (w: string) => string, idOf: IdOf): TrieN
     add(phrase, CUE_PEACEFUL_DEATH, 1, path, num(factor, path, 0, 1));
   }
   return root;
-}
-
-function actorKeys(alias: string): string[] {
-  const { tokens } = tokenize(alias);
-  return tokens.filter((t) => t.kind !== 2).map((t) => t.lower);
-}
-
-function isAcronym(alias: string): boolean {
-  return alias.length <= 6 && alias === alias.toUpperCase() && alias !== alias.toLowerCase();
-}
-
-/** Plural of a demonym when English forms it with -s (Iraqis, Russians, Cypriots, Argentines). */
-function pluralOf(demonym: string): string | null {
-  const l = demonym.toLowerCase();
-  const takesS = l.endsWith('i') || l.endsWith('an') || l.endsWith('ot') || l.endsWith('ine') || l.endsWith('er');
-  return takesS ? demonym + 's' : null;
-}
-
-function compileActors(lex: Obj, idOf: IdOf): { trie: TrieNode<ActorEntry[]>; names: Map<string, string> } {
-  const trie = createTrie<ActorEntry[]>();
-  const names = new Map<string, string>();
-  const a = obj(lex['actors'], 'lexicon.actors');
-  const owners = new Map<string, string>();
-  const addAlias = (alias: string, actor: string, path: string): void => {
-    const keys = actorKeys(alias);
-    if (keys.length === 0 || keys.some((k) => k === '')) fail(path, `alias "${alias}" has no usable words`);
-    const caseSensitive = isAcronym(alias) ? alias : null;
-    const ownerKey = (caseSensitive ?? '') + '|' + keys.join(' ');
-    const owner = owners.get(ownerKey);
-    if (owner !== undefined && owner !== actor) fail(path, `alias "${alias}" already belongs to "${owner}"`);
-    if (owner === actor) return;
-    owners.set(ownerKey, actor);
-    const entry: ActorEntry = { actor, caseSensitive };
-    const list: ActorEntry[] = [entry];
-    const previous = insertPhrase(trie, keys.map(idOf), list);
-    if (previous !== null) previous.push(entry);
-    if (!names.has(alias.toLowerCase())) names.set(alias.toLowerCase(), actor);
-  };
-  const canonical = new Set<string>();
-  arr(a['actors'], 'lexicon.actors.actors').forEach((raw, i) => {
-    const path = `lexicon.actors.actors[${i}]`;
-    const o = obj(raw, path);
-    const name = str(o['name'], `${path}.name`);
-    if (canonical.has(name)) fail(`${path}.name`, `duplicate actor "${name}"`);
-    canonical.add(name);
-    const type = str(o['type'], `${path}.type`);
-    if (!['state', 'organisation', 'alliance', 'group', 'territory'].includes(type)) {
-      fail(`${path}.type`, 'must be one of state, organisation, alliance, group, territory');
-    }
-    addAlias(name, name, `${path}.name`);
-    arr(o['aliases'] ?? [], `${path}.aliases`).forEach((al, j) => addAlias(str(al, `${path}.aliases[${j}]`), name, `${path}.aliases[${j}]`));
-    arr(o['demonyms'] ?? [], `${path}.demonyms`).forEach((d, j) => {
-      const dem = str(d, `${path}.demonyms[${j}]`);
-      addAlias(dem, name, `${path}.demonyms[${j}]`);
-      const plural = pluralOf(dem);
-      if (plural !== null) addAlias(plural, name, `${path}.demonyms[${j}] (plural)`);
-    });
-  });
-  arr(a['affiliates'], 'lexicon.actors.affiliates').forEach((raw, i) => {
-    const path = `lexicon.actors.affiliates[${i}]`;
-    const o = obj(raw, path);
-    const name = str(o['name'], `${path}.name`);
-    const actor = str(o['actor'], `${path}.actor`);
-    if (!canonical.has(actor)) fail(`${path}.actor`, `unknown actor "${actor}" (not in lexicon.actors.actors)`);
-    str(o['role'], `${path}.role`);
-    addAlias(name, actor, `${path}.name`);
-    arr(o['aliases'] ?? [], `${path}.aliases`).forEach((al, j) => addAlias(str(al, `${path}.aliases[${j}]`), actor, `${path}.aliases[${j}]`));
-  });
-  return { trie, names };
 }
 
 function compileStemExceptions(lex: Obj): Map<string, string> {
