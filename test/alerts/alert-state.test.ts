@@ -136,7 +136,7 @@ describe('decide(): an empty window ends the alert for every metric', () => {
       const d = decide(r, open, { value: count, count }, at);
       for (const e of d.events) log.push(`${i}:${e}:${count}`);
       if (d.open) open = { state: d.open, startedAt: at, lastNotifiedAt: d.notify ? at : null, acknowledged: false, noDataSince: null };
-      else if (open && d.notify) open = { ...open, lastNotifiedAt: at };
+      else if (open !== null && d.notify) open = { ...(open as OpenAlert), lastNotifiedAt: at };
       if (d.close) open = null;
     }
     assert.deepEqual(log, ['0:firing:6', '5:repeat:5', '10:resolved:0']);
