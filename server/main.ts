@@ -6,9 +6,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { createAlertService } from './alerts/alert-service.ts';
 import { createNotifier } from './alerts/notifier.ts';
+import { createScopeChecker } from './alerts/rule-scope.ts';
 import { resolveApiToken } from './config/api-token.ts';
 import { describeConfig, loadConfigFromEnv } from './config/config.ts';
-import { loadScorer } from './config/load-scorer.ts';
+import { loadScopeNames, loadScorer } from './config/load-scorer.ts';
 import { createLogger } from './config/logger.ts';
 import { projectRoot } from './config/project-root.ts';
 import { createExportService } from './export/export-service.ts';
@@ -34,6 +35,7 @@ import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { createKnownScopes } from './store/known-scopes.ts';
 import { createStore } from './store/store.ts';
 
 const VERSION = '0.1.0';
@@ -67,10 +69,12 @@ async function main(): Promise<void> {
   for (const e of feedSync.errors) logger.warn({ error: e }, 'feeds file entry skipped');
   logger.info({ file: config.feedsFile, added: feedSync.added, updated: feedSync.updated, removed: feedSync.removed }, 'feeds file synced');
   const metrics = createMetricsService({ store, windows: config.metricWindows, minStatements: config.metricMinStatements });
+  const knownScopes = createKnownScopes(store.db);
   const alerts = createAlertService({
     store,
     metrics,
     logger,
+    scopes: createScopeChecker({ resolveActor: (name) => scorer.resolveActor(name), ...loadScopeNames(), seenScopes: (p) => knownScopes.withPrefix(p) }),
     blockPrivateUrls: config.blockPrivateUrls,
     emailConfigured: config.smtpUrl !== undefined,
     onAlertChanged: (alert, change) => realtime.emit('alertChanged', { ...alert, change }),

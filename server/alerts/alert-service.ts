@@ -8,9 +8,12 @@ import { toAlertView, toRuleView, type AlertView, type RuleView } from './alert-
 import { outboxEntries } from './notification-payload.ts';
 import { DEFAULT_RULES, parseRule, type FieldErrors } from './rule-schema.ts';
 import { createUrlGuard, type UrlGuard } from '../ingest/url-guard.ts';
+import type { ScopeChecker } from './rule-scope.ts';
 import { checkWebhookUrl } from './webhook-sender.ts';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string; fields?: FieldErrors };
+export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; fields?: FieldErrors; suggestions?: Record<string, string[]> };
 
 const TOP_STATEMENTS = 5;
 
@@ -29,6 +32,12 @@ export function createAlertService(deps: {
   guard?: UrlGuard;
   /** Whether BRINKWATCH_SMTP_URL is set; e-mail channels are refused without it. */
   emailConfigured?: boolean;
+  /**
+   * Checks and canonicalises rule scopes (gazetteer, taxonomy, stored data): `actor:russia` is
+   * saved as `actor:Russia`, `actor:Rusia` is refused with suggestions. Without it only the
+   * scope's syntax is checked.
+   */
+  scopes?: ScopeChecker;
   onAlertChanged?: (alert: AlertView, change: string) => void;
   onOutbox?: () => void;
 }) {
@@ -163,10 +172,32 @@ export function createAlertService(deps: {
     effects.changed.set(open.id, d.events[0]!);
   }
 
-  async function validate(input: unknown): Promise<Result<RuleFields>> {
+  /**
+   * Parses a rule body. `allowUnknownScope: true` (a request option, not stored) accepts an
+   * actor not seen yet; a scope equal to the rule's current one (`keepScope`) is not checked
+   * again, so editing a rule's thresholds never fails on a scope accepted before.
+   */
+  async function validate(input: unknown, keepScope?: string): Promise<Result<RuleFields>> {
+    let allowUnknownScope = false;
+    const fields: FieldErrors = {};
+    if (typeof input === 'object' && input !== null && !Array.isArray(input) && 'allowUnknownScope' in input) {
+      const { allowUnknownScope: flag, ...rest } = input as Record<string, unknown>;
+      if (typeof flag === 'boolean') allowUnknownScope = flag;
+      else fields.allowUnknownScope = ['must be true or false'];
+      input = rest;
+    }
     const parsed = parseRule(input);
-    const fields: FieldErrors = parsed.ok ? {} : { ...parsed.fields };
+    if (!parsed.ok) Object.assign(fields, parsed.fields);
+    const suggestions: Record<string, string[]> = {};
     if (parsed.ok) {
+      if (deps.scopes && parsed.value.scope !== keepScope) {
+        const check = deps.scopes.check(parsed.value.scope, { allowUnknown: allowUnknownScope });
+        if (check.ok) parsed.value.scope = check.scope;
+        else {
+          (fields.scope ??= []).push(check.message);
+          if (check.suggestions.length > 0) suggestions.scope = check.suggestions;
+        }
+      }
       for (const [i, c] of parsed.value.channels.entries()) {
         if (c.type === 'email' && !deps.emailConfigured) {
           (fields[`channels.${i}.to`] ??= []).push('e-mail is not configured on this server (set BRINKWATCH_SMTP_URL)');
@@ -181,7 +212,7 @@ export function createAlertService(deps: {
       const message = Object.entries(fields)
         .map(([k, ms]) => `${k}: ${ms.join(', ')}`)
         .join('; ');
-      return { ok: false, code: 'invalid-rule', message, fields };
+      return { ok: false, code: 'invalid-rule', message, fields, ...(Object.keys(suggestions).length > 0 ? { suggestions } : {}) };
     }
     return { ok: true, value: parsed.value };
   }
@@ -221,8 +252,9 @@ export function createAlertService(deps: {
     },
 
     async updateRule(id: number, input: unknown): Promise<Result<RuleView>> {
-      if (!repo.getRule(id)) return notFoundRule(id);
-      const v = await validate(input);
+      const current = repo.getRule(id);
+      if (!current) return notFoundRule(id);
+      const v = await validate(input, current.scope);
       if (!v.ok) return v;
       const at = now();
       const effects = newEffects();
