@@ -1,0 +1,163 @@
+/**
+ * Health benchmark on 1,000,000 statements in a temp SQLite file. Measures, each against a
+ * baseline in the same run:
+ *   - GET /api/health over real HTTP (the app as main.ts builds it), p50/p99, alone and while
+ *     four clients hammer GET /api/statements?limit=500; baseline: the full count by status it
+ *     used to run on every request;
+ *   - one run of the health checks (write probe, oldest pending, feeds, outbox, statfs), which
+ *     happens off the request path every 5 s;
+ *   - the write cost of the status-count triggers: inserting statements with and without them.
+ *
+ *   node --import tsx scripts/bench/health-bench.ts [--rows N]      (npm run bench -- health)
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSilentLogger } from '../../server/config/logger.ts';
+import { createHealthService } from '../../server/health/health-service.ts';
+import { createHttpApp } from '../../server/http/create-http-app.ts';
+import { createStatementsRoutes } from '../../server/http/statements-routes.ts';
+import { requireToken } from '../../server/http/require-token.ts';
+import { createIngestService } from '../../server/ingest/ingest-service.ts';
+import { createHealthQueries } from '../../server/store/health-queries.ts';
+import { createStore, type Store } from '../../server/store/store.ts';
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const fmt = (ms: number) => `${ms.toFixed(2).padStart(8)} ms`;
+
+/** Inserts `rows` synthetic statements in one statement (a recursive CTE): 2% pending, 1% failed. */
+function fill(store: Store, rows: number, offset = 0): number {
+  const started = performance.now();
+  store.db
+    .prepare(
+      `WITH RECURSIVE c(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM c WHERE x < ?)
+       INSERT INTO statements (dedupe_key, text, speaker, received_at, occurred_at, origin, status, score, level)
+       SELECT 'bench:' || x, 'Statement number ' || x || ' about a possible strike.', 'Russia',
+              1764000000000 + x * 1000, 1764000000000 + x * 1000, 'cli',
+              CASE WHEN x % 50 = 0 THEN 'pending' WHEN x % 97 = 0 THEN 'failed' ELSE 'scored' END,
+              CASE WHEN x % 50 = 0 THEN NULL ELSE x % 100 END, 'elevated'
+       FROM c`,
+    )
+    .run(offset + 1, offset + rows);
+  return performance.now() - started;
+}
+
+async function hit(url: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return performance.now() - started;
+}
+
+export async function run(rows = 1_000_000): Promise<void> {
+  const out = process.stdout;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-health-bench-'));
+  const store = createStore(path.join(dir, 'bench.db'));
+  let server: http.Server | null = null;
+  try {
+    // Trigger write cost: the same 200,000 rows into two fresh databases, with and without.
+    const sample = Math.min(200_000, rows);
+    const timeFill = (name: string, triggers: boolean) => {
+      const db = createStore(path.join(dir, `${name}.db`));
+      if (!triggers) for (const t of ['insert', 'update', 'delete']) db.db.exec(`DROP TRIGGER statements_status_count_${t}`);
+      const ms = fill(db, sample);
+      db.close();
+      return ms;
+    };
+    // Alternated, best of three each: the first database written in a run is slower (cold files).
+    let withoutMs = Infinity;
+    let withMs = Infinity;
+    for (let i = 0; i < 3; i++) {
+      withoutMs = Math.min(withoutMs, timeFill(`plain${i}`, false));
+      withMs = Math.min(withMs, timeFill(`counted${i}`, true));
+    }
+    out.write(`status-count triggers, ${sample.toLocaleString('en-US')} inserts in one statement, best of 3:\n`);
+    out.write(`  without triggers ${fmt(withoutMs)}  (${Math.round(sample / (withoutMs / 1000)).toLocaleString('en-US')} rows/s)\n`);
+    out.write(`  with triggers    ${fmt(withMs)}  (${Math.round(sample / (withMs / 1000)).toLocaleString('en-US')} rows/s, +${(((withMs - withoutMs) / withoutMs) * 100).toFixed(1)}%)\n`);
+
+    const fillMs = fill(store, rows);
+    out.write(`${rows.toLocaleString('en-US')} statements written in ${(fillMs / 1000).toFixed(1)} s\n`);
+
+    // Baseline: the full count by status GET /api/health ran on every request before.
+    const full: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      store.statements.countByStatus();
+      full.push(performance.now() - s);
+    }
+    full.sort((a, b) => a - b);
+    const health = createHealthService({
+      queries: createHealthQueries(store.db),
+      databaseFile: store.file,
+      dataDir: dir,
+      thresholds: { scoreLagSeconds: 120, deliveryLagSeconds: 600, minFreeBytes: 1 << 30, deadWindowMs: 86_400_000 },
+      logger: createSilentLogger(),
+    });
+    const checks: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const s = performance.now();
+      health.refresh();
+      checks.push(performance.now() - s);
+    }
+    checks.sort((a, b) => a - b);
+    const counts = health.statementCounts();
+    const brute = store.statements.countByStatus();
+    if (JSON.stringify(counts) !== JSON.stringify(brute)) throw new Error(`maintained counts ${JSON.stringify(counts)} differ from GROUP BY ${JSON.stringify(brute)}`);
+    out.write(`full count by status (the old health), 5 runs:   p50 ${fmt(quantile(full, 0.5))}  max ${fmt(full.at(-1)!)}\n`);
+    out.write(`health checks (off the request path), 200 runs: p50 ${fmt(quantile(checks, 0.5))}  p99 ${fmt(quantile(checks, 0.99))}\n`);
+    out.write(`maintained counts equal GROUP BY: ${JSON.stringify(counts)}\n`);
+
+    const app = createHttpApp({
+      logger: createSilentLogger(),
+      clientDir: '/nonexistent',
+      routers: [createStatementsRoutes({ ingest: createIngestService({ store }), statements: store.statements, requireToken: requireToken('bench-token-0123456789abcdef') })],
+      health: () => ({ ...health.current(), statements: health.statementCounts() }),
+    });
+    server = http.createServer(app);
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const timer = setInterval(() => health.refresh(), 5000); // as the health job does
+    try {
+      for (let i = 0; i < 50; i++) await hit(`${base}/api/health`); // warm up
+      const alone: number[] = [];
+      for (let i = 0; i < 2000; i++) alone.push(await hit(`${base}/api/health`));
+      alone.sort((a, b) => a - b);
+      out.write(`GET /api/health alone, 2,000 requests:          p50 ${fmt(quantile(alone, 0.5))}  p99 ${fmt(quantile(alone, 0.99))}  max ${fmt(alone.at(-1)!)}\n`);
+
+      let stop = false;
+      let reads = 0;
+      const hammer = async () => {
+        while (!stop) {
+          await hit(`${base}/api/statements?limit=500`);
+          reads++;
+        }
+      };
+      const clients = [hammer(), hammer(), hammer(), hammer()];
+      const busy: number[] = [];
+      const started = performance.now();
+      for (let i = 0; i < 500; i++) busy.push(await hit(`${base}/api/health`));
+      stop = true;
+      await Promise.all(clients);
+      busy.sort((a, b) => a - b);
+      out.write(
+        `GET /api/health while 4 clients read 500 statements each (${reads} reads, ${(reads / ((performance.now() - started) / 1000)).toFixed(0)}/s), 500 requests:\n` +
+          `                                                p50 ${fmt(quantile(busy, 0.5))}  p99 ${fmt(quantile(busy, 0.99))}  max ${fmt(busy.at(-1)!)}\n`,
+      );
+      out.write(`target: health p99 under 50 ms: ${quantile(alone, 0.99) < 50 && quantile(busy, 0.99) < 50 ? 'met' : 'NOT met'}\n`);
+    } finally {
+      clearInterval(timer);
+    }
+  } finally {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--rows');
+  await run(i > 0 ? Number(process.argv[i + 1]) : undefined);
+}
