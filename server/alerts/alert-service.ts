@@ -6,14 +6,12 @@ import type { Store } from '../store/store.ts';
 import { decide, type Decision, type EventKind } from './alert-state.ts';
 import { toAlertView, toRuleView, type AlertView, type RuleView } from './alert-views.ts';
 import { outboxEntries } from './notification-payload.ts';
-import { DEFAULT_RULES, parseRule, type FieldErrors } from './rule-schema.ts';
+import { DEFAULT_RULES, parseRule } from './rule-schema.ts';
 import { createUrlGuard, type UrlGuard } from '../ingest/url-guard.ts';
 import type { ScopeChecker } from './rule-scope.ts';
-import { checkWebhookUrl } from './webhook-sender.ts';
+import { createRuleValidator, type Result } from './rule-validation.ts';
 
-export type Result<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: string; message: string; fields?: FieldErrors; suggestions?: Record<string, string[]> };
+export type { Result } from './rule-validation.ts';
 
 const TOP_STATEMENTS = 5;
 
@@ -44,6 +42,7 @@ export function createAlertService(deps: {
   const now = deps.now ?? Date.now;
   const repo = deps.store.alerts;
   const guard = deps.guard ?? createUrlGuard({ enabled: deps.blockPrivateUrls ?? false });
+  const validate = createRuleValidator({ guard, scopes: deps.scopes, blockPrivateUrls: deps.blockPrivateUrls, emailConfigured: deps.emailConfigured });
 
   /** Collected inside a transaction, published after it commits. */
   interface Effects {
@@ -170,51 +169,6 @@ export function createAlertService(deps: {
     const eventId = recordEvent(closed, d.events[0]!, open.state, m, at, top, reason);
     if (d.notify) notify(rule, closed, 'resolved', eventId, m, top, at, effects);
     effects.changed.set(open.id, d.events[0]!);
-  }
-
-  /**
-   * Parses a rule body. `allowUnknownScope: true` (a request option, not stored) accepts an
-   * actor not seen yet; a scope equal to the rule's current one (`keepScope`) is not checked
-   * again, so editing a rule's thresholds never fails on a scope accepted before.
-   */
-  async function validate(input: unknown, keepScope?: string): Promise<Result<RuleFields>> {
-    let allowUnknownScope = false;
-    const fields: FieldErrors = {};
-    if (typeof input === 'object' && input !== null && !Array.isArray(input) && 'allowUnknownScope' in input) {
-      const { allowUnknownScope: flag, ...rest } = input as Record<string, unknown>;
-      if (typeof flag === 'boolean') allowUnknownScope = flag;
-      else fields.allowUnknownScope = ['must be true or false'];
-      input = rest;
-    }
-    const parsed = parseRule(input);
-    if (!parsed.ok) Object.assign(fields, parsed.fields);
-    const suggestions: Record<string, string[]> = {};
-    if (parsed.ok) {
-      if (deps.scopes && parsed.value.scope !== keepScope) {
-        const check = deps.scopes.check(parsed.value.scope, { allowUnknown: allowUnknownScope });
-        if (check.ok) parsed.value.scope = check.scope;
-        else {
-          (fields.scope ??= []).push(check.message);
-          if (check.suggestions.length > 0) suggestions.scope = check.suggestions;
-        }
-      }
-      for (const [i, c] of parsed.value.channels.entries()) {
-        if (c.type === 'email' && !deps.emailConfigured) {
-          (fields[`channels.${i}.to`] ??= []).push('e-mail is not configured on this server (set BRINKWATCH_SMTP_URL)');
-        }
-        if (c.type === 'webhook' && deps.blockPrivateUrls) {
-          const check = await checkWebhookUrl(guard, c.url);
-          if (!check.ok) (fields[`channels.${i}.url`] ??= []).push(`is refused: ${check.reason}`);
-        }
-      }
-    }
-    if (!parsed.ok || Object.keys(fields).length > 0) {
-      const message = Object.entries(fields)
-        .map(([k, ms]) => `${k}: ${ms.join(', ')}`)
-        .join('; ');
-      return { ok: false, code: 'invalid-rule', message, fields, ...(Object.keys(suggestions).length > 0 ? { suggestions } : {}) };
-    }
-    return { ok: true, value: parsed.value };
   }
 
   const notFoundRule = (id: number): Result<never> => ({ ok: false, code: 'not-found', message: `no alert rule ${id}` });
