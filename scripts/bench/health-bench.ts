@@ -1,15 +1,16 @@
 /**
  * Health benchmark on 1,000,000 statements in a temp SQLite file. Measures, each against a
  * baseline in the same run:
- *   - GET /api/health over real HTTP (the app as main.ts builds it), p50/p99, alone and while
- *     four clients hammer GET /api/statements?limit=500; baseline: the full count by status it
- *     used to run on every request;
+ *   - GET /api/health over real HTTP (the app as main.ts builds it; clients in child
+ *     processes), p50/p99, alone and while four clients hammer GET /api/statements?limit=500;
+ *     baseline: the full count by status it used to run on every request;
  *   - one run of the health checks (write probe, oldest pending, feeds, outbox, statfs), which
  *     happens off the request path every 5 s;
  *   - the write cost of the status-count triggers: inserting statements with and without them.
  *
  *   node --import tsx scripts/bench/health-bench.ts [--rows N]      (npm run bench -- health)
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,11 +46,41 @@ function fill(store: Store, rows: number, offset = 0): number {
   return performance.now() - started;
 }
 
-async function hit(url: string): Promise<number> {
-  const started = performance.now();
-  const res = await fetch(url);
-  await res.arrayBuffer();
-  return performance.now() - started;
+/**
+ * HTTP clients in child processes, as real clients are: the server's event loop serves only.
+ * `probe` times `count` sequential GETs and prints them as JSON; `hammer` repeats GETs with
+ * `count` concurrent loops until stdin closes and prints how many it made.
+ */
+const CLIENT = `
+const [mode, url, count] = process.argv.slice(1);
+if (mode === 'probe') {
+  const times = [];
+  for (let i = 0; i < Number(count); i++) {
+    const s = performance.now();
+    const r = await fetch(url);
+    await r.arrayBuffer();
+    times.push(performance.now() - s);
+  }
+  process.stdout.write(JSON.stringify(times));
+} else {
+  let stop = false, n = 0;
+  process.stdin.on('data', () => {}).on('end', () => { stop = true; });
+  const loop = async () => { while (!stop) { const r = await fetch(url); await r.arrayBuffer(); n++; } };
+  await Promise.all(Array.from({ length: Number(count) }, loop));
+  process.stdout.write(String(n));
+}`;
+
+function client(mode: 'probe' | 'hammer', url: string, count: number) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, mode, url, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<string>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${mode} client exited with ${code}`)))));
+  return { done, stop: () => child.stdin.end() };
+}
+
+async function probe(url: string, count: number): Promise<number[]> {
+  const times = JSON.parse(await client('probe', url, count).done) as number[];
+  return times.sort((a, b) => a - b);
 }
 
 export async function run(rows = 1_000_000): Promise<void> {
@@ -150,32 +181,20 @@ export async function run(rows = 1_000_000): Promise<void> {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const timer = setInterval(() => health.refresh(), 5000); // as the health job does
     try {
-      for (let i = 0; i < 50; i++) await hit(`${base}/api/health`); // warm up
-      const alone: number[] = [];
-      for (let i = 0; i < 2000; i++) alone.push(await hit(`${base}/api/health`));
-      alone.sort((a, b) => a - b);
+      await probe(`${base}/api/health`, 50); // warm up
+      const alone = await probe(`${base}/api/health`, 2000);
       out.write(`GET /api/health alone, 2,000 requests:          p50 ${fmt(quantile(alone, 0.5))}  p99 ${fmt(quantile(alone, 0.99))}  max ${fmt(alone.at(-1)!)}\n`);
 
-      let stop = false;
-      let reads = 0;
-      const hammer = async () => {
-        while (!stop) {
-          await hit(`${base}/api/statements?limit=500`);
-          reads++;
-        }
-      };
-      const clients = [hammer(), hammer(), hammer(), hammer()];
-      const busy: number[] = [];
       const started = performance.now();
-      for (let i = 0; i < 500; i++) busy.push(await hit(`${base}/api/health`));
-      stop = true;
-      await Promise.all(clients);
-      busy.sort((a, b) => a - b);
+      const hammer = client('hammer', `${base}/api/statements?limit=500`, 4);
+      const busy = await probe(`${base}/api/health`, 500);
+      hammer.stop();
+      const reads = Number(await hammer.done);
       out.write(
         `GET /api/health while 4 clients read 500 statements each (${reads} reads, ${(reads / ((performance.now() - started) / 1000)).toFixed(0)}/s), 500 requests:\n` +
           `                                                p50 ${fmt(quantile(busy, 0.5))}  p99 ${fmt(quantile(busy, 0.99))}  max ${fmt(busy.at(-1)!)}\n`,
       );
-      out.write(`target: health p99 under 50 ms: ${quantile(alone, 0.99) < 50 && quantile(busy, 0.99) < 50 ? 'met' : 'NOT met'}\n`);
+      out.write(`target: health p99 under 50 ms: alone ${quantile(alone, 0.99) < 50 ? 'met' : 'NOT met'}; under 4 heavy readers ${quantile(busy, 0.99) < 50 ? 'met' : 'NOT met (the reads themselves hold the event loop: bounding their cost is issue 11 item 10)'}\n`);
     } finally {
       clearInterval(timer);
     }
