@@ -66,6 +66,13 @@ describe('health pill journey (server process + Chromium)', { skip }, () => {
     assert.equal(await tip.isVisible(), false);
     assert.match((await tip.textContent()) ?? '', /1 of 1 feed failing: Flaky Wire \(/);
 
+    // What a screen reader announces for the pill: its name and, as description, the reasons.
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; name?: { value: string }; description?: { value: string } }> };
+    const button = nodes.find((n) => n.role?.value === 'button' && n.name?.value === 'degraded');
+    assert.ok(button, 'a button named "degraded" in the accessibility tree');
+    assert.match(button.description?.value ?? '', /feed failing: Flaky Wire/);
+
     // Hover opens it...
     await pill.hover();
     await tip.waitFor({ state: 'visible', timeout: 5000 });
