@@ -14,7 +14,8 @@ import { ROOT, startServerProcess } from '../helpers/spawn-server.ts';
  *
  * Tests run as root, where permission bits stop nothing. What really fails for root here is
  * an immutable inode (`chattr +i` on ext4, XFS, btrfs: no new file in such a folder, no write
- * to such a file, even through descriptors already open). As another user, chmod does it.
+ * to such a file, even through descriptors already open) and a read-only mount (a tmpfs
+ * mounted `ro`, needs CAP_SYS_ADMIN). As another user, chmod does it.
  */
 const isRoot = process.getuid?.() === 0;
 
@@ -77,6 +78,15 @@ describe('start-up checks of the data folder and token file', () => {
     assertRefused(r, new RegExp(`the data folder ${roDir} is not writable \\((EPERM|EACCES|EROFS)`));
     assert.match(r.stderr, /set BRINKWATCH_DATA_DIR to a writable folder/);
     assert.deepEqual(fs.readdirSync(roDir), [], 'nothing left behind');
+  });
+
+  // A read-only mount (what a read-only volume in a container is): EROFS, for root too.
+  const mounted = path.join(base, 'ro-mount');
+  fs.mkdirSync(mounted);
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', mounted], { encoding: 'utf8' });
+  if (mount.status === 0) undo.push(() => void spawnSync('umount', [mounted]));
+  it('refuses a data folder on a read-only mount', { skip: mount.status === 0 ? false : `cannot mount a read-only tmpfs here (${(mount.stderr || mount.error?.message || '').trim()})` }, () => {
+    assertRefused(startSync({ BRINKWATCH_DATA_DIR: mounted }), new RegExp(`the data folder ${mounted} is not writable \\(EROFS: read-only file system\\)`));
   });
 
   const dbDir = path.join(base, 'db-read-only');
