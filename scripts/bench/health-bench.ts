@@ -176,25 +176,42 @@ export async function run(rows = 1_000_000): Promise<void> {
       routers: [createStatementsRoutes({ ingest: createIngestService({ store }), statements: store.statements, requireToken: requireToken('bench-token-0123456789abcdef') })],
       health: () => ({ ...health.current(), statements: health.statementCounts() }),
     });
-    server = http.createServer(app);
+    // Server time of each health request: from the handler's start to the last byte written
+    // (the round trip measured by the clients adds the wait for the event loop and the network).
+    const serverTimes: number[] = [];
+    server = http.createServer((req, res) => {
+      if (req.url === '/api/health') {
+        const s = performance.now();
+        res.on('finish', () => serverTimes.push(performance.now() - s));
+      }
+      app(req, res);
+    });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const timer = setInterval(() => health.refresh(), 5000); // as the health job does
     try {
       await probe(`${base}/api/health`, 50); // warm up
+      serverTimes.length = 0;
       const alone = await probe(`${base}/api/health`, 2000);
-      out.write(`GET /api/health alone, 2,000 requests:          p50 ${fmt(quantile(alone, 0.5))}  p99 ${fmt(quantile(alone, 0.99))}  max ${fmt(alone.at(-1)!)}\n`);
+      const handled = serverTimes.splice(0).sort((a, b) => a - b);
+      out.write(`GET /api/health alone, 2,000 requests, round trip: p50 ${fmt(quantile(alone, 0.5))}  p99 ${fmt(quantile(alone, 0.99))}  max ${fmt(alone.at(-1)!)}\n`);
+      out.write(`                                   server time: p50 ${fmt(quantile(handled, 0.5))}  p99 ${fmt(quantile(handled, 0.99))}  max ${fmt(handled.at(-1)!)}\n`);
 
       const started = performance.now();
       const hammer = client('hammer', `${base}/api/statements?limit=500`, 4);
       const busy = await probe(`${base}/api/health`, 500);
+      const busyHandled = serverTimes.splice(0).sort((a, b) => a - b);
       hammer.stop();
       const reads = Number(await hammer.done);
       out.write(
         `GET /api/health while 4 clients read 500 statements each (${reads} reads, ${(reads / ((performance.now() - started) / 1000)).toFixed(0)}/s), 500 requests:\n` +
-          `                                                p50 ${fmt(quantile(busy, 0.5))}  p99 ${fmt(quantile(busy, 0.99))}  max ${fmt(busy.at(-1)!)}\n`,
+          `                                    round trip: p50 ${fmt(quantile(busy, 0.5))}  p99 ${fmt(quantile(busy, 0.99))}  max ${fmt(busy.at(-1)!)}\n` +
+          `                                   server time: p50 ${fmt(quantile(busyHandled, 0.5))}  p99 ${fmt(quantile(busyHandled, 0.99))}  max ${fmt(busyHandled.at(-1)!)}\n`,
       );
-      out.write(`target: health p99 under 50 ms: alone ${quantile(alone, 0.99) < 50 ? 'met' : 'NOT met'}; under 4 heavy readers ${quantile(busy, 0.99) < 50 ? 'met' : 'NOT met (the reads themselves hold the event loop: bounding their cost is issue 11 item 10)'}\n`);
+      out.write(
+        `target: health p99 under 50 ms (round trip): alone ${quantile(alone, 0.99) < 50 ? 'met' : 'NOT met'}; ` +
+          `under 4 heavy readers ${quantile(busy, 0.99) < 50 ? 'met' : 'NOT met (health waits for the reads holding the event loop: bounding their cost is issue 11 item 10)'}\n`,
+      );
     } finally {
       clearInterval(timer);
     }
