@@ -94,6 +94,15 @@ export function createHealthService(deps: {
     };
   }
 
+  function schedule(delayMs: number): void {
+    if (soon) return;
+    soon = setTimeout(() => {
+      soon = null;
+      refresh();
+    }, delayMs);
+    soon.unref();
+  }
+
   const signature = (v: HealthView) => JSON.stringify([v.status, v.reasons]);
 
   /** Runs every check now; returns the new assessment. */
@@ -104,8 +113,13 @@ export function createHealthService(deps: {
       const facts = gather(at);
       view = toView(facts, assessHealth(facts, deps.thresholds));
     } catch (err) {
-      // A check that throws (the database gone, say) is itself the finding.
       const e = err as { code?: string; message?: string };
+      // The connection is iterating a query: nothing is wrong, try again shortly.
+      if (e.code === undefined && /connection is busy/i.test(e.message ?? '') && last !== null) {
+        schedule(1000);
+        return last;
+      }
+      // A check that throws (the database gone, say) is itself the finding.
       const probe = { ok: false as const, code: e.code ?? 'error', message: e.message ?? String(err) };
       const facts: HealthFacts = {
         now: at,
@@ -141,12 +155,7 @@ export function createHealthService(deps: {
     },
     /** Runs the checks shortly (coalescing bursts): after a feed poll, a delivery run... */
     refreshSoon(delayMs = 250): void {
-      if (soon) return;
-      soon = setTimeout(() => {
-        soon = null;
-        refresh();
-      }, delayMs);
-      soon.unref();
+      schedule(delayMs);
     },
     /** Statements per status, exact (maintained counts: no table scan). */
     statementCounts: () => deps.queries.statementsByStatus(),

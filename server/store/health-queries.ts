@@ -53,6 +53,7 @@ export function createHealthQueries(db: Db) {
     `SELECT last_error FROM alert_deliveries WHERE last_error IS NOT NULL AND status IN ('dead', 'pending')
      ORDER BY updated_at DESC LIMIT 1`,
   ).pluck();
+  const busyTimeout = Number(db.pragma('busy_timeout', { simple: true })) || 5000;
   const probe = db.prepare(
     'INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
   );
@@ -82,17 +83,20 @@ export function createHealthQueries(db: Db) {
      * as 'busy', which says nothing about writability.
      */
     probeWrite(now: number): WriteProbe {
-      const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-      db.pragma('busy_timeout = 0');
+      let changedTimeout = false;
       try {
+        db.pragma('busy_timeout = 0');
+        changedTimeout = true;
         db.transaction(() => probe.run(now))();
         return { ok: true };
       } catch (err) {
         const e = err as { code?: string; message?: string };
         if (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED') return { ok: 'busy' };
+        // better-sqlite3 refuses a write while this connection iterates a query: busy, not broken.
+        if (e.code === undefined && /connection is busy/i.test(e.message ?? '')) return { ok: 'busy' };
         return { ok: false, code: e.code ?? 'unknown', message: e.message ?? String(err) };
       } finally {
-        db.pragma(`busy_timeout = ${Number(timeout) || 5000}`);
+        if (changedTimeout) db.pragma(`busy_timeout = ${busyTimeout}`);
       }
     },
   };

@@ -216,6 +216,20 @@ describe('GET /api/health on a real store', () => {
     }
   });
 
+  it('a connection busy iterating a query is not an unwritable database', () => {
+    const before = health.refresh();
+    const cursor = t.store.db.prepare('SELECT id FROM statements').iterate();
+    cursor.next();
+    try {
+      const v = health.refresh();
+      assert.equal(v.status, before.status);
+      assert.deepEqual(codes(v), codes(before));
+    } finally {
+      cursor.return?.();
+    }
+    health.stop();
+  });
+
   it('is degraded when the data folder has less free space than the threshold (real statfs)', () => {
     const tight = createHealthService({
       queries: createHealthQueries(t.store.db),
