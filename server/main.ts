@@ -6,9 +6,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { createAlertService } from './alerts/alert-service.ts';
 import { createNotifier } from './alerts/notifier.ts';
+import { createScopeChecker } from './alerts/rule-scope.ts';
 import { resolveApiToken } from './config/api-token.ts';
+import { checkDataDir } from './config/startup-checks.ts';
 import { describeConfig, loadConfigFromEnv } from './config/config.ts';
-import { loadScorer } from './config/load-scorer.ts';
+import { loadScopeNames, loadScorer } from './config/load-scorer.ts';
 import { createLogger } from './config/logger.ts';
 import { projectRoot } from './config/project-root.ts';
 import { createExportService } from './export/export-service.ts';
@@ -19,6 +21,8 @@ import { createMetricsRoutes } from './http/metrics-routes.ts';
 import { requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
+import { createHealthService } from './health/health-service.ts';
+import { createHealthQueries } from './store/health-queries.ts';
 import { createWriteRateLimit } from './http/write-rate-limit.ts';
 import { createFeedService } from './ingest/feed-service.ts';
 import { createFileIngest } from './ingest/file-ingest.ts';
@@ -34,6 +38,7 @@ import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { createKnownScopes } from './store/known-scopes.ts';
 import { createStore } from './store/store.ts';
 
 const VERSION = '0.1.0';
@@ -50,8 +55,23 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, 'configuration');
 
-  const token = resolveApiToken(config.apiToken, config.dataDir);
-  const store = createStore(config.databaseFile);
+  // A data folder or token file the server cannot use stops the start with one line (exit 2).
+  const refuse = (message: string): never => {
+    process.stderr.write(`Brinkwatch cannot start: ${message}.\n`);
+    process.exit(2);
+  };
+  const dataDir = checkDataDir(config.dataDir, config.databaseFile);
+  if (!dataDir.ok) refuse(dataDir.message);
+  const tokenResult = resolveApiToken(config.apiToken, config.dataDir);
+  if (!tokenResult.ok) return refuse(tokenResult.message);
+  const token = tokenResult.value;
+  let store: ReturnType<typeof createStore>;
+  try {
+    store = createStore(config.databaseFile);
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    return refuse(`the database ${config.databaseFile} cannot be opened (${e.code ?? 'error'}: ${e.message ?? String(err)}): check the file, or move it away to start with an empty one`);
+  }
   const scorer = loadScorer();
   const ingest = createIngestService({ store });
   const writeLimit = createWriteRateLimit(config.writeRateLimit);
@@ -61,16 +81,21 @@ async function main(): Promise<void> {
     ingest,
     guard: createUrlGuard({ enabled: config.blockPrivateUrls }),
     logger,
-    onChanged: (feed) => realtime.emit('feedChanged', { ...feed }),
+    onChanged: (feed) => {
+      realtime.emit('feedChanged', { ...feed });
+      health.refreshSoon();
+    },
   });
   const feedSync = feeds.syncFromFile(config.feedsFile);
   for (const e of feedSync.errors) logger.warn({ error: e }, 'feeds file entry skipped');
   logger.info({ file: config.feedsFile, added: feedSync.added, updated: feedSync.updated, removed: feedSync.removed }, 'feeds file synced');
   const metrics = createMetricsService({ store, windows: config.metricWindows, minStatements: config.metricMinStatements });
+  const knownScopes = createKnownScopes(store.db);
   const alerts = createAlertService({
     store,
     metrics,
     logger,
+    scopes: createScopeChecker({ resolveActor: (name) => scorer.resolveActor(name), ...loadScopeNames(), seenScopes: (p) => knownScopes.withPrefix(p) }),
     blockPrivateUrls: config.blockPrivateUrls,
     emailConfigured: config.smtpUrl !== undefined,
     onAlertChanged: (alert, change) => realtime.emit('alertChanged', { ...alert, change }),
@@ -86,6 +111,14 @@ async function main(): Promise<void> {
   });
   const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron });
   const startedAt = Date.now();
+  const health = createHealthService({
+    queries: createHealthQueries(store.db),
+    databaseFile: config.databaseFile,
+    dataDir: config.dataDir,
+    thresholds: { ...config.health, deadWindowMs: 86_400_000 },
+    logger,
+    onChanged: (view) => realtime.emit('healthChanged', { ...view }),
+  });
 
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
@@ -98,13 +131,20 @@ async function main(): Promise<void> {
     logger,
     routers,
     clientDir: path.join(projectRoot(), 'client', 'dist'),
-    health: () => ({
-      version: VERSION,
-      scorerVersion: scorer.version,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      statements: store.statements.countByStatus(),
-      realtimeClients: realtime.clientCount(),
-    }),
+    health: () => {
+      const { status, reasons, checkedAt, checks } = health.current();
+      return {
+        status,
+        reasons,
+        version: VERSION,
+        scorerVersion: scorer.version,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        statements: health.statementCounts(),
+        realtimeClients: realtime.clientCount(),
+        checkedAt,
+        checks,
+      };
+    },
   });
   const server = http.createServer(app);
   const realtime = createRealtimeServer({
@@ -114,6 +154,7 @@ async function main(): Promise<void> {
       statements: store.statements.list({ limit: 50 }),
       metrics: metrics.current(),
       demo: config.demo,
+      health: health.current(),
     }),
   });
 
@@ -136,6 +177,7 @@ async function main(): Promise<void> {
     isIdle: (c) => c.batches === 0,
   });
   const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];
+  jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
   jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
   jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow() }));
 
@@ -179,6 +221,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     headBackfill.stop();
+    health.stop();
     await headsFilled;
     for (const job of jobs) await job.stop();
     notifier.close();

@@ -19,6 +19,8 @@ class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: FieldErrors = {},
+    /** Per field, values the server suggests instead (e.g. scope: ["actor:Russia"]). */
+    readonly suggestions: Record<string, string[]> = {},
   ) {
     super(message);
   }
@@ -34,8 +36,8 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 204) return undefined as T;
-  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string; details?: { fields?: FieldErrors } } };
-  if (!res.ok) throw new ApiError(res.status, json.error?.message ?? `HTTP ${res.status}`, json.error?.details?.fields);
+  const json = (await res.json().catch(() => ({}))) as { error?: { message?: string; details?: { fields?: FieldErrors; suggestions?: Record<string, string[]> } } };
+  if (!res.ok) throw new ApiError(res.status, json.error?.message ?? `HTTP ${res.status}`, json.error?.details?.fields, json.error?.details?.suggestions);
   return json as T;
 }
 
@@ -216,6 +218,8 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
     fields.severity!.querySelector('option[value="warning"]')!.setAttribute('selected', '');
     const dashboard = input('dashboard', { type: 'checkbox', checked: '' });
     const enabled = input('enabled', { type: 'checkbox', checked: '' });
+    // Scopes are checked against known actors and categories; this accepts an actor not seen yet.
+    const allowUnknownScope = input('allowUnknownScope', { type: 'checkbox' });
     const errors: Record<string, HTMLElement> = {};
     const row = (label: string, key: string, control: HTMLElement) => {
       errors[key] = el('span', { class: 'field-error', 'data-error-for': key });
@@ -232,6 +236,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
       title,
       row('Name', 'name', fields.name!),
       row('Scope', 'scope', fields.scope!),
+      row('Actor not seen yet', 'allowUnknownScope', allowUnknownScope),
       row('Window', 'window', fields.window!),
       row('Metric', 'metric', fields.metric!),
       row('Fire at or above', 'threshold', fields.threshold!),
@@ -272,6 +277,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
       fields.email!.value = mail?.type === 'email' ? mail.to : '';
       dashboard.checked = r.channels.some((c) => c.type === 'dashboard');
       enabled.checked = r.enabled;
+      allowUnknownScope.checked = false;
       rulesBox.open = true;
       form.scrollIntoView({ block: 'nearest' });
     }
@@ -299,6 +305,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
         severity: fields.severity!.value,
         channels,
         enabled: enabled.checked,
+        ...(allowUnknownScope.checked ? { allowUnknownScope: true } : {}),
       };
       try {
         const r = editingId === null ? await write<{ rule: RuleView }>('POST', '/api/alert-rules', body) : await write<{ rule: RuleView }>('PUT', `/api/alert-rules/${editingId}`, body);
@@ -314,6 +321,16 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
           const key = m ? channelField[Number(m[1])] ?? '' : path;
           if (errors[key]) errors[key].textContent = messages.join('; ');
           else unplaced.push(`${path}: ${messages.join('; ')}`);
+        }
+        // "Did you mean": one button per suggested scope, filling the field.
+        for (const suggestion of err.suggestions.scope ?? []) {
+          const use = el('button', { type: 'button', class: 'suggestion' }, suggestion);
+          use.addEventListener('click', () => {
+            fields.scope!.value = suggestion;
+            errors.scope!.textContent = '';
+            fields.scope!.focus();
+          });
+          errors.scope!.append(' ', use);
         }
         formError.textContent = unplaced.join(' · ') || (Object.keys(err.fields).length === 0 ? err.message : '');
       }

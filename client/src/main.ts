@@ -5,6 +5,7 @@ import { mountAlertsPanel } from './alerts-panel.ts';
 import { createRiskChart, type HistoryPoint, type RollingPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
 import { mountFeedsPanel } from './feeds-panel.ts';
+import { mountHealthPill } from './health-pill.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
@@ -81,6 +82,7 @@ function showCurrent(m: CurrentMetrics) {
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
 mountFeedsPanel($('#feeds-panel'), socket);
+mountHealthPill(connection, socket);
 socket.on('connect', () => setConnection('live', 'live'));
 socket.on('disconnect', () => setConnection('offline', 'offline: reconnecting…'));
 socket.io.on('reconnect_attempt', () => setConnection('connecting', 'reconnecting…'));

@@ -6,11 +6,12 @@ import type { Store } from '../store/store.ts';
 import { decide, type Decision, type EventKind } from './alert-state.ts';
 import { toAlertView, toRuleView, type AlertView, type RuleView } from './alert-views.ts';
 import { outboxEntries } from './notification-payload.ts';
-import { DEFAULT_RULES, parseRule, type FieldErrors } from './rule-schema.ts';
+import { DEFAULT_RULES, parseRule } from './rule-schema.ts';
 import { createUrlGuard, type UrlGuard } from '../ingest/url-guard.ts';
-import { checkWebhookUrl } from './webhook-sender.ts';
+import type { ScopeChecker } from './rule-scope.ts';
+import { createRuleValidator, type Result } from './rule-validation.ts';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string; fields?: FieldErrors };
+export type { Result } from './rule-validation.ts';
 
 const TOP_STATEMENTS = 5;
 
@@ -29,12 +30,19 @@ export function createAlertService(deps: {
   guard?: UrlGuard;
   /** Whether BRINKWATCH_SMTP_URL is set; e-mail channels are refused without it. */
   emailConfigured?: boolean;
+  /**
+   * Checks and canonicalises rule scopes (gazetteer, taxonomy, stored data): `actor:russia` is
+   * saved as `actor:Russia`, `actor:Rusia` is refused with suggestions. Without it only the
+   * scope's syntax is checked.
+   */
+  scopes?: ScopeChecker;
   onAlertChanged?: (alert: AlertView, change: string) => void;
   onOutbox?: () => void;
 }) {
   const now = deps.now ?? Date.now;
   const repo = deps.store.alerts;
   const guard = deps.guard ?? createUrlGuard({ enabled: deps.blockPrivateUrls ?? false });
+  const validate = createRuleValidator({ guard, scopes: deps.scopes, blockPrivateUrls: deps.blockPrivateUrls, emailConfigured: deps.emailConfigured });
 
   /** Collected inside a transaction, published after it commits. */
   interface Effects {
@@ -163,29 +171,6 @@ export function createAlertService(deps: {
     effects.changed.set(open.id, d.events[0]!);
   }
 
-  async function validate(input: unknown): Promise<Result<RuleFields>> {
-    const parsed = parseRule(input);
-    const fields: FieldErrors = parsed.ok ? {} : { ...parsed.fields };
-    if (parsed.ok) {
-      for (const [i, c] of parsed.value.channels.entries()) {
-        if (c.type === 'email' && !deps.emailConfigured) {
-          (fields[`channels.${i}.to`] ??= []).push('e-mail is not configured on this server (set BRINKWATCH_SMTP_URL)');
-        }
-        if (c.type === 'webhook' && deps.blockPrivateUrls) {
-          const check = await checkWebhookUrl(guard, c.url);
-          if (!check.ok) (fields[`channels.${i}.url`] ??= []).push(`is refused: ${check.reason}`);
-        }
-      }
-    }
-    if (!parsed.ok || Object.keys(fields).length > 0) {
-      const message = Object.entries(fields)
-        .map(([k, ms]) => `${k}: ${ms.join(', ')}`)
-        .join('; ');
-      return { ok: false, code: 'invalid-rule', message, fields };
-    }
-    return { ok: true, value: parsed.value };
-  }
-
   const notFoundRule = (id: number): Result<never> => ({ ok: false, code: 'not-found', message: `no alert rule ${id}` });
 
   return {
@@ -221,8 +206,9 @@ export function createAlertService(deps: {
     },
 
     async updateRule(id: number, input: unknown): Promise<Result<RuleView>> {
-      if (!repo.getRule(id)) return notFoundRule(id);
-      const v = await validate(input);
+      const current = repo.getRule(id);
+      if (!current) return notFoundRule(id);
+      const v = await validate(input, current.scope);
       if (!v.ok) return v;
       const at = now();
       const effects = newEffects();

@@ -10,8 +10,11 @@
  *   so a value wobbling around the threshold notifies once, not on every wobble.
  * - No data (value null: fewer statements than the rule's minStatements): never opens or
  *   advances an alert and cancels a pending one; a firing alert stays firing (silence is not
- *   recovery) and records a 'no-data' event once, unless the window holds no statement at all,
- *   which resolves it ('window-empty': nothing is left that supports it).
+ *   recovery) and records a 'no-data' event once.
+ * - An empty window (count 0) is decided on the count, whatever the metric's value: it never
+ *   opens an alert, cancels a pending one and resolves a firing one ('window-empty': nothing
+ *   is left that supports it). The value alone cannot say so: a `count` rule measures 0, not
+ *   "no data", so with `recoverBelow: 0` it never recovered and repeated "still firing, 0".
  * - Notifications: 'firing' once, 'repeat' every repeatSeconds while firing and not
  *   acknowledged, 'resolved' only if the alert had notified. A silenced rule changes state as
  *   usual but notifies nothing; a firing alert that never notified (silenced at the time)
@@ -66,7 +69,8 @@ export function isSilenced(rule: Pick<RuleParams, 'silencedUntil'>, now: number)
 
 export function decide(rule: RuleParams, open: OpenAlert | null, m: Measurement, now: number): Decision {
   const silenced = isSilenced(rule, now);
-  const above = m.value !== null && m.value >= rule.threshold;
+  const empty = m.count === 0;
+  const above = !empty && m.value !== null && m.value >= rule.threshold;
   const gate = (kind: 'firing' | 'repeat' | 'resolved'): Pick<Decision, 'notify' | 'suppressed'> =>
     silenced ? { notify: null, suppressed: 'silenced' } : { notify: kind };
 
@@ -77,6 +81,7 @@ export function decide(rule: RuleParams, open: OpenAlert | null, m: Measurement,
   }
 
   if (open.state === 'pending') {
+    if (empty) return { close: { state: 'cancelled', reason: 'window-empty' }, events: ['cancelled'], notify: null };
     if (m.value === null) return { close: { state: 'cancelled', reason: 'no-data' }, events: ['cancelled'], notify: null };
     if (!above) return { close: { state: 'cancelled', reason: 'below-threshold' }, events: ['cancelled'], notify: null };
     if (now - open.startedAt >= rule.forSeconds * 1000) return { fire: true, events: ['firing'], ...gate('firing') };
@@ -85,7 +90,7 @@ export function decide(rule: RuleParams, open: OpenAlert | null, m: Measurement,
 
   // firing
   const notifiedBefore = open.lastNotifiedAt !== null;
-  if (m.value === null && m.count === 0) {
+  if (empty) {
     return { close: { state: 'resolved', reason: 'window-empty' }, events: ['resolved'], ...(notifiedBefore ? gate('resolved') : { notify: null }) };
   }
   if (m.value !== null && m.value < rule.recoverBelow) {

@@ -62,6 +62,10 @@ export const ruleSchema = z
       ctx.addIssue({ code: 'custom', path: ['recoverBelow'], message: 'must not be above threshold (it is the lower, recovery threshold)' });
     }
     const metric = r.metric ?? 'index';
+    if (metric === 'count' && r.threshold < 1) {
+      // A count of 0 is an empty window, which never fires (nothing would support the alert).
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'must be at least 1 for metric "count" (an empty window never fires)' });
+    }
     if (metric !== 'count' && r.threshold > 100) {
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: `must be at most 100 for metric "${metric}" (scores are 0-100)` });
     }

@@ -73,6 +73,24 @@ const envSchema = z.object({
     .min(0, 'must be between 0 (off) and 100000')
     .max(100_000, 'must be between 0 (off) and 100000')
     .default(600),
+  BRINKWATCH_HEALTH_SCORE_LAG_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be between 1 and 604800')
+    .max(604_800, 'must be between 1 and 604800')
+    .default(120),
+  BRINKWATCH_HEALTH_DELIVERY_LAG_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be between 1 and 604800')
+    .max(604_800, 'must be between 1 and 604800')
+    .default(600),
+  BRINKWATCH_HEALTH_MIN_FREE_MB: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 (off) and 10000000')
+    .max(10_000_000, 'must be between 0 (off) and 10000000')
+    .default(1024),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -107,6 +125,8 @@ export interface Config {
   feedsFile: string;
   /** API write requests per minute per client address; 0 turns the limit off. */
   writeRateLimit: number;
+  /** Health thresholds (GET /api/health): see server/health/assess-health.ts. */
+  health: { scoreLagSeconds: number; deliveryLagSeconds: number; minFreeBytes: number };
   logLevel: string;
 }
 
@@ -152,6 +172,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       feedCron: v.BRINKWATCH_FEED_CRON,
       feedsFile: path.resolve(cwd, v.BRINKWATCH_FEEDS_FILE ?? path.join(dataDir, 'feeds.json')),
       writeRateLimit: v.BRINKWATCH_WRITE_RATE_LIMIT,
+      health: {
+        scoreLagSeconds: v.BRINKWATCH_HEALTH_SCORE_LAG_SECONDS,
+        deliveryLagSeconds: v.BRINKWATCH_HEALTH_DELIVERY_LAG_SECONDS,
+        minFreeBytes: v.BRINKWATCH_HEALTH_MIN_FREE_MB * 1_048_576,
+      },
       logLevel: v.BRINKWATCH_LOG_LEVEL,
     },
   };

@@ -40,3 +40,33 @@ export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR): Scorer {
   }
   return createScorer(lexicon);
 }
+
+/**
+ * Gazetteer names (canonical names, aliases, demonyms, affiliates) with their canonical actor,
+ * and taxonomy category ids: what alert-rule scopes are suggested from ("did you mean ...").
+ * Matching itself goes through the scorer's resolveActor; this only lists names. Read
+ * leniently: an entry of a shape it does not know is skipped, never fatal.
+ */
+export function loadScopeNames(lexiconDir: string = DEFAULT_LEXICON_DIR): {
+  actorNames: Array<{ name: string; actor: string }>;
+  categories: string[];
+} {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const records = (v: unknown): Array<Record<string, unknown>> =>
+    Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
+  const actors = readJson(path.join(lexiconDir, LEXICON_FILES.actors)) as Record<string, unknown>;
+  const actorNames: Array<{ name: string; actor: string }> = [];
+  for (const a of records(actors?.['actors'])) {
+    if (typeof a['name'] !== 'string') continue;
+    for (const n of [a['name'], ...strings(a['aliases']), ...strings(a['demonyms'])]) actorNames.push({ name: n, actor: a['name'] });
+  }
+  for (const a of records(actors?.['affiliates'])) {
+    if (typeof a['actor'] !== 'string') continue;
+    for (const n of [...strings([a['name']]), ...strings(a['aliases'])]) actorNames.push({ name: n, actor: a['actor'] });
+  }
+  const taxonomy = readJson(path.join(lexiconDir, LEXICON_FILES.taxonomy)) as Record<string, unknown>;
+  const categories = records(taxonomy?.['categories'])
+    .map((c) => c['id'])
+    .filter((id): id is string => typeof id === 'string');
+  return { actorNames, categories };
+}

@@ -14,7 +14,8 @@ const STATUS: Record<string, number> = {
 
 function unwrap<T>(r: Result<T>): T {
   if (r.ok) return r.value;
-  throw new HttpError(STATUS[r.code] ?? 400, r.code, r.message, r.fields ? { fields: r.fields } : undefined);
+  const details = r.fields || r.suggestions ? { ...(r.fields ? { fields: r.fields } : {}), ...(r.suggestions ? { suggestions: r.suggestions } : {}) } : undefined;
+  throw new HttpError(STATUS[r.code] ?? 400, r.code, r.message, details);
 }
 
 function idParam(raw: unknown): number {

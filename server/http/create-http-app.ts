@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../config/logger.ts';
+import { createHealthRoutes } from './health-routes.ts';
 import { errorHandler, notFound } from './http-errors.ts';
 
 export interface HttpAppDeps {
@@ -11,7 +12,8 @@ export interface HttpAppDeps {
   routers: Router[];
   /** The built dashboard (client/dist); when missing, GET / explains how to build it. */
   clientDir: string;
-  health: () => Record<string, unknown>;
+  /** The body of GET /api/health (health-routes.ts); without it the route is not mounted. */
+  health?: () => Record<string, unknown>;
 }
 
 /** The Express app without a listening socket: tests drive it with supertest. */
@@ -21,9 +23,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.set('query parser', 'simple');
   app.use(helmet());
 
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', ...deps.health() });
-  });
+  if (deps.health) app.use(createHealthRoutes({ report: deps.health }));
   for (const router of deps.routers) app.use(router);
   app.use('/api', notFound);
 

@@ -17,6 +17,8 @@ export interface ServerToClient {
   metricsUpdated: (m: { current: CurrentMetrics; scopes: string[] }) => void;
   alertChanged: (a: Record<string, unknown>) => void;
   feedChanged: (f: Record<string, unknown>) => void;
+  /** The server's health changed status or reasons (the body of GET /api/health, less the counts). */
+  healthChanged: (h: { status: string; reasons: Array<{ code: string; severity: string; message: string }>; checkedAt: string; [k: string]: unknown }) => void;
 }
 
 /** Requests from the browser: imperative, acknowledged. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { projectRoot } from '../config/project-root.ts';
+import { ensureStatusCounts } from './status-counts.ts';
 
 export type Db = Database.Database;
 
@@ -21,6 +22,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     migrate(db);
+    ensureStatusCounts(db);
   }
   return db;
 }

@@ -167,6 +167,36 @@ describe('alert service lifecycle on a real store', () => {
     assert.deepEqual(alerts.events(episode!.id)!.map((e) => e.kind), ['firing', 'resolved']);
   });
 
+  it('a count rule with recoverBelow 0 resolves once its window is empty instead of repeating "still firing, 0"', async () => {
+    const { alerts, clock } = createTestAlerts(t.store);
+    const r = await alerts.createRule({
+      ...baseRule, name: 'Any statement from E', scope: 'actor:E', window: '10m', metric: 'count', threshold: 1, recoverBelow: 0,
+      forSeconds: 0, repeatSeconds: 60, channels: [{ type: 'webhook', url: 'http://receiver.example/e' }],
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    const t0 = clock.now + 40 * 3_600_000;
+    addScored(t.store, { occurredAt: t0, score: 40, speaker: 'E' });
+    alerts.evaluate(t0 + 1000);
+    const [episode] = alerts.listAlerts({ ruleId: r.value.id });
+    assert.equal(episode!.state, 'firing');
+    alerts.evaluate(t0 + 5 * MIN); // still in the window: one repeat (repeatSeconds 60)
+    for (let m = 11; m <= 30; m++) alerts.evaluate(t0 + m * MIN); // the window emptied at t0 + 10 min
+    const after = alerts.getAlert(episode!.id)!;
+    assert.equal(after.state, 'resolved');
+    assert.equal(after.endReason, 'window-empty');
+    assert.equal(after.resolvedAt, t0 + 11 * MIN, 'resolved at the first evaluation with an empty window');
+    assert.deepEqual(alerts.events(episode!.id)!.map((e) => [e.kind, e.value]), [['firing', 1], ['repeat', 1], ['resolved', 0]]);
+    assert.equal(alerts.listAlerts({ ruleId: r.value.id }).length, 1, 'no new episode on the empty window');
+    assert.equal(alerts.deliveries({ alertId: episode!.id }).length, 3, 'firing, one repeat, resolved: nothing more');
+  });
+
+  it('refuses a count rule with threshold 0 (it would fire on an empty window)', async () => {
+    const { alerts } = createTestAlerts(t.store);
+    const r = await alerts.createRule({ ...baseRule, metric: 'count', threshold: 0, recoverBelow: 0 });
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.fields!.threshold!.join() : '', /at least 1 for metric "count"/);
+  });
+
   it('firingAlertsBetween lists the alerts firing in a range, for the CSV export', () => {
     const all = firingAlertsBetween(t.store.db, 0, Number.MAX_SAFE_INTEGER);
     assert.ok(all.length >= 3);

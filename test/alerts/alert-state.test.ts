@@ -87,6 +87,63 @@ const rows: Row[] = [
   }],
 ];
 
+/**
+ * An empty window, as each metric measures it: index and max have no value (too few
+ * statements), count has the value 0. Each must end the alert the same way, whatever the
+ * thresholds (recoverBelow 0 included: nothing is below 0).
+ */
+const EMPTY_BY_METRIC: Array<[metric: string, value: number | null]> = [['index', null], ['max', null], ['count', 0]];
+
+describe('decide(): an empty window ends the alert for every metric', () => {
+  for (const [metric, value] of EMPTY_BY_METRIC) {
+    const zeroFloor = { threshold: metric === 'count' ? 1 : 60, recoverBelow: 0 };
+    it(`${metric}: firing with recoverBelow 0 resolves (window-empty) and notifies`, () => {
+      const d = decide({ ...rule, ...zeroFloor }, firing(), { value, count: 0 }, T0 + 3_600_000);
+      assert.deepEqual(d.close, { state: 'resolved', reason: 'window-empty' });
+      assert.deepEqual(d.events, ['resolved']);
+      assert.equal(d.notify, 'resolved');
+    });
+    it(`${metric}: a firing alert due a repeat resolves instead of repeating`, () => {
+      const d = decide({ ...rule, ...zeroFloor, repeatSeconds: 60 }, firing(), { value, count: 0 }, T0 + 3_600_000);
+      assert.deepEqual(d.events, ['resolved']);
+      assert.notEqual(d.notify, 'repeat');
+    });
+    it(`${metric}: pending is cancelled (window-empty)`, () => {
+      const d = decide({ ...rule, ...zeroFloor }, pending(), { value, count: 0 }, T0 + 1000);
+      assert.deepEqual(d.close, { state: 'cancelled', reason: 'window-empty' });
+    });
+    it(`${metric}: nothing opens on an empty window, even at threshold 0`, () => {
+      const d = decide({ ...rule, threshold: 0, recoverBelow: 0, forSeconds: 0 }, null, { value, count: 0 }, T0);
+      assert.deepEqual(d, { events: [], notify: null });
+    });
+  }
+
+  it('count: a window that is not empty keeps a recoverBelow-0 alert firing (0 is never below 0)', () => {
+    const d = decide({ ...rule, threshold: 5, recoverBelow: 0 }, firing(), { value: 1, count: 1 }, T0 + 60_000);
+    assert.deepEqual(d.events, []);
+    assert.equal(d.close, undefined);
+  });
+
+  it('count: a clock walking past the last statement fires, repeats, then resolves once the window empties', () => {
+    // Window 10 min; 6 statements at T0..T0+5 min; evaluated every minute for 20 minutes.
+    const r: RuleParams = { threshold: 5, recoverBelow: 0, forSeconds: 0, repeatSeconds: 300, silencedUntil: null };
+    const times = [0, 1, 2, 3, 4, 5].map((i) => T0 + i * 60_000);
+    let open: OpenAlert | null = null;
+    const log: string[] = [];
+    for (let i = 0; i <= 20; i++) {
+      const at = T0 + 5 * 60_000 + i * 60_000;
+      const count = times.filter((t) => t > at - 600_000 && t <= at).length;
+      const d = decide(r, open, { value: count, count }, at);
+      for (const e of d.events) log.push(`${i}:${e}:${count}`);
+      if (d.open) open = { state: d.open, startedAt: at, lastNotifiedAt: d.notify ? at : null, acknowledged: false, noDataSince: null };
+      else if (open !== null && d.notify) open = { ...(open as OpenAlert), lastNotifiedAt: at };
+      if (d.close) open = null;
+    }
+    assert.deepEqual(log, ['0:firing:6', '5:repeat:5', '10:resolved:0']);
+    assert.equal(open, null);
+  });
+});
+
 describe('decide(): the alert lifecycle', () => {
   for (const [name, over, open, value, count, at, expected] of rows) {
     it(name, () => {

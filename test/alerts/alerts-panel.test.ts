@@ -75,7 +75,13 @@ describe('alerts panel journey in headless Chromium', { skip }, () => {
     await page.locator('#alerts-panel .rules-box summary').click();
     const editor = page.locator('#alerts-panel form.rule-editor');
     await editor.locator('input[name="name"]').fill('Poland watch');
-    await editor.locator('input[name="scope"]').fill('actor:Poland');
+    // A misspelt actor is refused with suggestions; one click puts the canonical name in.
+    await editor.locator('input[name="scope"]').fill('actor:polnad');
+    await editor.locator('button[type="submit"]').click();
+    const scopeError = editor.locator('[data-error-for="scope"]');
+    await scopeError.filter({ hasText: 'did you mean actor:Poland' }).waitFor({ timeout: 5000 });
+    await scopeError.locator('button.suggestion', { hasText: 'actor:Poland' }).click();
+    assert.equal(await editor.locator('input[name="scope"]').inputValue(), 'actor:Poland');
     await editor.locator('input[name="threshold"]').fill('150');
     await editor.locator('button[type="submit"]').click();
     await editor.locator('[data-error-for="threshold"]', { hasText: 'at most 100' }).waitFor({ timeout: 5000 });

@@ -49,6 +49,18 @@ describe('parseConfig', () => {
     assert.equal(r.config.blockPrivateUrls, true);
   });
 
+  it('reads the health thresholds (defaults 120 s, 600 s, 1024 MB) and refuses bad ones', () => {
+    const d = parseConfig({});
+    assert.ok(d.ok);
+    assert.deepEqual(d.config.health, { scoreLagSeconds: 120, deliveryLagSeconds: 600, minFreeBytes: 1024 * 1_048_576 });
+    const set = parseConfig({ BRINKWATCH_HEALTH_SCORE_LAG_SECONDS: '30', BRINKWATCH_HEALTH_DELIVERY_LAG_SECONDS: '60', BRINKWATCH_HEALTH_MIN_FREE_MB: '0' });
+    assert.ok(set.ok);
+    assert.deepEqual(set.config.health, { scoreLagSeconds: 30, deliveryLagSeconds: 60, minFreeBytes: 0 });
+    const bad = parseConfig({ BRINKWATCH_HEALTH_SCORE_LAG_SECONDS: '0', BRINKWATCH_HEALTH_DELIVERY_LAG_SECONDS: 'soon', BRINKWATCH_HEALTH_MIN_FREE_MB: '-1' });
+    assert.equal(bad.ok, false);
+    if (!bad.ok) assert.deepEqual(bad.errors.map((e) => e.split(' ')[0]), ['BRINKWATCH_HEALTH_SCORE_LAG_SECONDS', 'BRINKWATCH_HEALTH_DELIVERY_LAG_SECONDS', 'BRINKWATCH_HEALTH_MIN_FREE_MB']);
+  });
+
   it('masks secrets when described for the log', () => {
     const r = parseConfig({ BRINKWATCH_API_TOKEN: 'a-very-secret-token-123', BRINKWATCH_SMTP_URL: 'smtp://user:pass@mail:25' });
     assert.ok(r.ok);
