@@ -20,6 +20,7 @@ import { requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createWriteRateLimit } from './http/write-rate-limit.ts';
+import { createReadRateLimit } from './http/read-rate-limit.ts';
 import { createFeedService } from './ingest/feed-service.ts';
 import { createFileIngest } from './ingest/file-ingest.ts';
 import { createInboxService } from './ingest/inbox-service.ts';
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
     createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit }),
-    createMetricsRoutes({ metrics }),
+    createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];

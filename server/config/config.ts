@@ -73,6 +73,12 @@ const envSchema = z.object({
     .min(0, 'must be between 0 (off) and 100000')
     .max(100_000, 'must be between 0 (off) and 100000')
     .default(600),
+  BRINKWATCH_READ_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 (off) and 100000')
+    .max(100_000, 'must be between 0 (off) and 100000')
+    .default(1200),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -107,6 +113,8 @@ export interface Config {
   feedsFile: string;
   /** API write requests per minute per client address; 0 turns the limit off. */
   writeRateLimit: number;
+  /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
+  readRateLimit: number;
   logLevel: string;
 }
 
@@ -152,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       feedCron: v.BRINKWATCH_FEED_CRON,
       feedsFile: path.resolve(cwd, v.BRINKWATCH_FEEDS_FILE ?? path.join(dataDir, 'feeds.json')),
       writeRateLimit: v.BRINKWATCH_WRITE_RATE_LIMIT,
+      readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
     },
   };
