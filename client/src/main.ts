@@ -8,7 +8,7 @@ import { mountFeedsPanel } from './feeds-panel.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
-import { chartQueries, markPanel, RANGES, scopeLabel, type ChartView } from './chart-view.ts';
+import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -36,14 +36,15 @@ const scopeSelect = $<HTMLSelectElement>('#chart-scope');
  * Redraws the chart for the view on screen: the rolling index (1 h window every 5 minutes over
  * 24 h; longer windows for longer ranges) and each minute's or hour's highest score.
  */
+let drawing = 0;
 async function drawChart(): Promise<void> {
-  const q = chartQueries(view, Date.now());
   const spec = RANGES[view.range]!;
+  const mine = ++drawing; // a later redraw (range or scope changed meanwhile) wins
   try {
-    const [rolling, dots] = await Promise.all([
-      getJson<{ points: RollingPoint[] }>(q.rolling),
-      getJson<{ points: HistoryPoint[] }>(q.dots),
-    ]);
+    const rolling = await getJson<{ from: string; to: string; points: RollingPoint[] }>(rollingQuery(view));
+    const q = { from: Date.parse(rolling.from), to: Date.parse(rolling.to) };
+    const dots = await getJson<{ points: HistoryPoint[] }>(dotsQuery(view, q.from, q.to));
+    if (mine !== drawing) return;
     chart.update(rolling.points, dots.points, { from: q.from, to: q.to + 60_000, unit: spec.unit, window: spec.window });
     markPanel($('#chart-panel'), view, q.from, q.to);
     $('#chart-title').textContent = `${scopeLabel(view.scope)} risk index, ${spec.label}`;

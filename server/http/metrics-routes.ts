@@ -45,7 +45,6 @@ export const ROLLING_LIMITS = {
 export function checkRollingCost(from: number, to: number, windowMs: number, stepMs: number): void {
   const L = ROLLING_LIMITS;
   if (windowMs > L.maxWindowMs) throw new HttpError(400, 'invalid-query', 'window: at most 31d');
-  if (to - from > L.maxRangeMs) throw new HttpError(400, 'invalid-query', `from: the range may span at most ${L.maxRangeMs / DAY_MS} days; use GET /api/metrics/history for longer ones`);
   const points = Math.ceil((to - from) / stepMs) + 1;
   if (points > L.maxPoints) {
     throw new HttpError(400, 'invalid-query', `step: at most ${L.maxPoints} points per request (this asks for ${points}); use a longer step or a shorter range`);
@@ -58,6 +57,7 @@ export function checkRollingCost(from: number, to: number, windowMs: number, ste
       `step: points × window may be at most ${L.maxPointDays} days (this asks for ${points} points × ${windowMs / DAY_MS} d = ${Math.round(pointDays)} days); use a longer step, a shorter range or a shorter window`,
     );
   }
+  if (to - from > L.maxRangeMs) throw new HttpError(400, 'invalid-query', `from: the range may span at most ${L.maxRangeMs / DAY_MS} days; use GET /api/metrics/history for longer ones`);
 }
 
 export function createMetricsRoutes(deps: { metrics: MetricsService; now?: () => number; readLimit?: RequestHandler }): Router {

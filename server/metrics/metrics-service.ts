@@ -60,6 +60,10 @@ export function createMetricsService(deps: {
     return { name: w, ms };
   });
 
+  // The last rolling series computed per request shape: a page polling the same view in the same
+  // minute, with no write in between, gets the same points (the live point's time set to `to`).
+  const memo = new Map<string, { version: number; cols: unknown; points: RollingPoint[] }>();
+
   /** One window's value at a time, from the scope's cached minute buckets (exact; see window-sums.ts). */
   function measure(scope: string, windowMs: number, at: number, min = minStatements): WindowValue {
     const end = windowEnd(at);
@@ -132,7 +136,15 @@ export function createMetricsService(deps: {
     rolling(opts: { scope: string; from: number; to: number; windowMs: number; stepMs: number }): RollingPoint[] {
       const times = pointTimes(opts.from, opts.to, opts.stepMs);
       const cols = deps.store.metrics.minutes(opts.scope, windowEnd(times[0]!) - opts.windowMs, windowEnd(opts.to));
-      return times.map((t) => ({ t: new Date(t).toISOString(), ...valueAt(cols, t, opts.windowMs, minStatements) }));
+      const key = `${opts.scope}\u0000${opts.windowMs}/${opts.stepMs}/${times[0]}/${times.length}/${windowEnd(opts.to)}`;
+      const hit = memo.get(key);
+      if (hit !== undefined && hit.cols === cols && hit.version === cols.version) {
+        return [...hit.points.slice(0, -1), { ...hit.points.at(-1)!, t: new Date(opts.to).toISOString() }];
+      }
+      const points = times.map((t) => ({ t: new Date(t).toISOString(), ...valueAt(cols, t, opts.windowMs, minStatements) }));
+      if (memo.size >= 64) memo.delete(memo.keys().next().value!);
+      memo.set(key, { version: cols.version, cols, points });
+      return points;
     },
 
     /** Stored buckets grouped to minute, hour or day (hour and day read the rollup tables). */

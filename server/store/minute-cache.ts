@@ -10,7 +10,11 @@ export interface MinuteColumns {
   sumW: number[];
   sumWScore: number[];
   max: number[];
+  /** Changes whenever these columns change (a new number from one counter for every change). */
+  version: number;
 }
+
+let stamp = 0;
 
 interface Entry {
   /** Covered span [lo, hi): every stored minute bucket of the scope in it is in cols. */
@@ -23,7 +27,7 @@ interface Entry {
 }
 
 const MINUTE_MS = 60_000;
-const emptyColumns = (): MinuteColumns => ({ start: [], n: [], sumW: [], sumWScore: [], max: [] });
+const emptyColumns = (): MinuteColumns => ({ start: [], n: [], sumW: [], sumWScore: [], max: [], version: ++stamp });
 
 export interface MinuteCacheOptions {
   /** Most minute rows kept over all scopes (least recently read scopes go first); ~40 bytes a row. */
@@ -101,9 +105,15 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
     const i = lowerBound(e.cols.start, from);
     const j = lowerBound(e.cols.start, to);
     rows += fresh.start.length - (j - i);
+    e.cols.version = ++stamp;
     for (const k of ['start', 'n', 'sumW', 'sumWScore', 'max'] as const) {
       const a = e.cols[k];
-      e.cols[k] = j - i === 0 && i === a.length ? a.concat(fresh[k]) : a.slice(0, i).concat(fresh[k], a.slice(j));
+      const b = fresh[k];
+      if (j === a.length) {
+        // The usual case (the minute now filling, or a later span): replace the tail in place.
+        a.length = i;
+        for (let x = 0; x < b.length; x++) a.push(b[x]!);
+      } else e.cols[k] = a.slice(0, i).concat(b, a.slice(j));
     }
     if (db.inTransaction) markDirty(e, from, to);
   }
