@@ -32,12 +32,14 @@ export function scopeLabel(scope: string): string {
 }
 
 /**
- * The rolling series' query: the server's clock ends it (`span` back from the server's now), so
- * its last point is the number on the card even when this machine's clock is off.
+ * The rolling series' query, read at `at` (the time of the cards on screen, from the server's
+ * clock) so that its last point is the number on the 1 h card, whatever this machine's clock
+ * says; without `at`, at the server's now.
  */
-export function rollingQuery(view: ChartView): string {
+export function rollingQuery(view: ChartView, at?: string): string {
   const spec = RANGES[view.range] ?? RANGES['24h']!;
-  return `/api/metrics/rolling?scope=${encodeURIComponent(view.scope)}&window=${spec.window}&step=${spec.step}&span=${view.range in RANGES ? view.range : '24h'}`;
+  const to = at === undefined ? '' : `&to=${encodeURIComponent(at)}`;
+  return `/api/metrics/rolling?scope=${encodeURIComponent(view.scope)}&window=${spec.window}&step=${spec.step}&span=${view.range in RANGES ? view.range : '24h'}${to}`;
 }
 
 /** The dots' query, over the range the rolling series came back with. */

@@ -41,7 +41,7 @@ async function drawChart(): Promise<void> {
   const spec = RANGES[view.range]!;
   const mine = ++drawing; // a later redraw (range or scope changed meanwhile) wins
   try {
-    const rolling = await getJson<{ from: string; to: string; points: RollingPoint[] }>(rollingQuery(view));
+    const rolling = await getJson<{ from: string; to: string; points: RollingPoint[] }>(rollingQuery(view, cardsAt));
     const q = { from: Date.parse(rolling.from), to: Date.parse(rolling.to) };
     const dots = await getJson<{ points: HistoryPoint[] }>(dotsQuery(view, q.from, q.to));
     if (mine !== drawing) return;
@@ -75,9 +75,23 @@ function refreshChart() {
   }, 1000);
 }
 
+// The chart is read at the cards' time, so its line ends at the 1 h card's number.
+let cardsAt: string | undefined;
 function showCurrent(m: CurrentMetrics) {
   renderSummary($('#summary'), m);
+  cardsAt = m.at;
 }
+
+// Windows move with the clock even when nothing is said: cards and chart are re-read together
+// once a minute.
+setInterval(() => {
+  getJson<CurrentMetrics>('/api/metrics/current')
+    .then((m) => {
+      showCurrent(m);
+      void drawChart();
+    })
+    .catch((err: unknown) => console.warn('could not refresh the cards', err));
+}, 60_000);
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);

@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { createMetricsService, type RollingPoint } from '../../server/metrics/metrics-service.ts';
 import { contributionsFor, DAY_MS, HOUR_MS, MINUTE_MS, round1, severityWeight, windowEnd } from '../../server/metrics/risk-index.ts';
 import { pointTimes } from '../../server/metrics/window-sums.ts';
-import { lowerBound } from '../../server/store/minute-cache.ts';
 import { createStore, type Store } from '../../server/store/store.ts';
 import { buildServer } from '../build-server.ts';
 import { generateReadsDatabase } from './reads-bench-data.ts';
@@ -56,10 +55,20 @@ function fromRawRows(store: Store, from: number, to: number, windowMs: number, s
     .raw()
     .all(windowEnd(times[0]!) - windowMs, windowEnd(to)) as Array<[number, number]>;
   const at = rows.map((r) => r[0]);
+  // Its own binary search (over a plain array), so the service's loops stay monomorphic.
+  const lowerBound = (x: number) => {
+    let lo = 0, hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   return times.map((t) => {
     const end = windowEnd(t);
     let num = 0, den = 0, count = 0, max: number | null = null;
-    for (let i = lowerBound(at, end - windowMs), j = lowerBound(at, end); i < j; i++) {
+    for (let i = lowerBound(end - windowMs), j = lowerBound(end); i < j; i++) {
       const score = Math.min(100, Math.max(0, rows[i]![1]));
       const w = severityWeight(score);
       const d = 2 ** (-(end - (Math.floor(rows[i]![0] / MINUTE_MS) * MINUTE_MS + MINUTE_MS / 2)) / (windowMs / 4));

@@ -31,19 +31,20 @@ function decayTable(windowMs: number): Float64Array {
 export function sumsAt(cols: MinuteColumns, t: number, windowMs: number): WindowSums {
   const end = windowEnd(t);
   const table = decayTable(windowMs);
-  const i0 = lowerBound(cols.start, end - windowMs);
-  const i1 = lowerBound(cols.start, end, i0);
+  const i0 = lowerBound(cols.start, end - windowMs, 0, cols.length);
+  const i1 = lowerBound(cols.start, end, i0, cols.length);
   let num = 0;
   let den = 0;
   let count = 0;
   let max = -Infinity;
   const { start, n, sumW, sumWScore } = cols;
+  const top = cols.max;
   for (let i = i0; i < i1; i++) {
     const d = table[(end - start[i]!) / MINUTE_MS - 1]!;
     num += d * sumWScore[i]!;
     den += d * sumW[i]!;
     count += n[i]!;
-    if (cols.max[i]! > max) max = cols.max[i]!;
+    if (top[i]! > max) max = top[i]!;
   }
   return { num, den, count, max: i1 > i0 ? max : null };
 }
