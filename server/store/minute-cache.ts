@@ -20,6 +20,8 @@ export interface MinuteColumns {
 const KEYS = ['start', 'n', 'sumW', 'sumWScore', 'max'] as const;
 
 let stamp = 0;
+/** Per connection, the caches to tell about a changed minute (the SQL function is one per connection). */
+const hooks = new WeakMap<Db, Set<(scope: unknown, start: unknown) => void>>();
 
 interface Entry {
   /** Covered span [lo, hi): every stored minute bucket of the scope in it is in cols. */
@@ -85,21 +87,28 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
     if (start + MINUTE_MS > e.dirtyHi) e.dirtyHi = start + MINUTE_MS;
   }
 
-  /** Installs the change triggers once, when the cache first holds data (a backfill CLI never reads, so never pays for them). */
+  /** Installs the change triggers once per connection, when a cache on it first holds data (a backfill CLI never reads, so never pays for them). */
   function hook(): void {
     if (hooked) return;
     hooked = true;
-    db.function('brinkwatch_minute_changed', { deterministic: false }, (scope: unknown, start: unknown) => {
-      touched(scope, start);
-      return null;
-    });
-    db.exec(`
-      CREATE TEMP TRIGGER IF NOT EXISTS metric_minute_inserted AFTER INSERT ON main.metric_buckets
-      BEGIN SELECT brinkwatch_minute_changed(NEW.scope, NEW.bucket_start); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS metric_minute_updated AFTER UPDATE ON main.metric_buckets
-      BEGIN SELECT brinkwatch_minute_changed(OLD.scope, OLD.bucket_start), brinkwatch_minute_changed(NEW.scope, NEW.bucket_start); END;
-      CREATE TEMP TRIGGER IF NOT EXISTS metric_minute_deleted AFTER DELETE ON main.metric_buckets
-      BEGIN SELECT brinkwatch_minute_changed(OLD.scope, OLD.bucket_start); END;`);
+    let listeners = hooks.get(db);
+    if (listeners === undefined) {
+      const all = new Set<(scope: unknown, start: unknown) => void>();
+      listeners = all;
+      hooks.set(db, all);
+      db.function('brinkwatch_minute_changed', { deterministic: false }, (scope: unknown, start: unknown) => {
+        for (const f of all) f(scope, start);
+        return null;
+      });
+      db.exec(`
+        CREATE TEMP TRIGGER IF NOT EXISTS metric_minute_inserted AFTER INSERT ON main.metric_buckets
+        BEGIN SELECT brinkwatch_minute_changed(NEW.scope, NEW.bucket_start); END;
+        CREATE TEMP TRIGGER IF NOT EXISTS metric_minute_updated AFTER UPDATE ON main.metric_buckets
+        BEGIN SELECT brinkwatch_minute_changed(OLD.scope, OLD.bucket_start), brinkwatch_minute_changed(NEW.scope, NEW.bucket_start); END;
+        CREATE TEMP TRIGGER IF NOT EXISTS metric_minute_deleted AFTER DELETE ON main.metric_buckets
+        BEGIN SELECT brinkwatch_minute_changed(OLD.scope, OLD.bucket_start); END;`);
+    }
+    listeners.add(touched);
   }
 
   function load(scope: string, from: number, to: number): MinuteColumns {
