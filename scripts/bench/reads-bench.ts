@@ -125,10 +125,14 @@ async function startServer(dataDir: string, readLimit: number): Promise<{ url: s
 }
 
 let limited = 0;
+/** Server-Timing of the rolling answers (the server's own time for the series, without queueing or transport). */
+let serverMs: number[] = [];
 async function get(url: string): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(url);
   await res.arrayBuffer();
+  const timing = /dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
+  if (timing) serverMs.push(Number(timing[1]));
   if (res.status === 429) limited++;
   else if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
   return performance.now() - t0;
@@ -138,6 +142,7 @@ async function get(url: string): Promise<number> {
 async function hammer(base: string, q: string, out: NodeJS.WriteStream): Promise<void> {
   let stop = false;
   limited = 0;
+  serverMs = [];
   const heavy: number[] = [];
   const url = `${base}/api/metrics/rolling?${q}`;
   let failed = 0;
@@ -173,6 +178,7 @@ async function hammer(base: string, q: string, out: NodeJS.WriteStream): Promise
   out.write(`    a no-op request (404 handler), 300 probes ${fmt(noops)}  max ${Math.max(...noops).toFixed(1)} ms\n`);
   out.write(`    GET /api/health                           ${fmt(probes)}  max ${Math.max(...probes).toFixed(1)} ms, ${probes.length} probes   (target p99 < 50 ms)\n`);
   out.write(`    the hammered read                         ${fmt(heavy)}  ${Math.round(heavy.length / secs)} answers/s${limited > 0 ? `, ${limited} of them 429` : ''}${failed > 0 ? `, ${failed} failed` : ''}\n`);
+  if (serverMs.length > 0) out.write(`    its server time for the series            ${fmt(serverMs)}\n`);
 }
 
 export async function run(rows = 1_000_000): Promise<void> {
@@ -226,8 +232,9 @@ export async function run(rows = 1_000_000): Promise<void> {
         const url = `${server.url}/api/metrics/rolling?${r.q}`;
         await get(url);
         const xs: number[] = [];
+        serverMs = [];
         for (let i = 0; i < 200; i++) xs.push(await get(url));
-        out.write(`  GET rolling ${r.q.padEnd(30)} ${fmt(xs)}\n`);
+        out.write(`  GET rolling ${r.q.padEnd(30)} ${fmt(xs)}   server time for the series ${fmt(serverMs)}\n`);
       }
       const alone: number[] = [];
       for (let i = 0, t0 = performance.now(); i < 200 && performance.now() - t0 < 20_000; i++) alone.push(await get(`${server.url}/api/health`));
