@@ -24,6 +24,7 @@ import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createHealthService } from './health/health-service.ts';
 import { createHealthQueries } from './store/health-queries.ts';
 import { createWriteRateLimit } from './http/write-rate-limit.ts';
+import { createReadRateLimit } from './http/read-rate-limit.ts';
 import { createFeedService } from './ingest/feed-service.ts';
 import { createFileIngest } from './ingest/file-ingest.ts';
 import { createInboxService } from './ingest/inbox-service.ts';
@@ -123,7 +124,7 @@ async function main(): Promise<void> {
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
     createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit }),
-    createMetricsRoutes({ metrics }),
+    createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];

@@ -31,17 +31,21 @@ export function scopeLabel(scope: string): string {
   return kind === 'category' ? `Category ${name}` : name;
 }
 
-/** Query strings for the chart's two series. */
-export function chartQueries(view: ChartView, now: number): { rolling: string; dots: string; from: number; to: number } {
+/**
+ * The rolling series' query, read at `at` (the time of the cards on screen, from the server's
+ * clock) so that its last point is the number on the 1 h card, whatever this machine's clock
+ * says; without `at`, at the server's now.
+ */
+export function rollingQuery(view: ChartView, at?: string): string {
   const spec = RANGES[view.range] ?? RANGES['24h']!;
-  const from = now - spec.ms;
-  const scope = encodeURIComponent(view.scope);
-  return {
-    from,
-    to: now,
-    rolling: `/api/metrics/rolling?scope=${scope}&window=${spec.window}&step=${spec.step}&from=${from}&to=${now}`,
-    dots: `/api/metrics/history?scope=${scope}&bucket=${spec.dots}&from=${from}&to=${now + 60_000}`,
-  };
+  const to = at === undefined ? '' : `&to=${encodeURIComponent(at)}`;
+  return `/api/metrics/rolling?scope=${encodeURIComponent(view.scope)}&window=${spec.window}&step=${spec.step}&span=${view.range in RANGES ? view.range : '24h'}${to}`;
+}
+
+/** The dots' query, over the range the rolling series came back with. */
+export function dotsQuery(view: ChartView, from: number, to: number): string {
+  const spec = RANGES[view.range] ?? RANGES['24h']!;
+  return `/api/metrics/history?scope=${encodeURIComponent(view.scope)}&bucket=${spec.dots}&from=${from}&to=${to + 60_000}`;
 }
 
 /** Marks the panel with the view so that the export buttons export what is on screen. */

@@ -9,7 +9,7 @@ import { mountHealthPill } from './health-pill.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
-import { chartQueries, markPanel, RANGES, scopeLabel, type ChartView } from './chart-view.ts';
+import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -37,14 +37,15 @@ const scopeSelect = $<HTMLSelectElement>('#chart-scope');
  * Redraws the chart for the view on screen: the rolling index (1 h window every 5 minutes over
  * 24 h; longer windows for longer ranges) and each minute's or hour's highest score.
  */
+let drawing = 0;
 async function drawChart(): Promise<void> {
-  const q = chartQueries(view, Date.now());
   const spec = RANGES[view.range]!;
+  const mine = ++drawing; // a later redraw (range or scope changed meanwhile) wins
   try {
-    const [rolling, dots] = await Promise.all([
-      getJson<{ points: RollingPoint[] }>(q.rolling),
-      getJson<{ points: HistoryPoint[] }>(q.dots),
-    ]);
+    const rolling = await getJson<{ from: string; to: string; points: RollingPoint[] }>(rollingQuery(view, cardsAt));
+    const q = { from: Date.parse(rolling.from), to: Date.parse(rolling.to) };
+    const dots = await getJson<{ points: HistoryPoint[] }>(dotsQuery(view, q.from, q.to));
+    if (mine !== drawing) return;
     chart.update(rolling.points, dots.points, { from: q.from, to: q.to + 60_000, unit: spec.unit, window: spec.window });
     markPanel($('#chart-panel'), view, q.from, q.to);
     $('#chart-title').textContent = `${scopeLabel(view.scope)} risk index, ${spec.label}`;
@@ -75,9 +76,23 @@ function refreshChart() {
   }, 1000);
 }
 
+// The chart is read at the cards' time, so its line ends at the 1 h card's number.
+let cardsAt: string | undefined;
 function showCurrent(m: CurrentMetrics) {
   renderSummary($('#summary'), m);
+  cardsAt = m.at;
 }
+
+// Windows move with the clock even when nothing is said: cards and chart are re-read together
+// once a minute.
+setInterval(() => {
+  getJson<CurrentMetrics>('/api/metrics/current')
+    .then((m) => {
+      showCurrent(m);
+      void drawChart();
+    })
+    .catch((err: unknown) => console.warn('could not refresh the cards', err));
+}, 60_000);
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);

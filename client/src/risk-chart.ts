@@ -1,5 +1,6 @@
 import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, ScatterController, TimeScale, Tooltip } from 'chart.js';
 import 'chartjs-adapter-date-fns';
+import { el } from './dom.ts';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, TimeScale, Tooltip, Filler);
 
@@ -24,13 +25,58 @@ interface ChartPoint {
   count?: number;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+/** A time in the browser's own zone, e.g. 2026-05-01 14:35 (no locale guessing: the same on every machine). */
+export function localTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/**
+ * The chart's line as a table, for screen readers (the canvas is an image to them) and for
+ * anyone who wants the exact numbers: one row per point, its time in the browser's zone (the
+ * UTC instant in data-t), the index or "not enough data", the statement count and the highest
+ * score of the window.
+ */
+function createPointsTable(canvas: HTMLCanvasElement) {
+  const caption = el('caption');
+  const body = el('tbody');
+  const table = el(
+    'table',
+    { class: 'chart-points', id: 'chart-points' },
+    caption,
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'window ending'), el('th', { scope: 'col' }, 'index'), el('th', { scope: 'col' }, 'statements'), el('th', { scope: 'col' }, 'highest score'))),
+    body,
+  );
+  // Visually hidden, still read out (set through the CSSOM, which the page's CSP allows).
+  Object.assign(table.style, { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clipPath: 'inset(50%)', whiteSpace: 'nowrap' });
+  canvas.after(table);
+  return (points: RollingPoint[], window: string) => {
+    caption.textContent = `Risk index, rolling ${window}, at each point in time`;
+    body.replaceChildren(
+      ...points.map((p) =>
+        el(
+          'tr',
+          { 'data-t': p.t },
+          el('td', {}, localTime(Date.parse(p.t))),
+          el('td', {}, p.index === null ? 'not enough data' : p.index.toFixed(1)),
+          el('td', {}, String(p.count)),
+          el('td', {}, p.maxScore === null ? '–' : String(p.maxScore)),
+        ),
+      ),
+    );
+  };
+}
+
 /**
  * The global risk index over time: a line for the rolling 1 h index (the number on the card,
  * sampled every 5 minutes; gaps where a window has too few statements) and a dot for the highest
- * score of each minute. The canvas carries data-points, data-minutes and data-last so a test, or
- * a curious user in devtools, can see what is drawn without reading pixels.
+ * score of each minute. The canvas carries data-points, data-minutes, data-last and data-last-t
+ * and is followed by a hidden table of the line's points, so a test, a screen reader or a
+ * curious user can see what is drawn without reading pixels.
  */
 export function createRiskChart(canvas: HTMLCanvasElement) {
+  const renderTable = createPointsTable(canvas);
   const chart = new Chart<'line', ChartPoint[]>(canvas, {
     type: 'line',
     data: {
@@ -99,6 +145,9 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
       canvas.dataset.points = String(withIndex.length);
       canvas.dataset.minutes = String(minutes.length);
       canvas.dataset.last = last && last.index !== null ? String(last.index) : '';
+      canvas.dataset.lastT = last?.t ?? '';
+      canvas.dataset.window = range.window ?? '1h';
+      renderTable(rolling, range.window ?? '1h');
     },
   };
 }

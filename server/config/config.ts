@@ -91,6 +91,12 @@ const envSchema = z.object({
     .min(0, 'must be between 0 (off) and 10000000')
     .max(10_000_000, 'must be between 0 (off) and 10000000')
     .default(1024),
+  BRINKWATCH_READ_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 (off) and 100000')
+    .max(100_000, 'must be between 0 (off) and 100000')
+    .default(1200),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -127,6 +133,8 @@ export interface Config {
   writeRateLimit: number;
   /** Health thresholds (GET /api/health): see server/health/assess-health.ts. */
   health: { scoreLagSeconds: number; deliveryLagSeconds: number; minFreeBytes: number };
+  /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
+  readRateLimit: number;
   logLevel: string;
 }
 
@@ -177,6 +185,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
         deliveryLagSeconds: v.BRINKWATCH_HEALTH_DELIVERY_LAG_SECONDS,
         minFreeBytes: v.BRINKWATCH_HEALTH_MIN_FREE_MB * 1_048_576,
       },
+      readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
     },
   };

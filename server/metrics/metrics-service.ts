@@ -1,16 +1,6 @@
-import type { Bucket } from '../store/metrics-repo.ts';
 import type { Store } from '../store/store.ts';
-import {
-  bucketIndex,
-  HOUR_MS,
-  MINUTE_MS,
-  parseWindow,
-  trendOf,
-  windowValue,
-  type BucketLike,
-  type Trend,
-  type WindowValue,
-} from './risk-index.ts';
+import { bucketIndex, HOUR_MS, MINUTE_MS, parseWindow, trendOf, windowEnd, type Trend, type WindowValue } from './risk-index.ts';
+import { pointTimes, valueAt } from './window-sums.ts';
 
 /** The windows shown when none are configured. */
 export const DEFAULT_WINDOWS = ['1h', '24h', '7d'];
@@ -55,9 +45,6 @@ export interface TopScopes {
   category: ScopeRanking[];
 }
 
-/** Long windows read hour rollups inside and minute buckets at both edges (exact edges, 60x fewer rows). */
-const MIXED_ABOVE_MS = 3 * HOUR_MS;
-
 /** Reads stored buckets and turns them into the numbers the API, dashboard and alert rules use. */
 export function createMetricsService(deps: {
   store: Store;
@@ -73,17 +60,14 @@ export function createMetricsService(deps: {
     return { name: w, ms };
   });
 
-  /** Buckets that start in (from, to]: minutes, plus hour rollups for the inside of long spans. */
-  function load(scope: string, from: number, to: number): BucketLike[] {
-    if (to - from <= MIXED_ABOVE_MS) return deps.store.metrics.range(scope, from + 1, to + 1);
-    const h0 = Math.floor(from / HOUR_MS) * HOUR_MS + HOUR_MS;
-    const h1 = Math.floor(to / HOUR_MS) * HOUR_MS;
-    const hours: BucketLike[] = deps.store.metrics.hourRange(scope, h0, h1).map((b: Bucket) => ({ ...b, widthMs: HOUR_MS }));
-    return [...deps.store.metrics.range(scope, from + 1, h0), ...hours, ...deps.store.metrics.range(scope, h1, to + 1)];
-  }
+  // The last rolling series computed per request shape: a page polling the same view in the same
+  // minute, with no write in between, gets the same points (the live point's time set to `to`).
+  const memo = new Map<string, { version: number; cols: unknown; points: RollingPoint[] }>();
 
-  function measure(scope: string, windowMs: number, end: number, min = minStatements): WindowValue {
-    return windowValue(load(scope, end - windowMs, end), end, windowMs, min);
+  /** One window's value at a time, from the scope's cached minute buckets (exact; see window-sums.ts). */
+  function measure(scope: string, windowMs: number, at: number, min = minStatements): WindowValue {
+    const end = windowEnd(at);
+    return valueAt(deps.store.metrics.minutes(scope, end - windowMs, end), at, windowMs, min);
   }
 
   function windowMetrics(scope: string, name: string, ms: number, end: number): WindowMetrics {
@@ -104,6 +88,9 @@ export function createMetricsService(deps: {
     /** Every configured window: index, count, max, enough-data flag and trend. */
     current(scope = 'global'): CurrentMetrics {
       const t = now();
+      // One read covering every window and its previous one, so the scope is cached as one span.
+      const end = windowEnd(t);
+      deps.store.metrics.minutes(scope, end - 2 * Math.max(...windows.map((w) => w.ms)), end);
       const out: Record<string, WindowMetrics> = {};
       for (const w of windows) out[w.name] = windowMetrics(scope, w.name, w.ms, t);
       return { at: new Date(t).toISOString(), scope, minStatements, windows: out };
@@ -141,16 +128,22 @@ export function createMetricsService(deps: {
     },
 
     /**
-     * The risk index as the dashboard charts it: the value of a rolling window (e.g. 1 h)
-     * sampled every `stepMs` from `from` to `to`, so the line is the number the cards show,
-     * not the noise of single minutes. The last point is always `to` itself.
+     * The risk index as the dashboard charts it: the value of a rolling window (e.g. 1 h) at
+     * every multiple of `stepMs` in [from, to) and at `to` itself (pointTimes), so the line is
+     * the number the cards show and its last point is the card at `to`. Each point is exact
+     * (window-sums.ts) and does not depend on `from`.
      */
     rolling(opts: { scope: string; from: number; to: number; windowMs: number; stepMs: number }): RollingPoint[] {
-      const buckets = load(opts.scope, opts.from - opts.windowMs, opts.to);
-      const points: RollingPoint[] = [];
-      const at = (t: number) => points.push({ t: new Date(t).toISOString(), ...windowValue(buckets, t, opts.windowMs, minStatements) });
-      for (let t = Math.ceil(opts.from / opts.stepMs) * opts.stepMs; t < opts.to; t += opts.stepMs) at(t);
-      at(opts.to);
+      const times = pointTimes(opts.from, opts.to, opts.stepMs);
+      const cols = deps.store.metrics.minutes(opts.scope, windowEnd(times[0]!) - opts.windowMs, windowEnd(opts.to));
+      const key = `${opts.scope}\u0000${opts.windowMs}/${opts.stepMs}/${times[0]}/${times.length}/${windowEnd(opts.to)}`;
+      const hit = memo.get(key);
+      if (hit !== undefined && hit.cols === cols && hit.version === cols.version) {
+        return [...hit.points.slice(0, -1), { ...hit.points.at(-1)!, t: new Date(opts.to).toISOString() }];
+      }
+      const points = times.map((t) => ({ t: new Date(t).toISOString(), ...valueAt(cols, t, opts.windowMs, minStatements) }));
+      if (memo.size >= 64) memo.delete(memo.keys().next().value!);
+      memo.set(key, { version: cols.version, cols, points });
       return points;
     },
 

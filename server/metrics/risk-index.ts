@@ -4,9 +4,9 @@
  * Per statement: weight w = 1 + 3·(score/100)², so a severe statement (100) counts four times
  * a calm one (0): a few threats among routine news move the index, yet one outlier does not
  * make it 100. A window's index is the recency-weighted mean Σ d·w·score / Σ d·w over the
- * buckets in the window, with d = 2^(-age / halfLife), age measured to each bucket's midpoint
- * and halfLife a quarter of the window. Below `minStatements` statements a window reports
- * "not enough data" (index null) rather than a number that one statement would swing.
+ * statements said in [end - W, end), with d = 2^(-age / (W/4)), age measured from `end` to the
+ * middle of each statement's minute. Below `minStatements` statements a window reports "not
+ * enough data" (index null) rather than a number that one statement would swing.
  */
 
 export const MINUTE_MS = 60_000;
@@ -32,13 +32,12 @@ export interface Contribution {
 }
 
 export interface BucketLike {
+  /** Start of the minute (unix ms, a multiple of 60,000). */
   bucketStart: number;
   n: number;
   sumW: number;
   sumWScore: number;
   maxScore: number;
-  /** Width of the bucket in ms (a minute unless it is an hour or day rollup). */
-  widthMs?: number;
 }
 
 export function severityWeight(score: number): number {
@@ -85,28 +84,54 @@ export interface WindowValue {
 }
 
 /**
- * Index, count and max over the buckets that start in (end - windowMs, end]. Buckets outside
- * are ignored, so callers may pass a superset. Windows are aligned to whole buckets: the edge
- * is exact to the bucket width (a minute, or an hour inside long windows).
+ * The end of the window read at time `t`: `t` rounded up to a whole minute. A window of length
+ * W read at t covers the statements said in [end - W, end): at a whole minute exactly the W
+ * before it, inside a minute everything said so far in that minute too (the live card moves
+ * with each statement). See server/metrics/README.md.
  */
-export function windowValue(buckets: BucketLike[], end: number, windowMs: number, minStatements = 1): WindowValue {
-  const halfLife = windowMs / 4;
-  let num = 0;
-  let den = 0;
-  let count = 0;
-  let max: number | null = null;
+export function windowEnd(t: number): number {
+  return Math.ceil(t / MINUTE_MS) * MINUTE_MS;
+}
+
+/**
+ * The decay of a statement `ageMs` before the end of a window of `windowMs` (age is taken from
+ * the middle of the statement's minute): 2^(-age / (W/4)), a half-life of a quarter window.
+ */
+export function decayAt(ageMs: number, windowMs: number): number {
+  return Math.pow(2, -ageMs / (windowMs / 4));
+}
+
+/** The unrounded sums of a window: what index, count and max are made of. */
+export interface WindowSums {
+  num: number;
+  den: number;
+  count: number;
+  max: number | null;
+}
+
+/** A window's sums turned into the API value: index rounded to 0.1, withheld below the minimum. */
+export function valueOf(s: WindowSums, minStatements: number): WindowValue {
+  const enoughData = s.count > 0 && s.count >= minStatements;
+  return { index: enoughData && s.den > 0 ? round1(s.num / s.den) : null, count: s.count, maxScore: s.max, enoughData };
+}
+
+/**
+ * Index, count and max of the window of `windowMs` read at `t`: the minute buckets that start
+ * in [windowEnd(t) - windowMs, windowEnd(t)). Buckets outside are ignored, so callers may pass
+ * a superset. Exact for minute buckets; the reference the cached series are tested against.
+ */
+export function windowValue(buckets: BucketLike[], t: number, windowMs: number, minStatements = 1): WindowValue {
+  const end = windowEnd(t);
+  const sums: WindowSums = { num: 0, den: 0, count: 0, max: null };
   for (const b of buckets) {
-    if (b.bucketStart <= end - windowMs || b.bucketStart > end) continue;
-    const width = b.widthMs ?? MINUTE_MS;
-    const age = Math.max(0, end - (b.bucketStart + width / 2));
-    const d = Math.pow(2, -age / halfLife);
-    num += d * b.sumWScore;
-    den += d * b.sumW;
-    count += b.n;
-    max = max === null ? b.maxScore : Math.max(max, b.maxScore);
+    if (b.bucketStart < end - windowMs || b.bucketStart >= end) continue;
+    const d = decayAt(end - (b.bucketStart + MINUTE_MS / 2), windowMs);
+    sums.num += d * b.sumWScore;
+    sums.den += d * b.sumW;
+    sums.count += b.n;
+    sums.max = sums.max === null ? b.maxScore : Math.max(sums.max, b.maxScore);
   }
-  const enoughData = count > 0 && count >= minStatements;
-  return { index: enoughData && den > 0 ? round1(num / den) : null, count, maxScore: max, enoughData };
+  return valueOf(sums, minStatements);
 }
 
 export interface Trend {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { minuteOf, severityWeight, type ScoredForMetrics } from '../metrics/risk-index.ts';
 import type { Db } from './database.ts';
+import { createMinuteCache, type MinuteCacheOptions, type MinuteColumns } from './minute-cache.ts';
 
 /** One statement's addition to one scope's minute bucket. */
 export interface BucketContribution {
@@ -147,7 +148,8 @@ export function mergeForTables(contributions: BucketContribution[]): BucketContr
   return merger.rows();
 }
 
-export function createMetricsRepo(db: Db) {
+export function createMetricsRepo(db: Db, cacheOptions: MinuteCacheOptions = {}) {
+  const minuteCache = createMinuteCache(db, cacheOptions);
   const range = db.prepare(
     `SELECT ${BUCKET_COLUMNS} FROM metric_buckets
      WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
@@ -231,10 +233,15 @@ export function createMetricsRepo(db: Db) {
       const start = rollup ? Math.floor(from / rollup.ms) * rollup.ms : from;
       return stmt.all({ scope, from: start, to, res: resolutionMs }) as Bucket[];
     },
-    /** Stored hour buckets that start in [from, to). */
-    hourRange(scope: string, from: number, to: number): Bucket[] {
-      return ROLLUPS[1]!.range.all(scope, from, to) as Bucket[];
+    /**
+     * A scope's minute buckets that start in [from, to) (possibly with more around them), as
+     * columns, from an in-memory cache that every write keeps exact (minute-cache.ts).
+     */
+    minutes(scope: string, from: number, to: number): MinuteColumns {
+      return minuteCache.read(scope, from, to);
     },
+    /** The minute cache itself (size for tests and the benchmark; clear). */
+    minuteCache,
     /**
      * Scopes that have data since a time, busiest first: candidates for rankings, counted from
      * the hour rollup, so `since` is taken back to the start of its hour (up to 59 minutes more).

@@ -105,7 +105,8 @@ describe('alert service lifecycle on a real store', () => {
     const r = await alerts.createRule({ ...baseRule, name: 'Actor X', scope: 'actor:X', forSeconds: 0, repeatSeconds: 0 });
     assert.ok(r.ok);
     const t0 = clock.now + 3 * 3_600_000;
-    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: t0 - i * MIN, score: 90, speaker: 'X' });
+    // Said just before t0: a window read at a whole minute covers the statements said before it.
+    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: t0 - i * MIN - 1, score: 90, speaker: 'X' });
     alerts.evaluate(t0);
     const a = alerts.listAlerts({ state: 'firing', ruleId: r.value.id })[0]!;
     assert.ok(a);
@@ -233,7 +234,8 @@ describe('alertChanged is published after commit', () => {
     });
     const r = await alerts.createRule({ ...baseRule, forSeconds: 0 });
     assert.ok(r.ok);
-    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: clock.now - i * MIN, score: 90 });
+    // Said just before now: a window read at a whole minute covers the statements said before it.
+    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: clock.now - i * MIN - 1, score: 90 });
     alerts.evaluate();
     assert.deepEqual(seen, ['firing']);
   });

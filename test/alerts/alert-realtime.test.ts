@@ -38,7 +38,7 @@ describe('alertChanged over a real socket.io connection', () => {
   it('arrives after the alert row and its event are committed, then again on ack', async () => {
     const r = await alerts.createRule({ name: 'live', scope: 'global', window: '1h', threshold: 50, recoverBelow: 40, forSeconds: 0 });
     assert.ok(r.ok);
-    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: clock.now - i * MIN, score: 80 });
+    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: clock.now - i * MIN - 1, score: 80 });
     const received: Array<{ payload: Record<string, unknown>; row: unknown; events: number }> = [];
     const got = (n: number) =>
       new Promise<void>((resolve) => {

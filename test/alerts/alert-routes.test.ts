@@ -145,7 +145,7 @@ describe('alert routes', () => {
   });
 
   it('lists alerts with filters, shows events and deliveries, and acknowledges with a reason', async () => {
-    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: clock.now - i * MIN, score: 95, speaker: 'Russia' });
+    for (let i = 0; i < 3; i++) addScored(t.store, { occurredAt: clock.now - i * MIN - 1, score: 95, speaker: 'Russia' });
     alerts.evaluate();
     const firing = await request(app).get('/api/alerts?state=firing');
     assert.equal(firing.status, 200);

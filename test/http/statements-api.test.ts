@@ -136,7 +136,7 @@ describe('GET /api/statements and metrics after scoring', () => {
     assert.equal(rolling.body.points.length, 25, 'every 5 minutes over 2 h, plus the end');
     const end = rolling.body.points.at(-1);
     assert.equal(end.t, new Date(now).toISOString());
-    assert.equal(end.count, 2, 'the window (now - 1 h, now] holds the two later statements, not the one exactly an hour old');
+    assert.equal(end.count, 3, 'the window [now - 1 h, now) holds all three, the one said exactly an hour before included');
     assert.equal(end.index, current.body.windows['1h'].index, 'the chart ends at the number on the 1 h card');
     assert.equal(rolling.body.points[0].count, 0);
     assert.equal(rolling.body.points[0].index, null);

@@ -23,7 +23,7 @@ const bucket = (minutesAgo: number, scores: number[]): BucketLike => ({
 
 describe('risk index', () => {
   it('weights severe statements up: one 100 among three 0s gives 57, not the plain mean 25', () => {
-    const v = windowValue([bucket(0, [100, 0, 0, 0])], END, HOUR_MS);
+    const v = windowValue([bucket(1, [100, 0, 0, 0])], END, HOUR_MS);
     assert.equal(v.index, 57.1); // 4·100 / (4 + 3): the severe one counts 4x
     assert.equal(v.count, 4);
     assert.equal(v.maxScore, 100);
@@ -46,10 +46,18 @@ describe('risk index', () => {
     assert.notEqual(enough.index, null);
   });
 
-  it('counts the buckets that start in (end - window, end] and nothing else', () => {
-    const v = windowValue([bucket(60, [90]), bucket(59, [10]), bucket(0, [10]), bucket(-1, [99])], END, HOUR_MS);
-    assert.equal(v.count, 2);
-    assert.equal(v.maxScore, 10);
+  it('counts the statements said in [end - window, end) and nothing else', () => {
+    const v = windowValue([bucket(61, [95]), bucket(60, [90]), bucket(59, [10]), bucket(0, [99]), bucket(-1, [99])], END, HOUR_MS);
+    assert.equal(v.count, 2, 'the minute starting at end - 1 h is in, the minute starting at end is not');
+    assert.equal(v.maxScore, 90);
+  });
+
+  it('read inside a minute, counts that minute so far and ends the window at the next whole minute', () => {
+    const buckets = [bucket(60, [90]), bucket(59, [10]), bucket(0, [20])];
+    const v = windowValue(buckets, END + 20_000, HOUR_MS);
+    assert.equal(v.count, 2, 'window [end - 59 min, end + 1 min)');
+    assert.equal(v.maxScore, 20);
+    assert.deepEqual(windowValue(buckets, END + 59_999, HOUR_MS), v, 'the same window until the minute is over');
   });
 
   it('trend compares with the previous window of the same length', () => {
