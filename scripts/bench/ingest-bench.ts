@@ -51,6 +51,7 @@ interface CliSummary {
   duplicates: number;
   rejected: number;
   scored: number | null;
+  unsupported: number | null;
   elapsedSeconds: number;
   maxRssBytes: number;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ScoredBatch } from '../../server/jobs/score-job.ts';
-import { createTestApp } from '../helpers/test-app.ts';
+import { createTestApp, testLanguageGate } from '../helpers/test-app.ts';
 
 describe('score worker', () => {
   const now = Date.UTC(2026, 10, 26, 12, 0, 30);
@@ -62,7 +62,7 @@ describe('score worker', () => {
     // A second worker that claimed the same row before the first one committed.
     const racingStore = { ...t.store, statements: { ...t.store.statements, claimPending: () => stale.splice(0) } };
     const { createScoreWorker } = await import('../../server/jobs/score-job.ts');
-    const second = createScoreWorker({ store: racingStore, scorer: t.scorer, logger: t.logger, now: () => now });
+    const second = createScoreWorker({ store: racingStore, scorer: t.scorer, language: testLanguageGate(), logger: t.logger, now: () => now });
     const r = await second.runOnce();
     assert.equal(r.scored, 0, 'the second worker skips a row that is no longer pending');
     const global = t.store.metrics.range('global', 0, now + 60_000);
