@@ -34,6 +34,7 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
     meta.append(badge);
   }
   const text = el('div', 'text');
+  text.dir = 'auto'; // Arabic or Hebrew statements read right to left
   text.append(renderEvidence(s.text, s.signals));
   body.append(meta, text);
   if (unsupported) body.append(el('div', 'not-scored', 'not scored: language not supported'));
