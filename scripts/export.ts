@@ -26,7 +26,7 @@ const USAGE = `usage: npm run export -- history|statements [options]
   --db FILE          database file (default: brinkwatch.db in BRINKWATCH_DATA_DIR)
  history:     --bucket minute|hour|day (default minute), --scope SCOPE (repeatable, or all; default global)
               default range: the last 24 hours
- statements:  --actor NAME, --min-score N, --category NAME, --status pending|scored|failed
+ statements:  --actor NAME, --min-score N, --category NAME, --status pending|scored|failed|unsupported, --lang CODE
               default range: the last 30 days`;
 
 // CLI flag for each query parameter, so errors name what the user typed.
@@ -39,6 +39,7 @@ const FLAGS: Record<string, string> = {
   minScore: '--min-score',
   category: '--category',
   status: '--status',
+  lang: '--lang',
   bom: '--bom',
 };
 
@@ -64,6 +65,7 @@ function parseCommandLine() {
         'min-score': { type: 'string' },
         category: { type: 'string' },
         status: { type: 'string' },
+        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -81,7 +83,7 @@ function parseCommandLine() {
   const v = args.values;
   const wrongKind =
     kind === 'history'
-      ? (['actor', 'min-score', 'category', 'status'] as const).filter((k) => v[k] !== undefined)
+      ? (['actor', 'min-score', 'category', 'status', 'lang'] as const).filter((k) => v[k] !== undefined)
       : (['bucket', 'scope'] as const).filter((k) => v[k] !== undefined);
   if (wrongKind.length > 0) fail(`--${wrongKind[0]} does not apply to a ${kind} export\n${USAGE}`);
 
@@ -98,6 +100,7 @@ function parseCommandLine() {
   put('minScore', v['min-score']);
   put('category', v.category);
   put('status', v.status);
+  put('lang', v.lang);
   put('bom', v.bom ? '1' : undefined);
   return { kind, query, bom: v.bom, out: v.out, db: v.db };
 }

@@ -20,6 +20,7 @@ import { createFileIngest, type FileIngestOutcome, type FileIngestProgress } fro
 import { createIngestService } from '../server/ingest/ingest-service.ts';
 import { startPrepareWorker } from '../server/ingest/worker-file-batches.ts';
 import type { Scorer } from '../server/scoring/index.ts';
+import type { LanguageGate } from '../server/ingest/statement-language.ts';
 import { createStore } from '../server/store/store.ts';
 
 const USAGE = `usage: npm run ingest -- FILE [--score [--inline]] [--batch N] [--errors OUT.jsonl] [--json]
@@ -98,18 +99,27 @@ async function main(): Promise<void> {
   // duplicates of them) are scored by the score worker at the end, so that --score still
   // leaves nothing pending.
   let scorer: Scorer | undefined;
-  let scorePending: (() => Promise<number>) | null = null;
+  let language: LanguageGate | undefined;
+  let scorePending: (() => Promise<{ scored: number; unsupported: number }>) | null = null;
   if (args.values.score) {
     const { loadScorer } = await import('../server/config/load-scorer.ts');
     const { createScoreWorker } = await import('../server/jobs/score-job.ts');
-    if (!onWorker) scorer = loadScorer();
+    const { loadLanguageGate } = await import('../server/ingest/language-detector.ts');
+    // On the worker path the worker thread loads its own scorer and language detector; this
+    // thread loads them only for statements left pending (below), so it stays small.
+    if (!onWorker) {
+      scorer = loadScorer();
+      language = await loadLanguageGate();
+    }
     scorePending = async () => {
-      if (!store.statements.hasPending()) return 0;
-      const worker = createScoreWorker({ store, scorer: scorer ?? loadScorer(), logger: createSilentLogger(), runBudgetMs: 60_000 });
-      let n = 0;
+      if (!store.statements.hasPending()) return { scored: 0, unsupported: 0 };
+      language ??= await loadLanguageGate();
+      const worker = createScoreWorker({ store, scorer: scorer ?? loadScorer(), language, logger: createSilentLogger(), runBudgetMs: 60_000 });
+      const n = { scored: 0, unsupported: 0 };
       for (;;) {
         const r = await worker.runOnce();
-        n += r.scored + r.failed;
+        n.scored += r.scored + r.failed;
+        n.unsupported += r.unsupported;
         if (r.batches === 0) return n;
       }
     };
@@ -131,6 +141,7 @@ async function main(): Promise<void> {
   const tty = Boolean(process.stderr.isTTY) && !args.values.json;
   let bytesRead = 0;
   let scored = 0;
+  let unsupported = 0;
   let firstRecords: number | null = null;
   let last: FileIngestProgress | null = null;
   let lastPrint = 0;
@@ -176,6 +187,7 @@ async function main(): Promise<void> {
       origin: 'cli',
       batchSize,
       scorer,
+      language,
       scoreOnWorker: prepareWorker ? { worker: prepareWorker } : undefined,
       spanTransactions: true,
       signal: controller.signal,
@@ -188,8 +200,15 @@ async function main(): Promise<void> {
     bar?.stop();
     await prepareWorker?.stop();
   }
-  if (outcome.status === 'done' || outcome.status === 'interrupted') scored += outcome.run.scored;
-  if (scorePending && outcome.status !== 'interrupted') scored += await scorePending();
+  if (outcome.status === 'done' || outcome.status === 'interrupted') {
+    scored += outcome.run.scored;
+    unsupported += outcome.run.unsupported;
+  }
+  if (scorePending && outcome.status !== 'interrupted') {
+    const r = await scorePending();
+    scored += r.scored;
+    unsupported += r.unsupported;
+  }
   const elapsedSeconds = (performance.now() - started) / 1000;
 
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -219,6 +238,8 @@ async function main(): Promise<void> {
     rejectedByReason: reasons,
     thisRun: outcome.status === 'already-done' ? null : { ...outcome.run, reasons: undefined },
     scored: args.values.score ? scored : null,
+    /** Not scored: in a language the scorer does not read (status unsupported). */
+    unsupported: args.values.score ? unsupported : null,
     elapsedSeconds: Math.round(elapsedSeconds * 100) / 100,
     recordsPerSecond: last && outcome.status !== 'already-done' ? Math.round(((last as FileIngestProgress).recordsDone - (outcome.run.resumedAt ?? 0)) / elapsedSeconds) : null,
     maxRssBytes,
@@ -240,6 +261,7 @@ async function main(): Promise<void> {
       `  rejected   ${f.rejected}${Object.keys(reasons).length ? `: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`,
     ];
     if (summary.scored !== null) lines.push(`  scored     ${summary.scored}`);
+    if (summary.unsupported) lines.push(`  not scored ${summary.unsupported} (language not supported)`);
     if (summary.recordsPerSecond !== null) lines.push(`  time       ${summary.elapsedSeconds} s (${summary.recordsPerSecond} records/s)`);
     if (f.rejected > 0) {
       lines.push(

@@ -29,11 +29,13 @@ import { createFeedService } from './ingest/feed-service.ts';
 import { createFileIngest } from './ingest/file-ingest.ts';
 import { createInboxService } from './ingest/inbox-service.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
+import { loadLanguageGate } from './ingest/language-detector.ts';
 import { createUrlGuard } from './ingest/url-guard.ts';
 import { createFeedJob } from './jobs/feed-job.ts';
 import { createInboxJob } from './jobs/inbox-job.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
+import { createDemoWatch } from './jobs/demo-watch.ts';
 import { createExportHeadBackfill } from './jobs/export-head-backfill.ts';
 import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
@@ -74,9 +76,19 @@ async function main(): Promise<void> {
     return refuse(`the database ${config.databaseFile} cannot be opened (${e.code ?? 'error'}: ${e.message ?? String(err)}): check the file, or move it away to start with an empty one`);
   }
   const scorer = loadScorer();
+  const language = await loadLanguageGate();
+  // Demo rows never count beside real ones: purged at start when demo data is turned off or
+  // real statements are already stored (a database from before this rule); otherwise by the
+  // first real statement, in its transaction (server/store/demo-data.ts).
+  if (store.demo.present() && (config.demo === 'off' || store.statements.hasRealStatements())) {
+    const purged = store.transaction(() => store.demo.purge());
+    logger.info({ ...purged, demo: config.demo }, 'demo data purged at start');
+  }
   const ingest = createIngestService({ store });
   const writeLimit = createWriteRateLimit(config.writeRateLimit);
   const inbox = createInboxService({ fileIngest: createFileIngest({ store, ingest }), inboxDir: config.inboxDir, logger, onStored: () => void scoreJob.runNow() });
+  // Pushes a fresh snapshot (feed, cards, demo flag) when demo data goes (or comes): checked on every score tick.
+  const demoWatch = createDemoWatch({ store, logger, onChange: () => realtime.emit('snapshot', snapshot()) });
   const feeds = createFeedService({
     store,
     ingest,
@@ -148,20 +160,20 @@ async function main(): Promise<void> {
     },
   });
   const server = http.createServer(app);
-  const realtime = createRealtimeServer({
-    httpServer: server,
-    logger,
-    getSnapshot: () => ({
-      statements: store.statements.list({ limit: 50 }),
-      metrics: metrics.current(),
-      demo: config.demo,
-      health: health.current(),
-    }),
+  const snapshot = () => ({
+    statements: store.statements.list({ limit: 50 }),
+    metrics: metrics.current(),
+    demo: config.demo,
+    /** True while stored demo rows are in the numbers shown: the header's "demo" badge. */
+    demoData: demoWatch.check(),
+    health: health.current(),
   });
+  const realtime = createRealtimeServer({ httpServer: server, logger, getSnapshot: snapshot });
 
   const worker = createScoreWorker({
     store,
     scorer,
+    language,
     logger,
     onScored: (batch) => {
       // Push the newest few individually; a backfill batch of thousands only moves the metrics.
@@ -174,7 +186,10 @@ async function main(): Promise<void> {
     name: 'score',
     cron: config.scoreCron,
     logger,
-    run: () => worker.runOnce(),
+    run: () => {
+      demoWatch.check();
+      return worker.runOnce();
+    },
     isIdle: (c) => c.batches === 0,
   });
   const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];

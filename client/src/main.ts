@@ -106,8 +106,14 @@ socket.on('connect_error', () => setConnection('offline', 'offline: server unrea
 socket.on('snapshot', (s: Snapshot) => {
   feed.reset(s.statements);
   showCurrent(s.metrics);
-  void drawChart();
-  $('#demo-badge').hidden = !(s.demo === 'auto' && s.statements.some((x) => x.isDemo));
+  // The badge shows while any number on screen includes demo rows: shown at once, hidden only
+  // once the chart and top lists are redrawn without them (the feed and cards are already).
+  const badge = $('#demo-badge');
+  const demoData = s.demoData === true;
+  if (demoData) badge.hidden = false;
+  void drawChart().then(() => {
+    if (!demoData) badge.hidden = true;
+  });
 });
 socket.on('statementScored', (s) => feed.add(s));
 socket.on('metricsUpdated', (m) => {

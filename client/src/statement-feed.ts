@@ -14,8 +14,9 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const li = el('li', `statement${fresh ? ' fresh' : ''}`);
   li.dataset.statementId = String(s.id);
   li.dataset.t = String(Date.parse(s.occurredAt));
-  const level = s.level ?? 'pending';
-  const score = el('div', `score level-${level}`, s.score === null ? '…' : String(Math.round(s.score)));
+  const unsupported = s.status === 'unsupported';
+  const level = unsupported ? 'not scored' : (s.level ?? s.status);
+  const score = el('div', `score level-${unsupported ? 'unsupported' : (s.level ?? 'pending')}`, s.score === null ? (unsupported ? '–' : '…') : String(Math.round(s.score)));
   score.append(el('small', undefined, level));
   const body = el('div');
   const meta = el('div', 'meta');
@@ -26,9 +27,17 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   parts.push(when.toLocaleString());
   meta.textContent = parts.join(' · ');
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
+  // The language, when it was detected as another than English ('und': too short or mixed to tell).
+  if (s.lang && s.lang !== 'en' && s.lang !== 'und') {
+    const badge = el('span', 'badge lang', s.lang);
+    badge.title = `language: ${s.lang} (detected)`;
+    meta.append(badge);
+  }
   const text = el('div', 'text');
+  text.dir = 'auto'; // Arabic or Hebrew statements read right to left
   text.append(renderEvidence(s.text, s.signals));
   body.append(meta, text);
+  if (unsupported) body.append(el('div', 'not-scored', 'not scored: language not supported'));
   if (s.signals.length > 0) {
     const chips = el('div', 'signals');
     for (const sig of s.signals.slice(0, 8)) {

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadScorer } from '../../server/config/load-scorer.ts';
+import { loadLanguageGate } from '../../server/ingest/language-detector.ts';
 import { buildIngestCli, INGEST_BUNDLE } from '../build-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,6 +52,7 @@ interface CliSummary {
   duplicates: number;
   rejected: number;
   scored: number | null;
+  unsupported: number | null;
   elapsedSeconds: number;
   maxRssBytes: number;
 }
@@ -142,6 +144,13 @@ export async function run(argv: string[] = []): Promise<void> {
     for (const s of texts) scorer.score(s.text, { speaker: s.speaker });
     const scoreOnly = (performance.now() - t0) / 1000;
     process.stdout.write(`  baseline, scorer alone (in process):      ${rate(texts.length, scoreOnly)} statements/s\n`);
+    // What the language gate adds to each scored statement (both scoring paths decide the
+    // language first): in this process, over the same texts, after the scorer.
+    const gate = await loadLanguageGate();
+    const g0 = performance.now();
+    for (const s of texts) gate.decide(s.text);
+    const gateOnly = (performance.now() - g0) / 1000;
+    process.stdout.write(`  language gate alone (in process):         ${rate(texts.length, gateOnly)} statements/s (${((gateOnly / scoreOnly) * 100).toFixed(0)}% of the scorer's time)\n`);
 
     // Baseline 2: ingest without scoring (the server's score job would score later).
     const plain = await runCli(file, []);
@@ -161,7 +170,8 @@ export async function run(argv: string[] = []): Promise<void> {
     const runs: Array<Awaited<ReturnType<typeof runCli>>> = [];
     for (let i = 0; i < SCORED_RUNS; i++) {
       const scored = await runCli(file, ['--score']);
-      if (scored.summary.scored !== scored.summary.stored) throw new Error(`scored ${scored.summary.scored} of ${scored.summary.stored}`);
+      const done = (scored.summary.scored ?? 0) + (scored.summary.unsupported ?? 0);
+      if (done !== scored.summary.stored) throw new Error(`scored ${scored.summary.scored} (+${scored.summary.unsupported ?? 0} unsupported) of ${scored.summary.stored}`);
       runs.push(scored);
       process.stdout.write(
         `  ingest + score (CLI --score), run ${i + 1}:      ${rate(scored.summary.stored, scored.summary.elapsedSeconds)} statements/s ` +

@@ -15,6 +15,8 @@ export const STATEMENTS_HEADER = [
   'level',
   'top_signals',
   'scorer_version',
+  'status',
+  'lang',
   'text',
 ] as const;
 
@@ -23,7 +25,7 @@ export const TOP_SIGNALS = 3;
 
 /** The cells of one statement, in STATEMENTS_HEADER order (csvRecord(statementCells(t)) === statementRecord(t)). */
 export function statementCells(t: StatementExportTuple): CsvCell[] {
-  return [t[0], isoUtc(t[1]), t[2], joinNames(t[3]), t[4], t[5], t[6], t[7], topSignals(t[8]), t[9], t[10]];
+  return [t[0], isoUtc(t[1]), t[2], joinNames(t[3]), t[4], t[5], t[6], t[7], topSignals(t[8]), t[9], t[10], t[11], t[12]];
 }
 
 /**
@@ -33,7 +35,7 @@ export function statementCells(t: StatementExportTuple): CsvCell[] {
  * is an INTEGER PRIMARY KEY, always finite.
  */
 export function statementRecord(t: StatementExportTuple): string {
-  return `${t[0]},${isoUtc(t[1])},${csvText(t[2])},${csvText(joinNames(t[3]))},${csvText(t[4])},${csvText(t[5])},${csvNumber(t[6])},${csvText(t[7])},${csvText(topSignals(t[8]))},${csvText(t[9])},${csvText(t[10])}\r\n`;
+  return `${t[0]},${isoUtc(t[1])},${csvText(t[2])},${csvText(joinNames(t[3]))},${csvText(t[4])},${csvText(t[5])},${csvNumber(t[6])},${csvText(t[7])},${csvText(topSignals(t[8]))},${csvText(t[9])},${csvText(t[10])},${csvText(t[11])},${csvText(t[12])}\r\n`;
 }
 
 /** "category: phrase | category: phrase", heaviest first (ties: earliest in the text), from the stored JSON. */
@@ -64,19 +66,35 @@ export interface ExportHeadFields {
 
 export type ExportHeadScore = Pick<ScoredFields, 'score' | 'level' | 'actor' | 'targets' | 'signals' | 'scorerVersion'>;
 
+/** The status and language cells of a statement that is not scored (pending, failed, or in a language the scorer does not read). */
+export interface ExportHeadState {
+  status: 'pending' | 'failed' | 'unsupported';
+  lang: string | null;
+}
+
+const PENDING: ExportHeadState = { status: 'pending', lang: null };
+
 /**
  * The cells between id and text of a statement's export record, ready-made (stored as
- * statements.export_head, migration 007): `,time,speaker,targets,source,url,score,level,
- * top_signals,scorer_version,` with the leading and trailing comma, so that
+ * statements.export_head, migrations 007 and 009): `,time,speaker,targets,source,url,score,
+ * level,top_signals,scorer_version,status,lang,` with the leading and trailing comma, so that
  * `${id}${head}${csvText(text)}\r\n` is exactly statementRecord() of the stored row.
- * `scored` is absent for a pending (or failed) statement: its score cells are empty.
+ * `scored` is absent for a statement that has no score: its score cells are empty and `state`
+ * gives its status and language (pending with no language by default).
  */
-export function statementExportHead(s: ExportHeadFields, scored?: ExportHeadScore | null): string {
-  if (!scored) return `,${isoUtc(s.occurredAt)},${csvText(s.speaker)},,${csvText(s.source)},${csvText(s.url)},,,,,`;
+export function statementExportHead(
+  s: ExportHeadFields,
+  scored?: (ExportHeadScore & { lang?: string | null }) | null,
+  state: ExportHeadState = PENDING,
+): string {
+  if (!scored) {
+    return `,${isoUtc(s.occurredAt)},${csvText(s.speaker)},,${csvText(s.source)},${csvText(s.url)},,,,,${state.status},${csvText(state.lang)},`;
+  }
   const targets = scored.targets.length === 0 ? null : scored.targets.join('; ');
   return (
     `,${isoUtc(s.occurredAt)},${csvText(scored.actor ?? s.speaker)},${csvText(targets)},${csvText(s.source)},${csvText(s.url)},` +
-    `${csvNumber(scored.score)},${csvText(scored.level)},${csvText(topSignalsOf(scored.signals))},${csvText(scored.scorerVersion)},`
+    `${csvNumber(scored.score)},${csvText(scored.level)},${csvText(topSignalsOf(scored.signals))},${csvText(scored.scorerVersion)},` +
+    `scored,${csvText(scored.lang ?? null)},`
   );
 }
 
@@ -88,7 +106,7 @@ export function statementExportHead(s: ExportHeadFields, scored?: ExportHeadScor
 export function statementExportRecord(r: StatementExportRow): string {
   const head = r[1];
   if (head !== null) return `${r[0]}${head}${csvText(r[2])}\r\n`;
-  const c = JSON.parse(r[3]!) as unknown[]; // occurred_at, speaker, targets, source, url, score, level, signals, scorer_version
+  const c = JSON.parse(r[3]!) as unknown[]; // occurred_at, speaker, targets, source, url, score, level, signals, scorer_version, status, lang
   return statementRecord([Number(r[0]), ...c, r[2]] as StatementExportTuple);
 }
 

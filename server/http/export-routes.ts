@@ -73,7 +73,7 @@ export function parseStatementsExportQuery(query: unknown, limits: ExportLimits)
   const q = parseQuery(statementsSchema, query);
   const { from, to } = resolveRange(q.from, q.to, DEFAULT_STATEMENTS_RANGE_MS, limits);
   return {
-    filter: { from, to, actor: q.actor, minScore: q.minScore, category: q.category, status: q.status },
+    filter: { from, to, actor: q.actor, minScore: q.minScore, category: q.category, status: q.status, lang: q.lang },
     bom: q.bom ?? false,
   };
 }

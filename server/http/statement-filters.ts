@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StatementFilter } from '../store/statements-repo.ts';
+import { STATEMENT_STATUSES, type StatementFilter } from '../store/statements-repo.ts';
 import { HttpError } from './http-errors.ts';
 import { checkRange, dateParam, intParam, numberParam, parseQuery, textParam } from './query-params.ts';
 
@@ -10,7 +10,11 @@ export const statementFilterShape = {
   actor: textParam().optional(),
   minScore: numberParam(0, 100).optional(),
   category: textParam(100).optional(),
-  status: z.enum(['pending', 'scored', 'failed'], { message: 'must be pending, scored or failed' }).optional(),
+  status: z.enum(STATEMENT_STATUSES, { message: 'must be pending, scored, failed or unsupported' }).optional(),
+  lang: z
+    .string({ message: 'must be given once' })
+    .regex(/^(?:[a-z]{2}|und)$/, { message: 'must be a two-letter ISO 639-1 code (e.g. en, ru) or und' })
+    .optional(),
 };
 
 export function encodeCursor(c: { occurredAt: number; id: number }): string {
@@ -39,6 +43,7 @@ export function parseStatementListQuery(query: unknown): StatementFilter & { lim
     minScore: q.minScore,
     category: q.category,
     status: q.status,
+    lang: q.lang,
     limit: q.limit ?? 50,
     before: q.cursor ? decodeCursor(q.cursor) : undefined,
   };

@@ -89,6 +89,7 @@ function decodeStatement(numbers: Float64Array, i: number, str: StringReader, er
   const scorerVersion = str.next();
   const lists = str.next();
   const exportHead = str.next();
+  const lang = str.next();
   const statement: NewStatement = {
     dedupeKey,
     externalId,
@@ -120,9 +121,14 @@ function decodeStatement(numbers: Float64Array, i: number, str: StringReader, er
         signalsJson: signalsJson!,
         scorerVersion: scorerVersion!,
         scoredAt: numbers[n + 6]!,
+        lang,
         exportHead: exportHead!,
       },
     };
+  } else if (lang !== null) {
+    // Not scored: in a language the scorer does not read.
+    if (exportHead === null) throw new Error('prepare worker sent an unsupported statement without its export head');
+    score = { ok: 'unsupported', lang, exportHead };
   }
   return { index: numbers[n]!, statement, score };
 }

@@ -37,7 +37,7 @@ export interface WireBatch {
 }
 
 /** Strings and numbers per statement, numbers per bucket row (batch-wire-decode.ts reads them back). */
-export const STRINGS = 15;
+export const STRINGS = 16;
 export const NUMBERS = 7;
 export const BUCKET_NUMBERS = 6;
 /** Joins the names of a list (targets, categories): names never hold NUL. */
@@ -102,8 +102,9 @@ export function createBatchEncoder(reuse?: ArrayBuffer) {
 
   return {
     add(index: number, s: NewStatement, score: PreparedScore | null): void {
-      const row = score?.ok ? score.row : null;
-      if (score !== null && !score.ok) failed.push([count, score.error]);
+      const row = score?.ok === true ? score.row : null;
+      const unsupported = score?.ok === 'unsupported' ? score : null;
+      if (score !== null && score.ok === false) failed.push([count, score.error]);
       // STRINGS strings, in this order (decodeStatement reads them back in the same order)
       add(s.dedupeKey);
       add(s.externalId);
@@ -119,7 +120,8 @@ export function createBatchEncoder(reuse?: ArrayBuffer) {
       add(row?.signalsJson ?? null);
       add(row?.scorerVersion ?? null);
       add(row ? `${row.targets.join(SEP)}\u0001${row.categories.join(SEP)}` : null);
-      add(row?.exportHead ?? null);
+      add(row?.exportHead ?? unsupported?.exportHead ?? null);
+      add(row?.lang ?? unsupported?.lang ?? null);
       numbers.push(index);
       numbers.push(num(s.publishedAt));
       numbers.push(s.receivedAt);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createIngestFilesRepo, type IngestFile, type IngestFilesRepo } from '../store/ingest-files-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { Scorer } from '../scoring/index.ts';
+import type { LanguageGate } from './statement-language.ts';
 import type { IngestService } from './ingest-service.ts';
 import { readFileBatches, type FileBatch } from './file-batches.ts';
 import { READ_CHUNK_BYTES } from './line-reader.ts';
@@ -19,6 +20,8 @@ export interface FileIngestProgress {
   rejected: number;
   /** Statements of this run stored already scored (with `scorer`). */
   scored: number;
+  /** Statements of this run stored unscored because the scorer does not read their language (with `scorer`). */
+  unsupported: number;
 }
 
 export type FileIngestOutcome =
@@ -28,7 +31,7 @@ export type FileIngestOutcome =
       status: 'done' | 'interrupted';
       file: IngestFile;
       /** Counts of this run only. */
-      run: { stored: number; duplicates: number; rejected: number; scored: number; resumedAt: number; reasons: Record<string, number> };
+      run: { stored: number; duplicates: number; rejected: number; scored: number; unsupported: number; resumedAt: number; reasons: Record<string, number> };
     };
 
 export interface FileIngestOptions {
@@ -43,6 +46,8 @@ export interface FileIngestOptions {
    * being stored pending and rewritten by the score worker (see IngestContext.scorer).
    */
   scorer?: Scorer;
+  /** With `scorer`: the language gate (language-detector.ts loadLanguageGate). */
+  language?: LanguageGate;
   /**
    * Score while ingesting as with `scorer`, but read, validate and score on a worker thread
    * that loads the scorer from this lexicon directory (undefined: the default), while this
@@ -100,7 +105,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
 
     const record = files.begin({ contentHash, name, format, sizeBytes: size, origin: opts.origin, startedAt: now() });
     const batchSize = opts.batchSize ?? 1000;
-    const run = { stored: 0, duplicates: 0, rejected: 0, scored: 0, resumedAt: record.recordsDone, reasons: {} as Record<string, number> };
+    const run = { stored: 0, duplicates: 0, rejected: 0, scored: 0, unsupported: 0, resumedAt: record.recordsDone, reasons: {} as Record<string, number> };
     let recordsDone = record.recordsDone;
 
     // One transaction per batchSize records. With spanTransactions the file is read and
@@ -112,6 +117,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
       stored: number;
       duplicates: number;
       scored: number;
+      unsupported: number;
       bad: Array<{ line: number; code: string }>;
     }
     let pending: Pending | null = null;
@@ -124,11 +130,12 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
       // held only while rows are written.
       deps.store.transaction(() => {
         const result = deps.ingest.store(batch.prepared);
-        const counts = { stored: 0, duplicates: 0, scored: 0 };
+        const counts = { stored: 0, duplicates: 0, scored: 0, unsupported: 0 };
         for (const a of result.accepted) {
           if (a.duplicate) counts.duplicates++;
           else counts.stored++;
           if (a.status === 'scored') counts.scored++;
+          if (a.status === 'unsupported') counts.unsupported++;
         }
         for (const r of result.rejected) bad.push({ line: batch.lines[r.index]!, code: r.code, message: r.message });
         const createdAt = now();
@@ -143,6 +150,7 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
         tx.stored += counts.stored;
         tx.duplicates += counts.duplicates;
         tx.scored += counts.scored;
+        tx.unsupported += counts.unsupported;
       });
       tx.records += batch.records;
       for (const b of bad) tx.bad.push(b);
@@ -154,23 +162,24 @@ export function createFileIngest(deps: { store: Store; ingest: IngestService; no
       run.stored += tx.stored;
       run.duplicates += tx.duplicates;
       run.scored += tx.scored;
+      run.unsupported += tx.unsupported;
       run.rejected += tx.bad.length;
       for (const b of tx.bad) run.reasons[b.code] = (run.reasons[b.code] ?? 0) + 1;
     };
 
     const progress = (): FileIngestProgress => {
       const f = files.get(record.id)!;
-      return { recordsDone, bytesTotal: size, stored: f.stored, duplicates: f.duplicates, rejected: f.rejected, scored: run.scored };
+      return { recordsDone, bytesTotal: size, stored: f.stored, duplicates: f.duplicates, rejected: f.rejected, scored: run.scored, unsupported: run.unsupported };
     };
 
     const source = { file: opts.file, format, skip: record.recordsDone, batchSize: chunkSize, txtSource: format === 'txt' ? name : undefined };
     const batches =
       opts.scoreOnWorker && !opts.scorer
         ? (opts.scoreOnWorker.worker?.batches(source) ?? workerFileBatches(source, { origin: opts.origin, lexiconDir: opts.scoreOnWorker.lexiconDir }))
-        : readFileBatches(source, (items) => deps.ingest.prepare(items, { origin: opts.origin, scorer: opts.scorer }));
+        : readFileBatches(source, (items) => deps.ingest.prepare(items, { origin: opts.origin, scorer: opts.scorer, language: opts.language }));
     let interrupted = false;
     let bytesRead = 0;
-    const emptyTx = (): Pending => ({ records: 0, stored: 0, duplicates: 0, scored: 0, bad: [] });
+    const emptyTx = (): Pending => ({ records: 0, stored: 0, duplicates: 0, scored: 0, unsupported: 0, bad: [] });
     try {
       for await (const batch of batches) {
         opts.onRead?.(batch.bytesRead - bytesRead);

@@ -1,5 +1,6 @@
 import type { ScoredForMetrics } from '../metrics/risk-index.ts';
 import type { InsertOutcome } from '../store/statements-repo.ts';
+import type { DemoPurge } from '../store/demo-data.ts';
 import type { Store } from '../store/store.ts';
 import { createBucketMerger } from '../store/metrics-repo.ts';
 import { prepareBatch, type PrepareContext, type PreparedBatch } from './prepare-batch.ts';
@@ -10,11 +11,14 @@ export type { PreparedBatch } from './prepare-batch.ts';
 export interface IngestResult {
   /**
    * status, of a statement stored by this call: 'pending' (the score worker scores it),
-   * 'scored' (scored while ingesting) or 'failed' (the scorer threw). A duplicate has none:
-   * the statement stored before is left as it was.
+   * 'scored' (scored while ingesting), 'unsupported' (in a language the scorer does not read)
+   * or 'failed' (the scorer threw). A duplicate has none: the statement stored before is left
+   * as it was.
    */
-  accepted: Array<{ index: number; id: number; duplicate: boolean; status?: 'pending' | 'scored' | 'failed' }>;
+  accepted: Array<{ index: number; id: number; duplicate: boolean; status?: 'pending' | 'scored' | 'unsupported' | 'failed' }>;
   rejected: Array<{ index: number } & Rejection>;
+  /** Set when this batch, the first with a real statement, purged the demo data (store/demo-data.ts). */
+  demoPurged?: DemoPurge;
 }
 
 export type IngestContext = PrepareContext;
@@ -40,9 +44,22 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
   function store(prepared: PreparedBatch): IngestResult {
     const result: IngestResult = { accepted: [], rejected: prepared.rejected };
     const { statements, metrics } = deps.store;
-    const accept = (index: number, o: InsertOutcome, status: 'pending' | 'scored' | 'failed') =>
+    const accept = (index: number, o: InsertOutcome, status: 'pending' | 'scored' | 'unsupported' | 'failed') =>
       result.accepted.push(o.duplicate ? { index, ...o } : { index, ...o, status });
     deps.store.transaction(() => {
+      // Demo data never mixes with real data: demo statements are stored only while no real
+      // one is, and the first real statement purges them (and the buckets and alerts they
+      // fed) in its own transaction, before it is stored.
+      if (prepared.isDemo) {
+        if (statements.hasRealStatements()) return;
+      } else if (deps.store.demo.present()) {
+        let anyValid = false;
+        for (const _ of prepared.valid) {
+          anyValid = true;
+          break;
+        }
+        if (anyValid) result.demoPurged = deps.store.demo.purge();
+      }
       // Without merged rows from prepare (a backfill's worker leaves merging to this thread),
       // each new statement is merged as it is stored, so that nothing of it but its metric
       // fields outlives its insert. With them, they hold only while no duplicate turns up.
@@ -52,6 +69,9 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
       for (const { index, statement, score } of prepared.valid) {
         if (score === null) {
           accept(index, statements.insert(statement), 'pending');
+        } else if (score.ok === 'unsupported') {
+          // No score, no metric contributions: the scorer does not read its language.
+          accept(index, statements.insertUnsupported(statement, { lang: score.lang, decidedAt: statement.receivedAt, exportHead: score.exportHead }), 'unsupported');
         } else if (score.ok) {
           const { row } = score;
           const outcome = statements.insertSerialized(statement, row);

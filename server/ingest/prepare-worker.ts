@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScorer } from '../config/load-scorer.ts';
+import { loadLanguageGate } from './language-detector.ts';
 import { createBatchEncoder, transferList, type WireBatch } from './batch-wire.ts';
 import { readChunks, type ChunkBuilder, type FileBatchSource } from './file-batches.ts';
 import { prepareItem, type PreparedBatch } from './prepare-batch.ts';
@@ -68,8 +69,9 @@ port.on('message', (m: PrepareCreditMessage | PrepareStartMessage) => {
  */
 async function run(): Promise<void> {
   const scorer = loadScorer(data.lexiconDir);
+  const language = await loadLanguageGate();
   const source = await started;
-  const ctx = { origin: data.origin, scorer };
+  const ctx = { origin: data.origin, scorer, language };
   const newBuilder = (): ChunkBuilder<WireBatch> => {
     const encoder = createBatchEncoder(spare.pop());
     const rejected: PreparedBatch['rejected'] = [];

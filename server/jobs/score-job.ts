@@ -1,15 +1,18 @@
 import type { Logger } from '../config/logger.ts';
+import type { LanguageGate } from '../ingest/statement-language.ts';
 import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { StatementView } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
-import { scoreStatement } from './score-statement.ts';
+import { scoreInLanguage } from './score-statement.ts';
 
 export interface ScoredBatch {
   /** The newest statements scored in this batch (at most `pushLimit`), in id order, as stored. */
   statements: StatementView[];
   /** How many statements this batch scored (a backfill batch holds far more than it pushes). */
   scored: number;
+  /** How many it found in a language the scorer does not read (status 'unsupported': no score, no metrics). */
+  unsupported: number;
   /** Metric scopes whose buckets changed. */
   scopes: string[];
   failed: number;
@@ -23,6 +26,8 @@ export interface ScoredBatch {
 export function createScoreWorker(deps: {
   store: Store;
   scorer: Scorer;
+  /** Decides each statement's language; one the scorer does not read is marked unsupported, not scored. */
+  language: LanguageGate;
   logger: Logger;
   now?: () => number;
   batchSize?: number;
@@ -44,10 +49,19 @@ export function createScoreWorker(deps: {
     const contributions: Contribution[] = [];
     const ids: number[] = [];
     let failed = 0;
+    let unsupported = 0;
     deps.store.transaction(() => {
       const scoredAt = now();
       for (const p of pending) {
-        const scored = scoreStatement(deps.scorer, p, scoredAt);
+        const scored = scoreInLanguage(deps.scorer, deps.language, p, scoredAt);
+        if (scored.ok === 'unsupported') {
+          // Shown in the feed ("not scored: language not supported"), counted in no metric.
+          if (deps.store.statements.markUnsupported(p.id, { lang: scored.lang, decidedAt: scoredAt })) {
+            ids.push(p.id);
+            unsupported++;
+          }
+          continue;
+        }
         if (!scored.ok) {
           failed++;
           deps.store.statements.markFailed(p.id, scored.error);
@@ -68,14 +82,15 @@ export function createScoreWorker(deps: {
       .slice(-pushLimit)
       .map((id) => deps.store.statements.get(id))
       .filter((s): s is StatementView => s !== null);
-    return { statements, scored: ids.length, scopes: [...scopes], failed };
+    return { statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed };
   }
 
   return {
     /** Scores until nothing is pending or the run budget is spent. */
-    async runOnce(): Promise<{ scored: number; failed: number; batches: number }> {
+    async runOnce(): Promise<{ scored: number; unsupported: number; failed: number; batches: number }> {
       const started = performance.now();
       let scored = 0;
+      let unsupported = 0;
       let failed = 0;
       let batches = 0;
       while (performance.now() - started < budget) {
@@ -83,6 +98,7 @@ export function createScoreWorker(deps: {
         if (!batch) break;
         batches++;
         scored += batch.scored;
+        unsupported += batch.unsupported;
         failed += batch.failed;
         if (deps.onScored) {
           try {
@@ -92,7 +108,7 @@ export function createScoreWorker(deps: {
           }
         }
       }
-      return { scored, failed, batches };
+      return { scored, unsupported, failed, batches };
     },
   };
 }

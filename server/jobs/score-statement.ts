@@ -1,3 +1,4 @@
+import type { LanguageGate } from '../ingest/statement-language.ts';
 import type { ScoredForMetrics } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
 import type { ScoredFields } from '../store/statements-repo.ts';
@@ -14,6 +15,27 @@ export type StatementScore =
       forMetrics: ScoredForMetrics;
     }
   | { ok: false; error: string; cause: unknown };
+
+/** scoreStatement's outcome, or: the statement is in a language the scorer does not read (no score, no metrics). */
+export type StatementOutcome = StatementScore | { ok: 'unsupported'; lang: string };
+
+/**
+ * Decides the statement's language first (server/ingest/statement-language.ts): a statement
+ * the scorer cannot read is not scored at all, rather than scored as a text without signals
+ * ("10 calm"). Both scoring paths (the score worker and a scoring backfill) call this.
+ */
+export function scoreInLanguage(
+  scorer: Scorer,
+  language: LanguageGate,
+  s: { text: string; speaker: string | null; occurredAt: number },
+  scoredAt: number,
+): StatementOutcome {
+  const decided = language.decide(s.text);
+  if (!decided.supported) return { ok: 'unsupported', lang: decided.lang };
+  const scored = scoreStatement(scorer, s, scoredAt);
+  if (scored.ok) scored.fields.lang = decided.lang;
+  return scored;
+}
 
 /**
  * Scores one statement and turns the result into the fields stored for it and its metric

@@ -45,15 +45,28 @@ export function listMigrations(dir = migrationsDir()): Migration[] {
   return migrations;
 }
 
-/** Applies every migration above PRAGMA user_version, each in its own transaction. */
+/**
+ * Applies every migration above PRAGMA user_version, each in its own transaction. Foreign keys
+ * are off while they run (SQLite's procedure for rebuilding a table: dropping a parent table
+ * with them on would cascade into its children) and checked before each commit.
+ */
 export function migrate(db: Db, dir = migrationsDir()): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const pending = listMigrations(dir).filter((m) => m.version > current);
-  for (const m of pending) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+  if (pending.length === 0) return 0;
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const m of pending) {
+      db.transaction(() => {
+        db.exec(m.sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${m.name} leaves ${broken.length} broken foreign key reference(s)`);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return pending.length;
 }

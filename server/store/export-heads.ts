@@ -15,19 +15,20 @@ interface MissingHeadRow {
   level: string | null;
   signals: string | null;
   scorerVersion: string | null;
+  lang: string | null;
 }
 
 const parseArray = <T>(json: string | null): T[] => (json ? (JSON.parse(json) as T[]) : []);
 
 /**
- * Fills statements.export_head for rows stored before migration 007, from their columns and
+ * Fills statements.export_head for rows stored before migration 007 (or left NULL by a later one), from their columns and
  * exactly as the statements repo writes it, so those rows export at full speed too. Call
  * inside a transaction.
  */
 export function createExportHeadFiller(db: Db) {
   const missing = db.prepare(`
     SELECT id, occurred_at AS occurredAt, speaker, source, url, status, actor, targets, score, level, signals,
-           scorer_version AS scorerVersion
+           scorer_version AS scorerVersion, lang
     FROM statements INDEXED BY statements_export_head_missing WHERE export_head IS NULL ORDER BY id LIMIT ?`);
   const setHead = db.prepare('UPDATE statements SET export_head = ? WHERE id = ? AND export_head IS NULL');
   return {
@@ -44,8 +45,9 @@ export function createExportHeadFiller(db: Db) {
                 targets: parseArray<string>(r.targets),
                 signals: parseArray<StoredSignal>(r.signals),
                 scorerVersion: r.scorerVersion,
+                lang: r.lang,
               })
-            : statementExportHead(r);
+            : statementExportHead(r, null, { status: r.status as 'pending' | 'failed' | 'unsupported', lang: r.lang });
         setHead.run(head, r.id);
       }
       return rows.length;

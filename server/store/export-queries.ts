@@ -19,6 +19,8 @@ export type StatementExportTuple = [
   level: string | null,
   signalsJson: string | null,
   scorerVersion: string | null,
+  status: string,
+  lang: string | null,
   text: string,
 ];
 
@@ -26,7 +28,7 @@ export type StatementExportTuple = [
  * One statement as the export streams it: id, the ready-made head (statements.export_head,
  * migration 007), text, and only where the head is NULL the other columns of a
  * StatementExportTuple as one JSON array (occurred_at, speaker, targets, source, url, score,
- * level, signals, scorer_version): one value per column costs the reader ~0.07 µs a row even
+ * level, signals, scorer_version, status, lang): one value per column costs the reader ~0.07 µs a row even
  * when NULL, one column for all of them is free on the normal row. SQLite's JSON writes REALs
  * so that they read back exactly (checked by test/export/export-head.test.ts). The id comes as
  * text: V8 keeps the strings of numbers it converts in a cache that outlives young-generation
@@ -104,7 +106,7 @@ export function createExportQueries(reader: Db) {
      */
     iterateStatementRows(filter: StatementFilter): IterableIterator<StatementExportRow> {
       const fallback = `CASE WHEN s.export_head IS NULL THEN json_array(s.occurred_at, COALESCE(s.actor, s.speaker), s.targets,
-        s.source, s.url, s.score, s.level, s.signals, s.scorer_version) END`;
+        s.source, s.url, s.score, s.level, s.signals, s.scorer_version, s.status, s.lang) END`;
       const { sql: rows, params } = buildStatementQuery(filter, `CAST(s.id AS TEXT), s.export_head, s.text, ${fallback}`);
       return reader.prepare(rows).raw(true).iterate(params) as IterableIterator<StatementExportRow>;
     },
@@ -114,7 +116,7 @@ export function createExportQueries(reader: Db) {
       const { sql, params } = buildStatementQuery(filter);
       // The outer ORDER BY repeats the inner one: SQLite only promises an order the outermost query states.
       const tuples = `SELECT id, occurred_at, COALESCE(actor, speaker), targets, source, url, score, level, signals,
-          scorer_version, text FROM (${sql}) ORDER BY occurred_at DESC, id DESC`;
+          scorer_version, status, lang, text FROM (${sql}) ORDER BY occurred_at DESC, id DESC`;
       return reader.prepare(tuples).raw(true).iterate(params) as IterableIterator<StatementExportTuple>;
     },
 

@@ -2,7 +2,7 @@
 import type { StatementFilter, StatementRow, StatementView, StoredSignal } from './statement-types.ts';
 
 export const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.url, s.published_at, s.received_at,
-  s.occurred_at, s.origin, s.is_demo, s.status, s.score, s.level, s.actor, s.targets, s.signals, s.scorer_version`;
+  s.occurred_at, s.origin, s.is_demo, s.status, s.score, s.level, s.actor, s.targets, s.signals, s.scorer_version, s.lang`;
 
 /**
  * Builds the newest-first statement query for a filter. Exported so that streaming exports
@@ -27,6 +27,10 @@ export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUM
   if (filter.status !== undefined) {
     where.push('s.status = @status');
     params.status = filter.status;
+  }
+  if (filter.lang !== undefined) {
+    where.push('s.lang = @lang');
+    params.lang = filter.lang;
   }
   if (filter.actor !== undefined) {
     where.push('s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @actor COLLATE NOCASE)');
@@ -78,5 +82,6 @@ export function toStatementView(row: StatementRow): StatementView {
     level: row.level,
     signals: parseJsonArray<StoredSignal>(row.signals),
     scorerVersion: row.scorer_version,
+    lang: row.lang,
   };
 }

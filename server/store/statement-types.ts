@@ -50,6 +50,8 @@ export interface ScoredFields {
   categories?: string[];
   scorerVersion: string;
   scoredAt: number;
+  /** The statement's language (server/ingest/statement-language.ts): ISO 639-1 or 'und'. */
+  lang?: string | null;
 }
 
 /**
@@ -68,9 +70,21 @@ export interface SerializedScore {
   signalsJson: string;
   scorerVersion: string;
   scoredAt: number;
-  /** statementExportHead(statement, fields): the export's cells of the row (migration 007). */
+  lang: string | null;
+  /** statementExportHead(statement, fields): the export's cells of the row (migrations 007, 009). */
   exportHead: string;
 }
+
+/** A statement stored without a score because the scorer does not read its language. */
+export interface UnsupportedFields {
+  lang: string;
+  /** When its language was decided (stored as scored_at). */
+  decidedAt: number;
+}
+
+/** The statuses a statement can have (statements.status). */
+export const STATEMENT_STATUSES = ['pending', 'scored', 'failed', 'unsupported'] as const;
+export type StatementStatus = (typeof STATEMENT_STATUSES)[number];
 
 export function serializeScore(s: NewStatement, f: ScoredFields): SerializedScore {
   return {
@@ -84,6 +98,7 @@ export function serializeScore(s: NewStatement, f: ScoredFields): SerializedScor
     signalsJson: JSON.stringify(f.signals),
     scorerVersion: f.scorerVersion,
     scoredAt: f.scoredAt,
+    lang: f.lang ?? null,
     exportHead: statementExportHead(s, f),
   };
 }
@@ -106,6 +121,8 @@ export interface StatementView {
   level: string | null;
   signals: StoredSignal[];
   scorerVersion: string | null;
+  /** ISO 639-1 code of the statement's language, 'und' when undetermined, null until scored. */
+  lang: string | null;
 }
 
 /** Filters shared by GET /api/statements and the statements CSV export. Times in unix ms. */
@@ -115,7 +132,9 @@ export interface StatementFilter {
   actor?: string;
   minScore?: number;
   category?: string;
-  status?: 'pending' | 'scored' | 'failed';
+  status?: StatementStatus;
+  /** ISO 639-1 code, or 'und'. */
+  lang?: string;
   /** Keyset cursor: rows strictly older than this (occurred_at, id). */
   before?: { occurredAt: number; id: number };
   limit?: number;
@@ -140,4 +159,5 @@ export interface StatementRow {
   targets: string | null;
   signals: string | null;
   scorer_version: string | null;
+  lang: string | null;
 }

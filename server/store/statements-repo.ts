@@ -11,6 +11,7 @@ import {
   type StatementFilter,
   type StatementRow,
   type StatementView,
+  type UnsupportedFields,
 } from './statement-types.ts';
 
 export * from './statement-types.ts';
@@ -28,8 +29,14 @@ export function createStatementsRepo(db: Db) {
   const insertScoredStmt = db.prepare(`
     INSERT INTO statements (dedupe_key, external_id, text, speaker, source, url, published_at, received_at,
                             occurred_at, origin, is_demo, status, score, level, actor, targets, mentioned, signals,
-                            scorer_version, scored_at, export_head)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scored', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            scorer_version, scored_at, export_head, lang)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scored', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  // A statement in a language the scorer does not read, found so before it was stored (backfill).
+  const insertUnsupportedStmt = db.prepare(`
+    INSERT INTO statements (dedupe_key, external_id, text, speaker, source, url, published_at, received_at,
+                            occurred_at, origin, is_demo, status, lang, scored_at, export_head)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unsupported', ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   const idByKey = db.prepare('SELECT id FROM statements WHERE dedupe_key = ?').pluck();
   const pendingStmt = db.prepare(
@@ -39,13 +46,16 @@ export function createStatementsRepo(db: Db) {
   const scoredStmt = db.prepare(`
     UPDATE statements SET status = 'scored', score = @score, level = @level, actor = @actor, targets = @targets,
       mentioned = @mentioned, signals = @signals, scorer_version = @scorerVersion, scored_at = @scoredAt, error = NULL,
-      export_head = @exportHead
+      export_head = @exportHead, lang = @lang
     WHERE id = @id AND status = 'pending'`);
+  const unsupportedStmt = db.prepare(`
+    UPDATE statements SET status = 'unsupported', lang = ?, scored_at = ?, error = NULL, export_head = ?
+    WHERE id = ? AND status = 'pending'`);
   // What the export head of a pending statement needs from it (the speaker as given, for a statement without an actor).
   const headFieldsStmt = db.prepare(
     `SELECT occurred_at AS occurredAt, speaker, source, url FROM statements WHERE id = ? AND status = 'pending'`,
   );
-  const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ? WHERE id = ? AND status = 'pending'`);
+  const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ?, export_head = ? WHERE id = ? AND status = 'pending'`);
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
 
@@ -62,7 +72,7 @@ export function createStatementsRepo(db: Db) {
     const r = insertScoredStmt.run(
       s.dedupeKey, s.externalId, s.text, s.speaker, s.source, s.url, s.publishedAt, s.receivedAt, s.occurredAt, s.origin,
       s.isDemo ? 1 : 0, f.score, f.level, f.actor, f.targetsJson, f.mentionedJson, f.signalsJson, f.scorerVersion, f.scoredAt,
-      f.exportHead,
+      f.exportHead, f.lang,
     );
     if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
     const id = Number(r.lastInsertRowid);
@@ -80,11 +90,13 @@ export function createStatementsRepo(db: Db) {
     signals: JSON.stringify(f.signals),
     scorerVersion: f.scorerVersion,
     scoredAt: f.scoredAt,
+    lang: f.lang ?? null,
   });
 
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
+  type HeadFields = { occurredAt: number; speaker: string | null; source: string | null; url: string | null };
   const anyReal = db.prepare('SELECT EXISTS (SELECT 1 FROM statements WHERE is_demo = 0)').pluck();
   // Through the partial index statements_pending: no scan of the table (countByStatus is one).
   const anyPending = db.prepare(`SELECT EXISTS (SELECT 1 FROM statements WHERE status = 'pending')`).pluck();
@@ -111,6 +123,30 @@ export function createStatementsRepo(db: Db) {
     /** insertScored with the JSON columns already serialised (serializeScore). */
     insertSerialized,
 
+    /**
+     * Stores a statement in a language the scorer does not read (status 'unsupported', no
+     * score, no metric contributions) unless its dedupe key is known. `exportHead`:
+     * statementExportHead(s, null, {status: 'unsupported', lang}).
+     */
+    insertUnsupported(s: NewStatement, f: UnsupportedFields & { exportHead: string }): InsertOutcome {
+      const r = insertUnsupportedStmt.run(
+        s.dedupeKey, s.externalId, s.text, s.speaker, s.source, s.url, s.publishedAt, s.receivedAt, s.occurredAt, s.origin,
+        s.isDemo ? 1 : 0, f.lang, f.decidedAt, f.exportHead,
+      );
+      if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+      return { id: Number(r.lastInsertRowid), duplicate: false };
+    },
+
+    /**
+     * A pending statement found to be in a language the scorer does not read: no score, no
+     * metric contributions. False when it was no longer pending (scored by another process).
+     */
+    markUnsupported(id: number, f: UnsupportedFields): boolean {
+      const head = headFieldsStmt.get(id) as HeadFields | undefined;
+      if (head === undefined) return false;
+      return unsupportedStmt.run(f.lang, f.decidedAt, statementExportHead(head, null, { status: 'unsupported', lang: f.lang }), id).changes === 1;
+    },
+
     claimPending(limit: number): PendingStatement[] {
       return (pendingStmt.all(limit) as Array<Omit<PendingStatement, 'isDemo'> & { isDemo: number }>).map((r) => ({
         ...r,
@@ -124,7 +160,7 @@ export function createStatementsRepo(db: Db) {
      * `npm run ingest -- --score`) scored it first, so the caller must not count it again.
      */
     saveScored(id: number, f: ScoredFields): boolean {
-      const head = headFieldsStmt.get(id) as { occurredAt: number; speaker: string | null; source: string | null; url: string | null } | undefined;
+      const head = headFieldsStmt.get(id) as HeadFields | undefined;
       if (head === undefined) return false; // scored (or failed) already
       const changed = scoredStmt.run({ id, ...scoredParams(f), exportHead: statementExportHead(head, f) }).changes;
       if (changed === 0) return false;
@@ -133,7 +169,9 @@ export function createStatementsRepo(db: Db) {
     },
 
     markFailed(id: number, error: string): void {
-      failedStmt.run(error.slice(0, 500), id);
+      const head = headFieldsStmt.get(id) as HeadFields | undefined;
+      if (head === undefined) return;
+      failedStmt.run(error.slice(0, 500), statementExportHead(head, null, { status: 'failed', lang: null }), id);
     },
 
     get(id: number): StatementView | null {
@@ -151,7 +189,7 @@ export function createStatementsRepo(db: Db) {
     },
 
     countByStatus(): Record<string, number> {
-      const counts: Record<string, number> = { pending: 0, scored: 0, failed: 0 };
+      const counts: Record<string, number> = { pending: 0, scored: 0, failed: 0, unsupported: 0 };
       for (const r of statusCounts.all() as Array<{ status: string; n: number }>) counts[r.status] = r.n;
       return counts;
     },

@@ -1,5 +1,6 @@
 import { openDatabase, type Db } from './database.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
+import { createDemoData } from './demo-data.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
 import { createStatementsRepo } from './statements-repo.ts';
 
@@ -9,12 +10,15 @@ import { createStatementsRepo } from './statements-repo.ts';
  */
 export function createStore(file: string) {
   const db = openDatabase(file);
+  const metrics = createMetricsRepo(db);
   return {
     db,
     file,
     statements: createStatementsRepo(db),
-    metrics: createMetricsRepo(db),
+    metrics,
     alerts: createAlertsRepo(db),
+    /** Demo rows: whether any are stored, and their purge (server/store/demo-data.ts). */
+    demo: createDemoData(db, metrics),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

@@ -78,8 +78,8 @@ function scored(i: number): ScoredFields {
 
 /** The StatementExportTuple the export would read from the stored columns. */
 function tupleOf(id: number, s: NewStatement, f: ExportHeadScore | null): StatementExportTuple {
-  if (!f) return [id, s.occurredAt, s.speaker, null, s.source, s.url, null, null, null, null, s.text];
-  return [id, s.occurredAt, f.actor ?? s.speaker, JSON.stringify(f.targets), s.source, s.url, f.score, f.level, JSON.stringify(f.signals), f.scorerVersion, s.text];
+  if (!f) return [id, s.occurredAt, s.speaker, null, s.source, s.url, null, null, null, null, 'pending', null, s.text];
+  return [id, s.occurredAt, f.actor ?? s.speaker, JSON.stringify(f.targets), s.source, s.url, f.score, f.level, JSON.stringify(f.signals), f.scorerVersion, 'scored', null, s.text];
 }
 
 test('id + statementExportHead() + text is exactly statementRecord() of the same row, pending or scored', () => {
@@ -108,7 +108,11 @@ function seed(t: ReturnType<typeof createTempStore>): void {
       const s = statement(i);
       const kind = i % 4;
       if (kind === 0) {
-        repo.insertScored(s, scored(i));
+        repo.insertScored(s, { ...scored(i), lang: i % 8 === 0 ? 'en' : 'und' });
+      } else if (kind === 3 && i % 8 === 7) {
+        // In a language the scorer does not read: stored so, or found so when scored.
+        if (i % 16 === 7) repo.insertUnsupported(s, { lang: 'ru', decidedAt: T0, exportHead: statementExportHead(s, null, { status: 'unsupported', lang: 'ru' }) });
+        else repo.markUnsupported(repo.insert(s).id, { lang: '=zh', decidedAt: T0 });
       } else {
         const { id } = repo.insert(s);
         if (kind === 1) repo.saveScored(id, scored(i));
@@ -118,12 +122,12 @@ function seed(t: ReturnType<typeof createTempStore>): void {
   });
 }
 
-test('the repository writes each statement the head its columns export to: insert, insertScored, saveScored, failed', () => {
+test('the repository writes each statement the head its columns export to: insert, insertScored, saveScored, failed, unsupported', () => {
   const t = createTempStore();
   try {
     seed(t);
     const statuses = t.store.statements.countByStatus();
-    assert.deepEqual(statuses, { pending: 15, scored: 30, failed: 15 });
+    assert.deepEqual(statuses, { pending: 8, scored: 30, failed: 15, unsupported: 7 });
     const reader = t.store.openReader();
     const queries = createExportQueries(reader);
     const reference = [...queries.iterateStatements({})].map(statementRecord);

@@ -84,6 +84,8 @@ function tuple(overrides: Partial<Record<number, unknown>> = {}): StatementExpor
       { category: 'ultimatum', polarity: 'escalation', weight: 5, modality: 'asserted', text: '=within 48 hours', start: 30, end: 46 },
     ]),
     '1.0.0',
+    'scored',
+    'en',
     'He said "we will respond", firmly.',
   ];
   for (const [k, v] of Object.entries(overrides)) t[Number(k)] = v;
@@ -95,21 +97,22 @@ test('statementRecord() is byte for byte csvRecord(statementCells()) on hostile 
     JSON.stringify(list.map(([category, weight, start, text]) => ({ category, polarity: 'escalation', weight, modality: 'asserted', text, start, end: start + 1 })));
   const cases: StatementExportTuple[] = [
     tuple(),
-    tuple({ 2: null, 3: null, 4: null, 5: null, 6: null, 7: null, 8: null, 9: null }),
+    tuple({ 2: null, 3: null, 4: null, 5: null, 6: null, 7: null, 8: null, 9: null, 10: 'pending', 11: null }),
+    tuple({ 6: null, 7: null, 8: null, 9: null, 10: 'unsupported', 11: 'ru' }),
     tuple({ 3: '[]', 8: '[]' }),
     tuple({ 6: -2, 2: '=Evil Speaker', 4: '@state_media, "official"' }),
-    tuple({ 6: 0, 10: '' }),
-    tuple({ 6: 100, 10: '\0=leading nul' }),
+    tuple({ 6: 0, 12: '' }),
+    tuple({ 6: 100, 12: '\0=leading nul' }),
     tuple({ 6: 33.333333333333336, 3: '["-Minus, Inc.","\\"Quoted\\" Name"]' }),
     tuple({ 8: signals([['a', 1, 9, 'x'], ['b', 1, 2, 'y'], ['c', 1, 2, 'z'], ['d', 3, 50, '+w'], ['e', 1, 2, 'v']]) }),
     tuple({ 8: signals([['only', 0.5, 0, 'one, "quoted"']]) }),
-    ...TRICKY.map((text, i) => tuple({ 0: i + 1, 10: text, 2: TRICKY[(i + 3) % TRICKY.length], 9: TRICKY[(i + 7) % TRICKY.length] })),
+    ...TRICKY.map((text, i) => tuple({ 0: i + 1, 12: text, 2: TRICKY[(i + 3) % TRICKY.length], 9: TRICKY[(i + 7) % TRICKY.length], 11: TRICKY[(i + 5) % TRICKY.length] })),
   ];
   for (const t of cases) assert.equal(statementRecord(t), csvRecord(statementCells(t)), JSON.stringify(t));
 });
 
 test('statementRecord() parses back with csv-parse to the neutralised values', () => {
-  const t = tuple({ 10: 'Line one,\nline "two"\r\n=three' });
+  const t = tuple({ 12: 'Line one,\nline "two"\r\n=three' });
   const [cells] = parse(statementRecord(t), { record_delimiter: '\r\n' }) as string[][];
   assert.deepEqual(cells, [
     '42',
@@ -122,6 +125,8 @@ test('statementRecord() parses back with csv-parse to the neutralised values', (
     'severe',
     expectedText(topSignals(t[8])),
     '1.0.0',
+    'scored',
+    'en',
     'Line one,\nline "two"\r\n=three',
   ]);
   assert.equal(cells![8], 'ultimatum: =within 48 hours | threat-of-force: will respond', 'heaviest first');

@@ -91,6 +91,8 @@ function expectedRow(s: StatementView): string[] {
     s.level ?? '',
     expectedText(top === '' ? null : top),
     s.scorerVersion ?? '',
+    s.status,
+    expectedText(s.lang),
     expectedText(s.text),
   ];
 }
@@ -103,7 +105,7 @@ test('statements.csv parses back with csv-parse to exactly the stored statements
   assert.equal(headers['content-type'], 'text/csv; charset=utf-8');
   assert.equal(headers['content-disposition'], 'attachment; filename="brinkwatch-statements-2026-11-01_2026-11-25.csv"');
   const [header, ...rows] = parseCsv(raw);
-  assert.deepEqual(header, ['id', 'time', 'speaker', 'targets', 'source', 'url', 'score', 'level', 'top_signals', 'scorer_version', 'text']);
+  assert.deepEqual(header, ['id', 'time', 'speaker', 'targets', 'source', 'url', 'score', 'level', 'top_signals', 'scorer_version', 'status', 'lang', 'text']);
   const stored = t.store.statements.list({ from: Date.parse('2026-11-01T00:00:00Z'), to: Date.parse('2026-11-26T00:00:00Z') });
   assert.equal(stored.length, HOSTILE_TEXTS.length + 2);
   assert.deepEqual(rows, stored.map(expectedRow));
@@ -113,14 +115,14 @@ test('statements.csv parses back with csv-parse to exactly the stored statements
 
 test('formula payloads reach the spreadsheet as text, while our numbers stay numbers', async () => {
   const rows = parseCsv((await getCsv(`/api/export/statements.csv?${RANGE}`)).raw).slice(1);
-  const texts = rows.map((r) => r[10]);
+  const texts = rows.map((r) => r[12]);
   for (const payload of ['=HYPERLINK(', "+cmd|' /C calc'!A0", '@SUM(1+1)', '-2+3', '\t=1+1', '\r=1+1']) {
     const cell = texts.find((x) => x?.slice(1).startsWith(payload));
     assert.ok(cell, `row for ${JSON.stringify(payload)}`);
     assert.equal(cell[0], "'", `${JSON.stringify(payload)} is prefixed`);
   }
   assert.ok(rows.some((r) => r[2] === "'=Evil Speaker"), 'speaker names are neutralised too');
-  const edge = rows.find((r) => r[10] === 'numeric edge')!;
+  const edge = rows.find((r) => r[12] === 'numeric edge')!;
   assert.equal(edge[6], '-2', 'a numeric score -2 is written as a number, not as text');
   assert.ok(rows.some((r) => r[6] === '3.5'));
   assert.ok(rows.some((r) => r[8]!.startsWith('ultimatum: =within 48 hours | threat-of-force: will respond')));
@@ -138,7 +140,7 @@ test('bom=1 starts the file with the UTF-8 byte order mark and nothing else chan
 test('an empty range gives the header row only', async () => {
   const { status, raw } = await getCsv('/api/export/statements.csv?from=2020-01-01&to=2020-01-02');
   assert.equal(status, 200);
-  assert.equal(raw.toString('utf8'), 'id,time,speaker,targets,source,url,score,level,top_signals,scorer_version,text\r\n');
+  assert.equal(raw.toString('utf8'), 'id,time,speaker,targets,source,url,score,level,top_signals,scorer_version,status,lang,text\r\n');
 });
 
 test('the filters of GET /api/statements select the same statements', async () => {

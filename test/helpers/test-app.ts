@@ -5,12 +5,21 @@ import { createMetricsRoutes } from '../../server/http/metrics-routes.ts';
 import { requireToken } from '../../server/http/require-token.ts';
 import { createStatementsRoutes } from '../../server/http/statements-routes.ts';
 import { createIngestService } from '../../server/ingest/ingest-service.ts';
+import { loadLanguageGate } from '../../server/ingest/language-detector.ts';
+import type { LanguageGate } from '../../server/ingest/statement-language.ts';
 import { createScoreWorker, type ScoredBatch } from '../../server/jobs/score-job.ts';
 import { createMetricsService } from '../../server/metrics/metrics-service.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import { createTempStore } from './temp-store.ts';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
+// Loaded once per test process (eld's database takes ~0.3-1 s to load).
+const sharedLanguage = await loadLanguageGate();
+/** The language gate the server uses (English only), loaded once per test process. */
+export function testLanguageGate(): LanguageGate {
+  return sharedLanguage;
+}
 
 let sharedScorer: Scorer | null = null;
 /** The real scorer, loaded once per test process. */
@@ -29,7 +38,7 @@ export function createTestApp(opts: { now?: () => number; onScored?: (b: ScoredB
   const scorer = testScorer();
   const ingest = createIngestService({ store: t.store, now: opts.now });
   const metrics = createMetricsService({ store: t.store, now: opts.now });
-  const worker = createScoreWorker({ store: t.store, scorer, logger, now: opts.now, onScored: opts.onScored });
+  const worker = createScoreWorker({ store: t.store, scorer, language: sharedLanguage, logger, now: opts.now, onScored: opts.onScored });
   const app = createHttpApp({
     logger,
     clientDir: '/nonexistent',

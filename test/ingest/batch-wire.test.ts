@@ -6,7 +6,7 @@ import { encodeBatch } from '../../server/ingest/batch-wire.ts';
 import type { FileBatch } from '../../server/ingest/file-batches.ts';
 import { prepareBatch } from '../../server/ingest/prepare-batch.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
-import { testScorer } from '../helpers/test-app.ts';
+import { testLanguageGate, testScorer } from '../helpers/test-app.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -27,13 +27,15 @@ describe('prepared batches on the wire between the prepare worker and the writer
       { text: '' },
       { text: 'this makes the scorer go boom', source: 'wire' },
       { text: 'Talks between China and Taiwan, quotes "here", emoji 🚀 and RTL مرحبا.', speaker: 'Unknown Person', publishedAt: '2026-11-25T10:00:00Z' },
+      { text: 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.', speaker: 'Russia' },
     ];
-    const prepared = prepareBatch(items, { origin: 'cli', scorer: flaky }, NOW);
+    const prepared = prepareBatch(items, { origin: 'cli', scorer: flaky, language: testLanguageGate() }, NOW);
     assert.equal(prepared.rejected.length, 1);
     assert.ok(prepared.valid.some((v) => v.score && !v.score.ok));
-    assert.ok(prepared.valid.some((v) => v.score?.ok && v.score.row.targets.length > 0));
-    assert.ok(prepared.valid.some((v) => v.score?.ok && v.score.row.targets.length === 0 && v.score.row.categories.length === 0));
-    const batch: FileBatch = { records: 7, lines: [1, 2, 3, 5, 7], unreadable: [{ line: 4, code: 'invalid-json', message: 'bad' }], prepared, bytesRead: 1234 };
+    assert.ok(prepared.valid.some((v) => v.score?.ok === 'unsupported' && v.score.lang === 'ru'), 'the Russian statement is not scored');
+    assert.ok(prepared.valid.some((v) => v.score?.ok === true && v.score.row.targets.length > 0));
+    assert.ok(prepared.valid.some((v) => v.score?.ok === true && v.score.row.targets.length === 0 && v.score.row.categories.length === 0));
+    const batch: FileBatch = { records: 8, lines: [1, 2, 3, 5, 7, 8], unreadable: [{ line: 4, code: 'invalid-json', message: 'bad' }], prepared, bytesRead: 1234 };
     // Through structured clone, as postMessage sends it.
     const wire = v8.deserialize(v8.serialize(encodeBatch(batch)));
     const decoded = decodeBatch(wire);

@@ -9,7 +9,7 @@ import { createIngestService } from '../../server/ingest/ingest-service.ts';
 import { createScoreWorker } from '../../server/jobs/score-job.ts';
 import type { Scorer } from '../../server/scoring/index.ts';
 import type { Store } from '../../server/store/store.ts';
-import { testScorer } from '../helpers/test-app.ts';
+import { testLanguageGate, testScorer } from '../helpers/test-app.ts';
 import { createTempStore } from '../helpers/temp-store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -77,7 +77,7 @@ async function viaWorker(file: string, batchSize: number): Promise<Store> {
   const now = () => NOW;
   const fileIngest = createFileIngest({ store, ingest: createIngestService({ store, now }), now });
   await fileIngest.ingestFile({ file, origin: 'cli', batchSize });
-  const worker = createScoreWorker({ store, scorer: testScorer(), logger: createSilentLogger(), now, batchSize });
+  const worker = createScoreWorker({ store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger(), now, batchSize });
   while ((await worker.runOnce()).batches > 0);
   return store;
 }
@@ -86,7 +86,7 @@ async function inline(file: string, batchSize: number, scorer: Scorer = testScor
   const { store } = tempStore();
   const now = () => NOW;
   const fileIngest = createFileIngest({ store, ingest: createIngestService({ store, now }), now });
-  const outcome = await fileIngest.ingestFile({ file, origin: 'cli', batchSize, scorer });
+  const outcome = await fileIngest.ingestFile({ file, origin: 'cli', batchSize, scorer, language: testLanguageGate() });
   return { store, outcome };
 }
 
@@ -150,7 +150,7 @@ describe('file ingest that scores inline (npm run ingest -- --score)', () => {
         { text: 'The navy will blockade the strait.', speaker: 'Russia', externalId: 'e-1', publishedAt: NOW - 1000 },
         { text: 'Troops will withdraw from the border.', speaker: 'Russia', externalId: 'e-2', publishedAt: NOW - 1000 },
       ],
-      { origin: 'cli', scorer: testScorer() },
+      { origin: 'cli', scorer: testScorer(), language: testLanguageGate() },
     );
     assert.deepEqual(
       again.accepted.map((a) => [a.duplicate, a.status]),
@@ -159,10 +159,10 @@ describe('file ingest that scores inline (npm run ingest -- --score)', () => {
         [false, 'scored'],
       ],
     );
-    assert.deepEqual(store.statements.countByStatus(), { pending: 1, scored: 1, failed: 0 });
+    assert.deepEqual(store.statements.countByStatus(), { pending: 1, scored: 1, failed: 0, unsupported: 0 });
     const globalN = () => store.metrics.range('global', 0, NOW + 60_000).reduce((n, b) => n + b.n, 0);
     assert.equal(globalN(), 1);
-    const worker = createScoreWorker({ store, scorer: testScorer(), logger: createSilentLogger(), now });
+    const worker = createScoreWorker({ store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger(), now });
     assert.equal((await worker.runOnce()).scored, 1);
     assert.equal((await worker.runOnce()).scored, 0);
     assert.equal(globalN(), 2);
@@ -182,7 +182,7 @@ describe('file ingest that scores inline (npm run ingest -- --score)', () => {
     const { store, outcome } = await inline(file, 100, flaky);
     assert.ok(outcome.status === 'done');
     assert.equal(outcome.run.scored, 599);
-    assert.deepEqual(store.statements.countByStatus(), { pending: 0, scored: 599, failed: 1 });
+    assert.deepEqual(store.statements.countByStatus(), { pending: 0, scored: 599, failed: 1, unsupported: 0 });
     const failed = store.db.prepare(`SELECT error, score FROM statements WHERE status = 'failed'`).get();
     assert.deepEqual(failed, { error: 'boom', score: null });
     assert.equal(store.metrics.range('global', 0, NOW + 60_000).reduce((n, b) => n + b.n, 0), 599);
@@ -247,7 +247,7 @@ describe('file ingest that reads and scores on a worker thread (npm run ingest -
     const second = await onWorker(file, 50, { store });
     assert.ok(second.outcome.status === 'done');
     assert.equal(second.outcome.run.resumedAt, 100);
-    assert.deepEqual(store.statements.countByStatus(), { pending: 0, scored: 600, failed: 0 });
+    assert.deepEqual(store.statements.countByStatus(), { pending: 0, scored: 600, failed: 0, unsupported: 0 });
     assert.equal(store.metrics.range('global', 0, NOW + 60_000).reduce((n, b) => n + b.n, 0), 600);
   });
 
@@ -274,6 +274,7 @@ describe('file ingest with one transaction spanning several prepared chunks (the
       origin: 'cli',
       batchSize: 600, // chunks of PREPARE_CHUNK (500): the first transaction spans two
       scorer: testScorer(),
+      language: testLanguageGate(),
       spanTransactions: true,
       onBatch: (p) => {
         assert.equal(store.db.inTransaction, false, 'progress is reported after a commit');
@@ -303,11 +304,11 @@ describe('file ingest with one transaction spanning several prepared chunks (the
       },
     };
     const broken = createFileIngest({ store, ingest: failing, now });
-    await assert.rejects(broken.ingestFile({ file, origin: 'cli', batchSize: 5000, scorer: testScorer(), spanTransactions: true }), /disk full/);
+    await assert.rejects(broken.ingestFile({ file, origin: 'cli', batchSize: 5000, scorer: testScorer(), language: testLanguageGate(), spanTransactions: true }), /disk full/);
     assert.equal(store.db.inTransaction, false);
     assert.equal(store.statements.count(), 0, 'the first chunk went back with the second');
     assert.equal(store.metrics.range('global', 0, NOW + 60_000).length, 0);
-    const again = await createFileIngest({ store, ingest, now }).ingestFile({ file, origin: 'cli', batchSize: 5000, scorer: testScorer(), spanTransactions: true });
+    const again = await createFileIngest({ store, ingest, now }).ingestFile({ file, origin: 'cli', batchSize: 5000, scorer: testScorer(), language: testLanguageGate(), spanTransactions: true });
     assert.ok(again.status === 'done');
     assert.equal(again.run.resumedAt, 0);
     assert.equal(store.statements.count(), 600);

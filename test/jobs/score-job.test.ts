@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ScoredBatch } from '../../server/jobs/score-job.ts';
-import { createTestApp } from '../helpers/test-app.ts';
+import { createTestApp, testLanguageGate } from '../helpers/test-app.ts';
 
 describe('score worker', () => {
   const now = Date.UTC(2026, 10, 26, 12, 0, 30);
@@ -62,7 +62,7 @@ describe('score worker', () => {
     // A second worker that claimed the same row before the first one committed.
     const racingStore = { ...t.store, statements: { ...t.store.statements, claimPending: () => stale.splice(0) } };
     const { createScoreWorker } = await import('../../server/jobs/score-job.ts');
-    const second = createScoreWorker({ store: racingStore, scorer: t.scorer, logger: t.logger, now: () => now });
+    const second = createScoreWorker({ store: racingStore, scorer: t.scorer, language: testLanguageGate(), logger: t.logger, now: () => now });
     const r = await second.runOnce();
     assert.equal(r.scored, 0, 'the second worker skips a row that is no longer pending');
     const global = t.store.metrics.range('global', 0, now + 60_000);
@@ -75,5 +75,21 @@ describe('score worker', () => {
     const minuteTotal = t.store.metrics.range('global', 0, now + 60_000).reduce((n, b) => n + b.n, 0);
     assert.equal(hour.reduce((n, b) => n + b.n, 0), minuteTotal);
     assert.equal(day.reduce((n, b) => n + b.n, 0), minuteTotal);
+  });
+
+  it('marks a statement in a language the scorer does not read unsupported: pushed, no score, no buckets', async () => {
+    const before = t.store.metrics.range('global', 0, now + 60_000).reduce((n, b) => n + b.n, 0);
+    const pushesBefore = seenAtCallback.length;
+    const r = t.ingest.ingest(
+      [{ text: 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.', speaker: 'Russia', publishedAt: now - 2000 }],
+      { origin: 'api' },
+    );
+    const run = await t.worker.runOnce();
+    assert.deepEqual({ scored: run.scored, unsupported: run.unsupported, failed: run.failed }, { scored: 0, unsupported: 1, failed: 0 });
+    const s = t.store.statements.get(r.accepted[0]!.id)!;
+    assert.deepEqual({ status: s.status, lang: s.lang, score: s.score, level: s.level }, { status: 'unsupported', lang: 'ru', score: null, level: null });
+    assert.deepEqual(seenAtCallback.slice(pushesBefore).flatMap((b) => b.ids), [s.id], 'pushed to the feed after commit');
+    assert.equal(t.store.metrics.range('global', 0, now + 60_000).reduce((n, b) => n + b.n, 0), before, 'no metric contribution');
+    assert.equal(t.store.db.prepare('SELECT COUNT(*) FROM statement_actors WHERE statement_id = ?').pluck().get(s.id), 0);
   });
 });

@@ -50,7 +50,7 @@ describe('statements repository on a real SQLite file', () => {
     assert.equal(v.speaker, 'Alpha');
     assert.deepEqual(v.targets, ['Beta']);
     assert.equal(v.signals[0]!.category, 'threat_of_force');
-    assert.deepEqual(store.statements.countByStatus(), { pending: pending.length - 1, scored: 1, failed: 0 });
+    assert.deepEqual(store.statements.countByStatus(), { pending: pending.length - 1, scored: 1, failed: 0, unsupported: 0 });
     assert.equal(store.statements.hasPending(), true);
     store.transaction(() => {
       for (const p of store.statements.claimPending(100)) store.statements.markFailed(p.id, 'test');
