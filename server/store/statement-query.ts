@@ -36,6 +36,7 @@ export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUM
     where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @category)');
     params.category = filter.category;
   }
+  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params));
   if (filter.before !== undefined) {
     where.push('(s.occurred_at < @beforeAt OR (s.occurred_at = @beforeAt AND s.id < @beforeId))');
     params.beforeAt = filter.before.occurredAt;
@@ -49,6 +50,41 @@ export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUM
     params.limit = filter.limit;
   }
   return { sql, params };
+}
+
+/**
+ * The statements that count in a metric scope, exactly as scopesFor() (server/metrics) assigns
+ * them: only scored statements count; actor = the statement's canonical speaker (not any
+ * mention); dyad = that speaker naming that target (never itself); category = at least one
+ * signal of that category. Matching is exact, like the scope keys of the metric buckets. The
+ * statement_actors and statement_categories keys (actor|category, statement_id) make each a
+ * lookup rather than a scan. A scope that is none of these matches nothing.
+ */
+function scopeConditions(scope: string, params: Record<string, unknown>): string[] {
+  const where = ["s.status = 'scored'"];
+  if (scope === 'global') return where;
+  const colon = scope.indexOf(':');
+  const kind = colon < 0 ? '' : scope.slice(0, colon);
+  const name = scope.slice(colon + 1);
+  if (kind === 'actor') {
+    where.push('s.actor = @scopeSpeaker', `s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @scopeSpeaker AND role = 'speaker')`);
+    params.scopeSpeaker = name;
+  } else if (kind === 'dyad' && name.includes('>')) {
+    const gt = name.indexOf('>');
+    where.push(
+      's.actor = @scopeSpeaker',
+      '@scopeSpeaker <> @scopeTarget',
+      `s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @scopeTarget AND role = 'target')`,
+    );
+    params.scopeSpeaker = name.slice(0, gt);
+    params.scopeTarget = name.slice(gt + 1);
+  } else if (kind === 'category') {
+    where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @scopeCategory)');
+    params.scopeCategory = name;
+  } else {
+    where.push('0');
+  }
+  return where;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -116,6 +116,11 @@ export interface StatementFilter {
   minScore?: number;
   category?: string;
   status?: 'pending' | 'scored' | 'failed';
+  /**
+   * A metric scope (global, actor:NAME, dyad:SPEAKER>TARGET, category:NAME): only the statements
+   * that count in that scope's metrics (server/metrics/README.md), so scored ones only.
+   */
+  scope?: string;
   /** Keyset cursor: rows strictly older than this (occurred_at, id). */
   before?: { occurredAt: number; id: number };
   limit?: number;
