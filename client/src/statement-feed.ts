@@ -147,8 +147,9 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
     rows.clear();
     atHead = true;
     unseen = 0;
-    olderCursor = cursor;
+    olderCursor = null; // so that place() takes every row of the page, then the cursor follows it
     for (const s of statements) place(s, false);
+    olderCursor = cursor;
     trimBottom();
     render();
   }
@@ -166,8 +167,10 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
         replaceAll(page.statements, page.nextCursor);
         list.scrollTop = 0;
       } else {
-        olderCursor = page.nextCursor;
+        // The page continues the stretch downwards: place its rows, then move the cursor on.
+        olderCursor = null;
         for (const s of page.statements) place(s, false);
+        olderCursor = page.nextCursor;
         trimTop();
       }
     } catch (err) {
