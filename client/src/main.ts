@@ -86,6 +86,7 @@ async function drawChart(): Promise<void> {
     markPanel(chartPanel, target, q.from, q.to);
     if (rangeChanged) exportControls.followView();
     $('#chart-title').textContent = `${scopeLabel(target.scope)} risk index, ${spec.label}`;
+    $('#risk-chart').setAttribute('aria-label', `${scopeLabel(target.scope)} risk index over the ${spec.label}`);
     chartMessage.hidden = true;
     page.dataReceived();
     chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;

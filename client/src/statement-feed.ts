@@ -205,9 +205,12 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
       let fresh = 0;
       for (const id of ids) {
         if (rows.has(id)) {
-          void fetchOne(id).then((s) => {
-            if (s && rows.has(id)) place(s, true);
-          });
+          fetchOne(id).then(
+            (s) => {
+              if (s && rows.has(id)) place(s, true);
+            },
+            (err: unknown) => console.warn(`could not refresh statement ${id}`, err),
+          );
         } else {
           fresh++;
         }
