@@ -81,6 +81,9 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   let unseen = 0;
   let olderCursor: string | null = null;
   let busy = false;
+  // Pushes that arrive while a page is being fetched wait for it: the page may or may not hold
+  // them, and only after it is placed can a push tell where it belongs.
+  let queued: StatementView[] = [];
 
   /** True when a sorts before b: newer first, then the higher id. */
   const before = (a: { t: number; id: number }, b: { t: number; id: number }) => a.t > b.t || (a.t === b.t && a.id > b.id);
@@ -142,7 +145,9 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
     }
   }
 
+  let generation = 0; // a snapshot or a newest page starts a new list; older answers are dropped
   function replaceAll(statements: StatementView[], cursor: string | null): void {
+    generation++;
     list.replaceChildren();
     rows.clear();
     atHead = true;
@@ -162,7 +167,9 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
     note.textContent = '';
     try {
       const url = what === 'newest' ? `/api/statements?limit=${FEED_PAGE}` : `/api/statements?limit=${FEED_PAGE}&cursor=${encodeURIComponent(olderCursor ?? '')}`;
+      const asked = generation;
       const page = await fetchPage(url);
+      if (asked !== generation) return; // a snapshot replaced the list meanwhile
       if (what === 'newest') {
         replaceAll(page.statements, page.nextCursor);
         list.scrollTop = 0;
@@ -178,8 +185,21 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
     } finally {
       busy = false;
       button.disabled = false;
+      const later = queued;
+      queued = [];
+      for (const s of later) push(s);
       render();
     }
+  }
+
+  function push(s: StatementView): void {
+    if (busy) {
+      queued.push(s);
+      return;
+    }
+    const where = place(s, true);
+    if (where === 'newer') unseen++;
+    if (where === 'placed') trimBottom();
   }
   newer.addEventListener('click', () => void load('newest'));
   older.addEventListener('click', () => void load('older'));
@@ -192,9 +212,7 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
     },
     /** One statement pushed live (statementScored). */
     add(s: StatementView) {
-      const where = place(s, true);
-      if (where === 'newer') unseen++;
-      if (where === 'placed') trimBottom();
+      push(s);
       render();
     },
     /**
