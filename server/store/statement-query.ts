@@ -1,4 +1,5 @@
 // The statement list query (API pages and streaming exports) and the row-to-view mapping.
+import { scopeConditions, type ScopePlan } from './scope-filter.ts';
 import type { StatementFilter, StatementRow, StatementView, StoredSignal } from './statement-types.ts';
 
 export const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.url, s.published_at, s.received_at,
@@ -7,9 +8,14 @@ export const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.
 /**
  * Builds the newest-first statement query for a filter. Exported so that streaming exports
  * run exactly the same query (on a read-only connection) as the paged API; they select their
- * own `columns` of `statements s` (default: the StatementRow columns).
+ * own `columns` of `statements s` (default: the StatementRow columns). With a scope, `plan`
+ * (chooseScopePlan) says how to find its rows; both plans select the same rows.
  */
-export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUMNS): { sql: string; params: Record<string, unknown> } {
+export function buildStatementQuery(
+  filter: StatementFilter,
+  columns = ROW_COLUMNS,
+  plan: ScopePlan = 'lookup',
+): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.from !== undefined) {
@@ -36,13 +42,16 @@ export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUM
     where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @category)');
     params.category = filter.category;
   }
-  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params));
+  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params, plan));
   if (filter.before !== undefined) {
     where.push('(s.occurred_at < @beforeAt OR (s.occurred_at = @beforeAt AND s.id < @beforeId))');
     params.beforeAt = filter.before.occurredAt;
     params.beforeId = filter.before.id;
   }
-  let sql = `SELECT ${columns} FROM statements s`;
+  // The time plan walks the time index and tests each row; SQLite would otherwise start from
+  // the scope's lookup rows (all of its history) whenever a subquery offers them.
+  const timePlan = plan === 'time' && filter.scope !== undefined;
+  let sql = `SELECT ${columns} FROM statements s${timePlan ? ' INDEXED BY statements_occurred' : ''}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   sql += ' ORDER BY s.occurred_at DESC, s.id DESC';
   if (filter.limit !== undefined) {
@@ -50,41 +59,6 @@ export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUM
     params.limit = filter.limit;
   }
   return { sql, params };
-}
-
-/**
- * The statements that count in a metric scope, exactly as scopesFor() (server/metrics) assigns
- * them: only scored statements count; actor = the statement's canonical speaker (not any
- * mention); dyad = that speaker naming that target (never itself); category = at least one
- * signal of that category. Matching is exact, like the scope keys of the metric buckets. The
- * statement_actors and statement_categories keys (actor|category, statement_id) make each a
- * lookup rather than a scan. A scope that is none of these matches nothing.
- */
-function scopeConditions(scope: string, params: Record<string, unknown>): string[] {
-  const where = ["s.status = 'scored'"];
-  if (scope === 'global') return where;
-  const colon = scope.indexOf(':');
-  const kind = colon < 0 ? '' : scope.slice(0, colon);
-  const name = scope.slice(colon + 1);
-  if (kind === 'actor') {
-    where.push('s.actor = @scopeSpeaker', `s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @scopeSpeaker AND role = 'speaker')`);
-    params.scopeSpeaker = name;
-  } else if (kind === 'dyad' && name.includes('>')) {
-    const gt = name.indexOf('>');
-    where.push(
-      's.actor = @scopeSpeaker',
-      '@scopeSpeaker <> @scopeTarget',
-      `s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @scopeTarget AND role = 'target')`,
-    );
-    params.scopeSpeaker = name.slice(0, gt);
-    params.scopeTarget = name.slice(gt + 1);
-  } else if (kind === 'category') {
-    where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @scopeCategory)');
-    params.scopeCategory = name;
-  } else {
-    where.push('0');
-  }
-  return where;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

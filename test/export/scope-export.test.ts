@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import { buildStatementQuery } from '../../server/store/statement-query.ts';
+import { chooseScopePlan } from '../../server/store/scope-filter.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import { createExportApp, DAY, HOUR, MINUTE } from './export-fixtures.ts';
 
@@ -156,6 +158,25 @@ describe('statements of a scope = the statements its metrics count (brute force)
       assert.ok(nonEmpty >= 20, `enough scopes with data to mean something (${nonEmpty})`);
     });
   }
+
+  it('finds the same statements whichever plan reads them (time index or scope lookup), paged or not', () => {
+    const chosen = new Set<string>();
+    for (const [, from, to] of RANGES) {
+      for (const scope of scopesToCheck()) {
+        const expected = expectedIds(scope, from, to);
+        for (const limit of [undefined, 5]) {
+          const filter = { scope, from, to, limit };
+          chosen.add(chooseScopePlan(t.store.db, filter));
+          for (const plan of ['time', 'lookup'] as const) {
+            const { sql, params } = buildStatementQuery(filter, 's.id', plan);
+            const ids = t.store.db.prepare(sql).pluck().all(params) as number[];
+            assert.deepEqual(ids, limit === undefined ? expected : expected.slice(0, limit), `${scope} by ${plan}, limit ${limit}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual([...chosen].sort(), ['lookup', 'time'], 'both plans are chosen on this data');
+  });
 
   it('combines a scope with the other filters (AND)', async () => {
     const res = await request(exportApp).get('/api/export/statements.csv').query({ scope: 'category:accusation', minScore: 50, from: NOW - 10 * DAY, to: NOW + MINUTE });
