@@ -51,6 +51,7 @@ export function createConnectionState(opts: { body?: HTMLElement; banner: HTMLEl
         : `Offline: not updating; ${asOf}. Reconnecting…`;
   }
 
+  render();
   return {
     setSocket(next: SocketState): void {
       // Reconnecting after being offline stays offline until the fresh snapshot arrives.

@@ -82,8 +82,9 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   let olderCursor: string | null = null;
   let busy = false;
   // Pushes that arrive while a page is being fetched wait for it: the page may or may not hold
-  // them, and only after it is placed can a push tell where it belongs.
-  let queued: StatementView[] = [];
+  // them, and only after it is placed can a push tell where it belongs (or be counted).
+  type FetchOne = (id: number) => Promise<StatementView | null>;
+  let queued: Array<{ one: StatementView } | { ids: number[]; fetchOne: FetchOne }> = [];
 
   /** True when a sorts before b: newer first, then the higher id. */
   const before = (a: { t: number; id: number }, b: { t: number; id: number }) => a.t > b.t || (a.t === b.t && a.id > b.id);
@@ -187,14 +188,17 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
       button.disabled = false;
       const later = queued;
       queued = [];
-      for (const s of later) push(s);
+      for (const q of later) {
+        if ('one' in q) push(q.one);
+        else announce(q.ids, q.fetchOne);
+      }
       render();
     }
   }
 
   function push(s: StatementView): void {
     if (busy) {
-      queued.push(s);
+      queued.push({ one: s });
       return;
     }
     const where = place(s, true);
@@ -203,6 +207,30 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   }
   newer.addEventListener('click', () => void load('newest'));
   older.addEventListener('click', () => void load('older'));
+
+  function announce(ids: number[], fetchOne: FetchOne): void {
+    if (busy) {
+      queued.push({ ids, fetchOne });
+      return;
+    }
+    let fresh = 0;
+    for (const id of ids) {
+      if (rows.has(id)) {
+        fetchOne(id).then(
+          (s) => {
+            if (s && rows.has(id)) place(s, true);
+          },
+          (err: unknown) => console.warn(`could not refresh statement ${id}`, err),
+        );
+      } else {
+        fresh++;
+      }
+    }
+    if (fresh > 0) {
+      unseen += fresh;
+      atHead = false;
+    }
+  }
 
   return {
     /** A snapshot: the newest statements (a full page means there may be older ones). */
@@ -219,24 +247,8 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
      * A batch announced by ids (statementsScoredInBulk): rows shown as pending are refreshed,
      * the others counted in the marker; the list no longer holds the head until it is loaded.
      */
-    addBulk(ids: number[], fetchOne: (id: number) => Promise<StatementView | null>) {
-      let fresh = 0;
-      for (const id of ids) {
-        if (rows.has(id)) {
-          fetchOne(id).then(
-            (s) => {
-              if (s && rows.has(id)) place(s, true);
-            },
-            (err: unknown) => console.warn(`could not refresh statement ${id}`, err),
-          );
-        } else {
-          fresh++;
-        }
-      }
-      if (fresh > 0) {
-        unseen += fresh;
-        atHead = false;
-      }
+    addBulk(ids: number[], fetchOne: FetchOne) {
+      announce(ids, fetchOne);
       render();
     },
     showLatest: () => load('newest'),
