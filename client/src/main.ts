@@ -1,7 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
-import type { StatementView } from '../../server/store/statement-types.ts';
 import { mountAlertsPanel } from './alerts-panel.ts';
 import { createRiskChart, type HistoryPoint, type RollingPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
@@ -162,7 +161,7 @@ socket.on('statementScored', (s) => {
   page.dataReceived();
 });
 socket.on('statementsScoredInBulk', (b) => {
-  feed.addBulk(b.ids, async (id) => (await getJson<{ statement: StatementView }>(`/api/statements/${id}`)).statement);
+  feed.addBulk(b.ids);
   page.dataReceived();
 });
 socket.on('metricsUpdated', (m) => {

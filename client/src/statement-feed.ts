@@ -83,8 +83,7 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   let busy = false;
   // Pushes that arrive while a page is being fetched wait for it: the page may or may not hold
   // them, and only after it is placed can a push tell where it belongs (or be counted).
-  type FetchOne = (id: number) => Promise<StatementView | null>;
-  let queued: Array<{ one: StatementView } | { ids: number[]; fetchOne: FetchOne }> = [];
+  let queued: Array<{ one: StatementView } | { ids: number[] }> = [];
 
   /** True when a sorts before b: newer first, then the higher id. */
   const before = (a: { t: number; id: number }, b: { t: number; id: number }) => a.t > b.t || (a.t === b.t && a.id > b.id);
@@ -190,7 +189,7 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
       queued = [];
       for (const q of later) {
         if ('one' in q) push(q.one);
-        else announce(q.ids, q.fetchOne);
+        else announce(q.ids);
       }
       render();
     }
@@ -208,23 +207,32 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   newer.addEventListener('click', () => void load('newest'));
   older.addEventListener('click', () => void load('older'));
 
-  function announce(ids: number[], fetchOne: FetchOne): void {
+  function announce(ids: number[]): void {
     if (busy) {
-      queued.push({ ids, fetchOne });
+      queued.push({ ids });
       return;
     }
     let fresh = 0;
+    let from = Infinity;
+    let to = -Infinity;
     for (const id of ids) {
-      if (rows.has(id)) {
-        fetchOne(id).then(
-          (s) => {
-            if (s && rows.has(id)) place(s, true);
-          },
-          (err: unknown) => console.warn(`could not refresh statement ${id}`, err),
-        );
+      const row = rows.get(id);
+      if (row) {
+        const t = Number(row.dataset.t);
+        from = Math.min(from, t);
+        to = Math.max(to, t);
       } else {
         fresh++;
       }
+    }
+    // Rows shown as pending that this batch scored: re-read in one request over their times.
+    if (from <= to) {
+      fetchPage(`/api/statements?from=${from}&to=${to + 1}&limit=500`).then(
+        (page) => {
+          for (const s of page.statements) if (rows.has(s.id)) place(s, true);
+        },
+        (err: unknown) => console.warn('could not refresh the statements just scored', err),
+      );
     }
     if (fresh > 0) {
       unseen += fresh;
@@ -247,8 +255,8 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
      * A batch announced by ids (statementsScoredInBulk): rows shown as pending are refreshed,
      * the others counted in the marker; the list no longer holds the head until it is loaded.
      */
-    addBulk(ids: number[], fetchOne: FetchOne) {
-      announce(ids, fetchOne);
+    addBulk(ids: number[]) {
+      announce(ids);
       render();
     },
     showLatest: () => load('newest'),
