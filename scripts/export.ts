@@ -26,7 +26,9 @@ const USAGE = `usage: npm run export -- history|statements [options]
   --db FILE          database file (default: brinkwatch.db in BRINKWATCH_DATA_DIR)
  history:     --bucket minute|hour|day (default minute), --scope SCOPE (repeatable, or all; default global)
               default range: the last 24 hours
- statements:  --actor NAME, --min-score N, --category NAME, --status pending|scored|failed|unsupported, --lang CODE
+ statements:  --scope SCOPE (once: global, actor:NAME, dyad:SPEAKER>TARGET or category:NAME; the
+              statements that scope's metrics count, as the dashboard's export button sends it),
+              --actor NAME, --min-score N, --category NAME, --status pending|scored|failed|unsupported, --lang CODE
               default range: the last 30 days`;
 
 // CLI flag for each query parameter, so errors name what the user typed.
@@ -84,8 +86,9 @@ function parseCommandLine() {
   const wrongKind =
     kind === 'history'
       ? (['actor', 'min-score', 'category', 'status', 'lang'] as const).filter((k) => v[k] !== undefined)
-      : (['bucket', 'scope'] as const).filter((k) => v[k] !== undefined);
+      : (['bucket'] as const).filter((k) => v[k] !== undefined);
   if (wrongKind.length > 0) fail(`--${wrongKind[0]} does not apply to a ${kind} export\n${USAGE}`);
+  if (kind === 'statements' && v.scope && v.scope.length > 1) fail(`--scope: a statements export takes one scope\n${USAGE}`);
 
   // The same query record the HTTP routes parse: one set of checks for both.
   const query: Record<string, string | string[]> = {};

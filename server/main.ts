@@ -42,6 +42,7 @@ import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
+import { publishScoredBatch } from './realtime/statement-push.ts';
 import { createStore } from './store/store.ts';
 
 const VERSION = '0.1.0';
@@ -176,8 +177,8 @@ async function main(): Promise<void> {
     language,
     logger,
     onScored: (batch) => {
-      // Push the newest few individually; a backfill batch of thousands only moves the metrics.
-      for (const s of batch.statements.slice(-50)) realtime.emit('statementScored', s);
+      // Every statement reaches the pages: one by one, or a large batch as its ids.
+      publishScoredBatch(realtime.emit, batch);
       realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
       alerts.evaluate();
     },

@@ -43,12 +43,21 @@ export function readExportView(container: HTMLElement, now = Date.now()): Export
   };
 }
 
-/** The export URLs for a view; `allScopes` exports every scope instead of the one on screen. */
+const MINUTE = 60_000;
+
+/**
+ * The export URLs for a view; `allScopes` exports every scope's history instead of the one on
+ * screen. Both exports cover the whole minutes the chart's dots cover (from rounded down, to
+ * up: the metrics count each statement in its minute), and the statements export carries the
+ * scope, so it holds exactly the statements the chart counts (scored ones only).
+ */
 export function exportUrls(view: ExportView, opts: { bucket: ExportView['bucket']; allScopes: boolean; bom: boolean }) {
-  const range = { from: new Date(view.from).toISOString(), to: new Date(view.to).toISOString() };
+  const from = Math.floor(view.from / MINUTE) * MINUTE;
+  const to = Math.ceil(view.to / MINUTE) * MINUTE;
+  const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
   const bom: Record<string, string> = opts.bom ? { bom: '1' } : {};
   const history = new URLSearchParams({ ...range, bucket: opts.bucket, scope: opts.allScopes ? 'all' : view.scope, ...bom });
-  const filters: Record<string, string> = {};
+  const filters: Record<string, string> = { scope: view.scope };
   if (view.actor) filters.actor = view.actor;
   if (view.minScore) filters.minScore = view.minScore;
   if (view.category) filters.category = view.category;

@@ -21,7 +21,12 @@ const LABEL: Record<string, string> = { ok: 'healthy', degraded: 'degraded', fai
 
 const clock = (iso: string | undefined) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
 
-export function mountHealthPill(before: HTMLElement, socket: Socket<ServerToClient, ClientToServer>): void {
+/** `onStatus` hears the server's status and its reasons (the page dims its numbers while degraded). */
+export function mountHealthPill(
+  before: HTMLElement,
+  socket: Socket<ServerToClient, ClientToServer>,
+  onStatus?: (status: 'ok' | 'degraded' | 'failing', reason: string) => void,
+): void {
   const tip = el('div', { id: 'health-detail', role: 'tooltip', class: 'health-detail' });
   const pill = el('button', { id: 'health', type: 'button', class: 'health-pill', 'data-status': 'unknown', 'aria-describedby': 'health-detail' }, LABEL.unknown!);
   const wrap = el('span', { class: 'health' }, pill, tip);
@@ -33,6 +38,7 @@ export function mountHealthPill(before: HTMLElement, socket: Socket<ServerToClie
     pill.dataset.status = status;
     pill.textContent = LABEL[status] ?? status;
     document.body.dataset.health = status;
+    if (h) onStatus?.(h.status, h.reasons.map((r) => r.message).join('; '));
     const lines = h === null ? [] : h.reasons.length === 0 ? ['All health checks pass.'] : h.reasons.map((r) => r.message);
     tip.replaceChildren(
       ...(h && h.reasons.length > 0 ? [el('strong', {}, `Server ${status}:`)] : []),

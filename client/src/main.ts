@@ -6,6 +6,8 @@ import { createRiskChart, type HistoryPoint, type RollingPoint } from './risk-ch
 import { mountExportControls } from './export-controls.ts';
 import { mountFeedsPanel } from './feeds-panel.ts';
 import { mountHealthPill } from './health-pill.ts';
+import { createConnectionState } from './connection-state.ts';
+import type { FeedPage } from './feed-paging.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
@@ -15,8 +17,17 @@ const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as
 const connection = $('#connection');
 const chartUpdated = $('#chart-updated');
 const chart = createRiskChart($<HTMLCanvasElement>('#risk-chart'));
-const feed = createStatementFeed($<HTMLOListElement>('#statement-list'));
 const exportControls = mountExportControls($('#export-controls'));
+
+// "Offline / degraded: data as of HH:MM": a banner above the data, and the attribute that dims it.
+const staleBanner = document.createElement('div');
+staleBanner.id = 'stale-banner';
+staleBanner.className = 'stale-banner';
+staleBanner.setAttribute('role', 'status');
+staleBanner.hidden = true;
+$('main').prepend(staleBanner);
+// The health indicator reports the server's status with page.setServerHealth(status, reason).
+const page = createConnectionState({ banner: staleBanner });
 
 function setConnection(state: 'connecting' | 'live' | 'offline', label: string) {
   connection.dataset.state = state;
@@ -29,40 +40,80 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-const view: ChartView = { range: '24h', scope: 'global' };
+const SNAPSHOT_PAGE = 50; // the server's snapshot holds the newest 50 statements
+const feed = createStatementFeed($<HTMLOListElement>('#statement-list'), async (url) => {
+  const p = await getJson<FeedPage>(url);
+  page.dataReceived();
+  return p;
+});
+
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');
+const chartPanel = $('#chart-panel');
+const chartMessage = document.createElement('p');
+chartMessage.id = 'chart-message';
+chartMessage.className = 'chart-message';
+chartMessage.setAttribute('role', 'alert');
+chartMessage.hidden = true;
+$('#chart-panel .panel-head').after(chartMessage);
 
 /**
- * Redraws the chart for the view on screen: the rolling index (1 h window every 5 minutes over
- * 24 h; longer windows for longer ranges) and each minute's or hour's highest score.
+ * `shown` is what the chart draws; `wanted` what the pickers say. A change is drawn when its
+ * data arrives; if it cannot be fetched (offline, server error) the pickers go back to what
+ * the chart shows and a message says so, so picker and chart never disagree for longer than
+ * one request. Only the latest request may draw.
  */
-let drawing = 0;
+let shown: ChartView = { range: '24h', scope: 'global' };
+let wanted: ChartView = { ...shown };
+let drawSeq = 0;
+const describe = (v: ChartView) => `${scopeLabel(v.scope)}, ${RANGES[v.range]?.label ?? v.range}`;
+
 async function drawChart(): Promise<void> {
-  const spec = RANGES[view.range]!;
-  const mine = ++drawing; // a later redraw (range or scope changed meanwhile) wins
+  const target = { ...wanted };
+  const seq = ++drawSeq;
+  const spec = RANGES[target.range]!;
+  chartPanel.dataset.loading = 'true';
   try {
-    const rolling = await getJson<{ from: string; to: string; points: RollingPoint[] }>(rollingQuery(view, cardsAt));
+    // Read at the cards' time, so the line ends at the 1 h card's number; the dots cover the
+    // same range as the line.
+    const rolling = await getJson<{ from: string; to: string; points: RollingPoint[] }>(rollingQuery(target, cardsAt));
     const q = { from: Date.parse(rolling.from), to: Date.parse(rolling.to) };
-    const dots = await getJson<{ points: HistoryPoint[] }>(dotsQuery(view, q.from, q.to));
-    if (mine !== drawing) return;
+    const dots = await getJson<{ points: HistoryPoint[] }>(dotsQuery(target, q.from, q.to));
+    if (seq !== drawSeq) return;
+    const rangeChanged = target.range !== shown.range;
     chart.update(rolling.points, dots.points, { from: q.from, to: q.to + 60_000, unit: spec.unit, window: spec.window });
-    markPanel($('#chart-panel'), view, q.from, q.to);
-    $('#chart-title').textContent = `${scopeLabel(view.scope)} risk index, ${spec.label}`;
-    const top = await refreshTopScopes();
-    offerScopes(scopeSelect, top, view.scope);
+    shown = target;
+    markPanel(chartPanel, target, q.from, q.to);
+    if (rangeChanged) exportControls.followView();
+    $('#chart-title').textContent = `${scopeLabel(target.scope)} risk index, ${spec.label}`;
+    $('#risk-chart').setAttribute('aria-label', `${scopeLabel(target.scope)} risk index over the ${spec.label}`);
+    chartMessage.hidden = true;
+    page.dataReceived();
     chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;
+    const top = await refreshTopScopes();
+    if (seq === drawSeq) offerScopes(scopeSelect, top, wanted.scope);
   } catch (err) {
+    if (seq !== drawSeq) return;
+    const changed = target.range !== shown.range || target.scope !== shown.scope;
+    wanted = { ...shown };
+    rangeSelect.value = shown.range;
+    scopeSelect.value = shown.scope;
+    if (changed) {
+      chartMessage.textContent = `Could not load ${describe(target)}${socket.connected ? '' : ' while offline'}; the chart still shows ${describe(shown)}.`;
+      chartMessage.hidden = false;
+    }
     console.warn('could not refresh the chart', err);
+  } finally {
+    if (seq === drawSeq) delete chartPanel.dataset.loading;
   }
 }
 
 rangeSelect.addEventListener('change', () => {
-  view.range = rangeSelect.value in RANGES ? rangeSelect.value : '24h';
-  void drawChart().then(() => exportControls.followView());
+  wanted = { ...wanted, range: rangeSelect.value in RANGES ? rangeSelect.value : '24h' };
+  void drawChart();
 });
 scopeSelect.addEventListener('change', () => {
-  view.scope = scopeSelect.value || 'global';
+  wanted = { ...wanted, scope: scopeSelect.value || 'global' };
   void drawChart();
 });
 
@@ -81,6 +132,7 @@ let cardsAt: string | undefined;
 function showCurrent(m: CurrentMetrics) {
   renderSummary($('#summary'), m);
   cardsAt = m.at;
+  page.dataReceived();
 }
 
 // Windows move with the clock even when nothing is said: cards and chart are re-read together
@@ -97,15 +149,26 @@ setInterval(() => {
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
 mountFeedsPanel($('#feeds-panel'), socket);
-mountHealthPill(connection, socket);
+mountHealthPill(connection, socket, (status, reason) => page.setServerHealth(status, reason));
 socket.on('connect', () => setConnection('live', 'live'));
-socket.on('disconnect', () => setConnection('offline', 'offline: reconnecting…'));
-socket.io.on('reconnect_attempt', () => setConnection('connecting', 'reconnecting…'));
-socket.on('connect_error', () => setConnection('offline', 'offline: server unreachable'));
+socket.on('disconnect', () => {
+  setConnection('offline', 'offline: reconnecting…');
+  page.setSocket('offline');
+});
+socket.io.on('reconnect_attempt', () => {
+  setConnection('connecting', 'reconnecting…');
+  page.setSocket('connecting');
+});
+socket.on('connect_error', () => {
+  setConnection('offline', 'offline: server unreachable');
+  page.setSocket('offline');
+});
 
+// Every (re)connection starts from a fresh snapshot: cards, feed, chart and top lists.
 socket.on('snapshot', (s: Snapshot) => {
-  feed.reset(s.statements);
+  feed.reset(s.statements, SNAPSHOT_PAGE);
   showCurrent(s.metrics);
+  page.setSocket('live');
   // The badge shows while any number on screen includes demo rows: shown at once, hidden only
   // once the chart and top lists are redrawn without them (the feed and cards are already).
   const badge = $('#demo-badge');
@@ -115,8 +178,25 @@ socket.on('snapshot', (s: Snapshot) => {
     if (!demoData) badge.hidden = true;
   });
 });
-socket.on('statementScored', (s) => feed.add(s));
+socket.on('statementScored', (s) => {
+  feed.add(s);
+  page.dataReceived();
+});
+socket.on('statementsScoredInBulk', (b) => {
+  feed.addBulk(b.ids);
+  page.dataReceived();
+});
 socket.on('metricsUpdated', (m) => {
   showCurrent(m.current);
   refreshChart();
 });
+
+// Windows slide with time even when nothing new is said: re-read the cards and the chart every
+// minute while live, so "last hour" always means the last hour.
+setInterval(() => {
+  if (!socket.connected || document.hidden) return;
+  void getJson<CurrentMetrics>('/api/metrics/current')
+    .then(showCurrent)
+    .catch((err: unknown) => console.warn('could not refresh the cards', err));
+  refreshChart();
+}, 60_000);

@@ -11,7 +11,7 @@ import {
 } from '../export/export-service.ts';
 import { HttpError } from './http-errors.ts';
 import { checkRange, dateParam, parseQuery, textParam } from './query-params.ts';
-import { statementFilterShape } from './statement-filters.ts';
+import { checkScopeStatus, statementFilterShape } from './statement-filters.ts';
 
 export const DEFAULT_HISTORY_RANGE_MS = 86_400_000; // as GET /api/metrics/history
 export const DEFAULT_STATEMENTS_RANGE_MS = 30 * 86_400_000;
@@ -71,9 +71,10 @@ export function parseHistoryExportQuery(query: unknown, limits: ExportLimits): H
 /** The GET /api/statements filters (shared shape) with a bounded range, plus bom. */
 export function parseStatementsExportQuery(query: unknown, limits: ExportLimits): StatementsExportRequest & { bom: boolean } {
   const q = parseQuery(statementsSchema, query);
+  checkScopeStatus(q.scope, q.status);
   const { from, to } = resolveRange(q.from, q.to, DEFAULT_STATEMENTS_RANGE_MS, limits);
   return {
-    filter: { from, to, actor: q.actor, minScore: q.minScore, category: q.category, status: q.status, lang: q.lang },
+    filter: { from, to, actor: q.actor, minScore: q.minScore, category: q.category, status: q.status, lang: q.lang, scope: q.scope },
     bom: q.bom ?? false,
   };
 }

@@ -15,7 +15,21 @@ export const statementFilterShape = {
     .string({ message: 'must be given once' })
     .regex(/^(?:[a-z]{2}|und)$/, { message: 'must be a two-letter ISO 639-1 code (e.g. en, ru) or und' })
     .optional(),
+  // The chart's scope: the statements counted in that scope's metrics (scored ones only).
+  scope: textParam(300)
+    .regex(/^(global|actor:.+|dyad:.+>.+|category:.+)$/, { message: 'must be global, actor:NAME, dyad:SPEAKER>TARGET or category:NAME' })
+    .optional(),
 };
+
+/**
+ * A scope selects the statements its metrics count, and only scored statements count: asking
+ * for another status as well is a contradiction, answered as a 400 rather than an empty list.
+ */
+export function checkScopeStatus(scope: string | undefined, status: string | undefined): void {
+  if (scope !== undefined && status !== undefined && status !== 'scored') {
+    throw new HttpError(400, 'invalid-query', `status: a scope selects the statements its metrics count, which are scored; status=${status} cannot be combined with scope`);
+  }
+}
 
 export function encodeCursor(c: { occurredAt: number; id: number }): string {
   return Buffer.from(`${c.occurredAt}:${c.id}`).toString('base64url');
@@ -36,6 +50,7 @@ const listSchema = z.object({
 export function parseStatementListQuery(query: unknown): StatementFilter & { limit: number } {
   const q = parseQuery(listSchema, query);
   checkRange(q.from, q.to);
+  checkScopeStatus(q.scope, q.status);
   return {
     from: q.from,
     to: q.to,
@@ -44,6 +59,7 @@ export function parseStatementListQuery(query: unknown): StatementFilter & { lim
     category: q.category,
     status: q.status,
     lang: q.lang,
+    scope: q.scope,
     limit: q.limit ?? 50,
     before: q.cursor ? decodeCursor(q.cursor) : undefined,
   };
@@ -52,5 +68,6 @@ export function parseStatementListQuery(query: unknown): StatementFilter & { lim
 export function parseStatementFilterQuery(query: unknown, extra: z.ZodRawShape = {}) {
   const q = parseQuery(z.object({ ...statementFilterShape, ...extra }), query) as Record<string, unknown> & StatementFilter;
   checkRange(q.from, q.to);
+  checkScopeStatus(q.scope, q.status);
   return q;
 }

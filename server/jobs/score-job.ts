@@ -7,7 +7,12 @@ import type { Store } from '../store/store.ts';
 import { scoreInLanguage } from './score-statement.ts';
 
 export interface ScoredBatch {
-  /** The newest statements scored in this batch (at most `pushLimit`), in id order, as stored. */
+  /** Every statement this batch scored, as ids in id order. */
+  ids: number[];
+  /**
+   * The same statements as stored, in id order, when there are at most `pushLimit` of them
+   * (pushed one by one); empty for a larger batch, which is announced by its ids alone.
+   */
   statements: StatementView[];
   /** How many statements this batch scored (a backfill batch holds far more than it pushes). */
   scored: number;
@@ -34,13 +39,13 @@ export function createScoreWorker(deps: {
   /** Stop claiming new batches after this long in one run; the rest waits for the next tick. */
   runBudgetMs?: number;
   onScored?: (batch: ScoredBatch) => void | Promise<void>;
-  /** How many of a batch's statements are read back for `onScored` (live push). */
+  /** The largest batch whose statements are read back for `onScored` (pushed one by one). */
   pushLimit?: number;
 }) {
   const now = deps.now ?? Date.now;
   const batchSize = deps.batchSize ?? 1000;
   const budget = deps.runBudgetMs ?? 1500;
-  const pushLimit = deps.pushLimit ?? 50;
+  const pushLimit = deps.pushLimit ?? 100;
 
   function scoreBatch(): ScoredBatch | null {
     const pending = deps.store.statements.claimPending(batchSize);
@@ -78,11 +83,9 @@ export function createScoreWorker(deps: {
       }
       deps.store.metrics.add(contributions);
     });
-    const statements = ids
-      .slice(-pushLimit)
-      .map((id) => deps.store.statements.get(id))
-      .filter((s): s is StatementView => s !== null);
-    return { statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed };
+    const statements =
+      ids.length > pushLimit ? [] : ids.map((id) => deps.store.statements.get(id)).filter((s): s is StatementView => s !== null);
+    return { ids, statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed };
   }
 
   return {

@@ -14,6 +14,8 @@ export interface Snapshot {
 export interface ServerToClient {
   snapshot: (s: Snapshot) => void;
   statementScored: (s: StatementView) => void;
+  /** A batch too large to push one by one: every id it scored (server/realtime/statement-push.ts). */
+  statementsScoredInBulk: (b: { ids: number[] }) => void;
   metricsUpdated: (m: { current: CurrentMetrics; scopes: string[] }) => void;
   alertChanged: (a: Record<string, unknown>) => void;
   feedChanged: (f: Record<string, unknown>) => void;

@@ -1,5 +1,6 @@
 import { firingAlertsBetween } from './alerts-repo.ts';
 import type { Db } from './database.ts';
+import { chooseScopePlan } from './scope-filter.ts';
 import { buildStatementQuery, type StatementFilter } from './statements-repo.ts';
 
 /**
@@ -107,13 +108,13 @@ export function createExportQueries(reader: Db) {
     iterateStatementRows(filter: StatementFilter): IterableIterator<StatementExportRow> {
       const fallback = `CASE WHEN s.export_head IS NULL THEN json_array(s.occurred_at, COALESCE(s.actor, s.speaker), s.targets,
         s.source, s.url, s.score, s.level, s.signals, s.scorer_version, s.status, s.lang) END`;
-      const { sql: rows, params } = buildStatementQuery(filter, `CAST(s.id AS TEXT), s.export_head, s.text, ${fallback}`);
+      const { sql: rows, params } = buildStatementQuery(filter, `CAST(s.id AS TEXT), s.export_head, s.text, ${fallback}`, chooseScopePlan(reader, filter));
       return reader.prepare(rows).raw(true).iterate(params) as IterableIterator<StatementExportRow>;
     },
 
     /** The same statements as StatementExportTuples, every column read (statementRecord(); the reference). */
     iterateStatements(filter: StatementFilter): IterableIterator<StatementExportTuple> {
-      const { sql, params } = buildStatementQuery(filter);
+      const { sql, params } = buildStatementQuery(filter, undefined, chooseScopePlan(reader, filter));
       // The outer ORDER BY repeats the inner one: SQLite only promises an order the outermost query states.
       const tuples = `SELECT id, occurred_at, COALESCE(actor, speaker), targets, source, url, score, level, signals,
           scorer_version, status, lang, text FROM (${sql}) ORDER BY occurred_at DESC, id DESC`;
@@ -121,7 +122,7 @@ export function createExportQueries(reader: Db) {
     },
 
     countStatements(filter: StatementFilter): number {
-      const { sql, params } = buildStatementQuery(filter);
+      const { sql, params } = buildStatementQuery(filter, undefined, chooseScopePlan(reader, filter));
       return reader.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
     },
 

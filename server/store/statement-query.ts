@@ -1,4 +1,5 @@
 // The statement list query (API pages and streaming exports) and the row-to-view mapping.
+import { scopeConditions, type ScopePlan } from './scope-filter.ts';
 import type { StatementFilter, StatementRow, StatementView, StoredSignal } from './statement-types.ts';
 
 export const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.url, s.published_at, s.received_at,
@@ -7,9 +8,14 @@ export const ROW_COLUMNS = `s.id, s.external_id, s.text, s.speaker, s.source, s.
 /**
  * Builds the newest-first statement query for a filter. Exported so that streaming exports
  * run exactly the same query (on a read-only connection) as the paged API; they select their
- * own `columns` of `statements s` (default: the StatementRow columns).
+ * own `columns` of `statements s` (default: the StatementRow columns). With a scope, `plan`
+ * (chooseScopePlan) says how to find its rows; both plans select the same rows.
  */
-export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUMNS): { sql: string; params: Record<string, unknown> } {
+export function buildStatementQuery(
+  filter: StatementFilter,
+  columns = ROW_COLUMNS,
+  plan: ScopePlan = 'lookup',
+): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (filter.from !== undefined) {
@@ -40,12 +46,16 @@ export function buildStatementQuery(filter: StatementFilter, columns = ROW_COLUM
     where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @category)');
     params.category = filter.category;
   }
+  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params, plan));
   if (filter.before !== undefined) {
     where.push('(s.occurred_at < @beforeAt OR (s.occurred_at = @beforeAt AND s.id < @beforeId))');
     params.beforeAt = filter.before.occurredAt;
     params.beforeId = filter.before.id;
   }
-  let sql = `SELECT ${columns} FROM statements s`;
+  // The time plan walks the time index and tests each row; SQLite would otherwise start from
+  // the scope's lookup rows (all of its history) whenever a subquery offers them.
+  const timePlan = plan === 'time' && filter.scope !== undefined;
+  let sql = `SELECT ${columns} FROM statements s${timePlan ? ' INDEXED BY statements_occurred' : ''}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   sql += ' ORDER BY s.occurred_at DESC, s.id DESC';
   if (filter.limit !== undefined) {

@@ -135,6 +135,11 @@ export interface StatementFilter {
   status?: StatementStatus;
   /** ISO 639-1 code, or 'und'. */
   lang?: string;
+  /**
+   * A metric scope (global, actor:NAME, dyad:SPEAKER>TARGET, category:NAME): only the statements
+   * that count in that scope's metrics (server/metrics/README.md), so scored ones only.
+   */
+  scope?: string;
   /** Keyset cursor: rows strictly older than this (occurred_at, id). */
   before?: { occurredAt: number; id: number };
   limit?: number;

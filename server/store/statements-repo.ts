@@ -1,5 +1,6 @@
 import { statementExportHead } from '../export/statement-rows.ts';
 import type { Db } from './database.ts';
+import { chooseScopePlan } from './scope-filter.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
 import {
   serializeScore,
@@ -180,7 +181,7 @@ export function createStatementsRepo(db: Db) {
     },
 
     list(filter: StatementFilter): StatementView[] {
-      const { sql, params } = buildStatementQuery(filter);
+      const { sql, params } = buildStatementQuery(filter, ROW_COLUMNS, chooseScopePlan(db, filter));
       return (db.prepare(sql).all(params) as StatementRow[]).map(toStatementView);
     },
 

@@ -86,6 +86,15 @@ test('export history writes to standard output without --out, same bytes as HTTP
   assert.equal((parse(cli.stdout, { record_delimiter: '\r\n' }) as string[][]).length, 1 + 6 + 3);
 });
 
+test('export statements --scope writes the statements of that scope, same bytes as HTTP', async () => {
+  const cli = await runCli(['statements', '--from', '2026-11-01', '--to', '2026-11-02', '--scope', 'actor:Russia']);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.deepEqual(cli.stdout, await httpBytes('/api/export/statements.csv?from=2026-11-01&to=2026-11-02&scope=actor:Russia'));
+  const rows = parse(cli.stdout, { record_delimiter: '\r\n' }) as string[][];
+  // Seeded: odd hours speak as Russia, even as Iran (both name Ukraine as target).
+  assert.deepEqual(rows.slice(1).map((r) => r[2]), ['Russia', 'Russia', 'Russia']);
+});
+
 test('usage errors exit 2 with a message naming the flag, and write no file', async () => {
   const out = path.join(t.dir, 'never.csv');
   const cases: Array<[string[], RegExp]> = [
@@ -96,6 +105,10 @@ test('usage errors exit 2 with a message naming the flag, and write no file', as
     [['statements', '--from', '2026-01-01', '--to', '2026-11-01', '--out', out], /--to: .*at most 40 days/],
     [['history', '--bucket', 'week', '--out', out], /--bucket: must be minute, hour or day/],
     [['history', '--actor', 'Russia'], /--actor does not apply to a history export/],
+    [['statements', '--bucket', 'hour'], /--bucket does not apply to a statements export/],
+    [['statements', '--scope', 'global', '--scope', 'actor:Russia'], /--scope: a statements export takes one scope/],
+    [['statements', '--scope', 'Russia'], /--scope: must be global, actor:NAME/],
+    [['statements', '--scope', 'global', '--status', 'pending'], /--status: a scope selects/],
     [['statements', '--form', '2026-11-01'], /Unknown option '--form'/],
   ];
   for (const [args, message] of cases) {

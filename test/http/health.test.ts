@@ -18,7 +18,7 @@ import { createFeedsRepo } from '../../server/store/feeds-repo.ts';
 import { ensureStatusCounts } from '../../server/store/status-counts.ts';
 import { createTestAlerts, addScored, MIN } from '../alerts/fixtures.ts';
 import { startFeedServer } from '../ingest/feed-test-server.ts';
-import { testScorer } from '../helpers/test-app.ts';
+import { testLanguageGate, testScorer } from '../helpers/test-app.ts';
 import { createTempStore } from '../helpers/temp-store.ts';
 
 const T: HealthThresholds = { scoreLagSeconds: 120, deliveryLagSeconds: 600, minFreeBytes: 1 << 20, deadWindowMs: 86_400_000 };
@@ -121,7 +121,7 @@ describe('GET /api/health on a real store', () => {
     const items = Array.from({ length: 40 }, (_, i) => ({ text: `Statement ${i} warns of strikes.`, externalId: `count-${i}` }));
     ingest.ingest(items, { origin: 'api' });
     ingest.ingest(items.slice(0, 5), { origin: 'api' }); // duplicates change nothing
-    await createScoreWorker({ store: t.store, scorer: testScorer(), logger: createSilentLogger(), now: () => clock.now }).runOnce();
+    await createScoreWorker({ store: t.store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger(), now: () => clock.now }).runOnce();
     ingest.ingest([{ text: 'Still pending.', externalId: 'count-p' }], { origin: 'api' });
     t.store.statements.markFailed(41, 'test');
     t.store.db.prepare('DELETE FROM statements WHERE id IN (1, 2)').run();
@@ -137,7 +137,7 @@ describe('GET /api/health on a real store', () => {
     assert.equal(ensureStatusCounts(t.store.db), true);
     ingest.ingest([{ text: 'After the repair.', externalId: 'count-r' }], { origin: 'api' });
     assert.deepEqual(health.statementCounts(), brute());
-    await createScoreWorker({ store: t.store, scorer: testScorer(), logger: createSilentLogger(), now: () => clock.now }).runOnce();
+    await createScoreWorker({ store: t.store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger(), now: () => clock.now }).runOnce();
     assert.deepEqual(health.statementCounts(), { pending: 0, scored: 39, failed: 1 });
   });
 
@@ -151,7 +151,7 @@ describe('GET /api/health on a real store', () => {
     const res = await request(app).get('/api/health');
     assert.equal(res.status, 200, 'degraded still answers 200');
     assert.equal(res.body.reasons[0].code, 'scoring-behind');
-    await createScoreWorker({ store: t.store, scorer: testScorer(), logger: createSilentLogger() }).runOnce();
+    await createScoreWorker({ store: t.store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger() }).runOnce();
     assert.equal(health.refresh().status, 'ok');
   });
 
