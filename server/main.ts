@@ -16,7 +16,7 @@ import { createAlertRoutes } from './http/alert-routes.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
-import { requireToken } from './http/require-token.ts';
+import { bearerMatches, requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createWriteRateLimit } from './http/write-rate-limit.ts';
@@ -56,10 +56,12 @@ async function main(): Promise<void> {
   const ingest = createIngestService({ store });
   const writeLimit = createWriteRateLimit(config.writeRateLimit);
   const inbox = createInboxService({ fileIngest: createFileIngest({ store, ingest }), inboxDir: config.inboxDir, logger, onStored: () => void scoreJob.runNow() });
+  // One private-address guard for feeds and webhooks (BRINKWATCH_BLOCK_PRIVATE_URLS, ..._ALLOW_PRIVATE_URLS).
+  const guard = createUrlGuard({ enabled: config.blockPrivateUrls, allow: config.allowPrivateUrls });
   const feeds = createFeedService({
     store,
     ingest,
-    guard: createUrlGuard({ enabled: config.blockPrivateUrls }),
+    guard,
     logger,
     onChanged: (feed) => realtime.emit('feedChanged', { ...feed }),
   });
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     metrics,
     logger,
     blockPrivateUrls: config.blockPrivateUrls,
+    guard,
     emailConfigured: config.smtpUrl !== undefined,
     onAlertChanged: (alert, change) => realtime.emit('alertChanged', { ...alert, change }),
     onOutbox: () => void alertJobs.notify.runNow(),
@@ -83,21 +86,27 @@ async function main(): Promise<void> {
     logger,
     smtp: config.smtpUrl ? { url: config.smtpUrl, from: config.smtpFrom } : null,
     blockPrivateUrls: config.blockPrivateUrls,
+    guard,
   });
   const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron });
   const startedAt = Date.now();
 
+  // Until accounts exist the admin is whoever holds the API token: only they see webhook URLs
+  // and feed error detail in full.
+  const canSeeSecrets = bearerMatches(token.token);
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
-    createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit }),
+    createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics }),
-    createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit }),
+    createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];
   const app = createHttpApp({
     logger,
     routers,
     clientDir: path.join(projectRoot(), 'client', 'dist'),
+    tls: config.tls,
+    trustProxy: config.trustProxy,
     health: () => ({
       version: VERSION,
       scorerVersion: scorer.version,
@@ -110,6 +119,7 @@ async function main(): Promise<void> {
   const realtime = createRealtimeServer({
     httpServer: server,
     logger,
+    allowedOrigins: config.allowedOrigins,
     getSnapshot: () => ({
       statements: store.statements.list({ limit: 50 }),
       metrics: metrics.current(),

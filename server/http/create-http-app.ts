@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
-import helmet from 'helmet';
 import type { Logger } from '../config/logger.ts';
 import { errorHandler, notFound } from './http-errors.ts';
+import { securityHeaders, type TlsMode } from './security-headers.ts';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -12,6 +12,10 @@ export interface HttpAppDeps {
   /** The built dashboard (client/dist); when missing, GET / explains how to build it. */
   clientDir: string;
   health: () => Record<string, unknown>;
+  /** BRINKWATCH_TLS: when HSTS and upgrade-insecure-requests are sent (default: HTTPS requests only). */
+  tls?: TlsMode;
+  /** BRINKWATCH_TRUST_PROXY, express's `trust proxy` (X-Forwarded-Proto/-For from those hops). */
+  trustProxy?: boolean | number | string[];
 }
 
 /** The Express app without a listening socket: tests drive it with supertest. */
@@ -19,7 +23,8 @@ export function createHttpApp(deps: HttpAppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(securityHeaders(deps.tls ?? 'auto'));
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });

@@ -15,7 +15,11 @@ describe('parseConfig', () => {
     assert.equal(r.config.scoreCron, '*/2 * * * * *');
     assert.equal(r.config.inboxCron, '*/5 * * * * *');
     assert.equal(r.config.demo, 'auto');
-    assert.equal(r.config.blockPrivateUrls, false);
+    assert.equal(r.config.blockPrivateUrls, true, 'private-address blocking is on by default');
+    assert.deepEqual(r.config.allowPrivateUrls, []);
+    assert.equal(r.config.tls, 'auto');
+    assert.equal(r.config.trustProxy, false);
+    assert.deepEqual(r.config.allowedOrigins, []);
     assert.equal(r.config.apiToken, undefined);
   });
 
@@ -43,10 +47,10 @@ describe('parseConfig', () => {
   });
 
   it('treats empty strings as unset and ignores unrelated variables', () => {
-    const r = parseConfig({ BRINKWATCH_PORT: '', PORT: 'nonsense', BRINKWATCH_BLOCK_PRIVATE_URLS: 'true' });
+    const r = parseConfig({ BRINKWATCH_PORT: '', PORT: 'nonsense', BRINKWATCH_BLOCK_PRIVATE_URLS: 'false' });
     assert.ok(r.ok);
     assert.equal(r.config.port, 3000);
-    assert.equal(r.config.blockPrivateUrls, true);
+    assert.equal(r.config.blockPrivateUrls, false);
   });
 
   it('masks secrets when described for the log', () => {
