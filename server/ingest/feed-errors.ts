@@ -43,5 +43,5 @@ export function publicFeedError(code: string | null, httpStatus: number | null, 
     const match = errno ? NETWORK.find(([re]) => re.test(errno)) : undefined;
     return match ? match[1] : 'network error';
   }
-  return (code !== null ? GENERAL[code] : undefined) ?? 'the feed could not be read';
+  return (code !== null && Object.hasOwn(GENERAL, code) ? GENERAL[code] : undefined) ?? 'the feed could not be read';
 }
