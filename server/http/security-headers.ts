@@ -20,12 +20,15 @@ export function isHttpsRequest(req: Request, tls: TlsMode): boolean {
  * on requests that arrived over HTTPS. Sent over plain HTTP they break the page: the browser is
  * told to fetch app.js and styles.css over https from a server that speaks only http, and the
  * dashboard opened as http://brinkwatch.lan:3000 stays blank (browsers exempt localhost only).
- * HSTS over HTTP is ignored by browsers anyway (RFC 6797 §8.1) and only misleads.
+ * HSTS over HTTP is ignored by browsers anyway (RFC 6797 §8.1) and only misleads; so is
+ * Cross-Origin-Opener-Policy on an origin that is not potentially trustworthy (Chromium logs a
+ * console error for it on every load of http://brinkwatch.lan).
  */
 export function securityHeaders(tls: TlsMode): RequestHandler {
   const overHttps = helmet();
   const overHttp = helmet({
     strictTransportSecurity: false,
+    crossOriginOpenerPolicy: false,
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
   return (req, res, next) => (isHttpsRequest(req, tls) ? overHttps : overHttp)(req, res, next);

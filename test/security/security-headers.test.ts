@@ -20,6 +20,7 @@ describe('security headers over plain HTTP and behind TLS (BRINKWATCH_TLS, BRINK
     assert.match(csp(res), /script-src 'self'/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(res.headers['cross-origin-opener-policy'], undefined, 'ignored on an untrustworthy origin (a console error in Chromium)');
   });
 
   it('a forged X-Forwarded-Proto is ignored unless the proxy is trusted', async () => {
@@ -33,6 +34,7 @@ describe('security headers over plain HTTP and behind TLS (BRINKWATCH_TLS, BRINK
     const secure = await request(proxied).get('/api/health').set('X-Forwarded-Proto', 'https');
     assert.match(String(secure.headers['strict-transport-security']), /max-age=\d+/);
     assert.match(csp(secure), /upgrade-insecure-requests/);
+    assert.equal(secure.headers['cross-origin-opener-policy'], 'same-origin');
     const plain = await request(proxied).get('/api/health').set('X-Forwarded-Proto', 'http');
     assert.equal(plain.headers['strict-transport-security'], undefined);
     assert.doesNotMatch(csp(plain), /upgrade-insecure-requests/);
