@@ -34,6 +34,7 @@ import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { secureDataDir } from './store/file-modes.ts';
 import { createStore } from './store/store.ts';
 
 const VERSION = '0.1.0';
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, 'configuration');
 
+  const dataDirMode = secureDataDir(config.dataDir);
+  if (dataDirMode.state === 'left-open') {
+    logger.warn({ dir: config.dataDir, mode: dataDirMode.mode, reason: dataDirMode.reason }, 'data folder readable by other accounts, left unchanged (chmod 700 it); the database and token inside are 0600');
+  }
   const token = resolveApiToken(config.apiToken, config.dataDir);
   const store = createStore(config.databaseFile);
   const scorer = loadScorer();
