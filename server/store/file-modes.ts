@@ -36,8 +36,11 @@ export function makePrivateDir(dir: string): void {
   fs.chmodSync(dir, PRIVATE_DIR); // mkdir's mode passes through the umask
 }
 
-/** What Brinkwatch itself puts in its data folder; a folder holding only these is ours to tighten. */
-const OWN_ENTRY = /^(brinkwatch\.db(-wal|-shm|-journal)?|api-token|feeds\.json|inbox|exports?|backups?)$/;
+/**
+ * What Brinkwatch itself puts in its data folder (the default ./data of a checkout also holds the
+ * shipped demo statements and lexicon); a folder holding only these is ours to tighten.
+ */
+const OWN_ENTRY = /^(brinkwatch\.db(-wal|-shm|-journal)?|api-token|feeds\.json|inbox|exports?|backups?|demo|lexicon|gazetteer)$/;
 
 export type DataDirMode = { state: 'private' | 'created' | 'tightened' } | { state: 'left-open'; mode: string; reason: string };
 

@@ -42,6 +42,8 @@ describe('file modes: data folder 0700, database and companions 0600', () => {
       fs.chmodSync(f, 0o644);
     }
     fs.writeFileSync(path.join(dir, 'feeds.json'), '[]');
+    // The default ./data of a checkout also holds the shipped demo statements and lexicon.
+    for (const shipped of ['demo', 'lexicon']) fs.mkdirSync(path.join(dir, shipped));
     assert.deepEqual(secureDataDir(dir), { state: 'tightened' });
     assert.equal(modeOf(dir), '700');
     const store = createStore(file);
