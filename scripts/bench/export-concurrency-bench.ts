@@ -1,8 +1,10 @@
 /**
  * Concurrent exports against the real server: four statements.csv downloads of a large database
- * at once, while GET /api/health is asked every 500 ms and GET /api/feeds (almost free) every
- * 100 ms. Health itself counts the statements by status (a scan of the table, ~0.4-0.7 s on this
- * database here), so asking it more often would measure health's own cost, not the exports'. Prints when each export got its first
+ * at once, while GET /api/health is asked every 2 s and GET /api/feeds (almost free) every
+ * 100 ms. Health itself counts the statements by status (a scan of the whole table: 0.5-1 s on
+ * this 356 MB database on the shared 2-core machine, the event loop blocked meanwhile), so asking
+ * it more often measures health's own cost rather than the exports'. The same four exports one
+ * after another, with the same requests beside them, are the baseline. Prints when each export got its first
  * byte and finished (exports that interleave start together and finish close together; exports
  * that run one after another finish at 1x, 2x, 3x, 4x), the health latency meanwhile against
  * the same server idle (the baseline of this run), and that a fifth export gets 429.
@@ -25,7 +27,7 @@ const EXPORTS = 4;
 /** Exports may add at most this to health's p95 latency (its own cost, a COUNT over statements, is the baseline). */
 const HEALTH_TARGET_MS = 250;
 const HEALTH = '/api/health';
-let HEALTH_EVERY_MS = 500;
+let HEALTH_EVERY_MS = 2000;
 /** A request that costs the server almost nothing: how long the event loop keeps it waiting. */
 const CHEAP = '/api/feeds';
 const CHEAP_EVERY_MS = 100;
@@ -117,21 +119,27 @@ export async function run(opts: { rows?: number; db?: string; healthEveryMs?: nu
     await get(port, `/api/export/statements.csv?${range}`);
 
     let idleDone = false;
-    setTimeout(() => (idleDone = true), 4000);
+    setTimeout(() => (idleDone = true), 8000);
     const [idle, idleCheap] = await Promise.all([samples(port, HEALTH, () => idleDone, HEALTH_EVERY_MS), samples(port, CHEAP, () => idleDone, CHEAP_EVERY_MS)]);
 
-    // Baseline of this run: the same four exports one after another (the client waits for each).
+    // Baseline of this run: the same four exports one after another (the client waits for each),
+    // with the same requests going on meanwhile (health's own cost slows whatever runs beside it).
     const seqStarted = performance.now();
+    let seqDone = false;
+    const seqProbes = Promise.all([samples(port, HEALTH, () => seqDone, HEALTH_EVERY_MS), samples(port, CHEAP, () => seqDone, CHEAP_EVERY_MS)]);
     for (let i = 0; i < EXPORTS; i++) await get(port, `/api/export/statements.csv?${range}`);
     const sequential = performance.now() - seqStarted;
+    seqDone = true;
+    const [seqHealth, seqCheap] = await seqProbes;
 
     const exports = Array.from({ length: EXPORTS }, () => get(port, `/api/export/statements.csv?${range}`));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const fifth = await get(port, `/api/export/statements.csv?${range}`, true);
     let finished = 0;
     for (const e of exports) void e.then(() => finished++);
     const done = () => finished === EXPORTS;
-    const [busy, busyCheap] = await Promise.all([samples(port, HEALTH, done, HEALTH_EVERY_MS), samples(port, CHEAP, done, CHEAP_EVERY_MS)]);
+    const probes = Promise.all([samples(port, HEALTH, done, HEALTH_EVERY_MS), samples(port, CHEAP, done, CHEAP_EVERY_MS)]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const fifth = await get(port, `/api/export/statements.csv?${range}`, true);
+    const [busy, busyCheap] = await probes;
     const results = await Promise.all(exports);
     const wall = Math.max(...results.map((r) => r.ms));
 
@@ -142,18 +150,22 @@ export async function run(opts: { rows?: number; db?: string; healthEveryMs?: nu
     });
     const finishes = results.map((r) => r.ms).sort((a, b) => a - b);
     process.stdout.write(`  all ${EXPORTS} done after ${(wall / 1000).toFixed(2)} s; first finished at ${(finishes[0]! / 1000).toFixed(2)} s, last at ${(finishes.at(-1)! / 1000).toFixed(2)} s (interleaved: ${finishes[0]! > 0.6 * finishes.at(-1)! ? 'yes' : 'NO, one after another'})\n`);
-    process.stdout.write(`  baseline, the same ${EXPORTS} exports one after another: ${(sequential / 1000).toFixed(2)} s (concurrent/sequential: ${(wall / sequential).toFixed(2)})\n`);
+    process.stdout.write(`  baseline, the same ${EXPORTS} exports one after another (same requests beside them): ${(sequential / 1000).toFixed(2)} s (concurrent/sequential: ${(wall / sequential).toFixed(2)})\n`);
     process.stdout.write(`  a fifth export meanwhile: HTTP ${fifth.status}${fifth.status === 429 ? ' (limit of 4 holds)' : ' (LIMIT NOT HELD)'}\n`);
     const line = (label: string, xs: number[]) =>
-      `${label.padEnd(44)} median ${fmt(pct(xs, 50))}, p95 ${fmt(pct(xs, 95))}, max ${fmt(Math.max(...xs))} (${xs.length} requests)\n`;
+      `${label.padEnd(58)} median ${fmt(pct(xs, 50))}, p95 ${fmt(pct(xs, 95))}, max ${fmt(Math.max(...xs))} (${xs.length} requests)\n`;
     process.stdout.write(line(`GET ${HEALTH}, idle server (baseline):`, idle));
-    process.stdout.write(line(`GET ${HEALTH}, during the exports:`, busy));
+    process.stdout.write(line(`GET ${HEALTH}, during the 4 sequential exports:`, seqHealth));
+    process.stdout.write(line(`GET ${HEALTH}, during the 4 concurrent exports:`, busy));
     process.stdout.write(line(`GET ${CHEAP}, idle server (baseline):`, idleCheap));
-    process.stdout.write(line(`GET ${CHEAP}, during the exports:`, busyCheap));
-    const added = pct(busy, 95) - pct(idle, 95);
+    process.stdout.write(line(`GET ${CHEAP}, during the 4 sequential exports:`, seqCheap));
+    process.stdout.write(line(`GET ${CHEAP}, during the 4 concurrent exports:`, busyCheap));
+    // Judged on the worse of the two phases: requests wait neither behind one long export nor behind four.
+    const added = Math.max(pct(busy, 95), pct(seqHealth, 95)) - pct(idle, 95);
+    const addedCheap = Math.max(pct(busyCheap, 95), pct(seqCheap, 95)) - pct(idleCheap, 95);
     process.stdout.write(
       `target: exports add at most ${HEALTH_TARGET_MS} ms to health's p95: ${added <= HEALTH_TARGET_MS ? 'MET' : 'NOT MET'} (+${fmt(added)}; ` +
-        `${CHEAP} p95 +${fmt(pct(busyCheap, 95) - pct(idleCheap, 95))})\n`,
+        `${CHEAP} p95 +${fmt(addedCheap)})\n`,
     );
   } finally {
     await server?.stop();
