@@ -14,6 +14,7 @@ import cliProgress from 'cli-progress';
 import { loadConfigFromEnv } from '../server/config/config.ts';
 import { streamCsv } from '../server/export/csv-stream.ts';
 import { createExportService, type CsvExport } from '../server/export/export-service.ts';
+import { partialFileName, removeStalePartials } from '../server/export/partial-files.ts';
 import { parseHistoryExportQuery, parseStatementsExportQuery } from '../server/http/export-routes.ts';
 import { HttpError } from '../server/http/http-errors.ts';
 import { createStore } from '../server/store/store.ts';
@@ -138,15 +139,25 @@ async function main(): Promise<void> {
       : service.statements(request as Parameters<typeof service.statements>[0]);
 
   const outFile = cmd.out === undefined || cmd.out === '-' ? null : path.resolve(cmd.out);
-  const partFile = outFile ? `${outFile}.partial-${process.pid}` : null;
-  const sink = partFile ? fs.createWriteStream(partFile, { flags: 'wx' }) : process.stdout;
+  // Partial files of earlier runs that were killed outright (SIGKILL, a crash) and could not clean up.
+  const stale = outFile ? removeStalePartials(outFile) : [];
+  if (stale.length > 0 && process.stderr.isTTY) process.stderr.write(`export: removed ${stale.length} partial file(s) left by killed exports\n`);
+  const partFile = outFile ? partialFileName(outFile) : null;
+  const sink = partFile ? fs.createWriteStream(partFile, { flags: 'wx', mode: 0o600 }) : process.stdout;
   const stop = new AbortController();
   let sinkError: Error | null = null;
   sink.on('error', (err: Error) => {
     sinkError = err;
     stop.abort();
   });
-  process.once('SIGINT', () => stop.abort());
+  // Ctrl-C, kill, a closed terminal: stop after the current chunk and remove the partial file.
+  let signalled: NodeJS.Signals | null = null;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      signalled = signal;
+      stop.abort();
+    });
+  }
 
   const interactive = process.stderr.isTTY === true;
   const bar = interactive
@@ -167,12 +178,22 @@ async function main(): Promise<void> {
   }
 
   if (!result.completed || sinkError) {
+    // Read before the cleanup: destroying a stream with queued writes reports ERR_STREAM_DESTROYED.
+    const writeError = sinkError as Error | null;
     if (partFile) {
-      sink.destroy();
+      // Closed first: a file stream opens asynchronously, and an open still in flight would
+      // create the file again after the removal.
+      await new Promise<void>((resolve) => {
+        if ((sink as fs.WriteStream).closed) return resolve();
+        sink.once('close', () => resolve());
+        sink.destroy();
+      });
       fs.rmSync(partFile, { force: true });
     }
-    const why = sinkError ? `could not write ${outFile ?? 'to standard output'}: ${(sinkError as Error).message}` : 'interrupted';
-    fail(`${why}; ${outFile ? 'no file written' : `stopped after ${result.rows} rows`}`, sinkError ? 1 : 130);
+    const why = writeError ? `could not write ${outFile ?? 'to standard output'}: ${writeError.message}` : `interrupted${signalled ? ` (${signalled})` : ''}`;
+    // 128 + the signal's number, as a shell reports a process ended by it.
+    const code = writeError ? 1 : signalled === 'SIGTERM' ? 143 : signalled === 'SIGHUP' ? 129 : 130;
+    fail(`${why}; ${outFile ? 'no file written' : `stopped after ${result.rows} rows`}`, code);
   }
   if (partFile && outFile) fs.renameSync(partFile, outFile);
   if (interactive) process.stderr.write(`export: ${result.rows} rows written to ${outFile ?? 'standard output'}\n`);

@@ -18,7 +18,7 @@ import { createAlertRoutes } from './http/alert-routes.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
-import { requireToken } from './http/require-token.ts';
+import { bearerMatches, requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createHealthService } from './health/health-service.ts';
@@ -43,6 +43,7 @@ import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
 import { publishScoredBatch } from './realtime/statement-push.ts';
+import { secureDataDir } from './store/file-modes.ts';
 import { createStore } from './store/store.ts';
 
 const VERSION = '0.1.0';
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
   };
   const dataDir = checkDataDir(config.dataDir, config.databaseFile);
   if (!dataDir.ok) refuse(dataDir.message);
+  const dataDirMode = secureDataDir(config.dataDir);
+  if (dataDirMode.state === 'left-open') {
+    logger.warn({ dir: config.dataDir, mode: dataDirMode.mode, reason: dataDirMode.reason }, 'data folder readable by other accounts, left unchanged (chmod 700 it); the database and token inside are 0600');
+  }
   const tokenResult = resolveApiToken(config.apiToken, config.dataDir);
   if (!tokenResult.ok) return refuse(tokenResult.message);
   const token = tokenResult.value;
@@ -90,10 +95,12 @@ async function main(): Promise<void> {
   const inbox = createInboxService({ fileIngest: createFileIngest({ store, ingest }), inboxDir: config.inboxDir, logger, onStored: () => void scoreJob.runNow() });
   // Pushes a fresh snapshot (feed, cards, demo flag) when demo data goes (or comes): checked on every score tick.
   const demoWatch = createDemoWatch({ store, logger, onChange: () => realtime.emit('snapshot', snapshot()) });
+  // One private-address guard for feeds and webhooks (BRINKWATCH_BLOCK_PRIVATE_URLS, ..._ALLOW_PRIVATE_URLS).
+  const guard = createUrlGuard({ enabled: config.blockPrivateUrls, allow: config.allowPrivateUrls });
   const feeds = createFeedService({
     store,
     ingest,
-    guard: createUrlGuard({ enabled: config.blockPrivateUrls }),
+    guard,
     logger,
     onChanged: (feed) => {
       realtime.emit('feedChanged', { ...feed });
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
     logger,
     scopes: createScopeChecker({ resolveActor: (name) => scorer.resolveActor(name), ...loadScopeNames(), seenScopes: (p) => knownScopes.withPrefix(p) }),
     blockPrivateUrls: config.blockPrivateUrls,
+    guard,
     emailConfigured: config.smtpUrl !== undefined,
     onAlertChanged: (alert, change) => realtime.emit('alertChanged', { ...alert, change }),
     onOutbox: () => void alertJobs.notify.runNow(),
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     logger,
     smtp: config.smtpUrl ? { url: config.smtpUrl, from: config.smtpFrom } : null,
     blockPrivateUrls: config.blockPrivateUrls,
+    guard,
   });
   const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron });
   const startedAt = Date.now();
@@ -134,17 +143,22 @@ async function main(): Promise<void> {
     onChanged: (view) => realtime.emit('healthChanged', { ...view }),
   });
 
+  // Until accounts exist the admin is whoever holds the API token: only they see webhook URLs
+  // and feed error detail in full.
+  const canSeeSecrets = bearerMatches(token.token);
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
-    createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit }),
+    createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
-    createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit }),
+    createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];
   const app = createHttpApp({
     logger,
     routers,
     clientDir: path.join(projectRoot(), 'client', 'dist'),
+    tls: config.tls,
+    trustProxy: config.trustProxy,
     health: () => {
       const { status, reasons, checkedAt, checks } = health.current();
       return {
@@ -169,7 +183,7 @@ async function main(): Promise<void> {
     demoData: demoWatch.check(),
     health: health.current(),
   });
-  const realtime = createRealtimeServer({ httpServer: server, logger, getSnapshot: snapshot });
+  const realtime = createRealtimeServer({ httpServer: server, logger, allowedOrigins: config.allowedOrigins, getSnapshot: snapshot });
 
   const worker = createScoreWorker({
     store,

@@ -4,7 +4,7 @@ import { parseWindow } from '../metrics/risk-index.ts';
 import type { AlertRecord, AlertState, RuleFields, RuleRecord, TopStatement } from '../store/alerts-repo.ts';
 import type { Store } from '../store/store.ts';
 import { decide, type Decision, type EventKind } from './alert-state.ts';
-import { toAlertView, toRuleView, type AlertView, type RuleView } from './alert-views.ts';
+import { restoreMaskedUrls, toAlertView, toDeliveryView, toRuleView, type AlertView, type DeliveryView, type RuleView } from './alert-views.ts';
 import { outboxEntries } from './notification-payload.ts';
 import { DEFAULT_RULES, parseRule } from './rule-schema.ts';
 import { createUrlGuard, type UrlGuard } from '../ingest/url-guard.ts';
@@ -208,7 +208,7 @@ export function createAlertService(deps: {
     async updateRule(id: number, input: unknown): Promise<Result<RuleView>> {
       const current = repo.getRule(id);
       if (!current) return notFoundRule(id);
-      const v = await validate(input, current.scope);
+      const v = await validate(restoreMaskedUrls(input, current.channels), current.scope);
       if (!v.ok) return v;
       const at = now();
       const effects = newEffects();
@@ -327,24 +327,12 @@ export function createAlertService(deps: {
     events(id: number) {
       return repo.getAlert(id) ? repo.listEvents(id) : null;
     },
-    deliveries(filter: { alertId?: number; status?: 'pending' | 'delivered' | 'dead'; limit?: number }) {
-      return repo.listDeliveries({ ...filter, limit: filter.limit ?? 100 }).map((d) => ({
-        id: d.id,
-        alertId: d.alertId,
-        eventId: d.eventId,
-        channel: d.channel,
-        target: d.target,
-        format: d.format,
-        status: d.status,
-        attempts: d.attempts,
-        nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt : null,
-        lastError: d.lastError,
-        createdAt: d.createdAt,
-        deliveredAt: d.deliveredAt,
-        log: repo.attemptsFor(d.id),
-      }));
+    /** Deliveries with their attempt logs, webhook URLs in full: routes mask them for non-admins. */
+    deliveries(filter: { alertId?: number; status?: 'pending' | 'delivered' | 'dead'; limit?: number }): DeliveryView[] {
+      return repo.listDeliveries({ ...filter, limit: filter.limit ?? 100 }).map((d) => toDeliveryView(d, repo.attemptsFor(d.id)));
     },
   };
 }
 
 export type AlertService = ReturnType<typeof createAlertService>;
+

@@ -36,7 +36,7 @@ export function resolveApiToken(
   }
   const token = randomBytes(24).toString('base64url');
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
     fs.chmodSync(file, 0o600);
   } catch (err) {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -14,10 +15,50 @@ const cronExpression = (fallback: string) =>
     .default(fallback)
     .refine((v) => cron.validate(v), { message: 'is not a valid node-cron expression (e.g. "*/2 * * * * *")' });
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
-  .default('false')
-  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const booleanFlag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .default(fallback)
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const commaList = (v: string) => v.split(',').map((w) => w.trim()).filter((w) => w !== '');
+
+/** An entry of BRINKWATCH_ALLOW_PRIVATE_URLS: a host name, an IP address or a CIDR block. */
+function isHostOrCidr(entry: string): boolean {
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(entry);
+  if (cidr) {
+    const family = net.isIP(cidr[1]!);
+    return family !== 0 && Number(cidr[2]) <= (family === 4 ? 32 : 128);
+  }
+  return net.isIP(entry.replace(/^\[|\]$/g, '')) !== 0 || /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i.test(entry);
+}
+
+/** An origin as browsers send it: scheme://host[:port], nothing after. */
+function normaliseOrigin(entry: string): string | null {
+  try {
+    const u = new URL(entry);
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username) return null;
+    return entry.replace(/\/$/, '') === u.origin ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * BRINKWATCH_TRUST_PROXY as express's `trust proxy` setting: off, on (every hop; only when
+ * nothing but the proxy can reach the port), a hop count, or addresses/CIDRs/names express knows
+ * (loopback, linklocal, uniquelocal).
+ */
+function parseTrustProxy(v: string): boolean | number | string[] | null {
+  const t = v.trim().toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(t)) return false;
+  if (['true', 'yes', 'on'].includes(t)) return true;
+  if (/^[1-9]\d?$/.test(t)) return Number(t);
+  const list = commaList(t);
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  const valid = (e: string) => named.includes(e) || (net.isIP(e.split('/')[0]!) !== 0 && isHostOrCidr(e));
+  return list.length > 0 && list.every(valid) ? list : null;
+}
 
 const envSchema = z.object({
   BRINKWATCH_PORT: z.coerce
@@ -43,7 +84,38 @@ const envSchema = z.object({
     .refine((v) => /^smtps?:\/\//i.test(v), { message: 'must be an smtp:// or smtps:// URL' })
     .optional(),
   BRINKWATCH_SMTP_FROM: z.string().trim().min(3, 'must be an e-mail address').default('brinkwatch@localhost'),
-  BRINKWATCH_BLOCK_PRIVATE_URLS: booleanFlag,
+  BRINKWATCH_BLOCK_PRIVATE_URLS: booleanFlag('true'),
+  BRINKWATCH_ALLOW_PRIVATE_URLS: z
+    .string()
+    .default('')
+    .transform((v) => commaList(v.toLowerCase()))
+    .refine((list) => list.every(isHostOrCidr), {
+      message: 'must be a comma-separated list of host names, IP addresses and CIDR blocks (e.g. feeds.intranet,10.1.0.0/16)',
+    }),
+  BRINKWATCH_TLS: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
+  BRINKWATCH_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count (1-99) or a comma-separated list of proxy addresses/CIDRs (or loopback)' });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  BRINKWATCH_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const entry of commaList(v)) {
+        const o = normaliseOrigin(entry);
+        if (o === null) ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of origins like https://brinkwatch.example.org (not ${JSON.stringify(entry.slice(0, 60))})` });
+        else origins.push(o);
+      }
+      return origins;
+    }),
   BRINKWATCH_METRIC_WINDOWS: z
     .string()
     .default('1h,24h,7d')
@@ -114,7 +186,20 @@ export interface Config {
   inboxCron: string;
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Refuse feed and webhook URLs that reach loopback, private or link-local addresses (default on). */
   blockPrivateUrls: boolean;
+  /** Host names, addresses and CIDR blocks exempt from blockPrivateUrls (intranet feeds), lower case. */
+  allowPrivateUrls: string[];
+  /**
+   * Whether clients reach the server over HTTPS (a TLS-terminating proxy in front): 'auto' sends
+   * HSTS and upgrade-insecure-requests only on requests that arrived over HTTPS (as express's
+   * req.secure tells, X-Forwarded-Proto with trustProxy), 'on' always, 'off' never.
+   */
+  tls: 'auto' | 'on' | 'off';
+  /** express `trust proxy`: which hops' X-Forwarded-For/-Proto/-Host to believe. */
+  trustProxy: boolean | number | string[];
+  /** Browser origins besides the server's own host allowed to open the socket.io stream. */
+  allowedOrigins: string[];
   /** Rolling windows shown by the metrics API and dashboard, e.g. ['1h', '24h', '7d']. */
   metricWindows: string[];
   /** A window with fewer statements reports "not enough data" instead of an index. */
@@ -172,6 +257,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       smtpUrl: v.BRINKWATCH_SMTP_URL,
       smtpFrom: v.BRINKWATCH_SMTP_FROM,
       blockPrivateUrls: v.BRINKWATCH_BLOCK_PRIVATE_URLS,
+      allowPrivateUrls: v.BRINKWATCH_ALLOW_PRIVATE_URLS,
+      tls: v.BRINKWATCH_TLS,
+      trustProxy: v.BRINKWATCH_TRUST_PROXY,
+      allowedOrigins: v.BRINKWATCH_ALLOWED_ORIGINS,
       metricWindows: v.BRINKWATCH_METRIC_WINDOWS,
       metricMinStatements: v.BRINKWATCH_METRIC_MIN_STATEMENTS,
       alertCron: v.BRINKWATCH_ALERT_CRON,

@@ -35,8 +35,9 @@ const MAX_UTF8_PER_UNIT = 3;
 /**
  * Writes header and rows as CSV to any Writable (an HTTP response, a file) and ends it.
  * Memory stays flat: rows are pulled from the iterator only while the sink accepts data;
- * when write() returns false we wait for 'drain' (backpressure) and give the event loop a
- * turn after every chunk, so a fast reader never starves the score job either. The
+ * when write() returns false we wait for 'drain' (backpressure), and after every chunk, drained
+ * or not, the event loop gets a turn (setImmediate: after pending I/O), so concurrent exports
+ * interleave chunk by chunk and a fast reader never starves other requests or the score job. The
  * iterator is always closed (return()) so the database statement behind it is released.
  *
  * Records are encoded as UTF-8 straight into a Buffer of chunkBytes, one Buffer.write per
@@ -55,7 +56,11 @@ export async function streamCsv(sink: Writable, source: CsvSource, options: Stre
   const send = async (data: Buffer | string): Promise<boolean> => {
     const accepted = sink.write(data);
     options.onProgress?.(rows);
-    return accepted ? nextTurn() : drained(sink, options.signal);
+    if (accepted) return nextTurn();
+    // A turn of the event loop after 'drain' too: on a fast local socket the write completes at
+    // once and 'drain' comes on the same tick, so without it one export kept the loop to itself
+    // until it ended (four exports ran one after another, new requests waited for them).
+    return (await drained(sink, options.signal)) && nextTurn();
   };
   const flush = (): Promise<boolean> => {
     const full = chunk.subarray(0, used);

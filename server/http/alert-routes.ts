@@ -1,6 +1,7 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AlertService, Result } from '../alerts/alert-service.ts';
+import { maskDeliveryView, maskRuleView, type DeliveryView, type RuleView } from '../alerts/alert-views.ts';
 import { HttpError } from './http-errors.ts';
 import { intParam, parseQuery } from './query-params.ts';
 
@@ -78,22 +79,35 @@ const deliveryListSchema = z.object({
   limit: intParam(1, 500).optional(),
 });
 
-/** Alert rules (CRUD, silence), alerts (list, events, deliveries, ack). Writes need the token. */
-export function createAlertRoutes(deps: { alerts: AlertService; requireToken: RequestHandler; writeLimit?: RequestHandler }): Router {
+/**
+ * Alert rules (CRUD, silence), alerts (list, events, deliveries, ack). Writes need the token.
+ * Webhook URLs are secrets (a Slack incoming-webhook URL lets anyone post): reads mask them
+ * (maskUrl) unless `canSeeSecrets` says the request is the admin's; writes need the token, so
+ * their answers show them in full.
+ */
+export function createAlertRoutes(deps: {
+  alerts: AlertService;
+  requireToken: RequestHandler;
+  writeLimit?: RequestHandler;
+  canSeeSecrets?: (req: Request) => boolean;
+}): Router {
   const router = Router();
+  const admin = (req: Request) => deps.canSeeSecrets?.(req) ?? false;
+  const rulesFor = (req: Request, rules: RuleView[]) => (admin(req) ? rules : rules.map(maskRuleView));
+  const deliveriesFor = (req: Request, list: DeliveryView[]) => (admin(req) ? list : list.map(maskDeliveryView));
   // Rate limit first (before the token check), as for every write route.
   const limit: RequestHandler = deps.writeLimit ?? ((_req, _res, next) => next());
   const write = [limit, deps.requireToken, ...jsonBody];
   const remove = [limit, deps.requireToken];
 
-  router.get('/api/alert-rules', (_req, res) => {
-    res.json({ rules: deps.alerts.listRules() });
+  router.get('/api/alert-rules', (req, res) => {
+    res.json({ rules: rulesFor(req, deps.alerts.listRules()) });
   });
   router.get('/api/alert-rules/:id', (req, res) => {
     const id = idParam(req.params.id);
     const rule = deps.alerts.getRule(id);
     if (!rule) throw new HttpError(404, 'not-found', `no alert rule ${id}`);
-    res.json({ rule });
+    res.json({ rule: rulesFor(req, [rule])[0] });
   });
   router.post('/api/alert-rules', ...write, async (req, res) => {
     res.status(201).json({ rule: unwrap(await deps.alerts.createRule(req.body)) });
@@ -136,7 +150,7 @@ export function createAlertRoutes(deps: { alerts: AlertService; requireToken: Re
   router.get('/api/alerts/:id/deliveries', (req, res) => {
     const id = idParam(req.params.id);
     if (!deps.alerts.getAlert(id)) throw new HttpError(404, 'not-found', `no alert ${id}`);
-    res.json({ deliveries: deps.alerts.deliveries({ alertId: id }) });
+    res.json({ deliveries: deliveriesFor(req, deps.alerts.deliveries({ alertId: id })) });
   });
   router.post('/api/alerts/:id/ack', ...write, (req, res) => {
     const id = idParam(req.params.id);
@@ -145,7 +159,7 @@ export function createAlertRoutes(deps: { alerts: AlertService; requireToken: Re
   });
   router.get('/api/deliveries', (req, res) => {
     const q = parseQuery(deliveryListSchema, req.query);
-    res.json({ deliveries: deps.alerts.deliveries({ status: q.status, alertId: q.alertId, limit: q.limit ?? 100 }) });
+    res.json({ deliveries: deliveriesFor(req, deps.alerts.deliveries({ status: q.status, alertId: q.alertId, limit: q.limit ?? 100 })) });
   });
 
   return router;

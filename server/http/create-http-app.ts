@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
-import helmet from 'helmet';
 import type { Logger } from '../config/logger.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { errorHandler, notFound } from './http-errors.ts';
+import { securityHeaders, type TlsMode } from './security-headers.ts';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -14,6 +14,10 @@ export interface HttpAppDeps {
   clientDir: string;
   /** The body of GET /api/health (health-routes.ts); without it the route is not mounted. */
   health?: () => Record<string, unknown>;
+  /** BRINKWATCH_TLS: when HSTS and upgrade-insecure-requests are sent (default: HTTPS requests only). */
+  tls?: TlsMode;
+  /** BRINKWATCH_TRUST_PROXY, express's `trust proxy` (X-Forwarded-Proto/-For from those hops). */
+  trustProxy?: boolean | number | string[];
 }
 
 /** The Express app without a listening socket: tests drive it with supertest. */
@@ -21,7 +25,8 @@ export function createHttpApp(deps: HttpAppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(securityHeaders(deps.tls ?? 'auto'));
 
   if (deps.health) app.use(createHealthRoutes({ report: deps.health }));
   for (const router of deps.routers) app.use(router);

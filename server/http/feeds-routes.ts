@@ -1,19 +1,23 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { FeedService } from '../ingest/feed-service.ts';
 import { parseFeedInput } from '../ingest/feed-input.ts';
 import { HttpError } from './http-errors.ts';
 
-/** GET /api/feeds (health included), POST /api/feeds and DELETE /api/feeds/:id (token). */
-export function createFeedsRoutes(deps: { feeds: FeedService; requireToken: RequestHandler; writeLimit?: RequestHandler }): Router {
+/**
+ * GET /api/feeds (health included), POST /api/feeds and DELETE /api/feeds/:id (token). Error
+ * texts are in general terms unless `canSeeSecrets` says the request is the admin's.
+ */
+export function createFeedsRoutes(deps: { feeds: FeedService; requireToken: RequestHandler; writeLimit?: RequestHandler; canSeeSecrets?: (req: Request) => boolean }): Router {
   const router = Router();
   const limit: RequestHandler = deps.writeLimit ?? ((_req, _res, next) => next());
+  const detail = (req: Request) => ({ detail: deps.canSeeSecrets?.(req) ?? false });
 
-  router.get('/api/feeds', (_req, res) => {
-    res.json({ feeds: deps.feeds.list() });
+  router.get('/api/feeds', (req, res) => {
+    res.json({ feeds: deps.feeds.list(detail(req)) });
   });
 
   router.get('/api/feeds/:id', (req, res) => {
-    const feed = deps.feeds.get(parseId(String(req.params.id)));
+    const feed = deps.feeds.get(parseId(String(req.params.id)), detail(req));
     if (!feed) throw new HttpError(404, 'not-found', `no feed ${req.params.id}`);
     res.json({ feed });
   });

@@ -49,8 +49,10 @@ const parser = new XMLParser({
 export function parseFeed(xml: string, opts: { baseUrl?: string } = {}): ParseFeedResult {
   // A blank line or whitespace before the XML declaration is a common publishing artefact.
   const trimmed = xml.replace(/^[\s\uFEFF]+/, '');
-  // Entity declarations are how "billion laughs" documents expand; no real feed needs them.
-  if (/<!ENTITY/i.test(trimmed.slice(0, 20_000))) {
+  // Entity declarations are how "billion laughs" documents expand; no real feed needs them. The
+  // whole document is searched (one linear scan for a literal): a DOCTYPE may follow any amount
+  // of comments or processing instructions, so looking only at the start let one through.
+  if (/<!ENTITY/i.test(trimmed)) {
     return { ok: false, code: 'refused-doctype', message: 'the document declares XML entities (<!ENTITY>); refused' };
   }
   let text = trimmed;

@@ -5,6 +5,7 @@ import { createFeedsRepo, type Feed } from '../store/feeds-repo.ts';
 import { createIngestFilesRepo } from '../store/ingest-files-repo.ts';
 import type { Store } from '../store/store.ts';
 import { decodeFeed } from './feed-decode.ts';
+import { publicFeedError } from './feed-errors.ts';
 import { fetchFeed, type FetchResult } from './feed-fetcher.ts';
 import { parseFeedInput, type FeedInput } from './feed-input.ts';
 import { parseFeed, type FeedItem } from './feed-parser.ts';
@@ -39,7 +40,11 @@ export interface FeedView {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function toFeedView(f: Feed): FeedView {
+/**
+ * A feed as the API shows it. `detail: false` (everyone but the admin, and every socket push)
+ * replaces the stored error text with its general kind (feed-errors.ts).
+ */
+export function toFeedView(f: Feed, opts: { detail: boolean } = { detail: true }): FeedView {
   return {
     id: f.id,
     name: f.name,
@@ -51,7 +56,7 @@ export function toFeedView(f: Feed): FeedView {
       lastAttemptAt: iso(f.lastAttemptAt),
       lastSuccessAt: iso(f.lastSuccessAt),
       lastErrorAt: iso(f.lastErrorAt),
-      lastError: f.lastError,
+      lastError: opts.detail ? f.lastError : publicFeedError(f.lastErrorCode, f.lastHttpStatus, f.lastError),
       lastErrorCode: f.lastErrorCode,
       lastHttpStatus: f.lastHttpStatus,
       consecutiveFailures: f.consecutiveFailures,
@@ -131,7 +136,8 @@ export function createFeedService(deps: {
     const f = feeds.get(id);
     if (f && deps.onChanged) {
       try {
-        deps.onChanged(toFeedView(f));
+        // Pushed to every socket, token or not: the public error text only.
+        deps.onChanged(toFeedView(f, { detail: false }));
       } catch (err) {
         log.error({ err, feedId: id }, 'feedChanged handler failed');
       }
@@ -213,13 +219,14 @@ export function createFeedService(deps: {
   }
 
   return {
-    list(): FeedView[] {
-      return feeds.list().map(toFeedView);
+    /** `detail: false` for readers without the admin token: errors in general terms (feed-errors.ts). */
+    list(opts: { detail: boolean } = { detail: true }): FeedView[] {
+      return feeds.list().map((f) => toFeedView(f, opts));
     },
 
-    get(id: number): FeedView | null {
+    get(id: number, opts: { detail: boolean } = { detail: true }): FeedView | null {
       const f = feeds.get(id);
-      return f ? toFeedView(f) : null;
+      return f ? toFeedView(f, opts) : null;
     },
 
     /** Adds a feed from the API; it is polled on the next tick. */

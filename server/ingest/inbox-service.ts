@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../config/logger.ts';
+import { makePrivateDir } from '../store/file-modes.ts';
 import type { FileIngest } from './file-ingest.ts';
 
 /** Names that are still being written or are not ours: dotfiles, editor and download partials. */
@@ -39,6 +40,13 @@ export function createInboxService(deps: {
   /** Consecutive failed attempts per file name; after MAX_ATTEMPTS the file is set aside. */
   const failures = new Map<string, number>();
   const log = deps.logger.child({ component: 'inbox' });
+  // Created 0700 (statements waiting to be read are data like the database); a folder the
+  // operator made (e.g. group-writable for an uploader account) keeps its mode.
+  try {
+    makePrivateDir(deps.inboxDir);
+  } catch (err) {
+    log.warn({ err, dir: deps.inboxDir }, 'could not create the inbox folder; it is scanned once it exists');
+  }
 
   function listCandidates(): string[] {
     let entries: fs.Dirent[];
@@ -70,7 +78,7 @@ export function createInboxService(deps: {
 
   /** Moves a file into dir without overwriting: a clash gets a timestamp suffix. */
   function moveInto(dir: string, name: string): string {
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     let target = path.join(dir, name);
     if (fs.existsSync(target)) {
       const ext = path.extname(name);
@@ -82,7 +90,7 @@ export function createInboxService(deps: {
 
   /** Writes rejected/<file>.errors.jsonl atomically (temp file, then rename). */
   function writeErrors(name: string, rows: Iterable<{ line: number | null; code: string; message: string }>): string | null {
-    fs.mkdirSync(rejectedDir, { recursive: true });
+    makePrivateDir(rejectedDir);
     const target = path.join(rejectedDir, `${name}.errors.jsonl`);
     const tmp = `${target}.tmp`;
     const fd = fs.openSync(tmp, 'w');

@@ -2,8 +2,10 @@ import dns from 'node:dns';
 import net from 'node:net';
 
 /**
- * Refuses outbound connections (feeds now, webhooks later) to loopback, private, link-local
- * and other non-public addresses when BRINKWATCH_BLOCK_PRIVATE_URLS is on. The check runs on
+ * Refuses outbound connections (feeds and webhooks) to loopback, private, link-local (cloud
+ * metadata at 169.254.169.254) and other non-public addresses while BRINKWATCH_BLOCK_PRIVATE_URLS
+ * is on (the default), except hosts, addresses and CIDR blocks named in
+ * BRINKWATCH_ALLOW_PRIVATE_URLS (intranet feeds). The check runs on
  * the address actually connected to (a custom `lookup` for http.request), so a DNS answer
  * that changes between a check and the connection (DNS rebinding) cannot slip through, and
  * every redirect hop goes through it again.
@@ -72,9 +74,49 @@ export class BlockedAddressError extends Error {
     readonly address: string,
   ) {
     super(
-      `${host === address ? host : `${host} resolves to ${address}, which`} is a private, loopback or link-local address (BRINKWATCH_BLOCK_PRIVATE_URLS is on)`,
+      `${host === address ? host : `${host} resolves to ${address}, which`} is a private, loopback or link-local address ` +
+        '(refused while BRINKWATCH_BLOCK_PRIVATE_URLS is on; list the host or its network in BRINKWATCH_ALLOW_PRIVATE_URLS to allow it)',
     );
   }
+}
+
+/**
+ * The exemptions of BRINKWATCH_ALLOW_PRIVATE_URLS: entries that parse as an address or CIDR block
+ * exempt those addresses (whatever name led to them), other entries exempt a host name (whatever
+ * it resolves to). Matching is exact and case-insensitive: "intranet" does not exempt
+ * "intranet.evil.example".
+ */
+export function parseAllowList(entries: readonly string[]): { allowsHost: (host: string) => boolean; allowsAddress: (ip: string) => boolean } {
+  const hosts = new Set<string>();
+  const list = new net.BlockList();
+  let hasAddresses = false;
+  for (const raw of entries) {
+    const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    const cidr = /^(.+)\/(\d{1,3})$/.exec(entry);
+    const ip = cidr ? cidr[1]! : entry;
+    const family = net.isIP(ip);
+    if (family === 0) {
+      if (entry) hosts.add(entry);
+      continue;
+    }
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (cidr) list.addSubnet(ip, Number(cidr[2]), type);
+    else list.addAddress(ip, type);
+    hasAddresses = true;
+  }
+  return {
+    allowsHost: (host) => hosts.has(host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')),
+    allowsAddress: (ip) => {
+      if (!hasAddresses) return false;
+      const family = net.isIP(ip);
+      if (family === 0) return false;
+      if (family === 6) {
+        const v4 = embeddedIpv4(ip);
+        if (v4 !== null && list.check(v4, 'ipv4')) return true;
+      }
+      return list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
 }
 
 export interface UrlGuard {
@@ -88,10 +130,13 @@ type LookupAll = (hostname: string, options: dns.LookupAllOptions, cb: (err: Nod
 
 /**
  * Builds the guard. `block` decides which addresses are refused (isPrivateAddress by
- * default; tests pass their own); `resolve` stands in for dns.lookup in tests.
+ * default; tests pass their own); `allow` is BRINKWATCH_ALLOW_PRIVATE_URLS; `resolve` stands in
+ * for dns.lookup in tests.
  */
-export function createUrlGuard(opts: { enabled: boolean; block?: (ip: string) => boolean; resolve?: LookupAll }): UrlGuard {
-  const block = opts.block ?? isPrivateAddress;
+export function createUrlGuard(opts: { enabled: boolean; allow?: readonly string[]; block?: (ip: string) => boolean; resolve?: LookupAll }): UrlGuard {
+  const isBlocked = opts.block ?? isPrivateAddress;
+  const allow = parseAllowList(opts.allow ?? []);
+  const block = (ip: string) => isBlocked(ip) && !allow.allowsAddress(ip);
   const resolve: LookupAll = opts.resolve ?? ((h, o, cb) => dns.lookup(h, o, cb));
 
   const lookup = ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
@@ -99,7 +144,7 @@ export function createUrlGuard(opts: { enabled: boolean; block?: (ip: string) =>
     const family = typeof options === 'object' && options !== null ? options.family : undefined;
     resolve(hostname, { all: true, family: family as number | undefined, hints: (options as dns.LookupOptions)?.hints }, (err, addresses) => {
       if (err) return callback(err);
-      if (opts.enabled) {
+      if (opts.enabled && !allow.allowsHost(hostname)) {
         const bad = addresses.find((a) => block(a.address));
         // One bad answer refuses the host: an attacker controls which address gets tried.
         if (bad) return callback(new BlockedAddressError(hostname, bad.address));
@@ -114,7 +159,7 @@ export function createUrlGuard(opts: { enabled: boolean; block?: (ip: string) =>
     checkUrl(url: URL): BlockedAddressError | null {
       if (!opts.enabled) return null;
       const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (net.isIP(host) && block(host)) return new BlockedAddressError(host, host);
+      if (net.isIP(host) && block(host) && !allow.allowsHost(host)) return new BlockedAddressError(host, host);
       return null;
     },
     lookup,

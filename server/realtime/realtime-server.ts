@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Logger } from '../config/logger.ts';
 import type { CurrentMetrics } from '../metrics/metrics-service.ts';
@@ -30,12 +30,46 @@ export interface ClientToServer {
 
 export type RealtimeServer = ReturnType<typeof createRealtimeServer>;
 
-export function createRealtimeServer(deps: { httpServer: HttpServer; logger: Logger; getSnapshot: () => Snapshot }) {
+/**
+ * Whether a socket.io handshake may proceed, by its Origin header. CORS does not cover
+ * WebSockets: without this any page the analyst visits could open ws://<brinkwatch>/socket.io/
+ * from its own origin and read every statement. Allowed: an Origin whose host (name and port) is
+ * the request's Host, i.e. the dashboard itself, and the origins listed in
+ * BRINKWATCH_ALLOWED_ORIGINS. A request without Origin is not a browser page (curl, scripts,
+ * socket.io-client in Node) and is let through until the socket gets its own authentication.
+ */
+export function originAllowed(req: Pick<IncomingMessage, 'headers'>, allowedOrigins: readonly string[] = []): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false; // "null" (sandboxed frames, file:) and garbage
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+  if (allowedOrigins.includes(parsed.origin)) return true;
+  const host = req.headers.host?.toLowerCase();
+  return host !== undefined && host === parsed.host;
+}
+
+export function createRealtimeServer(deps: {
+  httpServer: HttpServer;
+  logger: Logger;
+  getSnapshot: () => Snapshot;
+  /** BRINKWATCH_ALLOWED_ORIGINS: browser origins besides the server's own allowed to connect. */
+  allowedOrigins?: readonly string[];
+}) {
   const io = new Server<ClientToServer, ServerToClient>(deps.httpServer, {
     serveClient: false,
     // Same-origin dashboard only; the bundle connects to the page's own host.
     cors: { origin: false },
     maxHttpBufferSize: 64 * 1024,
+    allowRequest: (req, callback) => {
+      if (originAllowed(req, deps.allowedOrigins)) return callback(null, true);
+      deps.logger.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'socket.io handshake refused: foreign Origin');
+      callback('origin not allowed', false);
+    },
   });
   io.on('connection', (socket) => {
     try {

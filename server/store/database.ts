@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { projectRoot } from '../config/project-root.ts';
 import { ensureStatusCounts } from './status-counts.ts';
+import { secureDatabaseFiles } from './file-modes.ts';
 
 export type Db = Database.Database;
 
@@ -14,7 +15,9 @@ const migrationsDir = () => path.join(projectRoot(), 'server', 'store', 'migrati
  * skips migrations: it is opened after a writer has migrated.
  */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const onDisk = file !== ':memory:' && file !== '';
+  // Created 0600 before SQLite opens it (SQLite gives -wal and -shm the database's mode).
+  if (onDisk && !options.readonly) secureDatabaseFiles(file, 'before-open');
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -23,6 +26,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('synchronous = NORMAL');
     migrate(db);
     ensureStatusCounts(db);
+    if (onDisk) secureDatabaseFiles(file, 'after-open');
   }
   return db;
 }

@@ -21,7 +21,8 @@ export function browserSkipReason(): string | false {
   return 'Chromium is not installed (apt-get install chromium); browser journey skipped';
 }
 
-export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+/** `extraArgs`: more Chromium switches, e.g. --host-resolver-rules to reach the server by a host name. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<{ browser: Browser; close: () => Promise<void> }> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('no Chromium found');
   const browser = await chromium.launch({
@@ -36,6 +37,7 @@ export async function launchBrowser(): Promise<{ browser: Browser; close: () => 
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
   return {

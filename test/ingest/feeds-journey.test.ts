@@ -37,6 +37,8 @@ describe('feeds and inbox end to end (server process + Chromium)', { skip }, () 
       BRINKWATCH_DATA_DIR: dataDir,
       BRINKWATCH_DEMO: 'off',
       BRINKWATCH_FEED_CRON: '*/1 * * * * *',
+      // The local feed server is on loopback, refused by default (BRINKWATCH_BLOCK_PRIVATE_URLS).
+      BRINKWATCH_ALLOW_PRIVATE_URLS: '127.0.0.1',
       BRINKWATCH_INBOX_CRON: '*/1 * * * * *',
       BRINKWATCH_SCORE_CRON: '*/1 * * * * *',
     });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createSilentLogger } from '../../server/config/logger.ts';
 import { createHttpApp } from '../../server/http/create-http-app.ts';
 import { createFeedsRoutes } from '../../server/http/feeds-routes.ts';
-import { requireToken } from '../../server/http/require-token.ts';
+import { bearerMatches, requireToken } from '../../server/http/require-token.ts';
 import { createStatementsRoutes, MAX_BATCH } from '../../server/http/statements-routes.ts';
 import { createWriteRateLimit } from '../../server/http/write-rate-limit.ts';
 import { createFeedService } from '../../server/ingest/feed-service.ts';
@@ -28,7 +28,7 @@ function createApp(opts: { rateLimit?: number; blockPrivate?: boolean } = {}) {
     health: () => ({}),
     routers: [
       createStatementsRoutes({ ingest, statements: t.store.statements, requireToken: requireToken(TOKEN), writeLimit, onAccepted: () => accepted++ }),
-      createFeedsRoutes({ feeds, requireToken: requireToken(TOKEN), writeLimit }),
+      createFeedsRoutes({ feeds, requireToken: requireToken(TOKEN), writeLimit, canSeeSecrets: bearerMatches(TOKEN) }),
     ],
   });
   const count = () => t.store.statements.count();
@@ -235,5 +235,61 @@ describe('/api/feeds', () => {
     assert.equal(r.status, 409);
     assert.equal(r.body.error.code, 'declared-in-config');
     assert.match(r.body.error.message, /feeds\.json/);
+  });
+});
+
+describe('/api/feeds: hostile targets and hostile readers (network exposure)', () => {
+  const env = createApp({ blockPrivate: true });
+  after(() => env.cleanup());
+
+  it('refuses every spelling of a private or metadata address at save time, naming the reason', async () => {
+    const spellings = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://2852039166/', // 169.254.169.254 as one decimal number
+      'http://0xa9.0xfe.0xa9.0xfe/',
+      'http://0251.0376.0251.0376/', // octal
+      'http://127.1/',
+      'http://0/',
+      'http://[::1]:3000/rss',
+      'http://[fd00::1]/',
+      'http://10.0.0.1./feed',
+      'http://user:pass@192.168.0.1/',
+    ];
+    for (const url of spellings) {
+      const r = await request(env.app).post('/api/feeds').set(auth).send({ name: 'probe', url });
+      assert.equal(r.status, 400, `${url}: ${JSON.stringify(r.body)}`);
+      // Credentials in a feed URL are refused before the address is looked at.
+      assert.equal(r.body.error.code, url.startsWith('http://user:') ? 'invalid-feed' : 'private-address', url);
+    }
+    assert.equal(env.feeds.list().length, 0, 'none was stored');
+  });
+
+  it('shows error detail only for the exact token: near misses read the general text', async () => {
+    const db = env.store.db;
+    const id = Number(db.prepare(`INSERT INTO feeds (name, url, interval_seconds, origin, created_at, next_attempt_at) VALUES ('x', 'https://x.example/rss', 300, 'api', 0, 0)`).run().lastInsertRowid);
+    db.prepare(`UPDATE feeds SET last_attempt_at = 1, last_error_at = 1, last_error = 'ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:6379', last_error_code = 'network-error', consecutive_failures = 1 WHERE id = ?`).run(id);
+    const variants: Array<Record<string, string>> = [
+      {},
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Bearer ${TOKEN.slice(0, -1)}` },
+      { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` },
+      { authorization: TOKEN },
+      { authorization: `Bearer ${'A'.repeat(10_000)}` },
+      { 'x-api-token': TOKEN },
+      { cookie: `token=${TOKEN}` },
+    ];
+    for (const headers of variants) {
+      const r = await request(env.app).get('/api/feeds').set(headers);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.feeds[0].health.lastError, 'connection refused', JSON.stringify(headers).slice(0, 80));
+    }
+    const query = await request(env.app).get(`/api/feeds?token=${TOKEN}`);
+    assert.equal(query.body.feeds[0].health.lastError, 'connection refused', 'a token in the query string is not a credential');
+    for (const header of [`Bearer ${TOKEN}`, `bearer   ${TOKEN}  `]) {
+      const admin = await request(env.app).get('/api/feeds').set('authorization', header);
+      assert.equal(admin.body.feeds[0].health.lastError, 'ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:6379', 'the admin token sees the detail');
+    }
   });
 });

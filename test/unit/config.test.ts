@@ -15,7 +15,11 @@ describe('parseConfig', () => {
     assert.equal(r.config.scoreCron, '*/2 * * * * *');
     assert.equal(r.config.inboxCron, '*/5 * * * * *');
     assert.equal(r.config.demo, 'auto');
-    assert.equal(r.config.blockPrivateUrls, false);
+    assert.equal(r.config.blockPrivateUrls, true, 'private-address blocking is on by default');
+    assert.deepEqual(r.config.allowPrivateUrls, []);
+    assert.equal(r.config.tls, 'auto');
+    assert.equal(r.config.trustProxy, false);
+    assert.deepEqual(r.config.allowedOrigins, []);
     assert.equal(r.config.apiToken, undefined);
   });
 
@@ -43,10 +47,10 @@ describe('parseConfig', () => {
   });
 
   it('treats empty strings as unset and ignores unrelated variables', () => {
-    const r = parseConfig({ BRINKWATCH_PORT: '', PORT: 'nonsense', BRINKWATCH_BLOCK_PRIVATE_URLS: 'true' });
+    const r = parseConfig({ BRINKWATCH_PORT: '', PORT: 'nonsense', BRINKWATCH_BLOCK_PRIVATE_URLS: 'false' });
     assert.ok(r.ok);
     assert.equal(r.config.port, 3000);
-    assert.equal(r.config.blockPrivateUrls, true);
+    assert.equal(r.config.blockPrivateUrls, false);
   });
 
   it('reads the health thresholds (defaults 120 s, 600 s, 1024 MB) and refuses bad ones', () => {
@@ -67,5 +71,40 @@ describe('parseConfig', () => {
     const logged = JSON.stringify(describeConfig(r.config));
     assert.doesNotMatch(logged, /a-very-secret-token-123/);
     assert.doesNotMatch(logged, /user:pass/);
+  });
+});
+
+describe('parseConfig: network exposure settings', () => {
+  it('parses the allow list, TLS mode, trusted proxies and allowed origins', () => {
+    const r = parseConfig({
+      BRINKWATCH_ALLOW_PRIVATE_URLS: ' Feeds.Corp.Example, 10.20.0.0/16 ,127.0.0.1,fd00::/8',
+      BRINKWATCH_TLS: 'on',
+      BRINKWATCH_TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      BRINKWATCH_ALLOWED_ORIGINS: 'https://brinkwatch.example.org, http://10.0.0.5:3000/',
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.config.allowPrivateUrls, ['feeds.corp.example', '10.20.0.0/16', '127.0.0.1', 'fd00::/8']);
+    assert.equal(r.config.tls, 'on');
+    assert.deepEqual(r.config.trustProxy, ['loopback', '10.0.0.0/8']);
+    assert.deepEqual(r.config.allowedOrigins, ['https://brinkwatch.example.org', 'http://10.0.0.5:3000']);
+    for (const [v, expected] of [['true', true], ['off', false], ['2', 2]] as const) {
+      const p = parseConfig({ BRINKWATCH_TRUST_PROXY: v });
+      assert.ok(p.ok && p.config.trustProxy === expected, v);
+    }
+  });
+
+  it('names each malformed network setting, all at once', () => {
+    const r = parseConfig({
+      BRINKWATCH_ALLOW_PRIVATE_URLS: '10.0.0.0/99',
+      BRINKWATCH_TLS: 'sometimes',
+      BRINKWATCH_TRUST_PROXY: 'everyone',
+      BRINKWATCH_ALLOWED_ORIGINS: 'https://ok.example, https://bad.example/path, *',
+    });
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    const joined = r.errors.join('\n');
+    for (const key of ['BRINKWATCH_ALLOW_PRIVATE_URLS', 'BRINKWATCH_TLS', 'BRINKWATCH_TRUST_PROXY', 'BRINKWATCH_ALLOWED_ORIGINS']) assert.match(joined, new RegExp(key));
+    assert.match(joined, /https:\/\/bad\.example\/path/);
+    assert.match(joined, /"\*"/);
   });
 });
