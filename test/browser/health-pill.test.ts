@@ -39,7 +39,8 @@ describe('health pill journey (server process + Chromium)', { skip }, () => {
 
   it('shows degraded for a failing feed, with the reason on hover and on keyboard focus', async () => {
     // The feed job ticks every second. Free space is not what this test is about.
-    server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_DEMO: 'off', BRINKWATCH_FEED_CRON: '*/1 * * * * *', BRINKWATCH_HEALTH_MIN_FREE_MB: '0' });
+    // The local feed server is on loopback, refused by default (BRINKWATCH_BLOCK_PRIVATE_URLS).
+    server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_DEMO: 'off', BRINKWATCH_FEED_CRON: '*/1 * * * * *', BRINKWATCH_HEALTH_MIN_FREE_MB: '0', BRINKWATCH_ALLOW_PRIVATE_URLS: '127.0.0.1' });
     const page = await browserHandle.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
