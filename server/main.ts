@@ -45,6 +45,9 @@ import { createKnownScopes } from './store/known-scopes.ts';
 import { publishScoredBatch } from './realtime/statement-push.ts';
 import { secureDataDir } from './store/file-modes.ts';
 import { createStore } from './store/store.ts';
+import { createOpsQueries } from './store/ops-queries.ts';
+import { createPrometheus } from './ops/prometheus.ts';
+import { createPrometheusRoutes } from './http/prometheus-routes.ts';
 
 const VERSION = '0.1.0';
 
@@ -146,11 +149,14 @@ async function main(): Promise<void> {
   // Until accounts exist the admin is whoever holds the API token: only they see webhook URLs
   // and feed error detail in full.
   const canSeeSecrets = bearerMatches(token.token);
+  // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or the admin token (server/http/prometheus-routes.ts).
+  const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount() });
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
     createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
+    createPrometheusRoutes({ prometheus, public: config.metricsPublic, authorized: canSeeSecrets }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
   ];
   const app = createHttpApp({
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
     clientDir: path.join(projectRoot(), 'client', 'dist'),
     tls: config.tls,
     trustProxy: config.trustProxy,
+    observe: prometheus.observeHttp,
     health: () => {
       const { status, reasons, checkedAt, checks } = health.current();
       return {

@@ -60,6 +60,14 @@ function parseTrustProxy(v: string): boolean | number | string[] | null {
   return list.length > 0 && list.every(valid) ? list : null;
 }
 
+/** Days to keep a kind of row; unset keeps it forever. */
+const retentionDays = z.coerce
+  .number({ message: 'must be a number of days' })
+  .int('must be a whole number of days')
+  .min(1, 'must be between 1 and 36600 days (or unset to keep forever)')
+  .max(36_600, 'must be between 1 and 36600 days (or unset to keep forever)')
+  .optional();
+
 const envSchema = z.object({
   BRINKWATCH_PORT: z.coerce
     .number({ message: 'must be a number' })
@@ -169,6 +177,11 @@ const envSchema = z.object({
     .min(0, 'must be between 0 (off) and 100000')
     .max(100_000, 'must be between 0 (off) and 100000')
     .default(1200),
+  BRINKWATCH_METRICS_PUBLIC: booleanFlag('false'),
+  BRINKWATCH_RETAIN_STATEMENTS_DAYS: retentionDays,
+  BRINKWATCH_RETAIN_EVENTS_DAYS: retentionDays,
+  BRINKWATCH_RETAIN_DELIVERIES_DAYS: retentionDays,
+  BRINKWATCH_RETENTION_CRON: cronExpression('0 17 * * * *'),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -221,6 +234,10 @@ export interface Config {
   /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
   readRateLimit: number;
   logLevel: string;
+  /** BRINKWATCH_METRICS_PUBLIC: GET /metrics without a token from any address (default: loopback or token). */
+  metricsPublic: boolean;
+  /** Days kept per kind of row (null: forever) and the retention job's timer (server/ops/retention-job.ts). */
+  retention: { statementsDays: number | null; eventsDays: number | null; deliveriesDays: number | null; cron: string };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -276,6 +293,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       },
       readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
+      metricsPublic: v.BRINKWATCH_METRICS_PUBLIC,
+      retention: {
+        statementsDays: v.BRINKWATCH_RETAIN_STATEMENTS_DAYS ?? null,
+        eventsDays: v.BRINKWATCH_RETAIN_EVENTS_DAYS ?? null,
+        deliveriesDays: v.BRINKWATCH_RETAIN_DELIVERIES_DAYS ?? null,
+        cron: v.BRINKWATCH_RETENTION_CRON,
+      },
     },
   };
 }

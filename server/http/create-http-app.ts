@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from '../config/logger.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { errorHandler, notFound } from './http-errors.ts';
@@ -18,6 +18,8 @@ export interface HttpAppDeps {
   tls?: TlsMode;
   /** BRINKWATCH_TRUST_PROXY, express's `trust proxy` (X-Forwarded-Proto/-For from those hops). */
   trustProxy?: boolean | number | string[];
+  /** Runs first on every request: the Prometheus latency histogram (server/ops/prometheus.ts). */
+  observe?: RequestHandler;
 }
 
 /** The Express app without a listening socket: tests drive it with supertest. */
@@ -26,6 +28,7 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
+  if (deps.observe) app.use(deps.observe);
   app.use(securityHeaders(deps.tls ?? 'auto'));
 
   if (deps.health) app.use(createHealthRoutes({ report: deps.health }));

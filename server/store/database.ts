@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { projectRoot } from '../config/project-root.ts';
 import { ensureStatusCounts } from './status-counts.ts';
+import { ensureLangCounts } from './lang-counts.ts';
 import { secureDatabaseFiles } from './file-modes.ts';
 
 export type Db = Database.Database;
@@ -26,6 +27,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('synchronous = NORMAL');
     migrate(db);
     ensureStatusCounts(db);
+    ensureLangCounts(db);
     if (onDisk) secureDatabaseFiles(file, 'after-open');
   }
   return db;
