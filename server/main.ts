@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createPrometheusRoutes({ prometheus, public: config.metricsPublic, authorized: canSeeSecrets }),
-    createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
+    createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger, requester: (req) => ({ ip: req.ip, credential: canSeeSecrets(req) ? 'admin-token' : 'none' }) }),
   ];
   const app = createHttpApp({
     logger,

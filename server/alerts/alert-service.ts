@@ -55,6 +55,11 @@ export function createAlertService(deps: {
     for (const [id, change] of effects.changed) {
       const a = repo.getAlert(id);
       if (!a) continue;
+      // One structured line per transition (after commit): ids, state and numbers, no statement text.
+      deps.logger.info(
+        { event: 'alert-transition', alertId: a.id, ruleId: a.ruleId, change, state: a.state, severity: a.severity, scope: a.scope, window: a.window, value: a.value, threshold: a.threshold },
+        `alert ${a.id} ${change}`,
+      );
       try {
         deps.onAlertChanged?.(toAlertView(a), change);
       } catch (err) {

@@ -104,10 +104,15 @@ function resolveRange(
   return { from, to };
 }
 
-export function createExportRoutes(deps: { exports: ExportService; limits: ExportLimits; logger?: Logger }): Router {
+/** Who asked for an export, for the log line (the client address; an account once there are accounts). */
+export type Requester = (req: Request) => Record<string, unknown>;
+
+export function createExportRoutes(deps: { exports: ExportService; limits: ExportLimits; logger?: Logger; requester?: Requester }): Router {
   const router = Router();
 
-  async function send(req: Request, res: Response, open: () => CsvExport, bom: boolean): Promise<void> {
+  const who: Requester = deps.requester ?? ((req) => ({ ip: req.ip }));
+
+  async function send(req: Request, res: Response, open: () => CsvExport, bom: boolean, what: Record<string, unknown>): Promise<void> {
     if (deps.exports.activeExports() >= MAX_CONCURRENT_EXPORTS) {
       res.set('Retry-After', '10');
       throw new HttpError(429, 'too-many-exports', `at most ${MAX_CONCURRENT_EXPORTS} exports run at once; try again shortly`);
@@ -130,7 +135,7 @@ export function createExportRoutes(deps: { exports: ExportService; limits: Expor
       }
       const result = await streamCsv(res, csv, { bom, signal: gone.signal });
       deps.logger?.info(
-        { file: csv.fileName, rows: result.rows, completed: result.completed, ms: Math.round(performance.now() - started) },
+        { event: 'export', who: who(req), what, file: csv.fileName, rows: result.rows, completed: result.completed, ms: Math.round(performance.now() - started) },
         result.completed ? 'export sent' : 'export stopped: client went away',
       );
     } catch (err) {
@@ -145,12 +150,12 @@ export function createExportRoutes(deps: { exports: ExportService; limits: Expor
 
   router.get('/api/export/history.csv', async (req, res) => {
     const r = parseHistoryExportQuery(req.query, deps.limits);
-    await send(req, res, () => deps.exports.history(r), r.bom);
+    await send(req, res, () => deps.exports.history(r), r.bom, { kind: 'history', from: r.from, to: r.to, bucket: r.bucket, scopes: r.scopes });
   });
 
   router.get('/api/export/statements.csv', async (req, res) => {
     const r = parseStatementsExportQuery(req.query, deps.limits);
-    await send(req, res, () => deps.exports.statements(r), r.bom);
+    await send(req, res, () => deps.exports.statements(r), r.bom, { kind: 'statements', ...r.filter });
   });
 
   return router;

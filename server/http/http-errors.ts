@@ -21,6 +21,10 @@ export const notFound: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
+      // Auth failures are logged for the operator (who, where, why), never with the credential.
+      if (err.status === 401 || err.status === 403) {
+        logger.warn({ event: 'auth-failure', status: err.status, code: err.code, reason: err.message, method: req.method, path: req.path, ip: req.ip }, 'auth failure');
+      }
       res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
       return;
     }
