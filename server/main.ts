@@ -48,6 +48,8 @@ import { createStore } from './store/store.ts';
 import { createOpsQueries } from './store/ops-queries.ts';
 import { createPrometheus } from './ops/prometheus.ts';
 import { createPrometheusRoutes } from './http/prometheus-routes.ts';
+import { createRetention } from './ops/retention.ts';
+import { createRetentionRepo } from './store/retention-repo.ts';
 
 const VERSION = '0.1.0';
 
@@ -218,6 +220,11 @@ async function main(): Promise<void> {
   jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
   jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
   jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow() }));
+  // BRINKWATCH_RETAIN_*_DAYS: old rows deleted in short batches; metrics and counts stay exact (server/store/retention-repo.ts).
+  const retention = createRetention({ repo: createRetentionRepo(store.db), policy: config.retention });
+  if (retention.enabled()) {
+    jobs.push(createScheduledJob({ name: 'retention', cron: config.retention.cron, logger, run: () => retention.runOnce(), isIdle: (c) => c.batches === 0 }));
+  }
 
   if (config.demo === 'auto') {
     const { statements, errors } = loadDemoStatements(path.join(projectRoot(), 'data', 'demo', 'statements.jsonl'));
@@ -259,6 +266,7 @@ async function main(): Promise<void> {
     }, 10_000);
     force.unref();
     headBackfill.stop();
+    retention.stop();
     health.stop();
     await headsFilled;
     for (const job of jobs) await job.stop();
