@@ -50,6 +50,7 @@ import { createPrometheus } from './ops/prometheus.ts';
 import { createPrometheusRoutes } from './http/prometheus-routes.ts';
 import { createRetention } from './ops/retention.ts';
 import { createRetentionRepo } from './store/retention-repo.ts';
+import { createOpenApiRoutes, undocumentedRoutes } from './http/openapi-routes.ts';
 
 const VERSION = '0.1.0';
 
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createPrometheusRoutes({ prometheus, public: config.metricsPublic, authorized: canSeeSecrets }),
+    createOpenApiRoutes({ version: VERSION }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger, requester: (req) => ({ ip: req.ip, credential: canSeeSecrets(req) ? 'admin-token' : 'none' }) }),
   ];
   const app = createHttpApp({
@@ -183,6 +185,9 @@ async function main(): Promise<void> {
       };
     },
   });
+  // Every route must be described in GET /api/openapi.json (server/http/openapi-document.ts).
+  const undocumented = undocumentedRoutes(app);
+  if (undocumented.length > 0) logger.warn({ routes: undocumented }, 'routes missing from /api/openapi.json');
   const server = http.createServer(app);
   const snapshot = () => ({
     statements: store.statements.list({ limit: 50 }),

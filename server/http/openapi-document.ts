@@ -1,0 +1,193 @@
+import { object, ref, SCHEMAS, type JsonSchema } from './openapi-schemas.ts';
+
+/**
+ * The OpenAPI 3.1 description served at GET /api/openapi.json. Every route the app registers
+ * must be here: main.ts logs the ones missing (undocumentedRoutes, openapi-routes.ts) and
+ * test/ops/openapi.test.ts fails on them, and validates real answers against these schemas.
+ */
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+const ok = (schema: JsonSchema, description = 'OK') => ({ description, content: json(schema) });
+const ERROR_TEXT: Record<number, string> = {
+  400: 'A parameter or field is invalid (named in the message)',
+  401: 'No bearer token, or not the right one',
+  404: 'No such resource',
+  409: 'Conflicts with the current state',
+  413: 'Body or batch too large',
+  415: 'Body is not application/json',
+  422: 'Every statement was rejected',
+  429: 'Rate limit or concurrency limit reached (Retry-After)',
+};
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
+const query = (name: string, schema: JsonSchema, description: string) => ({ name, in: 'query', required: false, schema, description });
+const pathId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const WRITE = [{ bearer: [] }];
+/** Reads: open (with BRINKWATCH_PUBLIC_READ or on loopback), the admin token unmasks secrets. */
+const READ = [{}, { bearer: [] }];
+
+const date = { type: 'string', description: 'ISO 8601 or unix ms' };
+const scope = { type: 'string', pattern: '^(global|actor:.+|dyad:.+>.+|category:.+)$' };
+const statementFilters = [
+  query('from', date, 'said at or after (inclusive)'),
+  query('to', date, 'said before (exclusive)'),
+  query('actor', { type: 'string' }, 'speaker or target, canonical name'),
+  query('minScore', { type: 'number', minimum: 0, maximum: 100 }, 'lowest score'),
+  query('category', { type: 'string' }, 'signal category'),
+  query('status', { enum: ['pending', 'scored', 'failed', 'unsupported'] }, 'statement status'),
+  query('lang', { type: 'string', pattern: '^(?:[a-z]{2}|und)$' }, 'ISO 639-1 language'),
+  query('scope', scope, 'the statements counted in this scope\'s metrics (scored only)'),
+];
+const bom = query('bom', { enum: ['1', '0', 'true', 'false'] }, 'start with a UTF-8 byte order mark (Excel)');
+const csv = { description: 'CSV, streamed', content: { 'text/csv': { schema: { type: 'string' } } } };
+const body = (schema: JsonSchema) => ({ required: true, content: json(schema) });
+
+const paths: Record<string, Record<string, unknown>> = {
+  '/': {
+    get: {
+      summary: 'The dashboard page',
+      responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '503': { description: 'The dashboard has not been built (npm run build)', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics (text format 0.0.4)',
+      description: 'Allowed without a token over loopback (no X-Forwarded-For/Forwarded/X-Real-IP) or with BRINKWATCH_METRICS_PUBLIC=true; otherwise the bearer token.',
+      security: READ,
+      responses: { '200': { description: 'Exposition text', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors(401) },
+    },
+  },
+  '/api/openapi.json': { get: { summary: 'This description', responses: { '200': ok({ type: 'object' }) } } },
+  '/api/health': {
+    get: { summary: 'Health: ok, degraded or failing, with reasons and checks', responses: { '200': ok(ref('Health')), '503': ok(ref('Health'), 'Failing') } },
+  },
+  '/api/statements': {
+    post: {
+      summary: 'Submit one statement or a batch (deduplicated)',
+      security: WRITE,
+      requestBody: body({ oneOf: [ref('StatementInput'), object({ statements: { type: 'array', items: ref('StatementInput'), minItems: 1, maxItems: 1000 } })] }),
+      responses: { '202': ok(ref('IngestResult'), 'Accepted (some may be rejected, per item)'), '422': ok(ref('IngestResult'), 'Every statement rejected'), ...errors(400, 401, 413, 415, 429) },
+    },
+    get: {
+      summary: 'Statements, newest first, filtered; cursor paging',
+      parameters: [...statementFilters, query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'page size'), query('cursor', { type: 'string' }, 'nextCursor of the previous page')],
+      responses: { '200': ok(object({ statements: { type: 'array', items: ref('Statement') }, nextCursor: { type: ['string', 'null'] } })), ...errors(400) },
+    },
+  },
+  '/api/statements/{id}': {
+    get: { summary: 'One statement with its evidence', parameters: [pathId], responses: { '200': ok(object({ statement: ref('Statement') })), ...errors(400, 404) } },
+  },
+  '/api/metrics/current': {
+    get: { summary: 'The risk index of each window now, with trend', parameters: [query('scope', scope, 'default global')], responses: { '200': ok(ref('CurrentMetrics')), ...errors(400, 429) } },
+  },
+  '/api/metrics/top': {
+    get: {
+      summary: 'The highest-risk actor, dyad and category scopes of a window',
+      parameters: [query('window', { type: 'string' }, 'one of the configured windows'), query('limit', { type: 'integer', minimum: 1, maximum: 50, default: 5 }, 'per kind')],
+      responses: { '200': ok(ref('TopScopes')), ...errors(400, 429) },
+    },
+  },
+  '/api/metrics/rolling': {
+    get: {
+      summary: 'A rolling window sampled at a step (the chart)',
+      parameters: [query('from', date, 'start'), query('to', date, 'end (default now)'), query('scope', scope, 'default global'), query('span', { type: 'string' }, 'instead of from, e.g. 24h'), query('window', { type: 'string' }, 'default 1h, at most 31d'), query('step', { type: 'string' }, 'default 5m')],
+      responses: { '200': ok(ref('RollingSeries')), ...errors(400, 429) },
+    },
+  },
+  '/api/metrics/history': {
+    get: {
+      summary: 'Stored buckets by minute, hour or day',
+      parameters: [query('from', date, 'start (default to − 24 h)'), query('to', date, 'end (default now)'), query('bucket', { enum: ['minute', 'hour', 'day'] }, 'default minute'), query('scope', scope, 'default global')],
+      responses: { '200': ok(ref('HistorySeries')), ...errors(400, 429) },
+    },
+  },
+  '/api/feeds': {
+    get: { summary: 'Feeds with their health', security: READ, responses: { '200': ok(object({ feeds: { type: 'array', items: ref('Feed') } })) } },
+    post: { summary: 'Add a feed', security: WRITE, requestBody: body(ref('FeedInput')), responses: { '201': ok(object({ feed: ref('Feed') }), 'Created'), ...errors(400, 401, 409, 415, 429) } },
+  },
+  '/api/feeds/{id}': {
+    get: { summary: 'One feed', security: READ, parameters: [pathId], responses: { '200': ok(object({ feed: ref('Feed') })), ...errors(400, 404) } },
+    delete: { summary: 'Remove a feed added by the API', security: WRITE, parameters: [pathId], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 404, 409, 429) } },
+  },
+  '/api/alert-rules': {
+    get: { summary: 'Alert rules (webhook URLs masked without the admin token)', security: READ, responses: { '200': ok(object({ rules: { type: 'array', items: ref('Rule') } })) } },
+    post: { summary: 'Create a rule', security: WRITE, requestBody: body(ref('RuleInput')), responses: { '201': ok(object({ rule: ref('Rule') }), 'Created'), ...errors(400, 401, 415, 429) } },
+  },
+  '/api/alert-rules/{id}': {
+    get: { summary: 'One rule', security: READ, parameters: [pathId], responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 404) } },
+    put: { summary: 'Replace a rule', security: WRITE, parameters: [pathId], requestBody: body(ref('RuleInput')), responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 404, 415, 429) } },
+    delete: { summary: 'Delete a rule (closes its open alert)', security: WRITE, parameters: [pathId], responses: { '204': { description: 'Deleted' }, ...errors(400, 401, 404, 429) } },
+  },
+  '/api/alert-rules/{id}/silence': {
+    post: {
+      summary: 'Silence a rule\'s notifications until a time',
+      security: WRITE,
+      parameters: [pathId],
+      requestBody: body(object({ until: { type: ['string', 'integer'], description: 'ISO 8601 or unix ms' }, reason: { type: 'string', maxLength: 500 } }, ['reason'])),
+      responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 404, 415, 429) },
+    },
+    delete: { summary: 'Lift the silence', security: WRITE, parameters: [pathId], responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 404, 429) } },
+  },
+  '/api/alerts': {
+    get: {
+      summary: 'Alert episodes, newest first; paged by id',
+      parameters: [
+        query('state', { enum: ['open', 'pending', 'firing', 'acknowledged', 'unacknowledged', 'resolved', 'cancelled'] }, 'filter'),
+        query('ruleId', { type: 'integer', minimum: 1 }, 'filter'),
+        query('before', { type: 'integer', minimum: 1 }, 'nextBefore of the previous page'),
+        query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 100 }, 'page size'),
+      ],
+      responses: { '200': ok(object({ alerts: { type: 'array', items: ref('Alert') }, nextBefore: { type: ['integer', 'null'] } })), ...errors(400) },
+    },
+  },
+  '/api/alerts/{id}': { get: { summary: 'One alert', parameters: [pathId], responses: { '200': ok(object({ alert: ref('Alert') })), ...errors(400, 404) } } },
+  '/api/alerts/{id}/events': {
+    get: { summary: 'The alert\'s transitions with their top statements', parameters: [pathId], responses: { '200': ok(object({ events: { type: 'array', items: ref('AlertEvent') } })), ...errors(400, 404) } },
+  },
+  '/api/alerts/{id}/deliveries': {
+    get: { summary: 'The alert\'s notifications and their attempts', security: READ, parameters: [pathId], responses: { '200': ok(object({ deliveries: { type: 'array', items: ref('Delivery') } })), ...errors(400, 404) } },
+  },
+  '/api/alerts/{id}/ack': {
+    post: {
+      summary: 'Acknowledge a firing alert (stops repeats)',
+      security: WRITE,
+      parameters: [pathId],
+      requestBody: body(object({ reason: { type: 'string', minLength: 1, maxLength: 500 }, by: { type: 'string', maxLength: 100 } }, ['by'])),
+      responses: { '200': ok(object({ alert: ref('Alert') })), ...errors(400, 401, 404, 409, 415, 429) },
+    },
+  },
+  '/api/deliveries': {
+    get: {
+      summary: 'The notification outbox',
+      security: READ,
+      parameters: [query('status', { enum: ['pending', 'delivered', 'dead'] }, 'filter'), query('alertId', { type: 'integer', minimum: 1 }, 'filter'), query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 100 }, 'page size')],
+      responses: { '200': ok(object({ deliveries: { type: 'array', items: ref('Delivery') } })), ...errors(400) },
+    },
+  },
+  '/api/export/history.csv': {
+    get: {
+      summary: 'Metric history as CSV',
+      parameters: [query('from', date, 'start (default to − 24 h)'), query('to', date, 'end (default now)'), query('bucket', { enum: ['minute', 'hour', 'day'] }, 'default minute'), { ...query('scope', { oneOf: [scope, { const: 'all' }] }, 'repeatable (up to 50), or all'), explode: true }, bom],
+      responses: { '200': csv, ...errors(400, 429) },
+    },
+  },
+  '/api/export/statements.csv': {
+    get: { summary: 'Statements as CSV (the list filters; default range 30 days)', parameters: [...statementFilters, bom], responses: { '200': csv, ...errors(400, 429) } },
+  },
+};
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Brinkwatch API',
+      version,
+      description: 'Escalation-risk monitor. Errors are always {"error": {"code", "message"}} with the right status. Unknown query parameters are a 400.',
+    },
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      responses: Object.fromEntries(Object.entries(ERROR_TEXT).map(([c, description]) => [`E${c}`, { description, content: json(ref('Error')) }])),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'BRINKWATCH_API_TOKEN (the admin token)' } },
+    },
+  };
+}

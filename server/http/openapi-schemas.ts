@@ -1,0 +1,292 @@
+/**
+ * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of every body the API answers or accepts:
+ * `components.schemas` of GET /api/openapi.json. Objects are closed (additionalProperties:
+ * false) so the tests that validate real answers against them (test/ops/openapi.test.ts) notice
+ * a field that is not documented. Times: ISO 8601 strings where the API gives strings, unix
+ * milliseconds (integers) where it gives numbers.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
+const iso = { type: 'string', format: 'date-time' };
+const isoOrNull = nullable('string', { format: 'date-time' });
+const ms = { type: 'integer', description: 'unix milliseconds' };
+const msOrNull = nullable('integer', { description: 'unix milliseconds' });
+
+/** A closed object whose every property is required unless listed in `optional`. */
+export function object(properties: Record<string, JsonSchema>, optional: string[] = [], description?: string): JsonSchema {
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    properties,
+    required: Object.keys(properties).filter((k) => !optional.includes(k)),
+    additionalProperties: false,
+  };
+}
+
+const measure = {
+  index: nullable('number', { minimum: 0, maximum: 100, description: 'recency- and severity-weighted mean score; null when fewer than minStatements' }),
+  count: { type: 'integer', minimum: 0 },
+  maxScore: nullable('number', { minimum: 0, maximum: 100 }),
+  enoughData: { type: 'boolean' },
+};
+
+const signal = object({
+  category: { type: 'string' },
+  polarity: { type: 'string' },
+  weight: { type: 'number' },
+  modality: { type: 'string' },
+  text: { type: 'string' },
+  start: { type: 'integer', minimum: 0 },
+  end: { type: 'integer', minimum: 0 },
+});
+
+const channel = {
+  oneOf: [
+    object({ type: { const: 'dashboard' } }),
+    object({ type: { const: 'webhook' }, url: { type: 'string', description: 'masked (scheme://host/…) for all but the admin' }, format: { enum: ['json', 'slack'] } }, ['format']),
+    object({ type: { const: 'email' }, to: { type: 'string' } }),
+  ],
+};
+
+export const SCHEMAS: Record<string, JsonSchema> = {
+  Error: object(
+    {
+      error: object(
+        {
+          code: { type: 'string', description: 'kebab-case, e.g. invalid-query, unauthorized, not-found' },
+          message: { type: 'string', description: 'what was wrong, naming the parameter or field' },
+          details: { type: 'object', description: 'per-field problems (fields, issues, suggestions) when there are several' },
+        },
+        ['details'],
+      ),
+    },
+    [],
+    'The one error envelope of every /api error.',
+  ),
+  Signal: signal,
+  Statement: object({
+    id: { type: 'integer' },
+    externalId: nullable('string'),
+    text: { type: 'string' },
+    speaker: nullable('string'),
+    targets: { type: 'array', items: { type: 'string' } },
+    source: nullable('string'),
+    url: nullable('string'),
+    publishedAt: isoOrNull,
+    receivedAt: iso,
+    occurredAt: iso,
+    origin: { type: 'string', enum: ['api', 'inbox', 'feed', 'cli', 'demo'] },
+    isDemo: { type: 'boolean' },
+    status: { enum: ['pending', 'scored', 'failed', 'unsupported'] },
+    score: nullable('number', { minimum: 0, maximum: 100 }),
+    level: nullable('string'),
+    signals: { type: 'array', items: ref('Signal') },
+    scorerVersion: nullable('string'),
+    lang: nullable('string', { description: 'ISO 639-1 or und; null until decided' }),
+  }),
+  StatementInput: object(
+    {
+      text: { type: 'string', maxLength: 20_000 },
+      speaker: nullable('string', { maxLength: 500 }),
+      source: nullable('string', { maxLength: 500 }),
+      url: nullable('string', { maxLength: 2048 }),
+      publishedAt: { type: ['string', 'integer', 'null'], description: 'ISO 8601 or unix ms' },
+      externalId: { type: ['string', 'number', 'null'], description: 'the same externalId is stored once' },
+    },
+    ['speaker', 'source', 'url', 'publishedAt', 'externalId'],
+  ),
+  IngestResult: object({
+    accepted: {
+      type: 'array',
+      items: object({ index: { type: 'integer' }, id: { type: 'integer' }, duplicate: { type: 'boolean' } }),
+    },
+    rejected: {
+      type: 'array',
+      items: object({ index: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' } }),
+    },
+  }),
+  Measure: object(measure),
+  WindowMeasure: object({
+    window: { type: 'string' },
+    windowMs: { type: 'integer' },
+    ...measure,
+    trend: object({
+      previous: ref('Measure'),
+      delta: nullable('number'),
+      direction: { enum: ['up', 'down', 'flat', null] },
+    }),
+  }),
+  CurrentMetrics: object({
+    at: iso,
+    scope: { type: 'string' },
+    minStatements: { type: 'integer' },
+    windows: { type: 'object', additionalProperties: ref('WindowMeasure') },
+  }),
+  ScopeRanking: object({ scope: { type: 'string' }, name: { type: 'string' }, ...measure }),
+  TopScopes: object({
+    at: iso,
+    window: { type: 'string' },
+    minStatements: { type: 'integer' },
+    actor: { type: 'array', items: ref('ScopeRanking') },
+    dyad: { type: 'array', items: ref('ScopeRanking') },
+    category: { type: 'array', items: ref('ScopeRanking') },
+  }),
+  RollingSeries: object({
+    scope: { type: 'string' },
+    window: { type: 'string' },
+    step: { type: 'string' },
+    from: iso,
+    to: iso,
+    points: { type: 'array', items: object({ t: iso, ...measure }) },
+  }),
+  HistorySeries: object({
+    scope: { type: 'string' },
+    bucket: { enum: ['minute', 'hour', 'day'] },
+    from: iso,
+    to: iso,
+    points: { type: 'array', items: object({ t: iso, index: measure.index, count: measure.count, maxScore: measure.maxScore }) },
+  }),
+  Health: {
+    type: 'object',
+    description: '503 when status is failing. `checks` may grow; each check is an object.',
+    properties: {
+      status: { enum: ['ok', 'degraded', 'failing'] },
+      reasons: { type: 'array', items: { type: 'string' } },
+      version: { type: 'string' },
+      scorerVersion: { type: 'string' },
+      uptimeSeconds: { type: 'integer' },
+      statements: { type: 'object', additionalProperties: { type: 'integer' }, required: ['pending', 'scored', 'failed'] },
+      realtimeClients: { type: 'integer' },
+      checkedAt: iso,
+      checks: { type: 'object', additionalProperties: { type: 'object' } },
+    },
+    required: ['status', 'reasons', 'version', 'scorerVersion', 'uptimeSeconds', 'statements', 'realtimeClients', 'checkedAt', 'checks'],
+    additionalProperties: false,
+  },
+  Feed: object({
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    intervalSeconds: { type: 'integer' },
+    origin: { enum: ['config', 'api'] },
+    health: object({
+      status: { enum: ['pending', 'ok', 'failing'] },
+      lastAttemptAt: isoOrNull,
+      lastSuccessAt: isoOrNull,
+      lastErrorAt: isoOrNull,
+      lastError: nullable('string', { description: 'in general terms unless the admin token is sent' }),
+      lastErrorCode: nullable('string'),
+      lastHttpStatus: nullable('integer'),
+      consecutiveFailures: { type: 'integer' },
+      nextAttemptAt: iso,
+      itemsStored: { type: 'integer' },
+      lastItemCount: nullable('integer'),
+    }),
+  }),
+  FeedInput: object(
+    {
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      url: { type: 'string', maxLength: 2048, description: 'absolute http(s) URL without credentials' },
+      intervalSeconds: { type: 'integer', minimum: 30, maximum: 604_800, default: 300 },
+    },
+    ['intervalSeconds'],
+  ),
+  Channel: channel,
+  Rule: object({
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    scope: { type: 'string' },
+    window: { type: 'string' },
+    metric: { enum: ['index', 'max', 'count'] },
+    threshold: { type: 'number' },
+    recoverBelow: { type: 'number' },
+    forSeconds: { type: 'integer' },
+    repeatSeconds: { type: 'integer' },
+    minStatements: { type: 'integer' },
+    severity: { enum: ['info', 'warning', 'critical'] },
+    channels: { type: 'array', items: ref('Channel') },
+    enabled: { type: 'boolean' },
+    silencedUntil: msOrNull,
+    silenceReason: nullable('string'),
+    createdAt: ms,
+    updatedAt: ms,
+  }),
+  RuleInput: object(
+    {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      scope: { type: 'string', pattern: '^(global|actor:[^>]+|dyad:[^>]+>[^>]+|category:.+)$' },
+      window: { type: 'string', description: 'a duration from 1m to 30d, like 1h, 24h, 7d' },
+      metric: { enum: ['index', 'max', 'count'], default: 'index' },
+      threshold: { type: 'number', minimum: 0 },
+      recoverBelow: { type: 'number', minimum: 0, description: 'not above threshold' },
+      forSeconds: { type: 'integer', minimum: 0, maximum: 604_800, default: 0 },
+      repeatSeconds: { type: 'integer', minimum: 0, maximum: 2_592_000, default: 0, description: '0 (never) or at least 60' },
+      minStatements: { type: 'integer', minimum: 1, maximum: 100_000, default: 3 },
+      severity: { enum: ['info', 'warning', 'critical'], default: 'warning' },
+      channels: { type: 'array', items: ref('Channel'), maxItems: 10 },
+      enabled: { type: 'boolean', default: true },
+    },
+    ['metric', 'forSeconds', 'repeatSeconds', 'minStatements', 'severity', 'channels', 'enabled'],
+  ),
+  Alert: object({
+    id: { type: 'integer' },
+    ruleId: { type: 'integer' },
+    ruleName: { type: 'string' },
+    dashboard: { type: 'boolean' },
+    state: { enum: ['pending', 'firing', 'resolved', 'cancelled'] },
+    acknowledged: { type: 'boolean' },
+    value: nullable('number'),
+    peakValue: nullable('number'),
+    threshold: { type: 'number' },
+    scope: { type: 'string' },
+    window: { type: 'string' },
+    metric: { type: 'string' },
+    severity: { type: 'string' },
+    startedAt: ms,
+    firedAt: msOrNull,
+    resolvedAt: msOrNull,
+    endReason: nullable('string'),
+    noDataSince: msOrNull,
+    lastNotifiedAt: msOrNull,
+    notifyCount: { type: 'integer' },
+    ack: { oneOf: [{ type: 'null' }, object({ at: ms, by: nullable('string'), reason: { type: 'string' } })] },
+    updatedAt: ms,
+  }),
+  AlertEvent: object({
+    id: { type: 'integer' },
+    alertId: { type: 'integer' },
+    at: ms,
+    kind: { type: 'string' },
+    fromState: nullable('string'),
+    toState: { type: 'string' },
+    value: nullable('number'),
+    window: { type: 'string' },
+    count: { type: 'integer' },
+    threshold: { type: 'number' },
+    topStatements: {
+      type: 'array',
+      items: object({ id: { type: 'integer' }, score: { type: 'number' }, speaker: nullable('string'), occurredAt: ms, text: { type: 'string' } }),
+    },
+    note: nullable('string'),
+  }),
+  Delivery: object({
+    id: { type: 'integer' },
+    alertId: { type: 'integer' },
+    eventId: { type: 'integer' },
+    channel: { enum: ['webhook', 'email'] },
+    target: { type: 'string', description: 'a webhook URL is masked for all but the admin' },
+    format: { enum: ['json', 'slack', 'email'] },
+    status: { enum: ['pending', 'delivered', 'dead'] },
+    attempts: { type: 'integer' },
+    nextAttemptAt: msOrNull,
+    lastError: nullable('string'),
+    createdAt: ms,
+    deliveredAt: msOrNull,
+    log: {
+      type: 'array',
+      items: object({ id: { type: 'integer' }, deliveryId: { type: 'integer' }, at: ms, ok: { type: 'boolean' }, statusCode: nullable('integer'), error: nullable('string'), durationMs: { type: 'integer' } }),
+    },
+  }),
+};
