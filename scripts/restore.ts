@@ -38,7 +38,13 @@ if (args.values.check) {
 
 const parsed = loadConfigFromEnv();
 if (!parsed.ok) fail(`the configuration has ${parsed.errors.length} problem(s):\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`, 2);
-const r = restoreDatabase(backup, parsed.config.databaseFile);
+let r: ReturnType<typeof restoreDatabase>;
+try {
+  r = restoreDatabase(backup, parsed.config.databaseFile);
+} catch (err) {
+  const e = err as NodeJS.ErrnoException;
+  fail(`${e.code ? `${e.code}: ` : ''}${e.message}`, 1);
+}
 if (!r.ok) fail(r.message, 1);
 process.stdout.write(
   `restored ${backup} into ${r.restored} (${r.check.statements} statements, schema version ${r.check.schemaVersion}` +

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { listMigrations } from './database.ts';
-import { PRIVATE_FILE } from './file-modes.ts';
+import { makePrivateDir, PRIVATE_FILE } from './file-modes.ts';
 
 /** Tables a Brinkwatch database has at every schema version (migration 001). */
 const CORE_TABLES = ['statements', 'metric_buckets'];
@@ -142,6 +142,7 @@ export function restoreDatabase(backup: string, target: string, now = Date.now()
   if (isDatabaseInUse(target)) {
     return { ok: false, code: 'in-use', message: `the database ${target} is open in another process (the server, or npm run ingest): stop it, then restore` };
   }
+  makePrivateDir(path.dirname(target));
   let asideFile: string | null = null;
   if (fs.existsSync(target)) {
     asideFile = `${target}.before-restore-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;

@@ -107,7 +107,9 @@ describe('GET /api/openapi.json against the real server process: every documente
     await call('GET', '/api/openapi.json');
     await call('GET', '/');
     const metrics = await call('GET', '/metrics', { token: false });
-    assert.match(String(metrics.body), /brinkwatch_statements/);
+    assert.match(String(metrics.body), /brinkwatch_statements\{status="scored",lang="en"\} \d+/);
+    assert.match(String(metrics.body), /process_cpu_user_seconds_total \d/, 'process defaults');
+    assert.match(String(metrics.body), /brinkwatch_http_request_duration_seconds_count\{method="GET",route="\/api\/openapi\.json",status="200"\} [1-9]/);
     await call('GET', '/api/health');
   });
 
