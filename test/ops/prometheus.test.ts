@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createSilentLogger } from '../../server/config/logger.ts';
@@ -126,5 +129,22 @@ describe('GET /metrics', () => {
     assert.match(withToken.text, /brinkwatch_statements/);
     assert.equal((await request(app).get('/metrics')).status, 200, 'loopback without a token');
     assert.equal((await request(build(true)).get('/metrics').set(forwarded)).status, 200, 'BRINKWATCH_METRICS_PUBLIC=true');
+  });
+
+  it('refuses a scrape that really arrives from another address without the token', async (t) => {
+    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+    if (!external) return t.skip('this machine has no non-loopback IPv4 address to connect from');
+    const server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, external.address, r));
+    try {
+      const url = `http://${external.address}:${(server.address() as AddressInfo).port}/metrics`;
+      const denied = await fetch(url);
+      assert.equal(denied.status, 401);
+      assert.equal(((await denied.json()) as { error: { code: string } }).error.code, 'unauthorized');
+      const allowed = await fetch(url, { headers: auth });
+      assert.equal(allowed.status, 200);
+    } finally {
+      server.close();
+    }
   });
 });
