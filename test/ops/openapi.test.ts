@@ -42,7 +42,13 @@ describe('the OpenAPI description knows every route', () => {
     const text = JSON.stringify(doc);
     for (const m of text.matchAll(/"\$ref":"#\/components\/(\w+)\/(\w+)"/g)) assert.ok(doc.components[m[1]!]?.[m[2]!], `unresolved ${m[0]}`);
     for (const [p, ops] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(ops)) assert.ok(Object.keys(op.responses).length > 0, `${method} ${p}`);
+      const templated = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(ops)) {
+        assert.ok(Object.keys(op.responses).length > 0, `${method} ${p}`);
+        const declared = ((op as { parameters?: Array<{ in: string; name: string; required?: boolean }> }).parameters ?? []).filter((x) => x.in === 'path');
+        assert.deepEqual(declared.map((x) => x.name), templated, `${method} ${p}: path parameters`);
+        assert.ok(declared.every((x) => x.required === true), `${method} ${p}: path parameters are required`);
+      }
     }
   });
 });
