@@ -63,6 +63,17 @@ for (const themeName of ['dark', 'light'] as const) {
       }
       assert.deepEqual(failures, []);
     });
+    it('keeps statement text readable on the evidence highlights (4.5:1)', () => {
+      const failures: string[] = [];
+      for (const fg of ['text', 'muted']) {
+        for (const bg of ['mark-esc', 'mark-deesc', 'mark-muted']) {
+          assert.ok(theme[bg], `--${bg} has a light-dark() pair`);
+          const ratio = contrastRatio(theme[fg]!, theme[bg]!);
+          if (ratio < 4.5) failures.push(`--${fg} on --${bg}: ${ratio.toFixed(2)}:1`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
     for (const vision of ['normal', 'protanopia', 'deuteranopia'] as const) {
       it(`keeps the five levels apart for ${vision} vision (CIEDE2000 >= ${MIN_DELTA_E} for every pair)`, () => {
         const seen = LEVELS.map((l) => (vision === 'normal' ? theme[l]! : simulate(theme[l]!, vision)));
