@@ -48,10 +48,11 @@ export function summarizeChart(
 }
 
 /**
- * Below the chart: a legend of the level shapes (always visible) and a "Chart in words"
- * details element that the canvas names as its description.
+ * Below the chart (in #chart-text, whose height the CSS reserves): a legend of the level
+ * shapes (always visible) and a "Chart in words" details element that the canvas names as its
+ * description.
  */
-export function mountChartSummary(canvas: HTMLCanvasElement, after: HTMLElement) {
+export function mountChartSummary(canvas: HTMLCanvasElement, container: HTMLElement) {
   const legend = document.createElement('ul');
   legend.className = 'chart-legend';
   legend.setAttribute('aria-label', 'Dot shapes by level');
@@ -73,7 +74,7 @@ export function mountChartSummary(canvas: HTMLCanvasElement, after: HTMLElement)
   text.id = 'chart-summary-text';
   text.textContent = 'Loading the chart…';
   details.append(summary, text);
-  after.after(legend, details);
+  container.replaceChildren(legend, details);
   canvas.setAttribute('aria-describedby', text.id);
   return {
     update(title: string, rolling: RollingPoint[], dots: HistoryPoint[]) {

@@ -22,7 +22,7 @@ const connection = $('#connection');
 const chartUpdated = $('#chart-updated');
 applyStoredTheme(); // before the chart reads its colours
 const chart = createRiskChart($<HTMLCanvasElement>('#risk-chart'));
-const chartSummary = mountChartSummary($<HTMLCanvasElement>('#risk-chart'), $('#chart-panel .chart-box'));
+const chartSummary = mountChartSummary($<HTMLCanvasElement>('#risk-chart'), $('#chart-text'));
 mountThemeSwitch($('.topbar'), () => chart.recolor());
 const exportControls = mountExportControls($('#export-controls'));
 

@@ -43,7 +43,10 @@ export function applyStoredTheme(): void {
 export function mountThemeSwitch(container: HTMLElement, onChange: () => void): HTMLSelectElement {
   const label = document.createElement('label');
   label.className = 'theme-switch';
-  label.textContent = 'Theme ';
+  const text = document.createElement('span');
+  text.className = 'theme-switch-text';
+  text.textContent = 'Theme ';
+  label.append(text);
   const select = document.createElement('select');
   select.id = 'theme-switch';
   for (const [value, text] of [['system', 'System'], ['light', 'Light'], ['dark', 'Dark']] as const) {
