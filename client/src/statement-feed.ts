@@ -1,7 +1,6 @@
 import type { StatementView } from '../../server/store/statements-repo.ts';
 import { renderEvidence } from './evidence-highlight.ts';
 import { feedCursor, type FeedPage } from './feed-paging.ts';
-import { isLevel, levelGlyph } from './level-style.ts';
 import { clampLongText } from './long-text.ts';
 
 /** Rows one API page brings (the newest, or the next older). */
@@ -23,9 +22,8 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const unsupported = s.status === 'unsupported';
   const level = unsupported ? 'not scored' : (s.level ?? s.status);
   const score = el('div', `score level-${unsupported ? 'unsupported' : (s.level ?? 'pending')}`, s.score === null ? (unsupported ? '–' : '…') : String(Math.round(s.score)));
-  const word = el('small', undefined, level);
-  if (isLevel(s.level)) word.prepend(levelGlyph(s.level), ' ');
-  score.append(word);
+  // The level word; its shape is drawn before it by the CSS (.score.level-* small::before).
+  score.append(el('small', undefined, level));
   const body = el('div');
   const meta = el('div', 'meta');
   const when = new Date(s.occurredAt);

@@ -61,8 +61,14 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
     const cardLevel = (await page.locator('.card[data-window="1h"] .level-word').textContent())?.trim();
     const expected = cardValue >= 80 ? 'severe' : cardValue >= 60 ? 'high' : cardValue >= 40 ? 'elevated' : cardValue >= 20 ? 'low' : 'calm';
     assert.match(cardLevel ?? '', new RegExp(`^[●■◆▲✖] ${expected}$`));
-    const rowWords = await page.locator('#statement-list li .score small').allTextContents();
-    assert.ok(rowWords.some((w) => /^[●■◆▲✖] (severe|high|elevated)$/.test(w)), `feed rows show glyph and word: ${rowWords.join(' | ')}`);
+    const rowWords = await page.locator('#statement-list li .score small').evaluateAll((els) => els.map((e) => `${getComputedStyle(e, '::before').content} ${e.textContent}`));
+    const glyphs: Record<string, string> = { calm: '●', low: '■', elevated: '◆', high: '▲', severe: '✖' };
+    const scored = rowWords.filter((w) => !w.includes('not scored'));
+    assert.ok(scored.length >= SEEDED_COUNT - 1, `every scored row shows a level: ${rowWords.join(' | ')}`);
+    for (const w of scored) {
+      const m = /^"(.) " \/ "" (\w+)$/.exec(w);
+      assert.ok(m && glyphs[m[2]!] === m[1], `feed row shows the shape of its level before the word: ${w}`);
+    }
     assert.ok((await page.locator('#top-category .level-mark .visually-hidden').count()) >= 1, 'top lists name the level for screen readers');
     // The live list is not an aria-live region; a polite status summarises instead.
     assert.equal(await page.locator('#statement-list').getAttribute('aria-live'), null);
