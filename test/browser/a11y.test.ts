@@ -82,6 +82,8 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
     assert.match(summary, new RegExp(`${SEEDED_COUNT - 1} statements`), 'the scored statements are counted (the Arabic one is not scored)');
     assert.equal(await page.locator('#risk-chart').getAttribute('aria-describedby'), 'chart-summary-text');
 
+    await page.waitForFunction(() => Number(document.querySelector('#risk-chart')?.getAttribute('data-minutes')) >= 5, null, { timeout: 20_000 });
+    await page.locator('#chart-panel').screenshot({ path: path.join(ARTIFACTS, 'a11y-chart-shapes.png') });
     await expectNoSeriousAxeViolations(page, 'the seeded dashboard (dark)');
     await page.screenshot({ path: path.join(ARTIFACTS, 'a11y-dashboard-dark.png') });
     await page.selectOption('#theme-switch', 'light');

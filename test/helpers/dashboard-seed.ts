@@ -38,7 +38,10 @@ export async function seedDashboard(server: RunningServer): Promise<void> {
   await api(server, 'POST', '/api/alert-rules', {
     name: 'Any threat in the last hour', scope: 'global', window: '1h', metric: 'max', threshold: 30, recoverBelow: 20, minStatements: 1, forSeconds: 0, severity: 'critical',
   });
-  await api(server, 'POST', '/api/statements', { statements: STATEMENTS });
+  // Spread over the last hour, so the chart shows one dot (of its level's shape) per minute.
+  const now = Date.now();
+  const spread = STATEMENTS.map((st, i) => ({ ...st, publishedAt: new Date(now - (STATEMENTS.length - i) * 5 * 60_000).toISOString() }));
+  await api(server, 'POST', '/api/statements', { statements: spread });
 }
 
 export const SEEDED_COUNT = STATEMENTS.length;
