@@ -45,7 +45,7 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
     assert.match(text, /inbox folder/);
     assert.match(text, /Feeds panel/);
     await expectNoSeriousAxeViolations(page, 'the empty dashboard');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'a11y-empty.png') });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'a11y-empty.png'), fullPage: true });
     await page.close();
   });
 
