@@ -161,6 +161,8 @@ setInterval(() => {
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
+// The alert list scrolls within a fixed height (no jump on load): reachable by keyboard too.
+document.querySelector('#alerts-panel .alert-list')?.setAttribute('tabindex', '0');
 mountFeedsPanel($('#feeds-panel'), socket);
 mountHealthPill(connection, socket, (status, reason) => page.setServerHealth(status, reason));
 socket.on('connect', () => setConnection('live', 'live'));

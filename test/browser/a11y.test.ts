@@ -102,8 +102,19 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
     await page.selectOption('#theme-switch', 'dark');
     assert.equal(await bg(), 'rgb(15, 20, 25)');
     assert.equal(await page.evaluate(() => localStorage.getItem('brinkwatch-theme')), 'dark');
+    // On reload the pinned theme is on <html> before the body is parsed (theme-boot.js), so the
+    // first paint is already dark on this light system.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __themeAtBody?: string };
+      new MutationObserver((_, obs) => {
+        if (!document.body) return;
+        w.__themeAtBody = document.documentElement.dataset.theme ?? 'none';
+        obs.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    });
     await page.reload();
     await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { __themeAtBody?: string }).__themeAtBody), 'dark', 'the theme is set before the body exists');
     assert.equal(await page.locator('#theme-switch').inputValue(), 'dark', 'the choice survives a reload');
     assert.equal(await bg(), 'rgb(15, 20, 25)');
     await page.selectOption('#theme-switch', 'system');
