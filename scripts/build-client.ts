@@ -19,6 +19,16 @@ export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): P
     logLevel: 'warning',
     legalComments: 'linked',
   });
+  // The theme applies before the first paint: a tiny blocking script (see theme-boot.ts).
+  await build({
+    entryPoints: [path.join(ROOT, 'client', 'src', 'theme-boot.ts')],
+    outfile: path.join(outDir, 'theme-boot.js'),
+    bundle: true,
+    format: 'iife',
+    minify: true,
+    target: ['es2022'],
+    logLevel: 'warning',
+  });
   fs.copyFileSync(path.join(ROOT, 'client', 'index.html'), path.join(outDir, 'index.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'src', 'styles.css'), path.join(outDir, 'styles.css'));
   fs.copyFileSync(path.join(ROOT, 'client', 'favicon.svg'), path.join(outDir, 'favicon.svg'));

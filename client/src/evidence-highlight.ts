@@ -24,7 +24,10 @@ export function renderEvidence(text: string, signals: StoredSignal[]): DocumentF
     const kind = MUTED.has(s.modality) ? 'muted-sig' : s.polarity === 'deescalation' ? 'deescalation' : 'escalation';
     mark.className = `sig ${kind}`;
     mark.dataset.category = s.category;
-    mark.title = `${s.category.replace(/_/g, ' ')} · ${s.polarity} · ${s.modality} · weight ${s.weight}`;
+    // Explained in a popover on focus, tap or hover (evidence-popover.ts), so keyboard and
+    // touch readers reach it too; a native title would duplicate it for the mouse only.
+    mark.dataset.explain = `${s.category.replace(/_/g, ' ')} · ${s.polarity} · ${s.modality} · weight ${s.weight}`;
+    mark.tabIndex = 0;
     mark.textContent = text.slice(s.start, s.end);
     frag.append(mark);
     pos = s.end;

@@ -83,7 +83,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
  */
 export function mountExportControls(container: HTMLElement | null = document.getElementById('export-controls')): { followView(): void } {
   if (!container) return { followView: () => {} };
-  const bucket = el('select', { name: 'bucket', title: 'Bucket size of the history export' });
+  const bucket = el('select', { name: 'bucket', title: 'Bucket size of the history export', ariaLabel: 'Bucket size of the history export' });
   for (const b of ['minute', 'hour', 'day']) bucket.append(el('option', { value: b, textContent: `per ${b}` }));
   bucket.value = readExportView(container).bucket;
   const allScopes = el('input', { type: 'checkbox', name: 'all-scopes' });

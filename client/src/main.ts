@@ -1,3 +1,4 @@
+import { applyStoredTheme, mountThemeSwitch } from './theme.ts';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
@@ -10,13 +11,19 @@ import { createConnectionState } from './connection-state.ts';
 import type { FeedPage } from './feed-paging.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
+import { mountChartSummary } from './chart-summary.ts';
+import { mountEvidencePopover } from './evidence-popover.ts';
+import { createFeedAnnouncer } from './feed-announcer.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
 import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
 const chartUpdated = $('#chart-updated');
+applyStoredTheme(); // before the chart reads its colours
 const chart = createRiskChart($<HTMLCanvasElement>('#risk-chart'));
+const chartSummary = mountChartSummary($<HTMLCanvasElement>('#risk-chart'), $('#chart-text'));
+mountThemeSwitch($('.topbar'), () => chart.recolor());
 const exportControls = mountExportControls($('#export-controls'));
 
 // "Offline / degraded: data as of HH:MM": a banner above the data, and the attribute that dims it.
@@ -46,6 +53,11 @@ const feed = createStatementFeed($<HTMLOListElement>('#statement-list'), async (
   page.dataReceived();
   return p;
 });
+
+mountEvidencePopover($('main'));
+const announcer = createFeedAnnouncer($('#feed-announcer'));
+// The empty feed's curl line names this server.
+$('#feed-empty-curl').textContent = $('#feed-empty-curl').textContent!.replace('http://127.0.0.1:3000', location.origin);
 
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');
@@ -86,6 +98,7 @@ async function drawChart(): Promise<void> {
     markPanel(chartPanel, target, q.from, q.to);
     if (rangeChanged) exportControls.followView();
     $('#chart-title').textContent = `${scopeLabel(target.scope)} risk index, ${spec.label}`;
+    chartSummary.update(`${scopeLabel(target.scope)} risk index, ${spec.label}`, rolling.points, dots.points);
     $('#risk-chart').setAttribute('aria-label', `${scopeLabel(target.scope)} risk index over the ${spec.label}`);
     chartMessage.hidden = true;
     page.dataReceived();
@@ -148,6 +161,8 @@ setInterval(() => {
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
+// The alert list scrolls within a fixed height (no jump on load): reachable by keyboard too.
+document.querySelector('#alerts-panel .alert-list')?.setAttribute('tabindex', '0');
 mountFeedsPanel($('#feeds-panel'), socket);
 mountHealthPill(connection, socket, (status, reason) => page.setServerHealth(status, reason));
 socket.on('connect', () => setConnection('live', 'live'));
@@ -180,10 +195,12 @@ socket.on('snapshot', (s: Snapshot) => {
 });
 socket.on('statementScored', (s) => {
   feed.add(s);
+  announcer.one(s);
   page.dataReceived();
 });
 socket.on('statementsScoredInBulk', (b) => {
   feed.addBulk(b.ids);
+  announcer.many(b.ids.length);
   page.dataReceived();
 });
 socket.on('metricsUpdated', (m) => {

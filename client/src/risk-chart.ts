@@ -1,6 +1,7 @@
 import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, ScatterController, TimeScale, Tooltip } from 'chart.js';
 import 'chartjs-adapter-date-fns';
 import { el } from './dom.ts';
+import { LEVEL_SHAPES, levelOf, resolvedLevelColors } from './level-style.ts';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, TimeScale, Tooltip, Filler);
 
@@ -77,6 +78,9 @@ function createPointsTable(canvas: HTMLCanvasElement) {
  */
 export function createRiskChart(canvas: HTMLCanvasElement) {
   const renderTable = createPointsTable(canvas);
+  // Colours come from the theme's custom properties; each dot also has its level's shape.
+  let colors = resolvedLevelColors();
+  const levelOfPoint = (raw: unknown) => levelOf((raw as ChartPoint | undefined)?.y ?? 0);
   const chart = new Chart<'line', ChartPoint[]>(canvas, {
     type: 'line',
     data: {
@@ -84,8 +88,8 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
         {
           label: 'Risk index (rolling 1 h)',
           data: [],
-          borderColor: '#f0883e',
-          backgroundColor: 'rgba(240, 136, 62, 0.15)',
+          borderColor: () => colors.line,
+          backgroundColor: 'rgba(128, 128, 128, 0.12)',
           fill: true,
           pointRadius: 0,
           borderWidth: 2,
@@ -96,9 +100,11 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
           label: 'Highest score in the minute',
           data: [],
           type: 'scatter' as 'line',
-          borderColor: 'rgba(248, 81, 73, 0.7)',
-          backgroundColor: 'rgba(248, 81, 73, 0.45)',
-          pointRadius: 2.5,
+          borderColor: (ctx) => colors[levelOfPoint(ctx.raw)],
+          backgroundColor: (ctx) => colors[levelOfPoint(ctx.raw)],
+          pointStyle: (ctx) => LEVEL_SHAPES[levelOfPoint(ctx.raw)].pointStyle,
+          pointRadius: 4,
+          pointBorderWidth: 1.5,
           showLine: false,
         },
       ],
@@ -108,15 +114,16 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'time', time: { unit: 'hour', tooltipFormat: 'PPpp' }, ticks: { color: '#8b98a5' }, grid: { color: '#26313d' } },
-        y: { min: 0, max: 100, ticks: { color: '#8b98a5' }, grid: { color: '#26313d' } },
+        x: { type: 'time', time: { unit: 'hour', tooltipFormat: 'PPpp' }, ticks: { color: () => colors.muted }, grid: { color: () => colors.grid } },
+        y: { min: 0, max: 100, ticks: { color: () => colors.muted }, grid: { color: () => colors.grid } },
       },
       plugins: {
         tooltip: {
           callbacks: {
             afterLabel: (item) => {
               const n = (item.raw as ChartPoint).count;
-              return n === undefined ? '' : `${n} statement(s)`;
+              const level = item.datasetIndex === 1 ? ` · ${levelOfPoint(item.raw)}` : '';
+              return n === undefined ? '' : `${n} statement(s)${level}`;
             },
           },
         },
@@ -125,6 +132,11 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
   });
 
   return {
+    /** Re-reads the theme's colours (after a theme switch) and redraws. */
+    recolor() {
+      colors = resolvedLevelColors();
+      chart.update();
+    },
     update(
       rolling: RollingPoint[],
       minutes: HistoryPoint[],

@@ -1,6 +1,7 @@
 import type { StatementView } from '../../server/store/statements-repo.ts';
 import { renderEvidence } from './evidence-highlight.ts';
 import { feedCursor, type FeedPage } from './feed-paging.ts';
+import { clampLongText } from './long-text.ts';
 
 /** Rows one API page brings (the newest, or the next older). */
 export const FEED_PAGE = 50;
@@ -21,15 +22,20 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const unsupported = s.status === 'unsupported';
   const level = unsupported ? 'not scored' : (s.level ?? s.status);
   const score = el('div', `score level-${unsupported ? 'unsupported' : (s.level ?? 'pending')}`, s.score === null ? (unsupported ? '–' : '…') : String(Math.round(s.score)));
+  // The level word; its shape is drawn before it by the CSS (.score.level-* small::before).
   score.append(el('small', undefined, level));
   const body = el('div');
   const meta = el('div', 'meta');
   const when = new Date(s.occurredAt);
-  const parts = [s.speaker ?? 'unknown speaker'];
-  if (s.targets.length > 0) parts[0] += ` → ${s.targets.join(', ')}`;
-  if (s.source) parts.push(s.source);
-  parts.push(when.toLocaleString());
-  meta.textContent = parts.join(' · ');
+  // Names and sources in <bdi>: an Arabic or Hebrew name keeps its direction and does not
+  // reorder the arrows and separators around it.
+  meta.append(el('bdi', 'speaker', s.speaker ?? 'unknown speaker'));
+  if (s.targets.length > 0) {
+    meta.append(' → ');
+    s.targets.forEach((t, i) => meta.append(...(i > 0 ? [', '] : []), el('bdi', 'target', t)));
+  }
+  if (s.source) meta.append(' · ', el('bdi', 'source', s.source));
+  meta.append(` · ${when.toLocaleString()}`);
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
   // The language, when it was detected as another than English ('und': too short or mixed to tell).
   if (s.lang && s.lang !== 'en' && s.lang !== 'und') {
@@ -41,6 +47,8 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   text.dir = 'auto'; // Arabic or Hebrew statements read right to left
   text.append(renderEvidence(s.text, s.signals));
   body.append(meta, text);
+  const more = clampLongText(text, s.text.length);
+  if (more) body.append(more);
   if (unsupported) body.append(el('div', 'not-scored', 'not scored: language not supported'));
   if (s.signals.length > 0) {
     const chips = el('div', 'signals');

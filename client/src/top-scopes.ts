@@ -1,5 +1,6 @@
 import type { ScopeRanking, TopScopes } from '../../server/metrics/metrics-service.ts';
 import { levelForScore } from '../../server/scoring/combine.ts';
+import { levelMark } from './level-style.ts';
 
 function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
   list.replaceChildren();
@@ -13,7 +14,8 @@ function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
   for (const item of items) {
     const li = document.createElement('li');
     li.dataset.scope = item.scope;
-    const name = document.createElement('span');
+    // <bdi>: an Arabic or Hebrew name keeps its own direction without reordering the numbers.
+    const name = document.createElement('bdi');
     name.textContent = item.name.replace(/_/g, ' ').replace('>', ' → ');
     const num = document.createElement('span');
     num.className = 'num';
@@ -23,6 +25,7 @@ function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
     } else {
       num.textContent = `${item.index.toFixed(1)} · ${item.count}`;
       num.classList.add(`level-${levelForScore(item.index)}`);
+      num.prepend(levelMark(levelForScore(item.index), true), ' ');
     }
     li.append(name, num);
     list.append(li);
