@@ -169,6 +169,7 @@ const envSchema = z.object({
     .min(0, 'must be between 0 (off) and 100000')
     .max(100_000, 'must be between 0 (off) and 100000')
     .default(1200),
+  BRINKWATCH_PUBLIC_READ: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -221,6 +222,17 @@ export interface Config {
   /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
   readRateLimit: number;
   logLevel: string;
+  /**
+   * Reads (API, page, live socket) without a session or token: BRINKWATCH_PUBLIC_READ, by
+   * default true only when listening on a loopback address (only this machine can connect).
+   */
+  publicRead: boolean;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -276,6 +288,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       },
       readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
+      publicRead: v.BRINKWATCH_PUBLIC_READ === undefined ? isLoopbackHost(v.BRINKWATCH_HOST) : ['true', '1', 'yes', 'on'].includes(v.BRINKWATCH_PUBLIC_READ),
     },
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import type { Logger } from '../config/logger.ts';
+import type { AuthHttp } from './auth-http.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { errorHandler, notFound } from './http-errors.ts';
 import { securityHeaders, type TlsMode } from './security-headers.ts';
@@ -18,6 +19,8 @@ export interface HttpAppDeps {
   tls?: TlsMode;
   /** BRINKWATCH_TRUST_PROXY, express's `trust proxy` (X-Forwarded-Proto/-For from those hops). */
   trustProxy?: boolean | number | string[];
+  /** Accounts (auth-http.ts): who the request is, the audit log, sign-in, the read gate. Without it every read is open. */
+  auth?: AuthHttp;
 }
 
 /** The Express app without a listening socket: tests drive it with supertest. */
@@ -28,8 +31,11 @@ export function createHttpApp(deps: HttpAppDeps) {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(securityHeaders(deps.tls ?? 'auto'));
 
+  for (const h of deps.auth?.before ?? []) app.use(h);
   if (deps.health) app.use(createHealthRoutes({ report: deps.health }));
-  for (const router of deps.routers) app.use(router);
+  for (const router of deps.auth?.publicRouters ?? []) app.use(router);
+  if (deps.auth) app.use('/api', deps.auth.readGate);
+  for (const router of [...deps.routers, ...(deps.auth?.routers ?? [])]) app.use(router);
   app.use('/api', notFound);
 
   app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: '1m' }));

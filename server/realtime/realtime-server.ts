@@ -59,6 +59,8 @@ export function createRealtimeServer(deps: {
   getSnapshot: () => Snapshot;
   /** BRINKWATCH_ALLOWED_ORIGINS: browser origins besides the server's own allowed to connect. */
   allowedOrigins?: readonly string[];
+  /** Whether the handshake carries a session cookie or token (always true when reads are public). */
+  authorize?: (req: IncomingMessage) => boolean;
 }) {
   const io = new Server<ClientToServer, ServerToClient>(deps.httpServer, {
     serveClient: false,
@@ -66,9 +68,15 @@ export function createRealtimeServer(deps: {
     cors: { origin: false },
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (req, callback) => {
-      if (originAllowed(req, deps.allowedOrigins)) return callback(null, true);
-      deps.logger.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'socket.io handshake refused: foreign Origin');
-      callback('origin not allowed', false);
+      if (!originAllowed(req, deps.allowedOrigins)) {
+        deps.logger.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'socket.io handshake refused: foreign Origin');
+        return callback('origin not allowed', false);
+      }
+      if (deps.authorize && !deps.authorize(req)) {
+        deps.logger.warn({ reason: 'no session or token' }, 'socket.io handshake refused: not signed in');
+        return callback('sign in first', false);
+      }
+      callback(null, true);
     },
   });
   io.on('connection', (socket) => {
