@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
+import { mountAccountBar } from './account-bar.ts';
 import { mountAlertsPanel } from './alerts-panel.ts';
 import { createRiskChart, type HistoryPoint, type RollingPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
@@ -8,6 +9,7 @@ import { mountFeedsPanel } from './feeds-panel.ts';
 import { mountHealthPill } from './health-pill.ts';
 import { createConnectionState } from './connection-state.ts';
 import type { FeedPage } from './feed-paging.ts';
+import { loadSession, session } from './session.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
@@ -145,6 +147,12 @@ setInterval(() => {
     })
     .catch((err: unknown) => console.warn('could not refresh the cards', err));
 }, 60_000);
+
+// Accounts: who is signed in (and the CSRF token for writes); without a session, when reads
+// are not public, the sign-in page instead (the server redirects / there too).
+const signedIn = await loadSession().catch(() => session());
+if (!signedIn.user && !signedIn.publicRead) location.replace('/signin');
+mountAccountBar($('#account'));
 
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
