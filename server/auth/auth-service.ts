@@ -29,7 +29,8 @@ const fail = (code: string, message: string, retryAfter?: number) => ({ ok: fals
 
 /** Where an action came from, for the audit log. */
 export interface ActionContext {
-  actor: Pick<Principal, 'id' | 'name'> | null;
+  /** null: anonymous; id null: the command line (npm run user). */
+  actor: { id: number | null; name: string } | null;
   ip: string | null;
   userAgent?: string | null;
 }
