@@ -17,7 +17,7 @@ const record = (e: AuditView) => csvRecord([e.id, e.at, e.actorId, e.actorName, 
 
 /**
  * Records every API write when its answer has gone out: who (res.locals.user), what (method and
- * route pattern, the route's ids as target), when, from where (req.ip), and the outcome: `ok`
+ * route pattern; the concrete path as target), when, from where (req.ip), and the outcome: `ok`
  * for 2xx, `denied` for 401/403. Other refusals (400, 404, 409, 429, ...) changed nothing and are
  * not recorded. Routes that write their own, more precise entries (sign-in, users, tokens) set
  * `res.locals.audited`.
@@ -30,7 +30,6 @@ export function createAuditRecorder(audit: AuditRepo, logger?: { error: (o: obje
       const outcome = status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : null;
       if (outcome === null || res.locals.audited === true) return;
       const route = (req.route as { path?: string } | undefined)?.path;
-      const params = Object.values((req.params ?? {}) as Record<string, string>);
       const user = userOf(res);
       try {
         audit.record({
@@ -38,7 +37,8 @@ export function createAuditRecorder(audit: AuditRepo, logger?: { error: (o: obje
           actorId: user?.id ?? null,
           actorName: user?.name ?? null,
           action: `${req.method} ${typeof route === 'string' ? route : req.path.slice(0, 200)}`,
-          target: params.length ? params.join(',').slice(0, 200) : null,
+          // The concrete path (ids included): after a refusal express has already reset req.params.
+          target: req.path.slice(0, 200),
           outcome,
           ip: req.ip ?? null,
           detail: outcome === 'denied' ? `HTTP ${status}` : null,

@@ -59,10 +59,10 @@ export function createSessionRoutes(deps: { auth: AuthService; gate: AuthGate; c
   });
 
   const signedIn = async (req: Request, res: Response, name: string, password: string) => {
-    // No fixation: a session the browser brought is dropped, and a new id is always issued.
+    const started = unwrap(await auth.signIn(name, password, actionContext(req, res)), res);
+    // No fixation: a new id is always issued, and a session the browser brought is dropped.
     const brought = cookieValue(req.get('cookie'), SESSION_COOKIE);
     if (brought) auth.dropSession(brought);
-    const started = unwrap(await auth.signIn(name, password, actionContext(req, res)), res);
     gate.setSessionCookie(req, res, started.secret, AUTH_LIMITS.sessionMaxMs);
     res.set('Cache-Control', 'no-store').json({ user: started.user, csrfToken: started.csrfToken });
   };
