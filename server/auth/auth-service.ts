@@ -64,11 +64,11 @@ export function createAuthService(deps: { accounts: AccountsRepo; sessions: Sess
       const ipKey = ctx.ip ?? 'unknown';
       const wait = deps.throttle.retryAfter(ipKey);
       const who = { actor: null, ip: ctx.ip };
+      const user = accounts.byName(name);
       if (wait > 0) {
-        audit(who, 'sign-in-failed', name.slice(0, 64), 'denied', 'too many failed sign-ins from this address');
+        audit(who, 'sign-in-failed', user?.name ?? null, 'denied', 'too many failed sign-ins from this address');
         return fail('too-many-attempts', `too many failed sign-ins from your address: try again in ${Math.ceil(wait / 60)} min`, wait);
       }
-      const user = accounts.byName(name);
       const t = now();
       if (user && user.lockedUntil !== null && user.lockedUntil > t) {
         deps.throttle.fail(ipKey);
@@ -85,7 +85,8 @@ export function createAuthService(deps: { accounts: AccountsRepo; sessions: Sess
           accounts.setFailures(user.id, lock ? 0 : count, lock);
           audit(who, 'sign-in-failed', user.name, 'failed', lock ? 'wrong password; account locked' : 'wrong password');
         } else {
-          audit(who, 'sign-in-failed', name.slice(0, 64), 'failed', 'unknown user');
+          // Not the name typed: people type passwords into the name field, and the log must not keep them.
+          audit(who, 'sign-in-failed', null, 'failed', 'unknown user');
         }
         return fail('wrong-credentials', 'wrong user name or password');
       }

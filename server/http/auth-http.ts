@@ -44,7 +44,7 @@ export function createAuthHttp(deps: {
   const gate = createAuthGate({ auth, adminToken: deps.adminToken, publicRead: deps.publicRead, tls: deps.tls, allowedOrigins: deps.allowedOrigins });
   const http: AuthHttp = {
     before: [gate.authenticate, createAuditRecorder(store.audit, deps.logger)],
-    publicRouters: [createSessionRoutes({ auth, gate, clientDir: deps.clientDir, writeLimit: deps.writeLimit })],
+    publicRouters: [createSessionRoutes({ auth, gate, clientDir: deps.clientDir, writeLimit: deps.writeLimit, logger: deps.logger })],
     readGate: gate.readGate,
     routers: [
       createAccountRoutes({ auth, gate, writeLimit: deps.writeLimit }),

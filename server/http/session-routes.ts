@@ -4,6 +4,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import { AUTH_LIMITS, type ActionContext, type AuthService, type Outcome } from '../auth/auth-service.ts';
 import { cookieValue, SESSION_COOKIE, userOf, type AuthGate } from './auth-middleware.ts';
+import type { Logger } from '../config/logger.ts';
 import { HttpError } from './http-errors.ts';
 import { idParam, jsonBody, parseJson } from './json-body.ts';
 
@@ -19,8 +20,10 @@ export const actionContext = (req: Request, res: Response): ActionContext => {
 };
 
 const STATUS: Record<string, number> = { 'wrong-credentials': 401, 'too-many-attempts': 429, 'account-locked': 429, 'invalid-account': 400, 'already-set-up': 409, 'invalid-setup-link': 410 };
-function unwrap<T>(r: Outcome<T>, res: Response): T {
+function unwrap<T>(r: Outcome<T>, res: Response, logger?: Logger): T {
   if (r.ok) return r.value;
+  // One structured line per refused sign-in: the reason and the address, never the name typed or the password.
+  logger?.warn({ event: 'sign-in-failed', reason: r.code, ip: res.req.ip }, 'sign-in refused');
   if (r.retryAfter) res.set('Retry-After', String(r.retryAfter));
   throw new HttpError(STATUS[r.code] ?? 400, r.code, r.message);
 }
@@ -32,7 +35,7 @@ function unwrap<T>(r: Outcome<T>, res: Response): T {
  * and DELETE /api/sessions/:id (own sessions), POST /api/setup (first admin by setup link).
  * Mounted before the read gate: these answer anonymous requests themselves.
  */
-export function createSessionRoutes(deps: { auth: AuthService; gate: AuthGate; clientDir: string; writeLimit?: RequestHandler }): Router {
+export function createSessionRoutes(deps: { auth: AuthService; gate: AuthGate; clientDir: string; writeLimit?: RequestHandler; logger?: Logger }): Router {
   const router = Router();
   const { auth, gate } = deps;
   const limit: RequestHandler = deps.writeLimit ?? ((_req, _res, next) => next());
@@ -59,7 +62,7 @@ export function createSessionRoutes(deps: { auth: AuthService; gate: AuthGate; c
   });
 
   const signedIn = async (req: Request, res: Response, name: string, password: string) => {
-    const started = unwrap(await auth.signIn(name, password, actionContext(req, res)), res);
+    const started = unwrap(await auth.signIn(name, password, actionContext(req, res)), res, deps.logger);
     // No fixation: a new id is always issued, and a session the browser brought is dropped.
     const brought = cookieValue(req.get('cookie'), SESSION_COOKIE);
     if (brought) auth.dropSession(brought);
@@ -78,7 +81,7 @@ export function createSessionRoutes(deps: { auth: AuthService; gate: AuthGate; c
   });
   router.post('/api/setup', limit, sameSite, ...jsonBody('8kb'), async (req, res) => {
     const b = parseJson(setupSchema, req.body);
-    unwrap(await auth.completeSetup(b.token, b.name, b.password, actionContext(req, res)), res);
+    unwrap(await auth.completeSetup(b.token, b.name, b.password, actionContext(req, res)), res, deps.logger);
     await signedIn(req, res, b.name, b.password);
   });
   router.delete('/api/session', limit, gate.requireRole('viewer'), (req, res) => {
