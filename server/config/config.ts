@@ -224,7 +224,8 @@ export interface Config {
   logLevel: string;
   /**
    * Reads (API, page, live socket) without a session or token: BRINKWATCH_PUBLIC_READ, by
-   * default true only when listening on a loopback address (only this machine can connect).
+   * default true only when listening on a loopback address (only this machine can connect)
+   * with no trusted proxy in front (BRINKWATCH_TRUST_PROXY unset).
    */
   publicRead: boolean;
 }
@@ -288,7 +289,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       },
       readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
-      publicRead: v.BRINKWATCH_PUBLIC_READ === undefined ? isLoopbackHost(v.BRINKWATCH_HOST) : ['true', '1', 'yes', 'on'].includes(v.BRINKWATCH_PUBLIC_READ),
+      // A trusted proxy in front means other machines reach us through loopback: not public then.
+      publicRead:
+        v.BRINKWATCH_PUBLIC_READ === undefined
+          ? isLoopbackHost(v.BRINKWATCH_HOST) && v.BRINKWATCH_TRUST_PROXY === false
+          : ['true', '1', 'yes', 'on'].includes(v.BRINKWATCH_PUBLIC_READ),
     },
   };
 }

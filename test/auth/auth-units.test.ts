@@ -66,6 +66,9 @@ describe('BRINKWATCH_PUBLIC_READ', () => {
     assert.equal(publicRead({ BRINKWATCH_HOST: '0.0.0.0' }), false);
     assert.equal(publicRead({ BRINKWATCH_HOST: '192.168.1.10' }), false);
   });
+  it('is false by default behind a trusted proxy, which brings the network in through loopback', () => {
+    assert.equal(publicRead({ BRINKWATCH_HOST: '127.0.0.1', BRINKWATCH_TRUST_PROXY: 'loopback' }), false);
+  });
   it('an explicit value wins; a bad one is a configuration error', () => {
     assert.equal(publicRead({ BRINKWATCH_HOST: '0.0.0.0', BRINKWATCH_PUBLIC_READ: 'true' }), true);
     assert.equal(publicRead({ BRINKWATCH_PUBLIC_READ: 'false' }), false);
