@@ -97,6 +97,8 @@ describe('accounts journeys, in headless Chromium', { skip }, () => {
     await page.waitForURL(`${server.url}/`);
     await page.locator('#account-name').waitFor({ timeout: 20_000 });
     assert.equal(await page.textContent('#account-role'), 'viewer');
+    await page.click('.sessions-box summary');
+    await page.locator('.session-list li:has-text("this browser")').waitFor({ timeout: 10_000 });
     await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
     await page.click('.rules-box summary');
     assert.equal(await page.locator('.rule-editor').isVisible(), false, 'no rule editor');

@@ -46,7 +46,7 @@ describe('the server process with accounts: socket authentication and no secrets
 
   before(async () => {
     addUser(dataDir, 'ops', 'admin', PASSWORD);
-    server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_PUBLIC_READ: 'false', BRINKWATCH_LOG_LEVEL: 'trace', BRINKWATCH_DEMO: 'off' });
+    server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_PUBLIC_READ: 'false', BRINKWATCH_LOG_LEVEL: 'trace', BRINKWATCH_DEMO: 'off', BRINKWATCH_ALLOW_PRIVATE_URLS: '127.0.0.1' });
     secrets.ADMIN_TOKEN = server.token;
   });
   after(async () => {
@@ -72,6 +72,15 @@ describe('the server process with accounts: socket authentication and no secrets
     secrets.USER_TOKEN = ((await tok.json()) as { token: string }).token;
     assert.equal((await fetch(`${server.url}/api/statements`, { headers: { authorization: `Bearer ${secrets.USER_TOKEN}` } })).status, 200);
     assert.equal((await fetch(`${server.url}/api/statements`, { headers: { authorization: `Bearer ${secrets.USER_TOKEN}x` } })).status, 401);
+    // A feed added with the session (as wired in main.ts: admin) is in the audit log under the account.
+    const feed = await fetch(`${server.url}/api/feeds`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': body.csrfToken },
+      body: JSON.stringify({ name: 'Intranet', url: 'http://127.0.0.1:9/feed.xml', intervalSeconds: 3600 }),
+    });
+    assert.equal(feed.status, 201);
+    const audit = (await (await fetch(`${server.url}/api/audit?action=POST`, { headers: { cookie } })).json()) as { entries: Array<{ action: string; actorName: string; target: string }> };
+    assert.ok(audit.entries.some((e) => e.action === 'POST /api/feeds' && e.actorName === 'ops' && e.target === '/api/feeds'), JSON.stringify(audit));
   });
 
   it('the socket refuses a handshake without a session or token, and accepts a cookie or a bearer token', async () => {
