@@ -170,6 +170,13 @@ socket.io.on('reconnect_attempt', () => {
 socket.on('connect_error', () => {
   setConnection('offline', 'offline: server unreachable');
   page.setSocket('offline');
+  // The socket is refused once the session has ended (signed out elsewhere, revoked, expired).
+  void loadSession().then(
+    (s) => {
+      if (!s.user && !s.publicRead) location.replace('/signin');
+    },
+    () => undefined,
+  );
 });
 
 // Every (re)connection starts from a fresh snapshot: cards, feed, chart and top lists.
