@@ -29,7 +29,19 @@ export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): P
     target: ['es2022'],
     logLevel: 'warning',
   });
+  // The sign-in page's own small module (no inline scripts).
+  await build({
+    entryPoints: [path.join(ROOT, 'client', 'src', 'signin.ts')],
+    outfile: path.join(outDir, 'signin.js'),
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    target: ['es2022'],
+    logLevel: 'warning',
+  });
   fs.copyFileSync(path.join(ROOT, 'client', 'index.html'), path.join(outDir, 'index.html'));
+  fs.copyFileSync(path.join(ROOT, 'client', 'signin.html'), path.join(outDir, 'signin.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'src', 'styles.css'), path.join(outDir, 'styles.css'));
   fs.copyFileSync(path.join(ROOT, 'client', 'favicon.svg'), path.join(outDir, 'favicon.svg'));
 }

@@ -15,10 +15,10 @@ import { createLogger } from './config/logger.ts';
 import { projectRoot } from './config/project-root.ts';
 import { createExportService } from './export/export-service.ts';
 import { createAlertRoutes } from './http/alert-routes.ts';
+import { createAuthHttp } from './http/auth-http.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
-import { bearerMatches, requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createHealthService } from './health/health-service.ts';
@@ -149,16 +149,18 @@ async function main(): Promise<void> {
     onChanged: (view) => realtime.emit('healthChanged', { ...view }),
   });
 
-  // Until accounts exist the admin is whoever holds the API token: only they see webhook URLs
-  // and feed error detail in full.
-  const canSeeSecrets = bearerMatches(token.token);
-  // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or the admin token (server/http/prometheus-routes.ts).
+  // Accounts: who a request is (session cookie, user token, or the API token as an admin), the
+  // role guards, the read gate and the audit log. Only admins see webhook URLs and feed error detail.
+  const clientDir = path.join(projectRoot(), 'client', 'dist');
+  const authWiring = createAuthHttp({ store, adminToken: token.token, publicRead: config.publicRead, tls: config.tls, allowedOrigins: config.allowedOrigins, clientDir, writeLimit, logger });
+  const { requireRole, canSeeSecrets } = authWiring;
+  // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or an admin (server/http/prometheus-routes.ts).
   const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount() });
   const routers = [
-    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
-    createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: () => scoreJob.runNow() }),
+    createFeedsRoutes({ feeds, requireToken: requireRole('admin'), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
-    createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
+    createAlertRoutes({ alerts, requireToken: requireRole('admin'), requireAck: requireRole('analyst'), writeLimit, canSeeSecrets }),
     createPrometheusRoutes({ prometheus, public: config.metricsPublic, authorized: canSeeSecrets }),
     createOpenApiRoutes({ version: VERSION }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger, requester: (req) => ({ ip: req.ip, credential: canSeeSecrets(req) ? 'admin-token' : 'none' }) }),
@@ -166,7 +168,8 @@ async function main(): Promise<void> {
   const app = createHttpApp({
     logger,
     routers,
-    clientDir: path.join(projectRoot(), 'client', 'dist'),
+    clientDir,
+    auth: authWiring.http,
     tls: config.tls,
     trustProxy: config.trustProxy,
     observe: prometheus.observeHttp,
@@ -197,7 +200,7 @@ async function main(): Promise<void> {
     demoData: demoWatch.check(),
     health: health.current(),
   });
-  const realtime = createRealtimeServer({ httpServer: server, logger, allowedOrigins: config.allowedOrigins, getSnapshot: snapshot });
+  const realtime = createRealtimeServer({ httpServer: server, logger, allowedOrigins: config.allowedOrigins, authorize: authWiring.gate.socketAllowed, getSnapshot: snapshot });
 
   const worker = createScoreWorker({
     store,
@@ -223,6 +226,7 @@ async function main(): Promise<void> {
   });
   const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];
   jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
+  jobs.push(createScheduledJob({ name: 'sessions', cron: '0 */10 * * * *', logger, run: () => ({ removed: authWiring.auth.removeExpiredSessions() }), isIdle: (c) => c.removed === 0 }));
   jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
   jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow() }));
   // BRINKWATCH_RETAIN_*_DAYS: old rows deleted in short batches; metrics and counts stay exact (server/store/retention-repo.ts).
@@ -257,6 +261,11 @@ async function main(): Promise<void> {
       `\nBrinkwatch API token (shown once, kept in ${token.file} with mode 0600):\n  ${token.token}\n` +
         `Use it as: Authorization: Bearer <token>\n\n`,
     );
+  }
+  const setupSecret = authWiring.auth.createSetupLink();
+  if (setupSecret) {
+    // The secret sits in the fragment: browsers never send it to the server or in a Referer.
+    process.stdout.write(`\nNo account yet. Create the first admin within 24 h (single use):\n  ${url}/setup#${setupSecret}\n(or: npm run user -- add NAME --role admin)\n\n`);
   }
   process.stdout.write(`Brinkwatch dashboard: ${url}\n`);
 

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io-client';
 import type { AlertView, RuleView } from '../../server/alerts/alert-views.ts';
 import type { ClientToServer, ServerToClient } from '../../server/realtime/realtime-server.ts';
 import { el } from './dom.ts';
+import { csrfHeaders } from './session.ts';
 
 /**
  * The alerts panel: a banner while alerts fire, the alert list with Acknowledge (asks for a
@@ -33,6 +34,7 @@ async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token && method !== 'GET') headers.authorization = `Bearer ${token}`;
+  if (method !== 'GET') Object.assign(headers, csrfHeaders());
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 204) return undefined as T;
@@ -118,7 +120,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
     li.append(head, el('div', { class: 'muted alert-times' }, when.join(' · ')));
     if (a.ack) li.append(el('div', { class: 'alert-ack' }, `Acknowledged${a.ack.by ? ` by ${a.ack.by}` : ''} at ${time(a.ack.at)}: ${a.ack.reason}`));
     if (a.state === 'firing' && !a.acknowledged) {
-      const button = el('button', { type: 'button', class: 'ack-button' }, 'Acknowledge');
+      const button = el('button', { type: 'button', class: 'ack-button', 'data-needs': 'analyst' }, 'Acknowledge');
       button.addEventListener('click', () => button.replaceWith(ackForm(a)));
       li.append(button);
     }
@@ -129,7 +131,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
     const reason = el('input', { name: 'reason', required: '', maxlength: '500', placeholder: 'Reason (required)', 'aria-label': 'Reason' });
     const by = el('input', { name: 'by', maxlength: '100', placeholder: 'Your name (optional)', 'aria-label': 'Acknowledged by' });
     const error = el('span', { class: 'field-error' });
-    const form = el('form', { class: 'ack-form' }, reason, by, el('button', { type: 'submit' }, 'Acknowledge'), error);
+    const form = el('form', { class: 'ack-form', 'data-needs': 'analyst' }, reason, by, el('button', { type: 'submit' }, 'Acknowledge'), error);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       error.textContent = '';
@@ -191,7 +193,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
             { class: 'muted' },
             ` ${r.scope} · ${r.window} ${r.metric} ≥ ${r.threshold}, recovers < ${r.recoverBelow} · for ${r.forSeconds}s · repeat ${r.repeatSeconds ? `${r.repeatSeconds}s` : 'never'} · min ${r.minStatements} · ${channels.join(', ')}${r.enabled ? '' : ' · disabled'}${silenced ? ` · silenced until ${time(r.silencedUntil)}` : ''}`,
           ),
-          el('span', { class: 'rule-actions' }, edit, silence, del),
+          el('span', { class: 'rule-actions', 'data-needs': 'admin' }, edit, silence, del),
         );
       }),
     );
@@ -232,7 +234,7 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
     let editingId: number | null = null;
     const form = el(
       'form',
-      { class: 'rule-editor' },
+      { class: 'rule-editor', 'data-needs': 'admin' },
       title,
       row('Name', 'name', fields.name!),
       row('Scope', 'scope', fields.scope!),

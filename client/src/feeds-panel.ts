@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io-client';
 import type { FeedView } from '../../server/ingest/feed-service.ts';
 import type { ClientToServer, ServerToClient } from '../../server/realtime/realtime-server.ts';
 import { el } from './dom.ts';
+import { csrfHeaders } from './session.ts';
 
 /**
  * The feeds panel: one row per RSS/Atom feed with its health (status, last success, last
@@ -45,7 +46,7 @@ export function mountFeedsPanel(root: HTMLElement, socket: Socket<ServerToClient
   const error = el('span', { class: 'field-error' });
   const form = el('form', { class: 'feed-form' }, name, url, interval, el('button', { type: 'submit' }, 'Add feed'), error);
   root.classList.add('panel', 'feeds-panel');
-  root.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Feeds'), status), table, el('details', { class: 'feeds-add' }, el('summary', {}, 'Add a feed'), form));
+  root.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Feeds'), status), table, el('details', { class: 'feeds-add', 'data-needs': 'admin' }, el('summary', {}, 'Add a feed'), form));
 
   function render(): void {
     const list = [...feeds.values()].sort((a, b) => a.id - b.id);
@@ -58,7 +59,7 @@ export function mountFeedsPanel(root: HTMLElement, socket: Socket<ServerToClient
     const h = f.health;
     const tr = el('tr', { class: `feed-row status-${h.status}`, 'data-feed-id': String(f.id) });
     const error = h.lastError ? `${h.lastErrorCode ?? 'error'}: ${h.lastError}` : '–';
-    const remove = el('button', { type: 'button', class: 'feed-remove', title: f.origin === 'config' ? 'Declared in feeds.json: remove it there' : 'Remove this feed' }, 'Remove');
+    const remove = el('button', { type: 'button', class: 'feed-remove', 'data-needs': 'admin', title: f.origin === 'config' ? 'Declared in feeds.json: remove it there' : 'Remove this feed' }, 'Remove');
     if (f.origin === 'config') remove.disabled = true;
     remove.addEventListener('click', () => void removeFeed(f));
     tr.append(
@@ -77,6 +78,7 @@ export function mountFeedsPanel(root: HTMLElement, socket: Socket<ServerToClient
     const headers: Record<string, string> = {};
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.authorization = `Bearer ${token}`;
+    Object.assign(headers, csrfHeaders());
     if (payload !== undefined) headers['content-type'] = 'application/json';
     return fetch(path, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
   }

@@ -2,6 +2,7 @@ import { applyStoredTheme, mountThemeSwitch } from './theme.ts';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, Snapshot } from '../../server/realtime/realtime-server.ts';
 import type { CurrentMetrics } from '../../server/metrics/metrics-service.ts';
+import { mountAccountBar } from './account-bar.ts';
 import { mountAlertsPanel } from './alerts-panel.ts';
 import { createRiskChart, type HistoryPoint, type RollingPoint } from './risk-chart.ts';
 import { mountExportControls } from './export-controls.ts';
@@ -9,6 +10,7 @@ import { mountFeedsPanel } from './feeds-panel.ts';
 import { mountHealthPill } from './health-pill.ts';
 import { createConnectionState } from './connection-state.ts';
 import type { FeedPage } from './feed-paging.ts';
+import { loadSession, session } from './session.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { mountChartSummary } from './chart-summary.ts';
@@ -159,6 +161,12 @@ setInterval(() => {
     .catch((err: unknown) => console.warn('could not refresh the cards', err));
 }, 60_000);
 
+// Accounts: who is signed in (and the CSRF token for writes); without a session, when reads
+// are not public, the sign-in page instead (the server redirects / there too).
+const signedIn = await loadSession().catch(() => session());
+if (!signedIn.user && !signedIn.publicRead) location.replace('/signin');
+mountAccountBar($('#account'));
+
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
 // The alert list scrolls within a fixed height (no jump on load): reachable by keyboard too.
@@ -177,6 +185,13 @@ socket.io.on('reconnect_attempt', () => {
 socket.on('connect_error', () => {
   setConnection('offline', 'offline: server unreachable');
   page.setSocket('offline');
+  // The socket is refused once the session has ended (signed out elsewhere, revoked, expired).
+  void loadSession().then(
+    (s) => {
+      if (!s.user && !s.publicRead) location.replace('/signin');
+    },
+    () => undefined,
+  );
 });
 
 // Every (re)connection starts from a fresh snapshot: cards, feed, chart and top lists.

@@ -182,6 +182,7 @@ const envSchema = z.object({
   BRINKWATCH_RETAIN_EVENTS_DAYS: retentionDays,
   BRINKWATCH_RETAIN_DELIVERIES_DAYS: retentionDays,
   BRINKWATCH_RETENTION_CRON: cronExpression('0 17 * * * *'),
+  BRINKWATCH_PUBLIC_READ: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -238,6 +239,18 @@ export interface Config {
   metricsPublic: boolean;
   /** Days kept per kind of row (null: forever) and the retention job's timer (server/ops/retention-job.ts). */
   retention: { statementsDays: number | null; eventsDays: number | null; deliveriesDays: number | null; cron: string };
+  /**
+   * Reads (API, page, live socket) without a session or token: BRINKWATCH_PUBLIC_READ, by
+   * default true only when listening on a loopback address (only this machine can connect)
+   * with no trusted proxy in front (BRINKWATCH_TRUST_PROXY unset).
+   */
+  publicRead: boolean;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -300,6 +313,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
         deliveriesDays: v.BRINKWATCH_RETAIN_DELIVERIES_DAYS ?? null,
         cron: v.BRINKWATCH_RETENTION_CRON,
       },
+      // A trusted proxy in front means other machines reach us through loopback: not public then.
+      publicRead:
+        v.BRINKWATCH_PUBLIC_READ === undefined
+          ? isLoopbackHost(v.BRINKWATCH_HOST) && v.BRINKWATCH_TRUST_PROXY === false
+          : ['true', '1', 'yes', 'on'].includes(v.BRINKWATCH_PUBLIC_READ),
     },
   };
 }

@@ -90,6 +90,8 @@ export function createAlertRoutes(deps: {
   requireToken: RequestHandler;
   writeLimit?: RequestHandler;
   canSeeSecrets?: (req: Request) => boolean;
+  /** Guard for acknowledging alerts (analysts may ack; rules need admin); requireToken when omitted. */
+  requireAck?: RequestHandler;
 }): Router {
   const router = Router();
   const admin = (req: Request) => deps.canSeeSecrets?.(req) ?? false;
@@ -152,10 +154,13 @@ export function createAlertRoutes(deps: {
     if (!deps.alerts.getAlert(id)) throw new HttpError(404, 'not-found', `no alert ${id}`);
     res.json({ deliveries: deliveriesFor(req, deps.alerts.deliveries({ alertId: id })) });
   });
-  router.post('/api/alerts/:id/ack', ...write, (req, res) => {
+  router.post('/api/alerts/:id/ack', limit, deps.requireAck ?? deps.requireToken, ...jsonBody, (req, res) => {
     const id = idParam(req.params.id);
     const b = parseBody(ackSchema, req.body);
-    res.json({ alert: unwrap(deps.alerts.ack(id, { reason: b.reason, by: b.by ?? null })) });
+    // A signed-in user (or a user's token) is who acknowledged: the free-text `by` is only for the bootstrap token.
+    const user = res.locals.user as { id: number; name: string } | null | undefined;
+    const by = user && user.id !== 0 ? user.name : (b.by ?? null);
+    res.json({ alert: unwrap(deps.alerts.ack(id, { reason: b.reason, by })) });
   });
   router.get('/api/deliveries', (req, res) => {
     const q = parseQuery(deliveryListSchema, req.query);

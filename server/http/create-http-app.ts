@@ -3,6 +3,7 @@ import path from 'node:path';
 import compression from 'compression';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from '../config/logger.ts';
+import type { AuthHttp } from './auth-http.ts';
 import { createHealthRoutes } from './health-routes.ts';
 import { errorHandler, notFound } from './http-errors.ts';
 import { securityHeaders, type TlsMode } from './security-headers.ts';
@@ -21,6 +22,8 @@ export interface HttpAppDeps {
   trustProxy?: boolean | number | string[];
   /** Runs first on every request: the Prometheus latency histogram (server/ops/prometheus.ts). */
   observe?: RequestHandler;
+  /** Accounts (auth-http.ts): who the request is, the audit log, sign-in, the read gate. Without it every read is open. */
+  auth?: AuthHttp;
 }
 
 /** The Express app without a listening socket: tests drive it with supertest. */
@@ -32,8 +35,11 @@ export function createHttpApp(deps: HttpAppDeps) {
   if (deps.observe) app.use(deps.observe);
   app.use(securityHeaders(deps.tls ?? 'auto'));
 
+  for (const h of deps.auth?.before ?? []) app.use(h);
   if (deps.health) app.use(createHealthRoutes({ report: deps.health }));
-  for (const router of deps.routers) app.use(router);
+  for (const router of deps.auth?.publicRouters ?? []) app.use(router);
+  if (deps.auth) app.use('/api', deps.auth.readGate);
+  for (const router of [...deps.routers, ...(deps.auth?.routers ?? [])]) app.use(router);
   app.use('/api', notFound);
 
   // The dashboard's assets go out gzip- or brotli-compressed (app.js ~294 KB -> ~97 KB); API

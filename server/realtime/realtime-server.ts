@@ -59,6 +59,10 @@ export function createRealtimeServer(deps: {
   getSnapshot: () => Snapshot;
   /** BRINKWATCH_ALLOWED_ORIGINS: browser origins besides the server's own allowed to connect. */
   allowedOrigins?: readonly string[];
+  /** Whether the handshake carries a session cookie or token (always true when reads are public). */
+  authorize?: (req: IncomingMessage) => boolean;
+  /** How often open sockets are checked again (a revoked session or token, a sign-out), in ms. */
+  reauthorizeMs?: number;
 }) {
   const io = new Server<ClientToServer, ServerToClient>(deps.httpServer, {
     serveClient: false,
@@ -66,9 +70,15 @@ export function createRealtimeServer(deps: {
     cors: { origin: false },
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (req, callback) => {
-      if (originAllowed(req, deps.allowedOrigins)) return callback(null, true);
-      deps.logger.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'socket.io handshake refused: foreign Origin');
-      callback('origin not allowed', false);
+      if (!originAllowed(req, deps.allowedOrigins)) {
+        deps.logger.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'socket.io handshake refused: foreign Origin');
+        return callback('origin not allowed', false);
+      }
+      if (deps.authorize && !deps.authorize(req)) {
+        deps.logger.warn({ reason: 'no session or token' }, 'socket.io handshake refused: not signed in');
+        return callback('sign in first', false);
+      }
+      callback(null, true);
     },
   });
   io.on('connection', (socket) => {
@@ -81,6 +91,17 @@ export function createRealtimeServer(deps: {
       if (typeof ack === 'function') ack({ ok: true, at: new Date().toISOString() });
     });
   });
+  // A socket outlives its handshake: every minute its credentials (the handshake's cookie or
+  // token) are checked again, and a socket whose session ended or token was revoked is closed.
+  const authorize = deps.authorize;
+  const recheck = authorize
+    ? setInterval(() => {
+        for (const socket of io.sockets.sockets.values()) {
+          if (!authorize(socket.request)) socket.disconnect(true);
+        }
+      }, deps.reauthorizeMs ?? 60_000)
+    : null;
+  recheck?.unref();
   return {
     io,
     clientCount: () => io.engine.clientsCount,
@@ -89,6 +110,7 @@ export function createRealtimeServer(deps: {
     },
     /** Closes socket.io and, with it, the http server. */
     close(): Promise<void> {
+      if (recheck) clearInterval(recheck);
       return new Promise((resolve) => {
         void io.close(() => resolve());
       });

@@ -1,7 +1,10 @@
 import { openDatabase, type Db } from './database.ts';
+import { createAccountsRepo } from './accounts-repo.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
+import { createAuditRepo } from './audit-repo.ts';
 import { createDemoData } from './demo-data.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
+import { createSessionsRepo } from './sessions-repo.ts';
 import { createStatementsRepo } from './statements-repo.ts';
 
 /**
@@ -17,6 +20,10 @@ export function createStore(file: string) {
     statements: createStatementsRepo(db),
     metrics,
     alerts: createAlertsRepo(db),
+    /** Users, sessions, API tokens and the audit log (server/auth/). */
+    accounts: createAccountsRepo(db),
+    sessions: createSessionsRepo(db),
+    audit: createAuditRepo(db),
     /** Demo rows: whether any are stored, and their purge (server/store/demo-data.ts). */
     demo: createDemoData(db, metrics),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */
