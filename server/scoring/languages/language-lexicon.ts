@@ -43,7 +43,33 @@ function categoryKinds(taxonomy: unknown): Map<string, string> {
   return out;
 }
 
-function checkSignals(file: string, signals: unknown, kinds: Map<string, string>): Obj {
+/** A phrase's stemmed words joined by spaces: what the compiler matches by. */
+export type PhraseKey = (phrase: string) => string;
+
+/**
+ * Inflected forms of one word in one category ("атака", "атаки") stem alike: the first is kept
+ * (with the largest weight listed), the others dropped. The compiler still rejects the same
+ * stems in two categories.
+ */
+function dedupe(list: unknown[], keyOf: PhraseKey): unknown[] {
+  const seen = new Map<string, number>();
+  const out: unknown[] = [];
+  for (const item of list) {
+    const phrase = typeof item === 'string' ? item : String((item as Obj)['phrase']);
+    const key = keyOf(phrase);
+    const at = seen.get(key);
+    if (at === undefined) {
+      seen.set(key, out.length);
+      out.push(item);
+      continue;
+    }
+    const weight = (x: unknown): number => (typeof x === 'string' ? -1 : Number((x as Obj)['weight']));
+    if (weight(item) > weight(out[at])) out[at] = item;
+  }
+  return out;
+}
+
+function checkSignals(file: string, signals: unknown, kinds: Map<string, string>, keyOf: PhraseKey): Obj {
   if (!isObj(signals)) fail(file, '', 'must be an object of category -> phrases');
   for (const [cat, list] of Object.entries(signals)) {
     if (cat.startsWith('_')) continue; // comments
@@ -61,7 +87,11 @@ function checkSignals(file: string, signals: unknown, kinds: Map<string, string>
       } else fail(file, `"${cat}"[${i}]`, 'must be a phrase or {"phrase", "weight"}');
     });
   }
-  return Object.fromEntries(Object.entries(signals).filter(([k]) => !k.startsWith('_')));
+  return Object.fromEntries(
+    Object.entries(signals)
+      .filter(([k]) => !k.startsWith('_'))
+      .map(([k, list]) => [k, dedupe(list as unknown[], keyOf)]),
+  );
 }
 
 function checkBackground(file: string, background: unknown, kinds: Map<string, string>): Obj {
@@ -130,12 +160,12 @@ function mergeActors(file: string, actors: unknown, english: Obj): Obj {
 }
 
 /** The lexicon object createScorer takes, for the language whose folder is `folder` (for messages). */
-export function buildLanguageLexicon(folder: string, english: EnglishLexicon, files: LanguageFiles): Obj {
+export function buildLanguageLexicon(folder: string, english: EnglishLexicon, files: LanguageFiles, keyOf: PhraseKey): Obj {
   const kinds = categoryKinds(english.taxonomy);
   const taxonomy = isObj(english.taxonomy) ? english.taxonomy : {};
   return {
     taxonomy,
-    signals: checkSignals(`${folder}/signals.json`, files.signals, kinds),
+    signals: checkSignals(`${folder}/signals.json`, files.signals, kinds, keyOf),
     background: checkBackground(`${folder}/background.json`, files.background, kinds),
     cues: mergeCues(`${folder}/cues.json`, files.cues, isObj(english.cues) ? english.cues : {}),
     actors: mergeActors(`${folder}/actors.json`, files.actors, isObj(english.actors) ? english.actors : {}),
