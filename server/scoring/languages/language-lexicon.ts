@@ -94,7 +94,11 @@ function checkSignals(file: string, signals: unknown, kinds: Map<string, string>
   );
 }
 
-function checkBackground(file: string, background: unknown, kinds: Map<string, string>): Obj {
+/**
+ * Background vocabulary: a phrase whose stems are already a signal phrase, or already listed
+ * (another inflection, or the other vocabulary), is dropped: the signal or the first listing wins.
+ */
+function checkBackground(file: string, background: unknown, kinds: Map<string, string>, keyOf: PhraseKey, taken: Set<string>): Obj {
   const out: Obj = { 'conflict-vocabulary': {}, 'cooperation-vocabulary': {} };
   if (background === undefined) return out;
   if (!isObj(background)) fail(file, '', 'must be an object of category -> {phrase: weight}');
@@ -106,7 +110,14 @@ function checkBackground(file: string, background: unknown, kinds: Map<string, s
       if (!nonEmpty(phrase)) fail(file, `"${cat}"`, 'empty phrase');
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 5) fail(file, `"${cat}"["${phrase}"]`, 'must be a number between 0 and 5');
     }
-    out[cat] = table;
+    const kept: Obj = {};
+    for (const [phrase, w] of Object.entries(table)) {
+      const key = keyOf(phrase);
+      if (taken.has(key)) continue;
+      taken.add(key);
+      kept[phrase] = w;
+    }
+    out[cat] = kept;
   }
   return out;
 }
@@ -163,10 +174,13 @@ function mergeActors(file: string, actors: unknown, english: Obj): Obj {
 export function buildLanguageLexicon(folder: string, english: EnglishLexicon, files: LanguageFiles, keyOf: PhraseKey): Obj {
   const kinds = categoryKinds(english.taxonomy);
   const taxonomy = isObj(english.taxonomy) ? english.taxonomy : {};
+  const signals = checkSignals(`${folder}/signals.json`, files.signals, kinds, keyOf);
+  const taken = new Set<string>();
+  for (const list of Object.values(signals)) for (const item of list as unknown[]) taken.add(keyOf(typeof item === 'string' ? item : String((item as Obj)['phrase'])));
   return {
     taxonomy,
-    signals: checkSignals(`${folder}/signals.json`, files.signals, kinds, keyOf),
-    background: checkBackground(`${folder}/background.json`, files.background, kinds),
+    signals,
+    background: checkBackground(`${folder}/background.json`, files.background, kinds, keyOf, taken),
     cues: mergeCues(`${folder}/cues.json`, files.cues, isObj(english.cues) ? english.cues : {}),
     actors: mergeActors(`${folder}/actors.json`, files.actors, isObj(english.actors) ? english.actors : {}),
   };
