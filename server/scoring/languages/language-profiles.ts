@@ -45,8 +45,13 @@ const APOSTROPHES = /[\u2019\u02bc\u0060\u00b4]/g;
  */
 const UK_VERB_ENDINGS = ['ували', 'ювали', 'ував', 'ював', 'ува', 'юва', 'уют', 'юют', 'ают', 'яют', 'ить', 'ять', 'ать', 'ют', 'ут', 'ит', 'ят', 'ат', 'ил', 'ял', 'ал', 'ув', 'ю', 'л'];
 
+/** Case endings of nouns in -ія it leaves ("Росії" gives "росі", "Росією" "росіє", "Росія" "рос"). */
+const UK_NOUN_TAILS = ['іє', 'ії', 'і', 'ї', 'є'];
+
 export function stripUkrainianEndings(stem: string): string {
   let s = stem;
+  const tail = UK_NOUN_TAILS.find((e) => s.endsWith(e) && s.length - e.length >= 3);
+  if (tail !== undefined) return s.slice(0, -tail.length);
   for (let round = 0; round < 2; round++) {
     const suffix = UK_VERB_ENDINGS.find((e) => s.endsWith(e) && s.length - e.length >= 4);
     if (suffix === undefined) break;
