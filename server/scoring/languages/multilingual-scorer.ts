@@ -6,6 +6,7 @@
 
 import type { ScoreOptions, ScoreResult, Scorer } from '../types.ts';
 import { SCRIPT_OF_LANGUAGE } from './language-profiles.ts';
+import type { ContextFinder } from './context-spans.ts';
 
 type Script = 'Latin' | 'Cyrillic' | 'Arabic' | 'Han';
 
@@ -70,7 +71,12 @@ export function mixedScripts(c: Letters, lang: string): string[] | undefined {
  * The scorer over `english` and `byLanguage` (ISO 639-1 -> scorer). Its `languages` lists
  * English and every language given; `resolveActor` tries English, then each language.
  */
-export function createMultilingualScorer(english: Scorer, byLanguage: ReadonlyMap<string, Scorer>): Scorer {
+export function createMultilingualScorer(
+  english: Scorer,
+  byLanguage: ReadonlyMap<string, Scorer>,
+  /** Per language (not English): finds the spans of each signal's condition and target. */
+  context: ReadonlyMap<string, ContextFinder> = new Map(),
+): Scorer {
   const langs = new Set(byLanguage.keys());
   const languages = ['en', ...[...langs].sort()];
   return {
@@ -85,6 +91,7 @@ export function createMultilingualScorer(english: Scorer, byLanguage: ReadonlyMa
       const result = scorer.score(t, options);
       // a language's lexicon has its own fingerprint; the code suffix says which was used
       if (lang !== 'en') result.version = `${result.version}+${lang}`;
+      context.get(lang)?.annotate(result, t);
       const mixed = mixedScripts(letters, lang);
       result.language = mixed === undefined ? { lang } : { lang, mixed };
       return result;
