@@ -25,6 +25,8 @@ export interface ContextFinder {
 
 /** Longest actor alias looked for, in tokens ("Организация Объединённых Наций"). */
 const MAX_ALIAS_TOKENS = 4;
+/** Names resolved and remembered per language. */
+const MEMO_LIMIT = 20_000;
 
 export function createContextFinder(deps: {
   profile: Pick<LanguageProfile, 'tokenize' | 'stem'>;
@@ -33,6 +35,24 @@ export function createContextFinder(deps: {
   resolveActor: (name: string) => string | null;
 }): ContextFinder {
   const { profile } = deps;
+  // Names repeat from statement to statement: resolved once (bounded memo).
+  const memo = new Map<string, string | null>();
+  const resolve = (name: string): string | null => {
+    let actor = memo.get(name);
+    if (actor === undefined) {
+      actor = deps.resolveActor(name);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(name, actor);
+    }
+    return actor;
+  };
+  /** A name starts with a capital where the script has them ("НАТО", "Києву"); Arabic and Han have none. */
+  const mayStartName = (t: Token): boolean => {
+    const c = text0(t);
+    return c.toLowerCase() === c.toUpperCase() || c !== c.toLowerCase();
+  };
+  let current = '';
+  const text0 = (t: Token): string => current.charAt(t.start);
   const keyOf = (t: Token): string => (t.kind === WORD ? profile.stem(t.lower) : t.lower);
   const conditionStarts = new Set<string>();
   for (const cue of deps.conditionalCues) {
@@ -45,6 +65,7 @@ export function createContextFinder(deps: {
       const targets = new Set(result.actors.targets);
       if (!wantsCondition && targets.size === 0) return;
       const { tokens } = profile.tokenize(text);
+      current = text;
       const at = (offset: number): number => {
         let i = 0;
         while (i < tokens.length - 1 && tokens[i]!.end <= offset) i++;
@@ -55,15 +76,15 @@ export function createContextFinder(deps: {
       const mentions: Array<{ from: number; to: number }> = [];
       if (targets.size > 0) {
         for (let i = 0; i < tokens.length; i++) {
-          if (tokens[i]!.kind === PUNCT) continue;
+          if (tokens[i]!.kind === PUNCT || !mayStartName(tokens[i]!)) continue;
           for (let n = Math.min(MAX_ALIAS_TOKENS, tokens.length - i); n >= 1; n--) {
             const last = tokens[i + n - 1]!;
             if (last.kind === PUNCT || last.sentence !== tokens[i]!.sentence) continue;
-            const actor = deps.resolveActor(text.slice(tokens[i]!.start, last.end));
+            const actor = resolve(text.slice(tokens[i]!.start, last.end));
             if (actor === null || !targets.has(actor)) continue;
             // every end of the run is part of the name (resolveActor passes over words around one)
-            const withoutFirst = n > 1 ? deps.resolveActor(text.slice(tokens[i + 1]!.start, last.end)) : null;
-            const withoutLast = n > 1 ? deps.resolveActor(text.slice(tokens[i]!.start, tokens[i + n - 2]!.end)) : null;
+            const withoutFirst = n > 1 ? resolve(text.slice(tokens[i + 1]!.start, last.end)) : null;
+            const withoutLast = n > 1 ? resolve(text.slice(tokens[i]!.start, tokens[i + n - 2]!.end)) : null;
             if (withoutFirst !== actor && withoutLast !== actor) {
               mentions.push({ from: i, to: i + n - 1 });
               i += n - 1;
