@@ -12,6 +12,7 @@ import { createConnectionState } from './connection-state.ts';
 import type { FeedPage } from './feed-paging.ts';
 import { loadSession, session } from './session.ts';
 import { createStatementFeed } from './statement-feed.ts';
+import { mountLangFilter } from './lang-filter.ts';
 import { renderSummary } from './summary-cards.ts';
 import { mountChartSummary } from './chart-summary.ts';
 import { mountEvidencePopover } from './evidence-popover.ts';
@@ -60,6 +61,7 @@ mountEvidencePopover($('main'));
 const announcer = createFeedAnnouncer($('#feed-announcer'));
 // The empty feed's curl line names this server.
 $('#feed-empty-curl').textContent = $('#feed-empty-curl').textContent!.replace('http://127.0.0.1:3000', location.origin);
+mountLangFilter($<HTMLOListElement>('#statement-list'), $('.feed-panel .panel-head'));
 
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');

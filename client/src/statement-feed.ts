@@ -18,6 +18,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
 function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const li = el('li', `statement${fresh ? ' fresh' : ''}`);
   li.dataset.statementId = String(s.id);
+  li.dataset.lang = s.lang ?? '';
   li.dataset.t = String(Date.parse(s.occurredAt));
   const unsupported = s.status === 'unsupported';
   const level = unsupported ? 'not scored' : (s.level ?? s.status);
@@ -45,6 +46,7 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   }
   const text = el('div', 'text');
   text.dir = 'auto'; // Arabic or Hebrew statements read right to left
+  if (s.lang && s.lang !== 'und') text.lang = s.lang;
   text.append(renderEvidence(s.text, s.signals));
   body.append(meta, text);
   const more = clampLongText(text, s.text.length);

@@ -1,10 +1,16 @@
 // Reads the lexicon data files once and builds the scorer. The only I/O around the pure
 // scoring module: scoring/ itself never touches the file system.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createScorer, type Scorer } from '../scoring/index.ts';
+import { PUNCT, WORD } from '../scoring/tokenize.ts';
+import { LANGUAGE_CODES, languageProfile, type LanguageCode } from '../scoring/languages/language-profiles.ts';
+import { buildLanguageLexicon, nameLanguageFile, type EnglishLexicon } from '../scoring/languages/language-lexicon.ts';
+import { createMultilingualScorer } from '../scoring/languages/multilingual-scorer.ts';
+import { createContextFinder, type ContextFinder } from '../scoring/languages/context-spans.ts';
+import { stemmerFor } from './language-stemmers.ts';
 
 /** data/lexicon relative to the repository root (this file is server/config/load-scorer.ts). */
 export const DEFAULT_LEXICON_DIR = fileURLToPath(new URL('../../data/lexicon/', import.meta.url));
@@ -32,13 +38,63 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Reads every lexicon file from `lexiconDir` and returns a validated scorer (throws if invalid). */
+/**
+ * Reads every lexicon file from `lexiconDir` and returns a validated scorer (throws if invalid):
+ * English, and every language with a folder `<lexiconDir>/<lang>/` holding a signals.json
+ * (contract in data/lexicon/LANGUAGES.md).
+ */
 export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR): Scorer {
   const lexicon: Record<string, unknown> = {};
   for (const [key, file] of Object.entries(LEXICON_FILES)) {
     lexicon[key] = readJson(path.join(lexiconDir, file));
   }
-  return createScorer(lexicon);
+  const english = createScorer(lexicon);
+  const byLanguage = new Map<string, Scorer>();
+  const context = new Map<string, ContextFinder>();
+  for (const code of languagesWithData(lexiconDir)) {
+    const { scorer, finder } = loadLanguageScorer(lexiconDir, code, lexicon as unknown as EnglishLexicon);
+    byLanguage.set(code, scorer);
+    context.set(code, finder);
+  }
+  return createMultilingualScorer(english, byLanguage, context);
+}
+
+/** The languages besides English that have data in `lexiconDir` (a folder with signals.json). */
+export function languagesWithData(lexiconDir: string = DEFAULT_LEXICON_DIR): LanguageCode[] {
+  return LANGUAGE_CODES.filter((code) => existsSync(path.join(lexiconDir, code, 'signals.json')));
+}
+
+/** Every language the scorer built from `lexiconDir` reads: 'en' and those with data. */
+export function scorerLanguages(lexiconDir: string = DEFAULT_LEXICON_DIR): string[] {
+  return ['en', ...languagesWithData(lexiconDir)];
+}
+
+function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: EnglishLexicon): { scorer: Scorer; finder: ContextFinder } {
+  const dir = path.join(lexiconDir, code);
+  const optional = (file: string): unknown => (existsSync(path.join(dir, file)) ? readJson(path.join(dir, file)) : undefined);
+  const folder = `data/lexicon/${code}`;
+  const profile = languageProfile(code, stemmerFor(code));
+  const keyOf = (phrase: string): string =>
+    profile.tokenize(phrase).tokens.filter((t) => t.kind !== PUNCT).map((t) => (t.kind === WORD ? profile.stem(t.lower) : t.lower)).join(' ');
+  const lexicon = buildLanguageLexicon(folder, english, {
+    signals: readJson(path.join(dir, 'signals.json')),
+    cues: optional('cues.json'),
+    actors: optional('actors.json'),
+    background: optional('background.json'),
+  }, keyOf);
+  let scorer: Scorer;
+  try {
+    scorer = createScorer(lexicon, profile);
+  } catch (err) {
+    throw nameLanguageFile(folder, err);
+  }
+  const conditional = (lexicon['cues'] as Record<string, unknown>)['conditional'];
+  const finder = createContextFinder({
+    profile,
+    conditionalCues: Array.isArray(conditional) ? conditional.filter((c): c is string => typeof c === 'string') : [],
+    resolveActor: (name) => scorer.resolveActor(name),
+  });
+  return { scorer, finder };
 }
 
 /**
