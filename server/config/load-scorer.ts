@@ -1,10 +1,14 @@
 // Reads the lexicon data files once and builds the scorer. The only I/O around the pure
 // scoring module: scoring/ itself never touches the file system.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createScorer, type Scorer } from '../scoring/index.ts';
+import { LANGUAGE_CODES, languageProfile, type LanguageCode } from '../scoring/languages/language-profiles.ts';
+import { buildLanguageLexicon, nameLanguageFile, type EnglishLexicon } from '../scoring/languages/language-lexicon.ts';
+import { createMultilingualScorer } from '../scoring/languages/multilingual-scorer.ts';
+import { stemmerFor } from './language-stemmers.ts';
 
 /** data/lexicon relative to the repository root (this file is server/config/load-scorer.ts). */
 export const DEFAULT_LEXICON_DIR = fileURLToPath(new URL('../../data/lexicon/', import.meta.url));
@@ -32,13 +36,47 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Reads every lexicon file from `lexiconDir` and returns a validated scorer (throws if invalid). */
+/**
+ * Reads every lexicon file from `lexiconDir` and returns a validated scorer (throws if invalid):
+ * English, and every language with a folder `<lexiconDir>/<lang>/` holding a signals.json
+ * (contract in data/lexicon/LANGUAGES.md).
+ */
 export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR): Scorer {
   const lexicon: Record<string, unknown> = {};
   for (const [key, file] of Object.entries(LEXICON_FILES)) {
     lexicon[key] = readJson(path.join(lexiconDir, file));
   }
-  return createScorer(lexicon);
+  const english = createScorer(lexicon);
+  const byLanguage = new Map<string, Scorer>();
+  for (const code of languagesWithData(lexiconDir)) byLanguage.set(code, loadLanguageScorer(lexiconDir, code, lexicon as unknown as EnglishLexicon));
+  return createMultilingualScorer(english, byLanguage);
+}
+
+/** The languages besides English that have data in `lexiconDir` (a folder with signals.json). */
+export function languagesWithData(lexiconDir: string = DEFAULT_LEXICON_DIR): LanguageCode[] {
+  return LANGUAGE_CODES.filter((code) => existsSync(path.join(lexiconDir, code, 'signals.json')));
+}
+
+/** Every language the scorer built from `lexiconDir` reads: 'en' and those with data. */
+export function scorerLanguages(lexiconDir: string = DEFAULT_LEXICON_DIR): string[] {
+  return ['en', ...languagesWithData(lexiconDir)];
+}
+
+function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: EnglishLexicon): Scorer {
+  const dir = path.join(lexiconDir, code);
+  const optional = (file: string): unknown => (existsSync(path.join(dir, file)) ? readJson(path.join(dir, file)) : undefined);
+  const folder = `data/lexicon/${code}`;
+  const lexicon = buildLanguageLexicon(folder, english, {
+    signals: readJson(path.join(dir, 'signals.json')),
+    cues: optional('cues.json'),
+    actors: optional('actors.json'),
+    background: optional('background.json'),
+  });
+  try {
+    return createScorer(lexicon, languageProfile(code, stemmerFor(code)));
+  } catch (err) {
+    throw nameLanguageFile(folder, err);
+  }
 }
 
 /**

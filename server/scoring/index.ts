@@ -2,7 +2,7 @@
 // imports from outside this folder. See README.md for the taxonomy and the calibration.
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
-import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
+import { compileLexicon, ENGLISH_PROFILE, type CompiledLexicon, type LanguageProfile } from './lexicon.ts';
 import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNCT, type TokenSink } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
@@ -39,6 +39,7 @@ const levelForScore = _levelForScore;
 const toScore = _toScore;
 
 const NO_MENTIONS: Mention[] = [];
+const englishActorKey = ENGLISH_PROFILE.actorKey;
 
 /** Version of the scoring code; the result's version adds the lexicon's version and hash. */
 export const SCORER_CODE_VERSION = '1.2.0';
@@ -154,8 +155,9 @@ class WordCollector implements TokenSink {
     let info = mark < 128 ? this.marks[mark] : this.cache.get(lower);
     if (info === undefined) {
       // numbers and punctuation are matched by their text (cues such as "in 1945")
-      const stemmed = kind === WORD ? (this.lex.stemExceptions.get(lower) ?? stem(lower)) : lower;
-      info = describeWord(this.lex, lower, stemmed);
+      const lex = this.lex;
+      const stemmed = kind === WORD ? (lex.stemExceptions.get(lower) ?? (lex.stem === stem ? stem(lower) : lex.stem(lower))) : lower;
+      info = lex.actorKey === englishActorKey ? describeWord(lex, lower, stemmed) : describeWord(lex, lower, stemmed, kind === WORD ? lex.actorKey(lower) : lower);
       if (mark < 128) this.marks[mark] = info;
       else {
         if (this.cache.size >= WORD_CACHE_LIMIT) this.cache = new Map();
@@ -183,7 +185,7 @@ function scoreText(
 ): ScoreResult {
   const text = typeof input === 'string' ? input : '';
   collector.reset();
-  const { tokens, sentenceEnds } = tokenize(text, collector);
+  const { tokens, sentenceEnds } = lex.tokenize === tokenize ? tokenize(text, collector) : lex.tokenize(text, collector);
   const { keys, words, anyActor } = collector;
   const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch);
   const prepared: Prepared = {
@@ -231,9 +233,15 @@ function scoreText(
   return { score, level, signals, actors, version };
 }
 
-/** Validates and compiles the lexicon; throws an Error naming the bad entry if invalid. */
-export function createScorer(lexicon: unknown): Scorer {
-  const lex = compileLexicon(lexicon);
+export type { LanguageProfile } from './lexicon.ts';
+
+/**
+ * Validates and compiles the lexicon; throws an Error naming the bad entry if invalid. With a
+ * `profile`, the lexicon is in that language and is read with its tokenizer and stemmer
+ * (server/scoring/languages/).
+ */
+export function createScorer(lexicon: unknown, profile: LanguageProfile = ENGLISH_PROFILE): Scorer {
+  const lex = compileLexicon(lexicon, profile);
   const version = `${SCORER_CODE_VERSION}+lex.${lex.version}`;
   const collector = new WordCollector(lex);
   const scratch = new Scratch();

@@ -2,8 +2,12 @@
 // aliases, demonyms (with plurals) and affiliates, into a trie keyed by lower-case word ids.
 
 import { insertPhrase, createTrie, type TrieNode } from './phrase-trie.ts';
-import type { ActorEntry } from './lexicon-types.ts';
+import type { ActorEntry, LanguageProfile } from './lexicon-types.ts';
 import { tokenize } from './tokenize.ts';
+
+/** How aliases are split and keyed: English by default (lower-cased words). */
+type ActorReading = Pick<LanguageProfile, 'tokenize' | 'actorKey'>;
+const ENGLISH_READING: ActorReading = { tokenize, actorKey: (lower) => lower };
 
 type Obj = Record<string, unknown>;
 type IdOf = (key: string) => number;
@@ -27,9 +31,9 @@ function str(v: unknown, path: string): string {
   return v;
 }
 
-function actorKeys(alias: string): string[] {
-  const { tokens } = tokenize(alias);
-  return tokens.filter((t) => t.kind !== 2).map((t) => t.lower);
+function actorKeys(alias: string, reading: ActorReading): string[] {
+  const { tokens } = reading.tokenize(alias);
+  return tokens.filter((t) => t.kind !== 2).map((t) => (t.lower === '' || t.kind !== 0 ? t.lower : reading.actorKey(t.lower)));
 }
 
 function isAcronym(alias: string): boolean {
@@ -43,13 +47,13 @@ function pluralOf(demonym: string): string | null {
   return takesS ? demonym + 's' : null;
 }
 
-export function compileActors(lex: Obj, idOf: IdOf): { trie: TrieNode<ActorEntry[]>; names: Map<string, string> } {
+export function compileActors(lex: Obj, idOf: IdOf, reading: ActorReading = ENGLISH_READING): { trie: TrieNode<ActorEntry[]>; names: Map<string, string> } {
   const trie = createTrie<ActorEntry[]>();
   const names = new Map<string, string>();
   const a = obj(lex['actors'], 'lexicon.actors');
   const owners = new Map<string, string>();
   const addAlias = (alias: string, actor: string, path: string): void => {
-    const keys = actorKeys(alias);
+    const keys = actorKeys(alias, reading);
     if (keys.length === 0 || keys.some((k) => k === '')) fail(path, `alias "${alias}" has no usable words`);
     const caseSensitive = isAcronym(alias) ? alias : null;
     const ownerKey = (caseSensitive ?? '') + '|' + keys.join(' ');

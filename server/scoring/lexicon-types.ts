@@ -3,6 +3,7 @@
 
 import type { Polarity } from './types.ts';
 import type { TrieNode } from './phrase-trie.ts';
+import type { TokenSink, Tokenized } from './tokenize.ts';
 
 export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
 export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
@@ -156,8 +157,24 @@ export interface ActorEntry {
   caseSensitive: string | null;
 }
 
+/**
+ * How a language is read: its tokenizer and stemmer (server/scoring/languages/). English is the
+ * default (tokenize.ts, stem.ts). `actorKey` maps a lower-cased word to the key actor aliases are
+ * matched by: the word itself in English, its stem in inflected languages ("России" is "Россия").
+ */
+export interface LanguageProfile {
+  code: string;
+  stem: (lower: string) => string;
+  tokenize: (text: string, sink?: TokenSink | null) => Tokenized;
+  actorKey: (lower: string) => string;
+}
+
 export interface CompiledLexicon {
   version: string;
+  /** The language's stemmer, tokenizer and actor key (English unless a profile was given). */
+  stem: (lower: string) => string;
+  tokenize: (text: string, sink?: TokenSink | null) => Tokenized;
+  actorKey: (lower: string) => string;
   /**
    * Id of every stem and word that is a trie key (the tries are keyed by these numbers); a
    * word of the text that is not here cannot start or continue any phrase.

@@ -11,7 +11,7 @@ import {
   CUE_TARGET_PREP, CUE_DETERMINER, CUE_IRREALIS, CUE_AFTERMATH, CUE_TOPIC, CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK, CUE_CONDITIONAL_WHEN_FIRST, CUE_PEACEFUL_DEATH, CUE_ARMED, CUE_QUANTIFIER, CUE_AIM, CUE_GENERIC,
   CUE_CONSEQUENCE, CUE_WARN, CUE_REVERSAL, CUE_TOPIC_HEAD, CUE_COOP_PRESENCE, CUE_MOVEMENT, CUE_CONTRAST, type CueEntry,
-  type ActorEntry, type CompiledLexicon,
+  type ActorEntry, type CompiledLexicon, type LanguageProfile,
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
 import { compileActors } from './lexicon-actors.ts';
@@ -87,8 +87,8 @@ function num(v: unknown, path: string, min: number, max: number): number {
 }
 
 /** Lookup keys of a phrase: stems of its word tokens. */
-export function phraseKeys(phrase: string, path: string, stemOf: (w: string) => string = stem): string[] {
-  const { tokens } = tokenize(phrase);
+export function phraseKeys(phrase: string, path: string, stemOf: (w: string) => string = stem, split: LanguageProfile['tokenize'] = tokenize): string[] {
+  const { tokens } = split(phrase);
   const keys: string[] = [];
   for (const t of tokens) {
     if (t.kind === WORD || t.kind === NUMBER) keys.push(stemOf(t.lower));
@@ -187,8 +187,11 @@ function compileCalibration(taxonomy: Obj): Calibration {
 }
 
 type IdOf = (key: string) => number;
+/** Stemmed keys of a phrase, split by the language's tokenizer (phraseKeys with it bound). */
+type KeysOf = (phrase: string, path: string, stemOf: (w: string) => string) => string[];
 
 function addSignal(
+  keysOf: KeysOf,
   idOf: IdOf,
   stemOf: (w: string) => string,
   root: TrieNode<PhraseEntry>,
@@ -199,7 +202,7 @@ function addSignal(
   entry: PhraseEntry,
   path: string,
 ): void {
-  const keys = phraseKeys(phrase, path, stemOf);
+  const keys = keysOf(phrase, path, stemOf);
   const joined = keys.join(' ');
   const bare = contextual.get(joined);
   if (bare !== undefined) {
@@ -218,37 +221,37 @@ function addSignal(
 }
 
 /** `cues.needsViolentContext`: stemmed phrase -> factor kept without any stated cause. */
-function compileContextual(lex: Obj, stemOf: (w: string) => string): Map<string, number> {
+function compileContextual(lex: Obj, stemOf: (w: string) => string, keysOf: KeysOf): Map<string, number> {
   const table = obj(obj(lex['cues'], 'lexicon.cues')['needsViolentContext'], 'lexicon.cues.needsViolentContext');
   const out = new Map<string, number>();
   for (const [phrase, factor] of Object.entries(table)) {
     const path = `lexicon.cues.needsViolentContext["${phrase}"]`;
-    out.set(phraseKeys(phrase, path, stemOf).join(' '), num(factor, path, 0, 1));
+    out.set(keysOf(phrase, path, stemOf).join(' '), num(factor, path, 0, 1));
   }
   return out;
 }
 
 /** `cues.otherSense`: stemmed phrase -> stems of single words that give it a non-conflict sense. */
-function compileOtherSense(lex: Obj, stemOf: (w: string) => string): Map<string, string[]> {
+function compileOtherSense(lex: Obj, stemOf: (w: string) => string, keysOf: KeysOf): Map<string, string[]> {
   const table = obj(obj(lex['cues'], 'lexicon.cues')['otherSense'], 'lexicon.cues.otherSense');
   const out = new Map<string, string[]>();
   for (const [phrase, words] of Object.entries(table)) {
     const path = `lexicon.cues.otherSense["${phrase}"]`;
     const stems = arr(words, path).map((w, i) => {
-      const keys = phraseKeys(str(w, `${path}[${i}]`), `${path}[${i}]`, stemOf);
+      const keys = keysOf(str(w, `${path}[${i}]`), `${path}[${i}]`, stemOf);
       if (keys.length !== 1) fail(`${path}[${i}]`, `"${String(w)}" must be one word`);
       return keys[0]!;
     });
-    out.set(phraseKeys(phrase, path, stemOf).join(' '), stems);
+    out.set(keysOf(phrase, path, stemOf).join(' '), stems);
   }
   return out;
 }
 
-function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string, idOf: IdOf): TrieNode<PhraseEntry> {
+function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w: string) => string, idOf: IdOf, keysOf: KeysOf): TrieNode<PhraseEntry> {
   const root = createTrie<PhraseEntry>();
   const owners = new Map<string, string>();
-  const contextual = compileContextual(lex, stemOf);
-  const otherSense = compileOtherSense(lex, stemOf);
+  const contextual = compileContextual(lex, stemOf, keysOf);
+  const otherSense = compileOtherSense(lex, stemOf, keysOf);
   const signals = obj(lex['signals'], 'lexicon.signals');
   for (const [catId, list] of Object.entries(signals)) {
     const base = `lexicon.signals["${catId}"]`;
@@ -258,11 +261,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     arr(list, base).forEach((item, i) => {
       const path = `${base}[${i}]`;
       if (typeof item === 'string') {
-        addSignal(idOf, stemOf, root, owners, contextual, otherSense, str(item, path), { category, weight: category.weight, bareFactor: 0, otherSense: null }, path);
+        addSignal(keysOf, idOf, stemOf, root, owners, contextual, otherSense, str(item, path), { category, weight: category.weight, bareFactor: 0, otherSense: null }, path);
       } else {
         const o = obj(item, path);
         const phrase = str(o['phrase'], `${path}.phrase`);
-        addSignal(idOf, stemOf, root, owners, contextual, otherSense, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0, otherSense: null }, path);
+        addSignal(keysOf, idOf, stemOf, root, owners, contextual, otherSense, phrase, { category, weight: num(o['weight'], `${path}.weight`, 0, 10), bareFactor: 0, otherSense: null }, path);
       }
     });
   }
@@ -275,7 +278,7 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
     for (const [phrase, weight] of Object.entries(obj(table, base))) {
       const path = `${base}["${phrase}"]`;
       // background weights are relative: the category weight scales the whole vocabulary
-      addSignal(idOf, stemOf, root, owners, contextual, otherSense, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0, otherSense: null }, path);
+      addSignal(keysOf, idOf, stemOf, root, owners, contextual, otherSense, phrase, { category, weight: num(weight, path, 0, 5) * category.weight, bareFactor: 0, otherSense: null }, path);
     }
   }
   for (const key of contextual.keys()) fail('lexicon.cues.needsViolentContext', `"${key}" (stemmed) is not a signal or background phrase`);
@@ -283,11 +286,11 @@ function compileSignals(lex: Obj, categories: Map<string, Category>, stemOf: (w:
   return root;
 }
 
-function compileCues(lex: Obj, stemOf: (w: string) => string, idOf: IdOf): TrieNode<CueEntry> {
+function compileCues(lex: Obj, stemOf: (w: string) => string, idOf: IdOf, keysOf: KeysOf): TrieNode<CueEntry> {
   const root = createTrie<CueEntry>();
   const cues = obj(lex['cues'], 'lexicon.cues');
   const add = (phrase: string, flags: number, factor: number, path: string, deathFactor = 1): void => {
-    const keys = phraseKeys(phrase, path, stemOf);
+    const keys = keysOf(phrase, path, stemOf);
     const entry: CueEntry = { flags, factor, length: keys.length, deathFactor };
     const previous = insertPhrase(root, keys.map(idOf), entry);
     if (previous !== null) {
@@ -333,7 +336,10 @@ function fingerprint(value: unknown): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-export function compileLexicon(input: unknown): CompiledLexicon {
+/** The English profile: what every lexicon is read with unless another language is given. */
+export const ENGLISH_PROFILE: LanguageProfile = { code: 'en', stem, tokenize, actorKey: (lower) => lower };
+
+export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLISH_PROFILE): CompiledLexicon {
   const lex = obj(input, 'lexicon');
   const taxonomy = obj(lex['taxonomy'], 'lexicon.taxonomy');
   const version = str(taxonomy['version'], 'taxonomy.version');
@@ -350,9 +356,13 @@ export function compileLexicon(input: unknown): CompiledLexicon {
     }
     return id;
   };
-  const actors = compileActors(lex, idOf);
+  const actors = compileActors(lex, idOf, profile);
   const stemExceptions = compileStemExceptions(lex);
-  const stemOf = (w: string): string => stemExceptions.get(w) ?? stem(w);
+  const baseStem = profile.stem;
+  const split = profile.tokenize;
+  const stemOf = (w: string): string => stemExceptions.get(w) ?? baseStem(w);
+  // Phrases are split by the language's own tokenizer (Chinese words by Intl.Segmenter).
+  const keysOf = (phrase: string, path: string, stems: (w: string) => string): string[] => phraseKeys(phrase, path, stems, split);
   const calibration = compileCalibration(taxonomy);
   const mobilization = categories.get('mobilization-deployment');
   if (mobilization === undefined) fail('taxonomy.categories', 'missing required category "mobilization-deployment"');
@@ -365,6 +375,9 @@ export function compileLexicon(input: unknown): CompiledLexicon {
   const halted = categories.get('cooperation-halted');
   if (halted === undefined) fail('taxonomy.categories', 'missing required category "cooperation-halted"');
   return {
+    stem: baseStem,
+    tokenize: split,
+    actorKey: profile.actorKey,
     halting: { category: halted, weight: halted.weight, bareFactor: 0, otherSense: null },
     institutionWords,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
@@ -372,8 +385,8 @@ export function compileLexicon(input: unknown): CompiledLexicon {
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,
     categories,
-    signals: compileSignals(lex, categories, stemOf, idOf),
-    cues: compileCues(lex, stemOf, idOf),
+    signals: compileSignals(lex, categories, stemOf, idOf, keysOf),
+    cues: compileCues(lex, stemOf, idOf, keysOf),
     actors: actors.trie,
     actorNames: actors.names,
     modality: compileModality(taxonomy),

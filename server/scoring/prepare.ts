@@ -91,9 +91,10 @@ const SKIP_PLURAL = 8;
 export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined, skip: 0 });
 
 /** Looks a lower-cased word up in the three tries (the caller caches the result). */
-export function describeWord(lex: CompiledLexicon, lower: string, stem: string): WordInfo {
+export function describeWord(lex: CompiledLexicon, lower: string, stem: string, actorWord: string = lower): WordInfo {
   const key = lex.keyIds.get(stem) ?? -1;
-  const lowerKey = lex.keyIds.get(lower) ?? -1;
+  // actor aliases are keyed by the lower-cased word in English, by its stem in inflected languages
+  const lowerKey = lex.keyIds.get(actorWord) ?? -1;
   const actor = lex.actors.next?.get(lowerKey);
   let skip = lower === 'of' ? SKIP_OF : lower === "'s" ? SKIP_POSSESSIVE : 0;
   if (actor !== undefined && actor.entry !== null) skip |= SKIP_ACTOR;

@@ -31,7 +31,8 @@ export function resolveName(lex: CompiledLexicon, name: unknown): ResolvedName |
   if (trimmed === '') return null;
   const direct = lex.actorNames.get(trimmed.toLowerCase());
   if (direct !== undefined) return { actor: direct, institution: null };
-  const { tokens } = tokenize(trimmed);
+  const { tokens } = lex.tokenize === tokenize ? tokenize(trimmed) : lex.tokenize(trimmed);
+  const keyOf = (lower: string): number => lex.keyIds.get(lex.actorKey(lower)) ?? -1;
   let actor: string | null = null;
   const institution: string[] = [];
   let i = 0;
@@ -42,7 +43,7 @@ export function resolveName(lex: CompiledLexicon, name: unknown): ResolvedName |
       continue;
     }
     // the longest alias from here (the actor trie is keyed by ids of lower-case words)
-    let node = lex.actors.next?.get(lex.keyIds.get(t.lower) ?? -1);
+    let node = lex.actors.next?.get(keyOf(t.lower));
     let found: string | null = null;
     let end = i;
     for (let j = i; node !== undefined; ) {
@@ -56,7 +57,7 @@ export function resolveName(lex: CompiledLexicon, name: unknown): ResolvedName |
       }
       j++;
       if (j >= tokens.length || node.next === null) break;
-      node = node.next.get(lex.keyIds.get(tokens[j]!.lower) ?? -1);
+      node = node.next.get(keyOf(tokens[j]!.lower));
     }
     if (found !== null) {
       if (actor !== null && actor !== found) return null; // two actors: not one name

@@ -45,11 +45,23 @@ export interface ScoreResult {
   signals: Signal[];
   actors: ActorsFound;
   version: string;
+  /**
+   * The language the text was read in (an addition: present when the scorer reads more than
+   * English). `mixed` lists the other writing systems that hold a large share of its letters:
+   * the text was scored by its main language only.
+   */
+  language?: { lang: string; mixed?: string[] };
 }
 
 export interface ScoreOptions {
   /** Who made the statement, if known (alias or canonical name). */
   speaker?: string | null;
+  /**
+   * The statement's language (ISO 639-1, as decided by the ingest language gate). A scorer that
+   * reads several languages reads the text in that one; absent or 'und', it guesses from the
+   * script (server/scoring/languages/multilingual-scorer.ts).
+   */
+  lang?: string | null;
 }
 
 export interface Scorer {
@@ -57,4 +69,6 @@ export interface Scorer {
   score(text: string, options?: ScoreOptions): ScoreResult;
   /** Canonical actor for a name or alias ("Kremlin" -> "Russia"), or null. */
   resolveActor(name: string): string | null;
+  /** ISO 639-1 codes of the languages it reads (absent: English only). */
+  readonly languages?: readonly string[];
 }

@@ -1,0 +1,80 @@
+// The reading of each language the scorer can be given data for: tokenizer, stemmer and how
+// actor names are keyed. Stemmers are injected (server/config/language-stemmers.ts wraps the
+// @nlpjs Snowball-style stemmers) so that scoring/ itself imports no package.
+
+import { tokenize } from '../tokenize.ts';
+import type { LanguageProfile } from '../lexicon-types.ts';
+import { createSegmentTokenizer } from './segment-tokenize.ts';
+import { arabicStemmer, tokenizeArabic } from './arabic.ts';
+
+/** Languages other than English with a reading here (ISO 639-1). */
+export const LANGUAGE_CODES = ['ru', 'uk', 'es', 'fr', 'ar', 'zh'] as const;
+export type LanguageCode = (typeof LANGUAGE_CODES)[number];
+
+/** Writing system of each language the scorer may read (English included). */
+export const SCRIPT_OF_LANGUAGE: Record<string, 'Latin' | 'Cyrillic' | 'Arabic' | 'Han'> = {
+  en: 'Latin', es: 'Latin', fr: 'Latin', ru: 'Cyrillic', uk: 'Cyrillic', ar: 'Arabic', zh: 'Han',
+};
+
+export type Stemmer = (lowerWord: string) => string;
+
+/** Memoised stemmer: a language's stemmer runs once per distinct word of its lexicon. */
+function memo(f: Stemmer): Stemmer {
+  const cache = new Map<string, string>();
+  return (w) => {
+    let s = cache.get(w);
+    if (s === undefined) {
+      s = f(w);
+      if (cache.size > 20_000) cache.clear();
+      cache.set(w, s);
+    }
+    return s;
+  };
+}
+
+/** Elided articles and pronouns of French ("l'attaque", "d'une", "qu'il"): read as the word after them. */
+const FRENCH_ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\p{L})/u;
+
+/** Apostrophes of Ukrainian (м'який, об’єкт, зʼявитися) made one character. */
+const APOSTROPHES = /[\u2019\u02bc\u0060\u00b4]/g;
+
+/** Words of non-Latin scripts inside a Latin-script text ("NATO" in Russian) stay as they are. */
+function onlyScript(re: RegExp, f: Stemmer): Stemmer {
+  return (w) => (re.test(w) ? f(w) : w);
+}
+
+/**
+ * The profile of `code` with its stemmer (a Snowball-style stemmer for ru, uk, es, fr; the
+ * Arabic light stemmer's last step for ar; none for zh, whose words Intl.Segmenter finds).
+ */
+export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): LanguageProfile {
+  const base: Stemmer = stemmer ?? ((w) => w);
+  switch (code) {
+    case 'ru': {
+      const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => base(w.replace(/ё/g, 'е'))));
+      return { code, stem, tokenize, actorKey: stem };
+    }
+    case 'uk': {
+      const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => base(w.replace(APOSTROPHES, "'"))));
+      return { code, stem, tokenize, actorKey: stem };
+    }
+    case 'es':
+    case 'fr': {
+      const elide = code === 'fr';
+      const stem = memo((w) => {
+        const word = elide ? w.replace(FRENCH_ELISION, '') : w;
+        const s = base(word);
+        return s === '' ? word : s;
+      });
+      return { code, stem, tokenize, actorKey: stem };
+    }
+    case 'ar': {
+      const stem = memo(onlyScript(/[\u0600-\u06ff]/, arabicStemmer(base)));
+      return { code, stem, tokenize: tokenizeArabic, actorKey: stem };
+    }
+    case 'zh': {
+      const identity: Stemmer = (w) => w;
+      return { code, stem: identity, tokenize: createSegmentTokenizer('zh'), actorKey: identity };
+    }
+  }
+}
