@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createScorer, type Scorer } from '../scoring/index.ts';
+import { PUNCT, WORD } from '../scoring/tokenize.ts';
 import { LANGUAGE_CODES, languageProfile, type LanguageCode } from '../scoring/languages/language-profiles.ts';
 import { buildLanguageLexicon, nameLanguageFile, type EnglishLexicon } from '../scoring/languages/language-lexicon.ts';
 import { createMultilingualScorer } from '../scoring/languages/multilingual-scorer.ts';
@@ -66,14 +67,17 @@ function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: Eng
   const dir = path.join(lexiconDir, code);
   const optional = (file: string): unknown => (existsSync(path.join(dir, file)) ? readJson(path.join(dir, file)) : undefined);
   const folder = `data/lexicon/${code}`;
+  const profile = languageProfile(code, stemmerFor(code));
+  const keyOf = (phrase: string): string =>
+    profile.tokenize(phrase).tokens.filter((t) => t.kind !== PUNCT).map((t) => (t.kind === WORD ? profile.stem(t.lower) : t.lower)).join(' ');
   const lexicon = buildLanguageLexicon(folder, english, {
     signals: readJson(path.join(dir, 'signals.json')),
     cues: optional('cues.json'),
     actors: optional('actors.json'),
     background: optional('background.json'),
-  });
+  }, keyOf);
   try {
-    return createScorer(lexicon, languageProfile(code, stemmerFor(code)));
+    return createScorer(lexicon, profile);
   } catch (err) {
     throw nameLanguageFile(folder, err);
   }

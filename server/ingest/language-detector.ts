@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createLanguageGate, SCORER_LANGUAGES, type LanguageDetector, type LanguageGate } from './statement-language.ts';
+import { createLanguageGate, type LanguageDetector, type LanguageGate } from './statement-language.ts';
+import { scorerLanguages } from '../config/load-scorer.ts';
 
 /**
  * The detector library behind the language gate: eld (Efficient Language Detector, 60
@@ -65,7 +66,10 @@ export async function loadLanguageDetector(): Promise<LanguageDetector> {
   };
 }
 
-/** The language gate for a scorer that reads `languages` (SCORER_LANGUAGES by default). */
-export async function loadLanguageGate(languages: Iterable<string> = SCORER_LANGUAGES): Promise<LanguageGate> {
+/**
+ * The language gate for a scorer that reads `languages`: by default those of the scorer
+ * loadScorer() builds (English and every language with data in data/lexicon/<lang>/).
+ */
+export async function loadLanguageGate(languages: Iterable<string> = scorerLanguages()): Promise<LanguageGate> {
   return createLanguageGate({ languages, detect: await loadLanguageDetector() });
 }

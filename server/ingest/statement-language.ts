@@ -219,7 +219,8 @@ export function createLanguageGate(deps: { languages: Iterable<string>; detect: 
 export type LanguageGate = ReturnType<typeof createLanguageGate>;
 
 /**
- * The languages the scorer reads: its lexicon (data/lexicon) is English. The languages issue
- * adds lexicons for other languages and extends this list (or moves it onto the Scorer).
+ * The languages of the English-only scorer. The scorer loadScorer() builds reads more: English
+ * and every language with data in data/lexicon/<lang>/ (server/config/load-scorer.ts
+ * scorerLanguages(), the default of loadLanguageGate()).
  */
 export const SCORER_LANGUAGES: readonly string[] = ['en'];

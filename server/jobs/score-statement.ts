@@ -32,7 +32,7 @@ export function scoreInLanguage(
 ): StatementOutcome {
   const decided = language.decide(s.text);
   if (!decided.supported) return { ok: 'unsupported', lang: decided.lang };
-  const scored = scoreStatement(scorer, s, scoredAt);
+  const scored = scoreStatement(scorer, s, scoredAt, decided.lang);
   if (scored.ok) scored.fields.lang = decided.lang;
   return scored;
 }
@@ -49,10 +49,12 @@ export function scoreStatement(
   scorer: Scorer,
   s: { text: string; speaker: string | null; occurredAt: number },
   scoredAt: number,
+  lang?: string,
 ): StatementScore {
   let result;
   try {
-    result = scorer.score(s.text, { speaker: s.speaker });
+    // read in the language the gate decided (a scorer that reads several languages dispatches on it)
+    result = scorer.score(s.text, lang === undefined ? { speaker: s.speaker } : { speaker: s.speaker, lang });
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err), cause: err };
   }

@@ -6,7 +6,8 @@ import { startServerProcess, type RunningServer } from '../helpers/spawn-server.
 import { buildClient } from '../../scripts/build-client.ts';
 
 const skip = browserSkipReason();
-const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и поражаться соответствующим образом.';
+// Greek: a language without data in data/lexicon (Russian and Ukrainian are read: test/browser/languages.test.ts)
+const NATO_EL = 'Αν στρατεύματα του ΝΑΤΟ εμφανιστούν σε ουκρανικό έδαφος, θα θεωρηθούν μαχητές και θα γίνουν στόχος.';
 
 async function post(server: RunningServer, body: unknown): Promise<void> {
   const res = await fetch(`${server.url}/api/statements`, {
@@ -36,7 +37,7 @@ describe('languages and demo data in headless Chromium', { skip }, () => {
     await browserHandle?.close();
   });
 
-  it('a Russian version of the NATO threat shows "not scored: language not supported" and the 1 h index does not move', async () => {
+  it('a Greek version of the NATO threat shows "not scored: language not supported" and the 1 h index does not move', async () => {
     const server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     try {
       const page = await browserHandle.browser.newPage();
@@ -55,17 +56,17 @@ describe('languages and demo data in headless Chromium', { skip }, () => {
       const before = { value: await card.locator('.value').textContent(), meta: await card.locator('.meta').textContent() };
       assert.match(before.meta ?? '', /^3 statements/);
 
-      await post(server, { text: NATO_RU, speaker: 'Russia' });
-      const row = page.locator('#statement-list li', { hasText: 'НАТО' });
+      await post(server, { text: NATO_EL, speaker: 'Russia' });
+      const row = page.locator('#statement-list li', { hasText: 'στρατεύματα' });
       await row.locator('.not-scored').waitFor({ timeout: 20_000 });
       assert.equal(await row.locator('.not-scored').textContent(), 'not scored: language not supported');
       assert.equal((await row.locator('.score').textContent())?.startsWith('–'), true, 'no score shown');
-      assert.equal(await row.locator('.badge.lang').textContent(), 'ru');
+      assert.equal(await row.locator('.badge.lang').textContent(), 'el');
       assert.equal(await row.locator('mark.sig').count(), 0, 'no evidence claimed');
 
       // The statement is stored and pushed; give the metrics push time to arrive, then compare.
       const api = (await (await fetch(`${server.url}/api/statements?status=unsupported`)).json()) as { statements: Array<{ lang: string }> };
-      assert.deepEqual(api.statements.map((s) => s.lang), ['ru']);
+      assert.deepEqual(api.statements.map((s) => s.lang), ['el']);
       await page.waitForTimeout(2500);
       assert.deepEqual({ value: await card.locator('.value').textContent(), meta: await card.locator('.meta').textContent() }, before, 'the 1 h index and count did not move');
       const metrics = (await (await fetch(`${server.url}/api/metrics/current`)).json()) as { windows: Record<string, { count: number }> };

@@ -27,12 +27,12 @@ describe('prepared batches on the wire between the prepare worker and the writer
       { text: '' },
       { text: 'this makes the scorer go boom', source: 'wire' },
       { text: 'Talks between China and Taiwan, quotes "here", emoji 🚀 and RTL مرحبا.', speaker: 'Unknown Person', publishedAt: '2026-11-25T10:00:00Z' },
-      { text: 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.', speaker: 'Russia' },
+      { text: 'Αν στρατεύματα του ΝΑΤΟ εμφανιστούν σε ουκρανικό έδαφος, θα θεωρηθούν μαχητές και θα γίνουν στόχος.', speaker: 'Russia' }, // Greek: not read (no data/lexicon/el)
     ];
     const prepared = prepareBatch(items, { origin: 'cli', scorer: flaky, language: testLanguageGate() }, NOW);
     assert.equal(prepared.rejected.length, 1);
     assert.ok(prepared.valid.some((v) => v.score && !v.score.ok));
-    assert.ok(prepared.valid.some((v) => v.score?.ok === 'unsupported' && v.score.lang === 'ru'), 'the Russian statement is not scored');
+    assert.ok(prepared.valid.some((v) => v.score?.ok === 'unsupported' && v.score.lang === 'el'), 'the Greek statement is not scored');
     assert.ok(prepared.valid.some((v) => v.score?.ok === true && v.score.row.targets.length > 0));
     assert.ok(prepared.valid.some((v) => v.score?.ok === true && v.score.row.targets.length === 0 && v.score.row.categories.length === 0));
     const batch: FileBatch = { records: 8, lines: [1, 2, 3, 5, 7, 8], unreadable: [{ line: 4, code: 'invalid-json', message: 'bad' }], prepared, bytesRead: 1234 };

@@ -81,13 +81,14 @@ describe('score worker', () => {
     const before = t.store.metrics.range('global', 0, now + 60_000).reduce((n, b) => n + b.n, 0);
     const pushesBefore = seenAtCallback.length;
     const r = t.ingest.ingest(
-      [{ text: 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.', speaker: 'Russia', publishedAt: now - 2000 }],
+      // Greek: no data/lexicon/el, so the scorer does not read it (Russian and Ukrainian it reads)
+      [{ text: 'Αν στρατεύματα του ΝΑΤΟ εμφανιστούν σε ουκρανικό έδαφος, θα θεωρηθούν μαχητές και θα γίνουν στόχος.', speaker: 'Russia', publishedAt: now - 2000 }],
       { origin: 'api' },
     );
     const run = await t.worker.runOnce();
     assert.deepEqual({ scored: run.scored, unsupported: run.unsupported, failed: run.failed }, { scored: 0, unsupported: 1, failed: 0 });
     const s = t.store.statements.get(r.accepted[0]!.id)!;
-    assert.deepEqual({ status: s.status, lang: s.lang, score: s.score, level: s.level }, { status: 'unsupported', lang: 'ru', score: null, level: null });
+    assert.deepEqual({ status: s.status, lang: s.lang, score: s.score, level: s.level }, { status: 'unsupported', lang: 'el', score: null, level: null });
     assert.deepEqual(seenAtCallback.slice(pushesBefore).flatMap((b) => b.ids), [s.id], 'pushed to the feed after commit');
     assert.equal(t.store.metrics.range('global', 0, now + 60_000).reduce((n, b) => n + b.n, 0), before, 'no metric contribution');
     assert.equal(t.store.db.prepare('SELECT COUNT(*) FROM statement_actors WHERE statement_id = ?').pluck().get(s.id), 0);

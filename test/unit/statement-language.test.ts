@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLanguageGate, countScripts, mainScript, type DetectorResult } from '../../server/ingest/statement-language.ts';
-import { testLanguageGate } from '../helpers/test-app.ts';
+import { loadLanguageGate } from '../../server/ingest/language-detector.ts';
+
+// This suite is about a scorer that reads English only (the server's scorer reads more: its
+// languages come from data/lexicon/<lang>/, tested in test/scoring/language-engine.test.ts).
+const englishOnly = await loadLanguageGate(['en']);
 
 const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly.';
 const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и поражаться соответствующим образом.';
 
 describe('language gate (English-only scorer, real eld detector)', () => {
-  const gate = testLanguageGate();
+  const gate = englishOnly;
 
   it('reads English statements, short, mixed, or made of names and numbers', () => {
     const english = [

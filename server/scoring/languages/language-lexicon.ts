@@ -43,7 +43,33 @@ function categoryKinds(taxonomy: unknown): Map<string, string> {
   return out;
 }
 
-function checkSignals(file: string, signals: unknown, kinds: Map<string, string>): Obj {
+/** A phrase's stemmed words joined by spaces: what the compiler matches by. */
+export type PhraseKey = (phrase: string) => string;
+
+/**
+ * Inflected forms of one word in one category ("атака", "атаки") stem alike: the first is kept
+ * (with the largest weight listed), the others dropped. The compiler still rejects the same
+ * stems in two categories.
+ */
+function dedupe(list: unknown[], keyOf: PhraseKey): unknown[] {
+  const seen = new Map<string, number>();
+  const out: unknown[] = [];
+  for (const item of list) {
+    const phrase = typeof item === 'string' ? item : String((item as Obj)['phrase']);
+    const key = keyOf(phrase);
+    const at = seen.get(key);
+    if (at === undefined) {
+      seen.set(key, out.length);
+      out.push(item);
+      continue;
+    }
+    const weight = (x: unknown): number => (typeof x === 'string' ? -1 : Number((x as Obj)['weight']));
+    if (weight(item) > weight(out[at])) out[at] = item;
+  }
+  return out;
+}
+
+function checkSignals(file: string, signals: unknown, kinds: Map<string, string>, keyOf: PhraseKey): Obj {
   if (!isObj(signals)) fail(file, '', 'must be an object of category -> phrases');
   for (const [cat, list] of Object.entries(signals)) {
     if (cat.startsWith('_')) continue; // comments
@@ -61,10 +87,18 @@ function checkSignals(file: string, signals: unknown, kinds: Map<string, string>
       } else fail(file, `"${cat}"[${i}]`, 'must be a phrase or {"phrase", "weight"}');
     });
   }
-  return Object.fromEntries(Object.entries(signals).filter(([k]) => !k.startsWith('_')));
+  return Object.fromEntries(
+    Object.entries(signals)
+      .filter(([k]) => !k.startsWith('_'))
+      .map(([k, list]) => [k, dedupe(list as unknown[], keyOf)]),
+  );
 }
 
-function checkBackground(file: string, background: unknown, kinds: Map<string, string>): Obj {
+/**
+ * Background vocabulary: a phrase whose stems are already a signal phrase, or already listed
+ * (another inflection, or the other vocabulary), is dropped: the signal or the first listing wins.
+ */
+function checkBackground(file: string, background: unknown, kinds: Map<string, string>, keyOf: PhraseKey, taken: Set<string>): Obj {
   const out: Obj = { 'conflict-vocabulary': {}, 'cooperation-vocabulary': {} };
   if (background === undefined) return out;
   if (!isObj(background)) fail(file, '', 'must be an object of category -> {phrase: weight}');
@@ -76,7 +110,14 @@ function checkBackground(file: string, background: unknown, kinds: Map<string, s
       if (!nonEmpty(phrase)) fail(file, `"${cat}"`, 'empty phrase');
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 5) fail(file, `"${cat}"["${phrase}"]`, 'must be a number between 0 and 5');
     }
-    out[cat] = table;
+    const kept: Obj = {};
+    for (const [phrase, w] of Object.entries(table)) {
+      const key = keyOf(phrase);
+      if (taken.has(key)) continue;
+      taken.add(key);
+      kept[phrase] = w;
+    }
+    out[cat] = kept;
   }
   return out;
 }
@@ -130,13 +171,16 @@ function mergeActors(file: string, actors: unknown, english: Obj): Obj {
 }
 
 /** The lexicon object createScorer takes, for the language whose folder is `folder` (for messages). */
-export function buildLanguageLexicon(folder: string, english: EnglishLexicon, files: LanguageFiles): Obj {
+export function buildLanguageLexicon(folder: string, english: EnglishLexicon, files: LanguageFiles, keyOf: PhraseKey): Obj {
   const kinds = categoryKinds(english.taxonomy);
   const taxonomy = isObj(english.taxonomy) ? english.taxonomy : {};
+  const signals = checkSignals(`${folder}/signals.json`, files.signals, kinds, keyOf);
+  const taken = new Set<string>();
+  for (const list of Object.values(signals)) for (const item of list as unknown[]) taken.add(keyOf(typeof item === 'string' ? item : String((item as Obj)['phrase'])));
   return {
     taxonomy,
-    signals: checkSignals(`${folder}/signals.json`, files.signals, kinds),
-    background: checkBackground(`${folder}/background.json`, files.background, kinds),
+    signals,
+    background: checkBackground(`${folder}/background.json`, files.background, kinds, keyOf, taken),
     cues: mergeCues(`${folder}/cues.json`, files.cues, isObj(english.cues) ? english.cues : {}),
     actors: mergeActors(`${folder}/actors.json`, files.actors, isObj(english.actors) ? english.actors : {}),
   };

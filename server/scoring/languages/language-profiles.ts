@@ -38,9 +38,35 @@ const FRENCH_ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\p
 /** Apostrophes of Ukrainian (м'який, об’єкт, зʼявитися) made one character. */
 const APOSTROPHES = /[\u2019\u02bc\u0060\u00b4]/g;
 
-/** Words of non-Latin scripts inside a Latin-script text ("NATO" in Russian) stay as they are. */
+/**
+ * Verb endings the Ukrainian stemmer leaves (its output for "звинуватив" is "звинуват", for
+ * "звинуватили" "звинуватил", for "атакують" "атакуют"): stripped after it, longest first, while
+ * four letters stay, so the forms of one verb meet. Applied alike to lexicon and text.
+ */
+const UK_VERB_ENDINGS = ['ували', 'ювали', 'ував', 'ював', 'ува', 'юва', 'уют', 'юют', 'ают', 'яют', 'ить', 'ять', 'ать', 'ют', 'ут', 'ит', 'ят', 'ат', 'ил', 'ял', 'ал', 'ув', 'ю', 'л'];
+
+/** Case endings of nouns in -ія it leaves ("Росії" gives "росі", "Росією" "росіє", "Росія" "рос"). */
+const UK_NOUN_TAILS = ['іє', 'ії', 'і', 'ї', 'є'];
+
+export function stripUkrainianEndings(stem: string): string {
+  let s = stem;
+  const tail = UK_NOUN_TAILS.find((e) => s.endsWith(e) && s.length - e.length >= 3);
+  if (tail !== undefined) return s.slice(0, -tail.length);
+  for (let round = 0; round < 2; round++) {
+    const suffix = UK_VERB_ENDINGS.find((e) => s.endsWith(e) && s.length - e.length >= 4);
+    if (suffix === undefined) break;
+    s = s.slice(0, -suffix.length);
+  }
+  return s;
+}
+
+/**
+ * Words of other scripts ("NATO" in Russian) stay as they are, and so do words of up to three
+ * letters: function words ("не", "ні", "на", "із") are cues, and a stemmer cutting them to one
+ * letter would make them meet.
+ */
 function onlyScript(re: RegExp, f: Stemmer): Stemmer {
-  return (w) => (re.test(w) ? f(w) : w);
+  return (w) => (w.length > 3 && re.test(w) ? f(w) : w);
 }
 
 /**
@@ -55,7 +81,7 @@ export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): La
       return { code, stem, tokenize, actorKey: stem };
     }
     case 'uk': {
-      const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => base(w.replace(APOSTROPHES, "'"))));
+      const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => stripUkrainianEndings(base(w.replace(APOSTROPHES, "'")))));
       return { code, stem, tokenize, actorKey: stem };
     }
     case 'es':

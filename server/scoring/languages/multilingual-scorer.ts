@@ -49,7 +49,12 @@ export function countLetters(text: string): Letters {
 export function guessLanguage(c: Letters, langs: ReadonlySet<string>): string {
   const best = (['Latin', 'Cyrillic', 'Arabic', 'Han'] as const).reduce((a, b) => (c[b] > c[a] ? b : a), 'Latin' as Script);
   if (c[best] === 0) return 'en';
-  const candidate = best === 'Cyrillic' ? (c.uk > c.ru ? 'uk' : 'ru') : best === 'Arabic' ? 'ar' : best === 'Han' ? 'zh' : 'en';
+  if (best === 'Cyrillic') {
+    // і ї є ґ are Ukrainian only, ы э ъ ё Russian only; a tie (or neither) reads as Russian
+    const [first, second] = c.uk > c.ru ? ['uk', 'ru'] : ['ru', 'uk'];
+    return langs.has(first) ? first : langs.has(second) ? second : 'en';
+  }
+  const candidate = best === 'Arabic' ? 'ar' : best === 'Han' ? 'zh' : 'en';
   return langs.has(candidate) ? candidate : 'en';
 }
 
