@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     return refuse(`the database ${config.databaseFile} cannot be opened (${e.code ?? 'error'}: ${e.message ?? String(err)}): check the file, or move it away to start with an empty one`);
   }
   const scorer = loadScorer();
-  const language = await loadLanguageGate();
+  const language = await loadLanguageGate(scorer.languages);
   // Demo rows never count beside real ones: purged at start when demo data is turned off or
   // real statements are already stored (a database from before this rule); otherwise by the
   // first real statement, in its transaction (server/store/demo-data.ts).

@@ -13,7 +13,18 @@ const MUTED = new Set(['negated', 'denied', 'hedged', 'question', 'past', 'addre
  */
 export function renderEvidence(text: string, signals: StoredSignal[]): DocumentFragment {
   const frag = document.createDocumentFragment();
-  const spans = signals
+  // A signal's condition and target are highlighted too (marked as such), where the scorer found them.
+  const context: StoredSignal[] = [];
+  for (const s of signals) {
+    for (const [role, span] of [['condition', s.condition], ['target', s.target]] as const) {
+      // never over a signal's own span: the evidence comes first
+      const overlaps = (a: { start: number; end: number }) => a.start < span!.end && span!.start < a.end;
+      if (span && !context.some(overlaps) && !signals.some(overlaps)) {
+        context.push({ category: role, polarity: role, weight: 0, modality: role, text: span.text, start: span.start, end: span.end });
+      }
+    }
+  }
+  const spans = [...signals, ...context]
     .filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.end <= text.length && s.start < s.end)
     .sort((a, b) => a.start - b.start || b.end - a.end);
   let pos = 0;
@@ -21,10 +32,12 @@ export function renderEvidence(text: string, signals: StoredSignal[]): DocumentF
     if (s.start < pos) continue;
     if (s.start > pos) frag.append(document.createTextNode(text.slice(pos, s.start)));
     const mark = document.createElement('mark');
-    const kind = MUTED.has(s.modality) ? 'muted-sig' : s.polarity === 'deescalation' ? 'deescalation' : 'escalation';
-    mark.className = `sig ${kind}`;
+    const role = s.weight === 0 && (s.category === 'condition' || s.category === 'target') ? s.category : null;
+    const kind = role ?? (MUTED.has(s.modality) ? 'muted-sig' : s.polarity === 'deescalation' ? 'deescalation' : 'escalation');
+    mark.className = role === null ? `sig ${kind}` : `ctx ${role}`;
     mark.dataset.category = s.category;
-    mark.title = `${s.category.replace(/_/g, ' ')} · ${s.polarity} · ${s.modality} · weight ${s.weight}`;
+    mark.title = role === 'condition' ? 'condition' : role === 'target' ? 'target' : `${s.category.replace(/_/g, ' ')} · ${s.polarity} · ${s.modality} · weight ${s.weight}`;
+    if (role === 'target') mark.dir = 'auto'; // a name keeps its own direction inside right-to-left text
     mark.textContent = text.slice(s.start, s.end);
     frag.append(mark);
     pos = s.end;

@@ -9,6 +9,7 @@ import { mountHealthPill } from './health-pill.ts';
 import { createConnectionState } from './connection-state.ts';
 import type { FeedPage } from './feed-paging.ts';
 import { createStatementFeed } from './statement-feed.ts';
+import { mountLangFilter } from './lang-filter.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
 import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
@@ -46,6 +47,8 @@ const feed = createStatementFeed($<HTMLOListElement>('#statement-list'), async (
   page.dataReceived();
   return p;
 });
+
+mountLangFilter($<HTMLOListElement>('#statement-list'), $('.feed-panel .panel-head'));
 
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');

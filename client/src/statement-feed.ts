@@ -17,6 +17,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
 function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const li = el('li', `statement${fresh ? ' fresh' : ''}`);
   li.dataset.statementId = String(s.id);
+  li.dataset.lang = s.lang ?? '';
   li.dataset.t = String(Date.parse(s.occurredAt));
   const unsupported = s.status === 'unsupported';
   const level = unsupported ? 'not scored' : (s.level ?? s.status);
@@ -25,11 +26,16 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const body = el('div');
   const meta = el('div', 'meta');
   const when = new Date(s.occurredAt);
-  const parts = [s.speaker ?? 'unknown speaker'];
-  if (s.targets.length > 0) parts[0] += ` → ${s.targets.join(', ')}`;
+  // Names in <bdi>: a name in Arabic script must not reorder the arrow and the dots around it.
+  meta.append(el('bdi', 'speaker', s.speaker ?? 'unknown speaker'));
+  if (s.targets.length > 0) {
+    meta.append(' → ');
+    s.targets.forEach((t, i) => meta.append(...(i > 0 ? [', '] : []), el('bdi', 'target', t)));
+  }
+  const parts: string[] = [];
   if (s.source) parts.push(s.source);
   parts.push(when.toLocaleString());
-  meta.textContent = parts.join(' · ');
+  meta.append(` · ${parts.join(' · ')}`);
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
   // The language, when it was detected as another than English ('und': too short or mixed to tell).
   if (s.lang && s.lang !== 'en' && s.lang !== 'und') {
@@ -39,6 +45,7 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   }
   const text = el('div', 'text');
   text.dir = 'auto'; // Arabic or Hebrew statements read right to left
+  if (s.lang && s.lang !== 'und') text.lang = s.lang;
   text.append(renderEvidence(s.text, s.signals));
   body.append(meta, text);
   if (unsupported) body.append(el('div', 'not-scored', 'not scored: language not supported'));

@@ -9,6 +9,7 @@ import { PUNCT, WORD } from '../scoring/tokenize.ts';
 import { LANGUAGE_CODES, languageProfile, type LanguageCode } from '../scoring/languages/language-profiles.ts';
 import { buildLanguageLexicon, nameLanguageFile, type EnglishLexicon } from '../scoring/languages/language-lexicon.ts';
 import { createMultilingualScorer } from '../scoring/languages/multilingual-scorer.ts';
+import { createContextFinder, type ContextFinder } from '../scoring/languages/context-spans.ts';
 import { stemmerFor } from './language-stemmers.ts';
 
 /** data/lexicon relative to the repository root (this file is server/config/load-scorer.ts). */
@@ -49,8 +50,13 @@ export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR): Scorer {
   }
   const english = createScorer(lexicon);
   const byLanguage = new Map<string, Scorer>();
-  for (const code of languagesWithData(lexiconDir)) byLanguage.set(code, loadLanguageScorer(lexiconDir, code, lexicon as unknown as EnglishLexicon));
-  return createMultilingualScorer(english, byLanguage);
+  const context = new Map<string, ContextFinder>();
+  for (const code of languagesWithData(lexiconDir)) {
+    const { scorer, finder } = loadLanguageScorer(lexiconDir, code, lexicon as unknown as EnglishLexicon);
+    byLanguage.set(code, scorer);
+    context.set(code, finder);
+  }
+  return createMultilingualScorer(english, byLanguage, context);
 }
 
 /** The languages besides English that have data in `lexiconDir` (a folder with signals.json). */
@@ -63,7 +69,7 @@ export function scorerLanguages(lexiconDir: string = DEFAULT_LEXICON_DIR): strin
   return ['en', ...languagesWithData(lexiconDir)];
 }
 
-function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: EnglishLexicon): Scorer {
+function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: EnglishLexicon): { scorer: Scorer; finder: ContextFinder } {
   const dir = path.join(lexiconDir, code);
   const optional = (file: string): unknown => (existsSync(path.join(dir, file)) ? readJson(path.join(dir, file)) : undefined);
   const folder = `data/lexicon/${code}`;
@@ -76,11 +82,19 @@ function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: Eng
     actors: optional('actors.json'),
     background: optional('background.json'),
   }, keyOf);
+  let scorer: Scorer;
   try {
-    return createScorer(lexicon, profile);
+    scorer = createScorer(lexicon, profile);
   } catch (err) {
     throw nameLanguageFile(folder, err);
   }
+  const conditional = (lexicon['cues'] as Record<string, unknown>)['conditional'];
+  const finder = createContextFinder({
+    profile,
+    conditionalCues: Array.isArray(conditional) ? conditional.filter((c): c is string => typeof c === 'string') : [],
+    resolveActor: (name) => scorer.resolveActor(name),
+  });
+  return { scorer, finder };
 }
 
 /**

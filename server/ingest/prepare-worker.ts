@@ -69,7 +69,7 @@ port.on('message', (m: PrepareCreditMessage | PrepareStartMessage) => {
  */
 async function run(): Promise<void> {
   const scorer = loadScorer(data.lexiconDir);
-  const language = await loadLanguageGate();
+  const language = await loadLanguageGate(scorer.languages);
   const source = await started;
   const ctx = { origin: data.origin, scorer, language };
   const newBuilder = (): ChunkBuilder<WireBatch> => {

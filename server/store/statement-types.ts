@@ -37,6 +37,9 @@ export interface StoredSignal {
   text: string;
   start: number;
   end: number;
+  /** Where the signal's condition ("Если") and target ("НАТО") are (languages other than English; scoring/languages/context-spans.ts). */
+  condition?: { start: number; end: number; text: string };
+  target?: { start: number; end: number; text: string };
 }
 
 export interface ScoredFields {

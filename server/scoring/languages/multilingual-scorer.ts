@@ -6,6 +6,7 @@
 
 import type { ScoreOptions, ScoreResult, Scorer } from '../types.ts';
 import { SCRIPT_OF_LANGUAGE } from './language-profiles.ts';
+import type { ContextFinder } from './context-spans.ts';
 
 type Script = 'Latin' | 'Cyrillic' | 'Arabic' | 'Han';
 
@@ -14,6 +15,8 @@ const MIXED_SHARE = 0.2;
 const MIXED_MIN_LETTERS = 8;
 /** Only this many code units are counted (a statement's language shows in its first lines). */
 const SCAN_CHARS = 2000;
+/** A letter of a script other than Latin that the scorer knows (Cyrillic, Arabic, Han). */
+const OTHER_SCRIPT = /[\u0400-\u052f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u3400-\u4dbf\u4e00-\u9fff]/;
 
 interface Letters {
   Latin: number;
@@ -70,7 +73,12 @@ export function mixedScripts(c: Letters, lang: string): string[] | undefined {
  * The scorer over `english` and `byLanguage` (ISO 639-1 -> scorer). Its `languages` lists
  * English and every language given; `resolveActor` tries English, then each language.
  */
-export function createMultilingualScorer(english: Scorer, byLanguage: ReadonlyMap<string, Scorer>): Scorer {
+export function createMultilingualScorer(
+  english: Scorer,
+  byLanguage: ReadonlyMap<string, Scorer>,
+  /** Per language (not English): finds the spans of each signal's condition and target. */
+  context: ReadonlyMap<string, ContextFinder> = new Map(),
+): Scorer {
   const langs = new Set(byLanguage.keys());
   const languages = ['en', ...[...langs].sort()];
   return {
@@ -79,13 +87,18 @@ export function createMultilingualScorer(english: Scorer, byLanguage: ReadonlyMa
     score(text: string, options?: ScoreOptions): ScoreResult {
       const t = typeof text === 'string' ? text : '';
       const given = options?.lang;
-      const letters = countLetters(t);
-      const lang = given !== undefined && given !== null && given !== 'und' && (given === 'en' || langs.has(given)) ? given : guessLanguage(letters, langs);
+      const decided = given !== undefined && given !== null && given !== 'und' && (given === 'en' || langs.has(given));
+      // A Latin-script language's text without a Cyrillic, Arabic or Han letter is not mixed:
+      // most English statements skip the count (it cost English ~20% of its rate).
+      const plain = decided && SCRIPT_OF_LANGUAGE[given] === 'Latin' && !OTHER_SCRIPT.test(t);
+      const letters = plain ? null : countLetters(t);
+      const lang = decided ? given : guessLanguage(letters!, langs);
       const scorer = lang === 'en' ? english : byLanguage.get(lang)!;
       const result = scorer.score(t, options);
       // a language's lexicon has its own fingerprint; the code suffix says which was used
       if (lang !== 'en') result.version = `${result.version}+${lang}`;
-      const mixed = mixedScripts(letters, lang);
+      context.get(lang)?.annotate(result, t);
+      const mixed = letters === null ? undefined : mixedScripts(letters, lang);
       result.language = mixed === undefined ? { lang } : { lang, mixed };
       return result;
     },

@@ -1,0 +1,116 @@
+// Where the condition and the target of a signal are in the text, so that the dashboard can
+// highlight them beside the signal itself ("Если ... станут целью": the condition "Если", the
+// target "НАТО"). Found after scoring, by the language's own tokenizer and stemmer: the nearest
+// conditional cue word before a conditional signal in its sentence, and the nearest mention of
+// one of the result's targets in the signal's sentence.
+
+import type { LanguageProfile } from '../lexicon-types.ts';
+import type { ScoreResult, Signal } from '../types.ts';
+import { PUNCT, WORD, type Token } from '../tokenize.ts';
+
+/** A span of the original text (UTF-16 offsets) and its text. */
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Signal with the spans of its condition and target, when the text has them (an addition to the contract). */
+export type SignalWithContext = Signal & { condition?: Span; target?: Span };
+
+export interface ContextFinder {
+  /** Adds `condition` and `target` spans to the result's signals, in place. */
+  annotate(result: ScoreResult, text: string): void;
+}
+
+/** Longest actor alias looked for, in tokens ("Организация Объединённых Наций"). */
+const MAX_ALIAS_TOKENS = 4;
+/** Names resolved and remembered per language. */
+const MEMO_LIMIT = 20_000;
+
+export function createContextFinder(deps: {
+  profile: Pick<LanguageProfile, 'tokenize' | 'stem'>;
+  /** The language's conditional cue phrases (cues.json `conditional`): their first words mark a condition. */
+  conditionalCues: readonly string[];
+  resolveActor: (name: string) => string | null;
+}): ContextFinder {
+  const { profile } = deps;
+  // Names repeat from statement to statement: resolved once (bounded memo).
+  const memo = new Map<string, string | null>();
+  const resolve = (name: string): string | null => {
+    let actor = memo.get(name);
+    if (actor === undefined) {
+      actor = deps.resolveActor(name);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(name, actor);
+    }
+    return actor;
+  };
+  /** A name starts with a capital where the script has them ("НАТО", "Києву"); Arabic and Han have none. */
+  const mayStartName = (t: Token): boolean => {
+    const c = text0(t);
+    return c.toLowerCase() === c.toUpperCase() || c !== c.toLowerCase();
+  };
+  let current = '';
+  const text0 = (t: Token): string => current.charAt(t.start);
+  const keyOf = (t: Token): string => (t.kind === WORD ? profile.stem(t.lower) : t.lower);
+  const conditionStarts = new Set<string>();
+  for (const cue of deps.conditionalCues) {
+    const first = profile.tokenize(cue).tokens.find((t) => t.kind !== PUNCT);
+    if (first !== undefined) conditionStarts.add(keyOf(first));
+  }
+  return {
+    annotate(result, text) {
+      const wantsCondition = result.signals.some((s) => s.modality === 'conditional');
+      const targets = new Set(result.actors.targets);
+      if (!wantsCondition && targets.size === 0) return;
+      const { tokens } = profile.tokenize(text);
+      current = text;
+      const at = (offset: number): number => {
+        let i = 0;
+        while (i < tokens.length - 1 && tokens[i]!.end <= offset) i++;
+        return i;
+      };
+      const span = (a: Token, b: Token): Span => ({ start: a.start, end: b.end, text: text.slice(a.start, b.end) });
+      // Mentions of the targets: the longest run of tokens from each start that names one.
+      const mentions: Array<{ from: number; to: number }> = [];
+      if (targets.size > 0) {
+        for (let i = 0; i < tokens.length; i++) {
+          if (tokens[i]!.kind === PUNCT || !mayStartName(tokens[i]!)) continue;
+          for (let n = Math.min(MAX_ALIAS_TOKENS, tokens.length - i); n >= 1; n--) {
+            const last = tokens[i + n - 1]!;
+            if (last.kind === PUNCT || last.sentence !== tokens[i]!.sentence) continue;
+            const actor = resolve(text.slice(tokens[i]!.start, last.end));
+            if (actor === null || !targets.has(actor)) continue;
+            // every end of the run is part of the name (resolveActor passes over words around one)
+            const withoutFirst = n > 1 ? resolve(text.slice(tokens[i + 1]!.start, last.end)) : null;
+            const withoutLast = n > 1 ? resolve(text.slice(tokens[i]!.start, tokens[i + n - 2]!.end)) : null;
+            if (withoutFirst !== actor && withoutLast !== actor) {
+              mentions.push({ from: i, to: i + n - 1 });
+              i += n - 1;
+              break;
+            }
+          }
+        }
+      }
+      for (const s of result.signals as SignalWithContext[]) {
+        const first = at(s.start);
+        const sentence = tokens[first]?.sentence;
+        if (s.modality === 'conditional') {
+          for (let k = first - 1; k >= 0 && tokens[k]!.sentence === sentence; k--) {
+            if (tokens[k]!.kind !== PUNCT && conditionStarts.has(keyOf(tokens[k]!))) {
+              s.condition = span(tokens[k]!, tokens[k]!);
+              break;
+            }
+          }
+        }
+        let best: { from: number; to: number } | null = null;
+        for (const m of mentions) {
+          if (tokens[m.from]!.sentence !== sentence) continue;
+          if (best === null || Math.abs(m.from - first) < Math.abs(best.from - first)) best = m;
+        }
+        if (best !== null) s.target = span(tokens[best.from]!, tokens[best.to]!);
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Statements in Russian and Ukrainian read in their own language, in headless Chromium: the
+// Russian version of the README's NATO threat scores in the band of the English one, with the
+// threat, the condition and the target highlighted in Cyrillic; names sit in <bdi>, the text
+// has dir="auto", and the language picker filters the feed.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
+import { buildClient } from '../../scripts/build-client.ts';
+
+const skip = browserSkipReason();
+const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and become a target.';
+const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.';
+const TALKS_UK = 'Україна та Польща провели конструктивні переговори та підписали угоду про співпрацю.';
+
+async function post(server: RunningServer, body: unknown): Promise<void> {
+  const res = await fetch(`${server.url}/api/statements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 202, await res.text());
+}
+
+describe('statements in other languages in headless Chromium', { skip }, () => {
+  let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
+  let server: RunningServer;
+  before(async () => {
+    await buildClient();
+    browserHandle = await launchBrowser();
+    server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
+  });
+  after(async () => {
+    await server?.stop();
+    await browserHandle?.close();
+  });
+
+  it('the Russian NATO threat scores in the English band, threat, condition and target highlighted in Cyrillic', async () => {
+    const page = await browserHandle.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
+    await post(server, { text: NATO_EN, speaker: 'Russia' });
+    await post(server, { text: NATO_RU, speaker: 'Россия' });
+    await post(server, { text: TALKS_UK });
+
+    const ru = page.locator('#statement-list li', { hasText: 'НАТО' });
+    const en = page.locator('#statement-list li', { hasText: 'NATO troops' });
+    await ru.locator('mark.sig').first().waitFor({ timeout: 20_000 });
+    await en.locator('mark.sig').first().waitFor({ timeout: 20_000 });
+    const level = async (row: typeof ru) => (await row.locator('.score small').textContent())?.trim();
+    assert.equal(await level(ru), await level(en), 'same band as the English statement');
+    assert.ok(['high', 'severe'].includes((await level(ru)) ?? ''), `band ${await level(ru)}`);
+
+    // the threat, the condition and the target, each a highlighted span of Cyrillic text
+    const threat = await ru.locator('mark.sig.escalation[data-category="targeting"]').allTextContents();
+    assert.ok(threat.includes('станут целью'), threat.join('|'));
+    assert.equal(await ru.locator('mark.ctx.condition').textContent(), 'Если');
+    assert.equal(await ru.locator('mark.ctx.target').textContent(), 'НАТО');
+    for (const t of [...threat, 'Если', 'НАТО']) assert.match(t, /^[\u0400-\u04ff ]+$/);
+    // the whole text is still there, in order, with nothing duplicated
+    assert.equal(await ru.locator('.text').textContent(), NATO_RU);
+    assert.equal(await ru.locator('.text').getAttribute('dir'), 'auto');
+    assert.equal(await ru.locator('.text').getAttribute('lang'), 'ru');
+    assert.equal(await ru.locator('.badge.lang').textContent(), 'ru');
+    assert.equal(await ru.locator('.meta bdi.speaker').textContent(), 'Russia', 'the speaker "Россия" is the canonical Russia');
+    assert.equal(await ru.locator('.meta bdi.target').textContent(), 'NATO');
+
+    // the API and the picker filter by language
+    const api = (await (await fetch(`${server.url}/api/statements?lang=ru`)).json()) as { statements: Array<{ text: string; status: string }> };
+    assert.deepEqual(api.statements.map((s) => [s.text, s.status]), [[NATO_RU, 'scored']]);
+    const uk = page.locator('#statement-list li', { hasText: 'Польща' });
+    await uk.locator('mark.sig').first().waitFor({ timeout: 20_000 });
+    await page.selectOption('#feed-lang', 'uk');
+    assert.equal(await ru.isVisible(), false);
+    assert.equal(await uk.isVisible(), true);
+    assert.equal(await uk.locator('.score small').textContent(), 'calm');
+    await page.selectOption('#feed-lang', '');
+    assert.equal(await ru.isVisible(), true);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
