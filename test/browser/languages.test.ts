@@ -10,7 +10,8 @@ import { startServerProcess, type RunningServer } from '../helpers/spawn-server.
 import { buildClient } from '../../scripts/build-client.ts';
 
 const skip = browserSkipReason();
-const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and become a target.';
+// the README's example, and a Russian version of it
+const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly.';
 const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.';
 const TALKS_UK = 'Україна та Польща провели конструктивні переговори та підписали угоду про співпрацю.';
 

@@ -14,7 +14,9 @@ import { PUNCT } from '../../server/scoring/tokenize.ts';
 import { scorer } from './fixtures.ts';
 
 const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью';
-const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and become a target';
+const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly.'; // the README's
+/** A closer translation of the README's "targeted accordingly". */
+const NATO_RU_LITERAL = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и поражаться соответствующим образом.';
 
 /** A copy of data/lexicon with `edit` applied to one language file; the scorer loaded from it. */
 function withLanguageFile(lang: string, file: string, edit: (json: any) => unknown): () => unknown {
@@ -73,6 +75,7 @@ test('the Russian NATO threat scores in the band of the English one, with threat
   const ru = scorer().score(NATO_RU, { lang: 'ru' });
   const en = scorer().score(NATO_EN, { lang: 'en' });
   assert.equal(ru.level, en.level, `${ru.score} vs ${en.score}`);
+  assert.equal(scorer().score(NATO_RU_LITERAL, { lang: 'ru' }).level, en.level);
   assert.equal(ru.language?.lang, 'ru');
   assert.ok(ru.signals.some((s) => s.category === 'targeting' && s.modality === 'conditional'));
   for (const s of ru.signals) {
