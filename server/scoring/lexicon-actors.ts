@@ -52,12 +52,15 @@ export function compileActors(lex: Obj, idOf: IdOf, reading: ActorReading = ENGL
   const names = new Map<string, string>();
   const a = obj(lex['actors'], 'lexicon.actors');
   const owners = new Map<string, string>();
-  const addAlias = (alias: string, actor: string, path: string): void => {
+  // lenient: an English canonical name read by another language's stemmer ("Niger" and
+  // "Nigeria" both stem to "nig" in Spanish) is skipped when a name already owns its key
+  const addAlias = (alias: string, actor: string, path: string, lenient = false): void => {
     const keys = actorKeys(alias, reading);
     if (keys.length === 0 || keys.some((k) => k === '')) fail(path, `alias "${alias}" has no usable words`);
     const caseSensitive = isAcronym(alias) ? alias : null;
     const ownerKey = (caseSensitive ?? '') + '|' + keys.join(' ');
     const owner = owners.get(ownerKey);
+    if (owner !== undefined && owner !== actor && lenient) return;
     if (owner !== undefined && owner !== actor) fail(path, `alias "${alias}" already belongs to "${owner}"`);
     if (owner === actor) return;
     owners.set(ownerKey, actor);
@@ -68,6 +71,9 @@ export function compileActors(lex: Obj, idOf: IdOf, reading: ActorReading = ENGL
     if (!names.has(alias.toLowerCase())) names.set(alias.toLowerCase(), actor);
   };
   const canonical = new Set<string>();
+  const deferredNames: Array<[string, string]> = []; // English names in another language: added last
+  const code = (reading as { code?: unknown }).code;
+  const foreign = typeof code === 'string' && code !== 'en';
   arr(a['actors'], 'lexicon.actors.actors').forEach((raw, i) => {
     const path = `lexicon.actors.actors[${i}]`;
     const o = obj(raw, path);
@@ -78,7 +84,8 @@ export function compileActors(lex: Obj, idOf: IdOf, reading: ActorReading = ENGL
     if (!['state', 'organisation', 'alliance', 'group', 'territory'].includes(type)) {
       fail(`${path}.type`, 'must be one of state, organisation, alliance, group, territory');
     }
-    addAlias(name, name, `${path}.name`);
+    if (!foreign) addAlias(name, name, `${path}.name`);
+    else deferredNames.push([name, `${path}.name`]);
     arr(o['aliases'] ?? [], `${path}.aliases`).forEach((al, j) => addAlias(str(al, `${path}.aliases[${j}]`), name, `${path}.aliases[${j}]`));
     arr(o['demonyms'] ?? [], `${path}.demonyms`).forEach((d, j) => {
       const dem = str(d, `${path}.demonyms[${j}]`);
@@ -97,6 +104,7 @@ export function compileActors(lex: Obj, idOf: IdOf, reading: ActorReading = ENGL
     addAlias(name, actor, `${path}.name`);
     arr(o['aliases'] ?? [], `${path}.aliases`).forEach((al, j) => addAlias(str(al, `${path}.aliases[${j}]`), actor, `${path}.aliases[${j}]`));
   });
+  for (const [name, path] of deferredNames) addAlias(name, name, path, true);
   return { trie, names };
 }
 
