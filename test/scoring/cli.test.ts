@@ -102,3 +102,25 @@ test('score CLI lines are exactly JSON.stringify of the result (hand-written ser
     assert.equal(scoreLine(id, r), expected);
   });
 });
+
+test('score CLI byte writer gives exactly the UTF-8 of JSON.stringify of the result, line after line', async () => {
+  const { LineBytes } = await import('../../scripts/lib/score-bytes.ts');
+  const { readJsonl, scorer } = await import('./fixtures.ts');
+  const texts = [
+    ...readJsonl<{ high: string; low: string }>('classes.jsonl').flatMap((p) => [p.high, p.low]),
+    'Quotes "inside" \\ and \u2028 line separators, emoji \u{1F4A5}, lone \uD800 surrogate: Russia attacked.',
+    'Control \u0001 and tab\t in Genève: the Élysée said Iran threatened Israel.',
+  ];
+  const ids: unknown[] = ['a', 7, null, { nested: ['x'] }, 'quote"id', undefined, 'é'];
+  const bytes = new LineBytes(1); // starts small: the buffer must grow
+  let expected = '';
+  texts.forEach((text, i) => {
+    const r = scorer().score(text, { speaker: i % 5 === 0 ? 'Russian Foreign Ministry' : null });
+    const id = ids[i % ids.length];
+    bytes.line(id, r);
+    expected += JSON.stringify({ id, score: r.score, level: r.level, signals: r.signals, actors: r.actors, version: r.version }) + '\n';
+  });
+  assert.ok(texts.length > 200);
+  assert.equal(Buffer.from(bytes.bytes()).toString('utf8'), expected);
+  assert.ok(Buffer.from(expected, 'utf8').equals(bytes.bytes()));
+});
