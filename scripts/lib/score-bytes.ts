@@ -67,6 +67,26 @@ export class LineBytes {
     this.len += b.write(j, this.len, 'utf8');
   }
 
+  /** A number: small non-negative integers digit by digit, anything else through String(). */
+  num(x: number): void {
+    if (x >= 0 && x < 1e9 && (x | 0) === x) {
+      const b = this.room(10);
+      let o = this.len;
+      if (x >= 10) {
+        let d = 10;
+        while (d <= x) d *= 10;
+        for (d /= 10; d >= 1; d /= 10) {
+          const digit = (x / d) | 0;
+          b[o++] = 48 + digit;
+          x -= digit * d;
+        }
+      } else b[o++] = 48 + x;
+      this.len = o;
+      return;
+    }
+    this.raw(String(x));
+  }
+
   names(list: string[]): void {
     this.raw('[');
     for (let i = 0; i < list.length; i++) {
@@ -81,11 +101,19 @@ export class LineBytes {
     this.str(s.category);
     this.raw(',"polarity":');
     this.str(s.polarity);
-    this.raw(',"weight":' + String(s.weight) + ',"modality":');
+    // fixed pieces and numbers written one after another: a concatenation would be a rope
+    // that charCodeAt flattens first
+    this.raw(',"weight":');
+    this.num(s.weight);
+    this.raw(',"modality":');
     this.str(s.modality);
     this.raw(',"text":');
     this.str(s.text);
-    this.raw(',"start":' + String(s.start) + ',"end":' + String(s.end) + '}');
+    this.raw(',"start":');
+    this.num(s.start);
+    this.raw(',"end":');
+    this.num(s.end);
+    this.raw('}');
   }
 
   /** One output line of `npm run score` and its newline. */
@@ -103,7 +131,9 @@ export class LineBytes {
         this.raw(',');
       }
     }
-    this.raw('"score":' + String(r.score) + ',"level":');
+    this.raw('"score":');
+    this.num(r.score);
+    this.raw(',"level":');
     this.str(r.level);
     this.raw(',"signals":[');
     for (let i = 0; i < r.signals.length; i++) {

@@ -123,4 +123,9 @@ test('score CLI byte writer gives exactly the UTF-8 of JSON.stringify of the res
   assert.ok(texts.length > 200);
   assert.equal(Buffer.from(bytes.bytes()).toString('utf8'), expected);
   assert.ok(Buffer.from(expected, 'utf8').equals(bytes.bytes()));
+  for (const x of [0, 7, 10, 99, 100, 1000, 19_999, 999_999_999, 1e9, 97.3, 0.01, -1, -0, 1e21]) {
+    const w = new LineBytes(1);
+    w.num(x);
+    assert.equal(Buffer.from(w.bytes()).toString('utf8'), JSON.stringify(x), `number ${x}`);
+  }
 });
