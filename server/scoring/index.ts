@@ -3,7 +3,7 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, type CompiledLexicon } from './lexicon.ts';
-import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNCT, type TokenSink } from './tokenize.ts';
+import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNCT, type Token, type TokenSink } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
@@ -59,6 +59,8 @@ class WordCollector implements TokenSink {
   keys: number[] = [];
   words: WordInfo[] = [];
   anyActor = false;
+  /** Token objects reused from call to call (nothing in a result refers to a token). */
+  readonly tokenPool: Token[] = [];
   private cache = new Map<string, WordInfo>();
   /** Punctuation marks (one ASCII character each) by character code: no Map lookup for them. */
   private marks: Array<WordInfo | undefined> = new Array<WordInfo | undefined>(128).fill(undefined);
@@ -183,7 +185,7 @@ function scoreText(
 ): ScoreResult {
   const text = typeof input === 'string' ? input : '';
   collector.reset();
-  const { tokens, sentenceEnds } = tokenize(text, collector);
+  const { tokens, sentenceEnds } = tokenize(text, collector, collector.tokenPool);
   const { keys, words, anyActor } = collector;
   const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch);
   const prepared: Prepared = {
