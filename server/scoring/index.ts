@@ -41,7 +41,7 @@ const toScore = _toScore;
 const NO_MENTIONS: Mention[] = [];
 
 /** Version of the scoring code; the result's version adds the lexicon's version and hash. */
-export const SCORER_CODE_VERSION = '1.2.0';
+export const SCORER_CODE_VERSION = '1.3.0';
 
 /** Bounded memo of word -> trie entry points (texts repeat most of their vocabulary). */
 const WORD_CACHE_LIMIT = 50_000;
