@@ -67,24 +67,46 @@ export class LineBytes {
     this.len += b.write(j, this.len, 'utf8');
   }
 
-  /** A number: small non-negative integers digit by digit, anything else through String(). */
+  /**
+   * A number as String() writes it. Scores and weights have at most two decimals: when x is
+   * exactly k / 100 (division is correctly rounded, so x is the double nearest to that
+   * decimal, and no shorter decimal is), its shortest form is k / 100 written out with
+   * trailing zeros dropped, which is what String() gives. Anything else goes through String().
+   */
   num(x: number): void {
-    if (x >= 0 && x < 1e9 && (x | 0) === x) {
-      const b = this.room(10);
-      let o = this.len;
-      if (x >= 10) {
-        let d = 10;
-        while (d <= x) d *= 10;
-        for (d /= 10; d >= 1; d /= 10) {
-          const digit = (x / d) | 0;
-          b[o++] = 48 + digit;
-          x -= digit * d;
+    if (x >= 0 && x < 1e9) {
+      const k = Math.round(x * 100);
+      if (k / 100 === x) {
+        const frac = k % 100;
+        this.int((k - frac) / 100);
+        if (frac !== 0) {
+          const b = this.room(3);
+          let o = this.len;
+          b[o++] = 46;
+          b[o++] = 48 + ((frac / 10) | 0);
+          if (frac % 10 !== 0) b[o++] = 48 + (frac % 10);
+          this.len = o;
         }
-      } else b[o++] = 48 + x;
-      this.len = o;
-      return;
+        return;
+      }
     }
     this.raw(String(x));
+  }
+
+  /** A non-negative integer below 1e9, digit by digit. */
+  private int(x: number): void {
+    const b = this.room(10);
+    let o = this.len;
+    if (x >= 10) {
+      let d = 10;
+      while (d <= x) d *= 10;
+      for (d /= 10; d >= 1; d /= 10) {
+        const digit = (x / d) | 0;
+        b[o++] = 48 + digit;
+        x -= digit * d;
+      }
+    } else b[o++] = 48 + x;
+    this.len = o;
   }
 
   names(list: string[]): void {

@@ -123,7 +123,8 @@ test('score CLI byte writer gives exactly the UTF-8 of JSON.stringify of the res
   assert.ok(texts.length > 200);
   assert.equal(Buffer.from(bytes.bytes()).toString('utf8'), expected);
   assert.ok(Buffer.from(expected, 'utf8').equals(bytes.bytes()));
-  for (const x of [0, 7, 10, 99, 100, 1000, 19_999, 999_999_999, 1e9, 97.3, 0.01, -1, -0, 1e21]) {
+  const decimals = Array.from({ length: 3000 }, (_, k) => Math.round(k * 3.7) / 100);
+  for (const x of [0, 7, 10, 99, 100, 1000, 19_999, 999_999_999, 1e9, 97.3, 0.01, 0.1 + 0.2, 1.005, 5e-7, -1, -0, 1e21, ...decimals]) {
     const w = new LineBytes(1);
     w.num(x);
     assert.equal(Buffer.from(w.bytes()).toString('utf8'), JSON.stringify(x), `number ${x}`);
