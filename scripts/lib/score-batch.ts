@@ -3,7 +3,7 @@
 
 import type { Scorer } from '../../server/scoring/index.ts';
 import { parseStatementLine } from '../../server/scoring/statement-line.ts';
-import { scoreLine } from './score-line.ts';
+import { LineBytes } from './score-bytes.ts';
 
 export interface Batch {
   seq: number;
@@ -14,15 +14,15 @@ export interface Batch {
 
 export interface BatchResult {
   seq: number;
-  /** One JSON line per statement scored, each ending in a newline. */
-  out: string;
+  /** One JSON line per statement scored, each ending in a newline, as UTF-8 (starts at byte 0 of its own ArrayBuffer). */
+  out: Uint8Array;
   /** "line N: skipped: reason" for each bad line, in order. */
   errors: string[];
   scored: number;
 }
 
 export function scoreBatch(scorer: Scorer, batch: Batch): BatchResult {
-  let out = '';
+  const out = new LineBytes(batch.lines.length);
   const errors: string[] = [];
   let scored = 0;
   for (let i = 0; i < batch.lines.length; i++) {
@@ -32,8 +32,8 @@ export function scoreBatch(scorer: Scorer, batch: Batch): BatchResult {
       continue;
     }
     const { id, text, speaker } = parsed.value;
-    out += scoreLine(id, scorer.score(text, { speaker })) + '\n';
+    out.line(id, scorer.score(text, { speaker }));
     scored++;
   }
-  return { seq: batch.seq, out, errors, scored };
+  return { seq: batch.seq, out: out.bytes(), errors, scored };
 }

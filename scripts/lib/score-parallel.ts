@@ -83,7 +83,7 @@ export function runScoreCli(scorer: Scorer): void {
 
   /** Writes finished batches in order; resumes input when there is room. */
   const drain = (): void => {
-    let out = '';
+    const out: Uint8Array[] = [];
     for (let r = done.get(nextToWrite); r !== undefined; r = done.get(nextToWrite)) {
       done.delete(nextToWrite);
       const errs = earlyErrors.get(nextToWrite);
@@ -93,10 +93,12 @@ export function runScoreCli(scorer: Scorer): void {
       if (all.length > 0) process.stderr.write(all.join('\n') + '\n');
       bad += r.errors.length;
       scored += r.scored;
-      out += r.out;
+      if (r.out.length > 0) out.push(r.out);
       nextToWrite++;
     }
-    if (out !== '' && !finished && !stdout.write(out) && !waitingForDrain) {
+    let flowing = true;
+    if (!finished) for (const bytes of out) flowing = stdout.write(bytes);
+    if (!flowing && !waitingForDrain) {
       waitingForDrain = true;
       stdout.once('drain', () => {
         waitingForDrain = false;

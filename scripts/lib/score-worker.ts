@@ -8,6 +8,10 @@ import { scoreBatch, type Batch } from './score-batch.ts';
 const scorer = loadScorer();
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (batch: Batch) => port.postMessage(scoreBatch(scorer, batch)));
+  port.on('message', (batch: Batch) => {
+    const result = scoreBatch(scorer, batch);
+    // the output bytes move to the main thread without a copy
+    port.postMessage(result, [result.out.buffer as ArrayBuffer]);
+  });
   port.postMessage({ ready: true });
 }

@@ -28,6 +28,8 @@ import type { Prepared } from './prepare.ts';
 import { markHypothetical } from './hypothetical.ts';
 import { markAddressed, markClaims, markReversals, markResolutions, markTopics } from './frames.ts';
 import { weighDeathContext } from './death-context.ts';
+import { weighThreatObjects } from './threat-object.ts';
+import { weighLabels } from './label-only.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
@@ -270,6 +272,8 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
   const found: FoundSignal[] = [];
   let contextual = false;
   let claims = false;
+  let threats = false;
+  let denials = false;
   // verbs of halting or of movement occur in few statements: tested per token only when present
   const special = p.allFlags & (CUE_REVERSAL | CUE_MOVEMENT);
   let i = 0;
@@ -335,10 +339,14 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     });
     if (entry.bareFactor > 0) contextual = true;
     if (category.claims) claims = true;
+    if (category.id === 'threat-of-force') threats = true;
+    else if (category.id === 'legitimacy-denial') denials = true;
   }
   markHypothetical(lex, p, found); // "any incursion will be met with force"
   if (contextual) weighDeathContext(lex, p, found);
   if (found.length > 0) {
+    if (threats) weighThreatObjects(lex, p, found); // "threatened to resign" is not a threat of force
+    if (denials) weighLabels(lex, p, found); // "the junta announced" describes, "called it a junta" denies
     if ((p.allFlags & CUE_REVERSAL) !== 0) markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
     if ((p.allFlags & CUE_TOPIC_HEAD) !== 0) markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
     if (claims) markClaims(lex, p, found); // "demanded a truce"

@@ -3,7 +3,7 @@
 
 import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } from './types.ts';
 import { compileLexicon, ENGLISH_PROFILE, type CompiledLexicon, type LanguageProfile } from './lexicon.ts';
-import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNCT, type TokenSink } from './tokenize.ts';
+import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNCT, type Token, type TokenSink } from './tokenize.ts';
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
@@ -42,7 +42,7 @@ const NO_MENTIONS: Mention[] = [];
 const englishActorKey = ENGLISH_PROFILE.actorKey;
 
 /** Version of the scoring code; the result's version adds the lexicon's version and hash. */
-export const SCORER_CODE_VERSION = '1.2.0';
+export const SCORER_CODE_VERSION = '1.3.0';
 
 /** Bounded memo of word -> trie entry points (texts repeat most of their vocabulary). */
 const WORD_CACHE_LIMIT = 50_000;
@@ -60,6 +60,8 @@ class WordCollector implements TokenSink {
   keys: number[] = [];
   words: WordInfo[] = [];
   anyActor = false;
+  /** Token objects reused from call to call (nothing in a result refers to a token). */
+  readonly tokenPool: Token[] = [];
   private cache = new Map<string, WordInfo>();
   /** Punctuation marks (one ASCII character each) by character code: no Map lookup for them. */
   private marks: Array<WordInfo | undefined> = new Array<WordInfo | undefined>(128).fill(undefined);
@@ -185,7 +187,7 @@ function scoreText(
 ): ScoreResult {
   const text = typeof input === 'string' ? input : '';
   collector.reset();
-  const { tokens, sentenceEnds } = lex.tokenize === tokenize ? tokenize(text, collector) : lex.tokenize(text, collector);
+  const { tokens, sentenceEnds } = lex.tokenize === tokenize ? tokenize(text, collector, collector.tokenPool) : lex.tokenize(text, collector);
   const { keys, words, anyActor } = collector;
   const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch);
   const prepared: Prepared = {

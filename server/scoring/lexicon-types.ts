@@ -4,6 +4,7 @@
 import type { Polarity } from './types.ts';
 import type { TrieNode } from './phrase-trie.ts';
 import type { TokenSink, Tokenized } from './tokenize.ts';
+import type { LabelCues } from './label-only.ts';
 
 export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
 export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
@@ -90,6 +91,8 @@ export interface Calibration {
   claimed: number;
   /** Weight of armed forces moving ("troops crossed the river", "warships entered the strait"). */
   forceMovement: number;
+  /** Factor a threat keeps when what is threatened is not force ("threatened to resign"; threat-object.ts). */
+  nonviolentThreat: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -195,4 +198,8 @@ export interface CompiledLexicon {
   halting: PhraseEntry;
   /** The entry of armed forces moving (`calibration.forceMovement`, category mobilization-deployment). */
   movement: PhraseEntry;
+  /** Verb forms of threatening (`cues.threatVerbs`; threat-object.ts). */
+  threatVerbs: Set<string>;
+  /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
+  labels: LabelCues;
 }

@@ -15,6 +15,8 @@ import {
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
 import { compileActors } from './lexicon-actors.ts';
+import { compileThreatVerbs } from './threat-object.ts';
+import { compileLabelCues } from './label-only.ts';
 
 // Types and cue flags live in lexicon-types.ts; re-exported so importers keep one module.
 export * from './lexicon-types.ts';
@@ -183,6 +185,7 @@ function compileCalibration(taxonomy: Obj): Calibration {
     forceMovement: num(c['forceMovement'], 'taxonomy.calibration.forceMovement', 0, 10),
     claimed: num(c['claimed'], 'taxonomy.calibration.claimed', 0, 1),
     reversalFloor: num(c['reversalFloor'], 'taxonomy.calibration.reversalFloor', 0, 5),
+    nonviolentThreat: num(c['nonviolentThreat'], 'taxonomy.calibration.nonviolentThreat', 0, 1),
   };
 }
 
@@ -381,6 +384,8 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     halting: { category: halted, weight: halted.weight, bareFactor: 0, otherSense: null },
     institutionWords,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
+    threatVerbs: compileThreatVerbs(obj(lex['cues'], 'lexicon.cues')),
+    labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,

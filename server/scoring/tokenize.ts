@@ -94,9 +94,13 @@ export interface TokenSink {
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 export const FNV_PRIME = 0x01000193;
 
-export function tokenize(input: string, sink: TokenSink | null = null): Tokenized {
+/**
+ * `pool`: token objects to reuse, owned by one caller (the scorer) whose previous tokens are no
+ * longer read; tokens beyond it are created and added to it.
+ */
+export function tokenize(input: string, sink: TokenSink | null = null, pool: Token[] | null = null): Tokenized {
   const text = input.length > MAX_ANALYSED_CHARS ? input.slice(0, MAX_ANALYSED_CHARS) : input;
-  const state = new TokenizerState(text, sink);
+  const state = new TokenizerState(text, sink, pool);
   state.run();
   return { tokens: state.tokens, sentenceEnds: state.sentenceEnds };
 }
@@ -116,6 +120,7 @@ class TokenizerState {
   constructor(
     private readonly text: string,
     private readonly sink: TokenSink | null,
+    private readonly pool: Token[] | null,
   ) {
     this.n = text.length;
     const lowered = text.toLowerCase();
@@ -164,8 +169,27 @@ class TokenizerState {
     this.sentence++;
   }
 
+  /** A token object: one of the pool's, overwritten, when there is one. */
+  private make(start: number, end: number, kind: number, lower: string): Token {
+    const pool = this.pool;
+    if (pool === null) return { start, end, kind, lower, sentence: this.sentence };
+    const i = this.tokens.length;
+    let t = pool[i];
+    if (t === undefined) {
+      t = { start, end, kind, lower, sentence: this.sentence };
+      pool.push(t);
+      return t;
+    }
+    t.start = start;
+    t.end = end;
+    t.kind = kind;
+    t.lower = lower;
+    t.sentence = this.sentence;
+    return t;
+  }
+
   private push(start: number, end: number, kind: number, lower: string): void {
-    this.tokens.push({ start, end, kind, lower, sentence: this.sentence });
+    this.tokens.push(this.make(start, end, kind, lower));
     if (this.sink !== null) this.sink.add(lower, kind);
   }
 
@@ -228,7 +252,7 @@ class TokenizerState {
     }
     if (plain && this.sink !== null && this.lowered !== null && j - start <= MAX_TOKEN_CHARS) {
       const lower = this.sink.addHashed(this.lowered, start, j, isNum ? NUMBER : WORD, h);
-      this.tokens.push({ start, end: j, kind: isNum ? NUMBER : WORD, lower, sentence: this.sentence });
+      this.tokens.push(this.make(start, j, isNum ? NUMBER : WORD, lower));
       return j;
     }
     this.pushWord(start, j);
@@ -240,7 +264,7 @@ class TokenizerState {
     const kind = c >= 48 && c <= 57 ? NUMBER : WORD;
     let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowered !== null ? this.lowered.slice(s, e) : this.text.slice(s, e).toLowerCase();
     if (this.curly && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
-    this.tokens.push({ start: s, end: e, kind, lower, sentence: this.sentence });
+    this.tokens.push(this.make(s, e, kind, lower));
     if (this.sink !== null) this.sink.add(lower, kind);
   }
 }

@@ -89,6 +89,8 @@ describe('languages and demo data in headless Chromium', { skip }, () => {
       await page.locator('#demo-badge:not([hidden])').waitFor({ timeout: 20_000 });
       await page.locator('.card[data-window="7d"][data-enough-data="true"]').waitFor({ timeout: 20_000 });
       assert.ok((await page.locator('#statement-list li .badge.demo').count()) > 0);
+      // the top lists are refreshed after the chart's data, not with the cards: wait for them
+      await page.locator('#top-actor li').first().waitFor({ timeout: 20_000 });
       assert.ok((await page.locator('#top-actor li').count()) > 0);
 
       // Each time the badge is hidden, no demo number may be on the screen (checked in the page, at the moment it hides).

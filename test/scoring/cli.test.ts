@@ -102,3 +102,31 @@ test('score CLI lines are exactly JSON.stringify of the result (hand-written ser
     assert.equal(scoreLine(id, r), expected);
   });
 });
+
+test('score CLI byte writer gives exactly the UTF-8 of JSON.stringify of the result, line after line', async () => {
+  const { LineBytes } = await import('../../scripts/lib/score-bytes.ts');
+  const { readJsonl, scorer } = await import('./fixtures.ts');
+  const texts = [
+    ...readJsonl<{ high: string; low: string }>('classes.jsonl').flatMap((p) => [p.high, p.low]),
+    'Quotes "inside" \\ and \u2028 line separators, emoji \u{1F4A5}, lone \uD800 surrogate: Russia attacked.',
+    'Control \u0001 and tab\t in Genève: the Élysée said Iran threatened Israel.',
+  ];
+  const ids: unknown[] = ['a', 7, null, { nested: ['x'] }, 'quote"id', undefined, 'é'];
+  const bytes = new LineBytes(1); // starts small: the buffer must grow
+  let expected = '';
+  texts.forEach((text, i) => {
+    const r = scorer().score(text, { speaker: i % 5 === 0 ? 'Russian Foreign Ministry' : null });
+    const id = ids[i % ids.length];
+    bytes.line(id, r);
+    expected += JSON.stringify({ id, score: r.score, level: r.level, signals: r.signals, actors: r.actors, version: r.version }) + '\n';
+  });
+  assert.ok(texts.length > 200);
+  assert.equal(Buffer.from(bytes.bytes()).toString('utf8'), expected);
+  assert.ok(Buffer.from(expected, 'utf8').equals(bytes.bytes()));
+  const decimals = Array.from({ length: 3000 }, (_, k) => Math.round(k * 3.7) / 100);
+  for (const x of [0, 7, 10, 99, 100, 1000, 19_999, 999_999_999, 1e9, 97.3, 0.01, 0.1 + 0.2, 1.005, 5e-7, -1, -0, 1e21, ...decimals]) {
+    const w = new LineBytes(1);
+    w.num(x);
+    assert.equal(Buffer.from(w.bytes()).toString('utf8'), JSON.stringify(x), `number ${x}`);
+  }
+});

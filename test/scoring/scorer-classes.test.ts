@@ -26,7 +26,26 @@ test('every class of issue 12 has at least 15 contrast statements of its own', (
   for (const cls of ['rejection', 'demand', 'coercion', 'halting', 'resolution', 'topic', 'sense']) {
     assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
   }
-  assert.ok((count.get('threat') ?? 0) >= 14, 'threat pairs');
+  for (const cls of ['threat', 'threat-object', 'label']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
+});
+
+test('a threat to do something without force weighs less than a threat of force, and is still a threat', () => {
+  for (const p of pairs.filter((x) => x.class === 'threat-object')) {
+    const low = scorer().score(p.low);
+    const threat = low.signals.find((s) => s.category === 'threat-of-force');
+    assert.ok(threat !== undefined && threat.polarity === 'escalation', `no threat read in: ${p.low}`);
+    const high = scorer().score(p.high).signals.find((s) => s.category === 'threat-of-force');
+    assert.ok(high !== undefined && high.weight > threat.weight, `force ${high?.weight} <= non-force ${threat.weight}: ${p.high}`);
+  }
+});
+
+test('"junta" denies legitimacy only when applied as a label; describing who governs is not denial', () => {
+  for (const p of pairs.filter((x) => x.class === 'label')) {
+    const denial = (text: string): number =>
+      scorer().score(text).signals.filter((s) => s.category === 'legitimacy-denial' && /junta/i.test(s.text)).reduce((a, s) => a + s.weight, 0);
+    assert.ok(denial(p.high) >= 1, `label not read as denial: ${p.high}`);
+    assert.ok(denial(p.low) < 0.6, `description read as denial (${denial(p.low)}): ${p.low}`);
+  }
 });
 
 for (const [i, p] of pairs.entries()) {

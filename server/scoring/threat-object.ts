@@ -1,0 +1,56 @@
+// A threat is weighed by what is threatened: "threatened to invade" is a threat of force,
+// "threatened to resign", "to boycott the vote" or "to veto the budget" is pressure without
+// force (CAMEO 13x other than 138), and must not weigh like one.
+
+import type { CompiledLexicon } from './lexicon.ts';
+import type { FoundSignal } from './analyse.ts';
+import type { Prepared } from './prepare.ts';
+
+/** Tokens after "threatened to" searched for the act threatened ("threatened to [launch] missiles"). */
+export const THREAT_OBJECT_AHEAD = 6;
+
+/** `cues.threatVerbs`: lower-case single words, the verb forms of threatening ("threatened"). */
+export function compileThreatVerbs(cues: Record<string, unknown>): Set<string> {
+  const list = cues['threatVerbs'];
+  if (!Array.isArray(list)) throw new Error('Invalid lexicon: lexicon.cues.threatVerbs: must be an array');
+  const out = new Set<string>();
+  list.forEach((w, i) => {
+    if (typeof w !== 'string' || w === '' || w !== w.toLowerCase() || w.includes(' ')) {
+      throw new Error(`Invalid lexicon: lexicon.cues.threatVerbs[${i}]: must be one lower-case word`);
+    }
+    out.add(w);
+  });
+  return out;
+}
+
+/**
+ * A threat-of-force signal that is a verb of threatening followed by "to" ("threatened to",
+ * "threatens to") keeps its weight only when the act after it, in its clause, is violent (a
+ * category with `violentContext`: an attack, a blockade, a strike, force itself; or forces
+ * deployed); otherwise
+ * ("threatened to resign", "to walk out of the talks", "to impose tariffs") it keeps
+ * `calibration.nonviolentThreat` of it. The act itself is still read as what it is.
+ */
+export function weighThreatObjects(lex: CompiledLexicon, p: Prepared, found: FoundSignal[]): void {
+  const { tokens, clause } = p;
+  const verbs = lex.threatVerbs;
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    if (f.category.id !== 'threat-of-force' || f.endToken - f.startToken !== 1 || f.signal.polarity !== 'escalation') continue;
+    const at = f.startToken;
+    if (!verbs.has(tokens[at]!.lower) || at + 1 >= tokens.length || tokens[at + 1]!.lower !== 'to') continue;
+    let violent = false;
+    for (let j = i + 1; j < found.length; j++) {
+      const g = found[j]!;
+      if (g.startToken - f.endToken > THREAT_OBJECT_AHEAD || clause[g.startToken] !== clause[at]) break;
+      // forces sent or moved are force too ("threatened to send troops")
+      if ((g.category.violentContext || g.category === lex.movement.category) && g.category.polarity === 'escalation') {
+        violent = true;
+        break;
+      }
+    }
+    if (violent) continue;
+    f.base *= lex.calibration.nonviolentThreat;
+    f.signal.weight = Math.round(f.signal.weight * lex.calibration.nonviolentThreat * 100) / 100;
+  }
+}
