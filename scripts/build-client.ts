@@ -19,6 +19,19 @@ export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): P
     logLevel: 'warning',
     legalComments: 'linked',
   });
+  // The drill-down pages (/actor/NAME, /dyad/A/B, /category/NAME, /alert/ID): their own entry.
+  await build({
+    entryPoints: [path.join(ROOT, 'client', 'src', 'drill-main.ts')],
+    outfile: path.join(outDir, 'drill.js'),
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    target: ['es2022'],
+    logLevel: 'warning',
+    legalComments: 'linked',
+  });
+  fs.copyFileSync(path.join(ROOT, 'client', 'drill.html'), path.join(outDir, 'drill.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'index.html'), path.join(outDir, 'index.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'src', 'styles.css'), path.join(outDir, 'styles.css'));
   fs.copyFileSync(path.join(ROOT, 'client', 'favicon.svg'), path.join(outDir, 'favicon.svg'));

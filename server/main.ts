@@ -15,6 +15,10 @@ import { createLogger } from './config/logger.ts';
 import { projectRoot } from './config/project-root.ts';
 import { createExportService } from './export/export-service.ts';
 import { createAlertRoutes } from './http/alert-routes.ts';
+import { createAnnotationRoutes } from './http/annotation-routes.ts';
+import { createDrillRoutes } from './http/drill-routes.ts';
+import { createDrillService } from './metrics/drill-service.ts';
+import { createDrillQueries } from './store/drill-queries.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
@@ -152,6 +156,12 @@ async function main(): Promise<void> {
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
+    createAnnotationRoutes({ annotations: store.annotations, requireToken: requireToken(token.token), writeLimit }),
+    createDrillRoutes({
+      drill: createDrillService({ queries: createDrillQueries(store.db), metrics, alerts }),
+      clientDir: path.join(projectRoot(), 'client', 'dist'),
+      readLimit: createReadRateLimit(config.readRateLimit),
+    }),
   ];
   const app = createHttpApp({
     logger,

@@ -125,6 +125,8 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
   });
 
   return {
+    /** The chart.js instance, for the overlays, gestures and zone (chart-extras.ts). */
+    chart: chart as unknown as Chart,
     update(
       rolling: RollingPoint[],
       minutes: HistoryPoint[],

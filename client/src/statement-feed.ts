@@ -1,6 +1,8 @@
 import type { StatementView } from '../../server/store/statements-repo.ts';
 import { renderEvidence } from './evidence-highlight.ts';
 import { feedCursor, type FeedPage } from './feed-paging.ts';
+import { speakerTargetsLinks } from './scope-links.ts';
+import { formatDateTime } from './time-zone.ts';
 
 /** Rows one API page brings (the newest, or the next older). */
 export const FEED_PAGE = 50;
@@ -25,11 +27,11 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const body = el('div');
   const meta = el('div', 'meta');
   const when = new Date(s.occurredAt);
-  const parts = [s.speaker ?? 'unknown speaker'];
-  if (s.targets.length > 0) parts[0] += ` → ${s.targets.join(', ')}`;
+  // Speaker and targets link to their drill-down pages; the time names its zone.
+  const parts: string[] = [];
   if (s.source) parts.push(s.source);
-  parts.push(when.toLocaleString());
-  meta.textContent = parts.join(' · ');
+  parts.push(formatDateTime(when.getTime()));
+  meta.append(...speakerTargetsLinks(s.speaker, s.targets), ` · ${parts.join(' · ')}`);
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
   // The language, when it was detected as another than English ('und': too short or mixed to tell).
   if (s.lang && s.lang !== 'en' && s.lang !== 'und') {

@@ -1,5 +1,6 @@
 import type { ScopeRanking, TopScopes } from '../../server/metrics/metrics-service.ts';
 import { levelForScore } from '../../server/scoring/combine.ts';
+import { scopeLink } from './scope-links.ts';
 
 function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
   list.replaceChildren();
@@ -13,8 +14,8 @@ function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
   for (const item of items) {
     const li = document.createElement('li');
     li.dataset.scope = item.scope;
-    const name = document.createElement('span');
-    name.textContent = item.name.replace(/_/g, ' ').replace('>', ' → ');
+    // Every name leads to its drill-down page.
+    const name = scopeLink(item.scope, item.name.replace(/_/g, ' ').replace('>', ' → '));
     const num = document.createElement('span');
     num.className = 'num';
     if (item.index === null) {

@@ -1,5 +1,6 @@
 import { openDatabase, type Db } from './database.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
+import { createAnnotationsRepo } from './annotations-repo.ts';
 import { createDemoData } from './demo-data.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
 import { createStatementsRepo } from './statements-repo.ts';
@@ -17,6 +18,8 @@ export function createStore(file: string) {
     statements: createStatementsRepo(db),
     metrics,
     alerts: createAlertsRepo(db),
+    /** Chart annotations analysts add (migration 012). */
+    annotations: createAnnotationsRepo(db),
     /** Demo rows: whether any are stored, and their purge (server/store/demo-data.ts). */
     demo: createDemoData(db, metrics),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */
