@@ -30,13 +30,16 @@ export function storyRange(a: Pick<AlertView, 'startedAt' | 'resolvedAt'>, windo
   const lead = Math.max(windowMs, 6 * 3_600_000);
   const from = Math.floor((a.startedAt - lead) / MINUTE) * MINUTE;
   const to = Math.min(now, Math.ceil((end + Math.max((end - a.startedAt) / 4, 30 * MINUTE)) / MINUTE) * MINUTE);
-  return { from, to: Math.max(to, from + 2 * MINUTE) };
+  // The server draws at most 92 days: a longer episode shows its last 92 days.
+  const end2 = Math.max(to, from + 2 * MINUTE);
+  return { from: Math.max(from, end2 - 92 * 86_400_000), to: end2 };
 }
 
 /** A step that keeps the line to about 300 points and within the server's cost limit (points × window ≤ 400 days). */
 export function storyStep(from: number, to: number, windowMs: number): string {
   const byPoints = (to - from) / 300;
-  const byCost = (to - from) / ((400 * 86_400_000) / windowMs - 1);
+  // points = ceil(range / step) + 1 must stay within floor(400 days / window).
+  const byCost = (to - from) / Math.max(1, Math.floor((400 * 86_400_000) / windowMs) - 1);
   const minutes = Math.max(1, Math.ceil(Math.max(byPoints, byCost) / MINUTE));
   return `${minutes}m`;
 }

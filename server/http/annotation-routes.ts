@@ -57,7 +57,7 @@ export function createAnnotationRoutes(deps: {
   const listOf = (query: unknown, defaultLimit: number) => {
     const q = parseQuery(listSchema, query);
     checkRange(q.from, q.to);
-    return deps.annotations.list({ from: q.from, to: q.to, scope: q.scope === 'global' ? undefined : q.scope, limit: q.limit ?? defaultLimit });
+    return deps.annotations.list({ from: q.from, to: q.to, scope: q.scope, limit: q.limit ?? defaultLimit });
   };
 
   router.get('/api/annotations', (req, res) => {

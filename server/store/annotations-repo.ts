@@ -14,7 +14,7 @@ export interface Annotation {
 export interface AnnotationQuery {
   from?: number;
   to?: number;
-  /** Annotations of this scope and those of every chart (scope NULL). */
+  /** Annotations of this scope and those of every chart (scope NULL); 'global': those of every chart only. */
   scope?: string;
   limit?: number;
 }
@@ -36,7 +36,9 @@ export function createAnnotationsRepo(db: Db) {
       where.push('at < ?');
       params.push(q.to);
     }
-    if (q.scope !== undefined) {
+    if (q.scope === 'global') {
+      where.push('scope IS NULL');
+    } else if (q.scope !== undefined) {
       where.push('(scope IS NULL OR scope = ?)');
       params.push(q.scope);
     }
