@@ -106,14 +106,14 @@ export async function mountAlertStory(main: HTMLElement, idText: string): Promis
   onZoneChange(() => void draw(Number(chartPanel.dataset.from) || range.from, Number(chartPanel.dataset.to) || range.to));
 
   // The statements that made it fire: the top statements the fired transition recorded.
-  const fired = events.find((e) => e.kind === 'fired') ?? events.find((e) => e.topStatements.length > 0);
+  const fired = events.find((e) => e.kind === 'firing') ?? events.find((e) => e.topStatements.length > 0);
   const firedList = el('ol', { class: 'statements', id: 'story-statements' });
   main.append(
     el(
       'section',
       { class: 'panel feed-panel' },
       el('h2', {}, 'Statements that made it fire'),
-      el('p', { class: 'muted' }, fired ? `The highest-scoring statements in the ${fired.window} window when it ${fired.kind === 'fired' ? 'fired' : fired.kind} (${formatDateTime(fired.at)}), ${fired.count} statements in that window.` : 'No transition recorded statements.'),
+      el('p', { class: 'muted' }, fired ? `The highest-scoring statements in the ${fired.window} window when it ${fired.kind === 'firing' ? 'fired' : `went ${fired.kind}`} (${formatDateTime(fired.at)}), ${fired.count} statements in that window.` : 'No transition recorded statements.'),
       firedList,
     ),
   );

@@ -86,6 +86,12 @@ export function attachChartExtras(opts: {
             : `Too little data for an index: ${total} statement${total === 1 ? '' : 's'} for ${opts.scopeText(d.view.scope)} in the ${opts.rangeText(d.view)}, and no ${spec.window} window holds the 3 an index needs. The dots show each statement's score.`;
       }
       opts.box.dataset.littleData = String(!withIndex);
+      // Where the plot is on the canvas and what its axes span (CSS pixels, unix ms, 0-100):
+      // tests click a point from its time and value without reading pixels.
+      const area = opts.chart.chartArea;
+      const x = opts.chart.scales.x!;
+      const y = opts.chart.scales.y!;
+      opts.chart.canvas.dataset.area = [area.left, area.top, area.right, area.bottom, x.min, x.max, y.min, y.max].map((n) => Math.round(Number(n))).join(',');
       await refreshOverlays();
     },
     refreshOverlays,

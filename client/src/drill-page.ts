@@ -64,6 +64,7 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
   const title = main.querySelector('#drill-title') as HTMLElement;
   title.textContent = kind === 'category' ? `Category: ${label}` : label;
   document.title = `${label} · Brinkwatch`;
+  title.focus();
   (document.querySelector('#crumb') as HTMLElement).textContent = `${KIND_WORD[kind]}: ${label}`;
   const subtitle = main.querySelector('#drill-subtitle') as HTMLElement;
 
@@ -171,5 +172,4 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
   }
 
   await go(view, false);
-  title.focus();
 }
