@@ -11,7 +11,8 @@ import type { FeedPage } from './feed-paging.ts';
 import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
-import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, specOf, type ChartView } from './chart-view.ts';
+import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
+import { specOf } from './chart-view.ts';
 import { mountAlertSignal } from './alert-signal.ts';
 import { attachChartExtras } from './chart-extras.ts';
 import { createRangeInputs } from './range-inputs.ts';
@@ -110,13 +111,15 @@ async function drawChart(userChange = false): Promise<void> {
     shown = target;
     markPanel(chartPanel, target, q.from, q.to);
     if (rangeChanged) exportControls.followView();
-    const titleRange = target.range === 'custom' ? `${rangeInputs.describe(q.from, q.to)}` : spec.label;
-    $('#chart-title').replaceChildren(target.scope === 'global' ? 'Global' : scopeLink(target.scope, scopeLabel(target.scope)), ` risk index, ${titleRange}`);
+    $('#chart-title').textContent = `${scopeLabel(target.scope)} risk index, ${spec.label}`;
+    $('#risk-chart').setAttribute('aria-label', `${scopeLabel(target.scope)} risk index over the ${spec.label}`);
     writeUrlView({ ...target, tz: zoneMode() }, userChange);
     rangeSelect.value = target.range;
     rangeInputs.show(target.range === 'custom', q.from, q.to);
     void extras.drawn({ view: target, from: q.from, to: q.to, rolling: rolling.points, dots: dots.points });
-    $('#risk-chart').setAttribute('aria-label', `${scopeLabel(target.scope)} risk index over the ${spec.label}`);
+    // The title names a custom range by its bounds and links the scope to its drill-down page.
+    const titleRange = target.range === 'custom' ? rangeInputs.describe(q.from, q.to) : spec.label;
+    $('#chart-title').replaceChildren(target.scope === 'global' ? 'Global' : scopeLink(target.scope, scopeLabel(target.scope)), ` risk index, ${titleRange}`);
     chartMessage.hidden = true;
     page.dataReceived();
     chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;

@@ -27,11 +27,10 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const body = el('div');
   const meta = el('div', 'meta');
   const when = new Date(s.occurredAt);
-  // Speaker and targets link to their drill-down pages; the time names its zone.
-  const parts: string[] = [];
-  if (s.source) parts.push(s.source);
-  parts.push(formatDateTime(when.getTime()));
-  meta.append(...speakerTargetsLinks(s.speaker, s.targets), ` · ${parts.join(' · ')}`);
+  // Names in <bdi> (their own direction) inside links to their drill-down pages; the time names its zone.
+  meta.append(...speakerTargetsLinks(s.speaker, s.targets));
+  if (s.source) meta.append(' · ', el('bdi', 'source', s.source));
+  meta.append(` · ${formatDateTime(when.getTime())}`);
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
   // The language, when it was detected as another than English ('und': too short or mixed to tell).
   if (s.lang && s.lang !== 'en' && s.lang !== 'und') {

@@ -14,8 +14,8 @@ function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
   for (const item of items) {
     const li = document.createElement('li');
     li.dataset.scope = item.scope;
-    // Every name leads to its drill-down page.
-    const name = scopeLink(item.scope, item.name.replace(/_/g, ' ').replace('>', ' → '));
+    const name = document.createElement('span');
+    name.textContent = item.name.replace(/_/g, ' ').replace('>', ' → ');
     const num = document.createElement('span');
     num.className = 'num';
     if (item.index === null) {
@@ -25,7 +25,7 @@ function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
       num.textContent = `${item.index.toFixed(1)} · ${item.count}`;
       num.classList.add(`level-${levelForScore(item.index)}`);
     }
-    li.append(name, num);
+    li.append(scopeLink(item.scope, name), num); // every name leads to its drill-down page
     list.append(li);
   }
 }
