@@ -7,6 +7,7 @@ import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 import { buildClient } from '../../scripts/build-client.ts';
 import { clickChartAt, dragChart, keepScreenshot, post } from './drill-helpers.ts';
+import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
 
 const skip = browserSkipReason();
 const T = 20_000;
@@ -89,6 +90,7 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     assert.ok((await page.locator('#drill-targets li').first().textContent())?.includes('Ukraine'), 'Ukraine is its first target');
     assert.ok((await page.locator('#drill-targeted-by').textContent())?.includes('Ukraine'), 'Ukraine speaks about Russia');
     await keepScreenshot(page, 'drill-actor');
+    await expectNoSeriousAxeViolations(page, 'the actor page');
 
     await page.locator('#drill-targets a[data-scope="dyad:Russia>Ukraine"]').click();
     await page.waitForURL(/\/dyad\/Russia\/Ukraine$/);
@@ -107,6 +109,7 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await page.goto(`${server.url}/actor/Russ`);
     await page.locator('#suggestions a[href="/actor/Russia"]').waitFor({ timeout: T });
     await keepScreenshot(page, 'drill-no-such-actor');
+    await expectNoSeriousAxeViolations(page, 'the "no such actor" page');
   });
 
   it('keeps range, scope, custom range and zone in the URL: a reload shows the same view; drag zooms', async () => {
@@ -232,6 +235,7 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await page.reload();
     await page.locator('#story-deliveries tr[data-status="delivered"]', { hasText: 'webhook' }).waitFor({ timeout: T });
     await keepScreenshot(page, 'alert-story');
+    await expectNoSeriousAxeViolations(page, 'the alert story');
 
     const missing = await page.goto(`${server.url}/alert/999999`);
     assert.equal(missing?.status(), 200);
