@@ -10,7 +10,7 @@ import { createDrillChart } from './chart-draw.ts';
 import { el } from './dom.ts';
 import { scopeLink } from './scope-links.ts';
 import { renderStatementList } from './statement-rows.ts';
-import { createZoneSwitch, formatDateTime, onZoneChange } from './time-zone.ts';
+import { createZoneSwitch, formatDateTime, onZoneChange, timeElement } from './time-zone.ts';
 import { parseWindowMs } from './window-ms.ts';
 
 const MINUTE = 60_000;
@@ -124,7 +124,7 @@ export async function mountAlertStory(main: HTMLElement, idText: string): Promis
     el(
       'tr',
       { 'data-kind': e.kind },
-      el('td', {}, formatDateTime(e.at, { seconds: true })),
+      el('td', {}, timeElement(e.at, { seconds: true })),
       el('td', {}, e.kind),
       el('td', {}, `${e.fromState ?? '–'} → ${e.toState}`),
       el('td', {}, fmt(e.value)),
@@ -148,7 +148,7 @@ export async function mountAlertStory(main: HTMLElement, idText: string): Promis
       el('td', {}, d.target),
       el('td', {}, el('strong', {}, d.status)),
       el('td', {}, String(d.attempts)),
-      el('td', {}, d.deliveredAt ? formatDateTime(d.deliveredAt, { seconds: true }) : d.nextAttemptAt ? `next try ${formatDateTime(d.nextAttemptAt)}` : '–'),
+      el('td', {}, d.deliveredAt ? timeElement(d.deliveredAt, { seconds: true }) : d.nextAttemptAt ? `next try ${formatDateTime(d.nextAttemptAt)}` : '–'),
       el('td', {}, d.lastError ?? ''),
     ),
   );

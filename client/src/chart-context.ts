@@ -22,7 +22,8 @@ export async function loadOverlays(scope: string, from: number, to: number, only
     json<{ rules: RuleView[] }>('/api/alert-rules'),
     json<{ annotations: Annotation[] }>(`/api/annotations?${new URLSearchParams({ from: String(from), to: String(to), scope })}`),
   ]);
-  const mine = rules.filter((r) => r.scope === scope && r.metric !== 'count' && (onlyRule === undefined || r.id === onlyRule));
+  // The alert story draws its own rule whatever its state; other charts the enabled rules only.
+  const mine = rules.filter((r) => r.scope === scope && (onlyRule === undefined ? r.enabled && r.metric !== 'count' : r.id === onlyRule));
   const lists = await Promise.all(mine.map((r) => json<{ alerts: AlertView[] }>(`/api/alerts?ruleId=${r.id}&limit=200`)));
   const firing = lists
     .flatMap((l) => l.alerts)

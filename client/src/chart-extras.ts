@@ -74,7 +74,7 @@ export function attachChartExtras(opts: {
     /** After the chart has drawn a view: zone, little-data note, overlays and legend. */
     async drawn(d: DrawnView): Promise<void> {
       drawn = d;
-      followZone(opts.chart, specOf(d.view).unit);
+      followZone(opts.chart, specOf(d.view).unit, d.to - d.from);
       const withIndex = d.rolling.some((p) => p.index !== null);
       const total = d.dots.reduce((n, p) => n + p.count, 0);
       note.hidden = withIndex;

@@ -76,7 +76,10 @@ const overlayPlugin: Plugin = {
       ctx.moveTo(px, a.top);
       ctx.lineTo(px, a.bottom);
       ctx.stroke();
-      ctx.fillText(n.note.length > 28 ? `${n.note.slice(0, 27)}…` : n.note, Math.min(px + 3, a.right - 60), a.top + 12);
+      const label = n.note.length > 28 ? `${n.note.slice(0, 27)}…` : n.note;
+      const w = ctx.measureText(label).width;
+      // Right of the line, or left of it when it would run past the plot.
+      ctx.fillText(label, px + 3 + w > a.right ? Math.max(a.left, px - 3 - w) : px + 3, a.top + 12);
     }
     if (s.drag) {
       ctx.setLineDash([]);
@@ -100,8 +103,13 @@ export function setOverlays(chart: Chart, o: Overlays): void {
  * Time ticks and tooltips in the locale and the chosen zone (local or UTC), the zone named in
  * the axis title; call again after the zone or the unit changes.
  */
-export function followZone(chart: Chart, unit: 'hour' | 'day'): void {
-  const x = chart.options.scales!.x! as { ticks?: { callback?: unknown }; title?: unknown };
+export function followZone(chart: Chart, unit: 'hour' | 'day', spanMs = Infinity): void {
+  const x = chart.options.scales!.x! as { ticks?: { callback?: unknown }; title?: unknown; time?: { unit?: string; stepSize?: number } };
+  // Ranges of a few hours get ticks every 5 or 15 minutes instead of one or two hour ticks.
+  if (x.time) {
+    x.time.stepSize = spanMs <= 3_600_000 ? 5 : spanMs <= 3 * 3_600_000 ? 15 : undefined;
+    if (spanMs <= 3 * 3_600_000) x.time.unit = 'minute';
+  }
   x.ticks = { ...(x.ticks ?? {}), callback: (v: string | number) => formatTick(Number(v), unit) };
   x.title = { display: true, text: `time (${zoneName()})`, color: '#8b98a5' };
   const tooltip = chart.options.plugins!.tooltip!;

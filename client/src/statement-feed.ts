@@ -2,7 +2,7 @@ import type { StatementView } from '../../server/store/statements-repo.ts';
 import { renderEvidence } from './evidence-highlight.ts';
 import { feedCursor, type FeedPage } from './feed-paging.ts';
 import { speakerTargetsLinks } from './scope-links.ts';
-import { formatDateTime } from './time-zone.ts';
+import { timeElement } from './time-zone.ts';
 
 /** Rows one API page brings (the newest, or the next older). */
 export const FEED_PAGE = 50;
@@ -30,7 +30,7 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   // Names in <bdi> (their own direction) inside links to their drill-down pages; the time names its zone.
   meta.append(...speakerTargetsLinks(s.speaker, s.targets));
   if (s.source) meta.append(' · ', el('bdi', 'source', s.source));
-  meta.append(` · ${formatDateTime(when.getTime())}`);
+  meta.append(' · ', timeElement(when.getTime()));
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
   // The language, when it was detected as another than English ('und': too short or mixed to tell).
   if (s.lang && s.lang !== 'en' && s.lang !== 'und') {

@@ -6,14 +6,14 @@ import type { StatementView } from '../../server/store/statements-repo.ts';
 import { el } from './dom.ts';
 import { renderEvidence } from './evidence-highlight.ts';
 import { scopeLink, speakerTargetsLinks } from './scope-links.ts';
-import { formatDateTime } from './time-zone.ts';
+import { timeElement } from './time-zone.ts';
 
 export function statementRow(s: StatementView): HTMLLIElement {
   const level = s.level ?? s.status;
   const score = el('div', { class: `score level-${s.level ?? 'pending'}` }, s.score === null ? '–' : String(Math.round(s.score)), el('small', {}, level));
   const meta = el('div', { class: 'meta' }, ...speakerTargetsLinks(s.speaker, s.targets));
   if (s.source) meta.append(` · ${s.source}`);
-  meta.append(' · ', el('time', { datetime: s.occurredAt }, formatDateTime(Date.parse(s.occurredAt))));
+  meta.append(' · ', timeElement(Date.parse(s.occurredAt)));
   const text = el('div', { class: 'text', dir: 'auto' }, renderEvidence(s.text, s.signals));
   const chips = el('div', { class: 'signals' });
   for (const c of [...new Set(s.signals.map((g) => g.category))].slice(0, 8)) chips.append(scopeLink(`category:${c}`, c.replace(/_/g, ' ')));

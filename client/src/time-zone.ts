@@ -15,7 +15,25 @@ export function zoneMode(): ZoneMode {
 export function setZoneMode(m: ZoneMode): void {
   if (m === mode) return;
   mode = m;
+  if (typeof document !== 'undefined') refreshTimes(document);
   for (const l of listeners) l(m);
+}
+
+/** A <time> showing a moment in the current zone; setZoneMode rewrites every one on the page. */
+export function timeElement(ms: number, opts: { seconds?: boolean } = {}): HTMLTimeElement {
+  const t = document.createElement('time');
+  t.dateTime = new Date(ms).toISOString();
+  if (opts.seconds) t.dataset.seconds = 'true';
+  t.textContent = formatDateTime(ms, opts);
+  return t;
+}
+
+/** Rewrites every <time datetime> under root in the current zone (after the switch). */
+export function refreshTimes(root: ParentNode): void {
+  for (const t of root.querySelectorAll<HTMLTimeElement>('time[datetime]')) {
+    const ms = Date.parse(t.dateTime);
+    if (Number.isFinite(ms)) t.textContent = formatDateTime(ms, { seconds: t.dataset.seconds === 'true' });
+  }
 }
 
 export function onZoneChange(l: (m: ZoneMode) => void): void {

@@ -53,7 +53,8 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
       await new Promise((r2) => setTimeout(r2, 200));
     }
     browserHandle = await launchBrowser();
-    const context = await browserHandle.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    // A zone other than the machine's (UTC), so that local time and UTC differ on the page.
+    const context = await browserHandle.browser.newContext({ viewport: { width: 1280, height: 1000 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
     // A stand-in for the Notification API that records what the page shows (headless has no notification UI).
     // (A string, not a function: tsx would compile a class's static fields into helpers the page lacks.)
     await context.addInitScript({
@@ -137,8 +138,12 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await page.goto(zoomed);
     await page.waitForFunction((s) => Number(document.querySelector('#chart-panel')?.getAttribute('data-to')) - Number(document.querySelector('#chart-panel')?.getAttribute('data-from')) === s, span, { timeout: T });
 
-    // Times in UTC: the switch, the URL and the axis all say so.
+    // Times in UTC: the switch, the URL, the chart title and every time in the feed say so.
+    await page.locator('#statement-list time').first().waitFor({ timeout: T });
+    assert.match((await page.locator('#statement-list time').first().textContent()) ?? '', /(GMT|UTC)\+1|CET/, 'local time names Berlin\'s zone');
+    assert.match((await page.locator('#chart-title').textContent()) ?? '', /(GMT|UTC)\+1|CET/);
     await page.locator('.zone-switch input[value="utc"]').check();
+    await page.waitForFunction(() => /UTC$/.test(document.querySelector('#statement-list time')?.textContent ?? ''), null, { timeout: T });
     await page.waitForURL(/tz=utc/);
     await page.goto(page.url());
     assert.equal(await page.locator('.zone-switch input[value="utc"]').isChecked(), true);
