@@ -20,6 +20,13 @@ export interface NameCount {
 /** Most statements of a scope one drill-down summary reads (the newest of the range). */
 export const DRILL_SAMPLE = 20_000;
 
+/** A JSON array of strings as stored (targets, categories); anything else reads as empty. */
+function parseList(json: string | null): unknown[] {
+  if (!json) return [];
+  const v: unknown = JSON.parse(json);
+  return Array.isArray(v) ? v : [];
+}
+
 export function createDrillQueries(db: Db) {
   const exists = db.prepare('SELECT 1 FROM metric_buckets_day WHERE scope = ? LIMIT 1').pluck();
   const total = db.prepare('SELECT SUM(n) FROM metric_buckets_day WHERE scope = ?').pluck();
@@ -54,25 +61,36 @@ export function createDrillQueries(db: Db) {
      */
     involved(scope: string, from: number, to: number, exclude: string[], limit = 10) {
       const filter = { scope, from, to, limit: DRILL_SAMPLE };
-      const { sql, params } = buildStatementQuery(filter, 's.id, s.score', chooseScopePlan(db, filter));
-      const skip = exclude.length > 0 ? `AND a.actor NOT IN (${exclude.map((_, i) => `@x${i}`).join(', ')})` : '';
-      exclude.forEach((x, i) => (params[`x${i}`] = x));
-      const actors = (role: 'speaker' | 'target') =>
-        db
-          .prepare(
-            `WITH sel AS (${sql}) SELECT a.actor AS name, COUNT(*) AS count, ROUND(MAX(sel.score)) AS maxScore
-             FROM sel JOIN statement_actors a ON a.statement_id = sel.id AND a.role = '${role}' ${skip}
-             GROUP BY a.actor ORDER BY count DESC, maxScore DESC, name LIMIT ${limit}`,
-          )
-          .all(params) as NameCount[];
-      const categories = db
-        .prepare(
-          `WITH sel AS (${sql}) SELECT c.category AS name, COUNT(*) AS count, ROUND(MAX(sel.score)) AS maxScore
-           FROM sel JOIN statement_categories c ON c.statement_id = sel.id
-           GROUP BY c.category ORDER BY count DESC, maxScore DESC, name LIMIT ${limit}`,
-        )
-        .all(params) as NameCount[];
-      return { speakers: actors('speaker'), targets: actors('target'), categories };
+      // One pass over the selected statements' own columns (actor, targets, the signals'
+      // categories), counted here: the cost follows the statements of the range, never the
+      // whole statement_actors table (scripts/bench/drill-bench.ts).
+      const { sql, params } = buildStatementQuery(
+        filter,
+        `s.score, s.actor, s.targets, (SELECT json_group_array(DISTINCT json_extract(j.value, '$.category')) FROM json_each(s.signals) j) AS cats`,
+        chooseScopePlan(db, filter),
+      );
+      const skip = new Set(exclude);
+      const speakers = new Map<string, NameCount>();
+      const targets = new Map<string, NameCount>();
+      const categories = new Map<string, NameCount>();
+      const count = (m: Map<string, NameCount>, name: unknown, score: number | null) => {
+        if (typeof name !== 'string' || name === '' || (skip.has(name) && m !== categories)) return;
+        const c = m.get(name) ?? { name, count: 0, maxScore: null };
+        c.count++;
+        if (score !== null && (c.maxScore === null || score > c.maxScore)) c.maxScore = score;
+        m.set(name, c);
+      };
+      for (const r of db.prepare(sql).iterate(params) as Iterable<{ score: number | null; actor: string | null; targets: string | null; cats: string }>) {
+        count(speakers, r.actor, r.score);
+        for (const t of new Set(parseList(r.targets))) count(targets, t, r.score);
+        for (const c of parseList(r.cats)) count(categories, c, r.score);
+      }
+      const top = (m: Map<string, NameCount>) =>
+        [...m.values()]
+          .map((c) => ({ ...c, maxScore: c.maxScore === null ? null : Math.round(c.maxScore) }))
+          .sort((a, b) => b.count - a.count || (b.maxScore ?? -1) - (a.maxScore ?? -1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+          .slice(0, limit);
+      return { speakers: top(speakers), targets: top(targets), categories: top(categories) };
     },
     /**
      * Who speaks about `actor`: speakers of scored statements in [from, to) that name it as a
