@@ -118,8 +118,9 @@ export function followZone(chart: Chart, unit: 'hour' | 'day', spanMs = Infinity
 }
 
 /**
- * Drag across the chart to zoom into that range (at least 2 minutes of it), or click a point to
- * open its bucket. The drag is drawn as a band while the button is held; Escape cancels it.
+ * Drag across the chart (mouse, pen or finger: pointer events) to zoom into that range (at least
+ * 2 minutes of it), or click or tap a point to open its bucket. The drag is drawn as a band while
+ * the pointer is down; leaving the chart or a cancelled touch drops it.
  */
 export function enableChartGestures(
   chart: Chart,
@@ -133,12 +134,13 @@ export function enableChartGestures(
   };
   let down: number | null = null;
   const xOf = (e: MouseEvent) => e.clientX - canvas.getBoundingClientRect().left;
-  canvas.addEventListener('mousedown', (e) => {
+  canvas.addEventListener('pointerdown', (e) => {
     if (e.button !== 0) return;
     down = xOf(e);
+    canvas.setPointerCapture?.(e.pointerId);
     state().drag = null;
   });
-  canvas.addEventListener('mousemove', (e) => {
+  canvas.addEventListener('pointermove', (e) => {
     if (down === null) return;
     if (Math.abs(xOf(e) - down) < 6 && state().drag === null) return;
     state().drag = { x0: down, x1: xOf(e) };
@@ -163,14 +165,16 @@ export function enableChartGestures(
     const raw = chart.data.datasets[hit.datasetIndex]!.data[hit.index] as { x: number } | undefined;
     if (raw) handlers.onPick(hit.datasetIndex, raw.x);
   };
-  canvas.addEventListener('mouseup', finish);
-  canvas.addEventListener('mouseleave', () => {
+  canvas.addEventListener('pointerup', finish);
+  canvas.addEventListener('pointercancel', () => {
     if (down === null) return;
     down = null;
     state().drag = null;
     chart.update('none');
   });
   canvas.style.cursor = 'crosshair';
+  // A horizontal drag on a touch screen zooms instead of scrolling the page sideways.
+  canvas.style.touchAction = 'pan-y';
 }
 
 /** The legend under the chart: one entry per series and overlay actually drawn. */
