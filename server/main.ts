@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger }),
-    createAnnotationRoutes({ annotations: store.annotations, requireToken: requireToken(token.token), writeLimit }),
+    createAnnotationRoutes({ annotations: store.annotations, requireToken: requireToken(token.token), writeLimit, onChanged: (a) => realtime.emit('annotationsChanged', a) }),
     createDrillRoutes({
       drill: createDrillService({ queries: createDrillQueries(store.db), metrics, alerts }),
       clientDir: path.join(projectRoot(), 'client', 'dist'),

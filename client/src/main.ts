@@ -211,6 +211,7 @@ setInterval(() => {
 const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
 mountAlertsPanel($('#alerts-panel'), socket);
 mountAlertSignal(socket, $('.topbar'));
+socket.on('annotationsChanged', () => void extras.refreshOverlays());
 mountFeedsPanel($('#feeds-panel'), socket);
 mountHealthPill(connection, socket, (status, reason) => page.setServerHealth(status, reason));
 socket.on('connect', () => setConnection('live', 'live'));

@@ -45,6 +45,8 @@ export function createAnnotationRoutes(deps: {
   requireToken: RequestHandler;
   writeLimit?: RequestHandler;
   now?: () => number;
+  /** Called after an annotation is stored or deleted (the socket push to every page). */
+  onChanged?: (a: { id: number; change: 'added' | 'deleted' }) => void;
 }): Router {
   const now = deps.now ?? Date.now;
   const router = Router();
@@ -74,7 +76,9 @@ export function createAnnotationRoutes(deps: {
     const user = (res.locals as { user?: { name?: unknown } }).user;
     const createdBy = typeof user?.name === 'string' && user.name !== '' ? user.name : 'token';
     const scope = r.data.scope === 'global' || r.data.scope === undefined ? null : r.data.scope;
-    res.status(201).json({ annotation: deps.annotations.add({ at: r.data.at, note: r.data.note, scope, createdBy, createdAt: now() }) });
+    const annotation = deps.annotations.add({ at: r.data.at, note: r.data.note, scope, createdBy, createdAt: now() });
+    deps.onChanged?.({ id: annotation.id, change: 'added' });
+    res.status(201).json({ annotation });
   });
 
   router.delete('/api/annotations/:id', limit, deps.requireToken, (req, res) => {
@@ -82,6 +86,7 @@ export function createAnnotationRoutes(deps: {
     const id = Number(text);
     if (!/^\d{1,15}$/.test(text) || id < 1) throw new HttpError(400, 'invalid-id', 'id must be a positive integer');
     if (!deps.annotations.delete(id)) throw new HttpError(404, 'not-found', `no annotation ${id}`);
+    deps.onChanged?.({ id, change: 'deleted' });
     res.status(204).end();
   });
 

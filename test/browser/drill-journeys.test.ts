@@ -178,6 +178,10 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
   });
 
   it('adds an annotation (asking for the token), shows it in the legend to everyone, exports and deletes it', async () => {
+    // Another analyst has the dashboard open already.
+    const other = await page.context().newPage();
+    await other.goto(server.url);
+    await other.locator('#connection[data-state="live"]').waitFor({ timeout: T });
     await page.goto(server.url);
     await page.locator('#chart-legend li').first().waitFor({ timeout: T });
     await page.locator('.annotations-box summary').click();
@@ -188,9 +192,7 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await page.locator('#annotation-token').fill(server.token);
     await page.locator('#annotation-form button[type="submit"]').click();
     await page.locator('#chart-legend .legend-annotation', { hasText: '=ceasefire signed' }).waitFor({ timeout: T });
-    // Another analyst's page shows it too.
-    const other = await page.context().newPage();
-    await other.goto(server.url);
+    // The other analyst's open page shows it too, without a reload (annotationsChanged push).
     await other.locator('#chart-legend .legend-annotation', { hasText: '=ceasefire signed' }).waitFor({ timeout: T });
     await keepScreenshot(other, 'dashboard-annotation');
     await other.close();
