@@ -51,14 +51,23 @@ export function attachChartExtras(opts: {
     },
   });
 
-  async function refreshOverlays(): Promise<void> {
+  // The live dashboard redraws up to once a second: the rules, alerts and annotations of an
+  // unchanged view are re-read at most every 15 s, and at once when an alert or annotation changes.
+  let cached: { key: string; at: number; o: Overlays } | null = null;
+  async function refreshOverlays(force = true): Promise<void> {
     if (!drawn) return;
     const d = drawn;
+    const key = `${d.view.scope}|${d.view.range}|${d.view.range === 'custom' ? `${d.from}|${d.to}` : ''}`;
     let o: Overlays = { thresholds: [], firing: [], annotations: [] };
-    try {
-      o = await loadOverlays(d.view.scope, d.from, d.to + 60_000, opts.onlyRule);
-    } catch (err) {
-      console.warn('could not read thresholds and annotations', err);
+    if (!force && cached && cached.key === key && Date.now() - cached.at < 15_000) {
+      o = cached.o;
+    } else {
+      try {
+        o = await loadOverlays(d.view.scope, d.from, d.to + 60_000, opts.onlyRule);
+        cached = { key, at: Date.now(), o };
+      } catch (err) {
+        console.warn('could not read thresholds and annotations', err);
+      }
     }
     if (drawn !== d) return;
     setOverlays(opts.chart, o);
@@ -92,8 +101,9 @@ export function attachChartExtras(opts: {
       const x = opts.chart.scales.x!;
       const y = opts.chart.scales.y!;
       opts.chart.canvas.dataset.area = [area.left, area.top, area.right, area.bottom, x.min, x.max, y.min, y.max].map((n) => Math.round(Number(n))).join(',');
-      await refreshOverlays();
+      await refreshOverlays(false);
     },
-    refreshOverlays,
+    /** Re-reads thresholds, firing periods and annotations now (after an alert or annotation changed). */
+    refreshOverlays: () => refreshOverlays(true),
   };
 }

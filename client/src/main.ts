@@ -212,6 +212,7 @@ const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websoc
 mountAlertsPanel($('#alerts-panel'), socket);
 mountAlertSignal(socket, $('.topbar'));
 socket.on('annotationsChanged', () => void extras.refreshOverlays());
+socket.on('alertChanged', () => void extras.refreshOverlays());
 mountFeedsPanel($('#feeds-panel'), socket);
 mountHealthPill(connection, socket, (status, reason) => page.setServerHealth(status, reason));
 socket.on('connect', () => setConnection('live', 'live'));
