@@ -166,6 +166,34 @@ export function enableChartGestures(
     if (raw) handlers.onPick(hit.datasetIndex, raw.x);
   };
   canvas.addEventListener('pointerup', finish);
+
+  // By keyboard: Tab to the chart, Left/Right (Home/End) to move between the dots, shown with
+  // their tooltip; Enter or Space lists the statements of that dot's bucket.
+  canvas.tabIndex = 0;
+  let active = -1;
+  canvas.addEventListener('keydown', (e) => {
+    const dots = (chart.data.datasets[1]?.data ?? []) as Array<{ x: number; y: number }>;
+    if (dots.length === 0) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (active >= 0 && active < dots.length) handlers.onPick(1, dots[active]!.x);
+    } else {
+      const next = e.key === 'ArrowRight' ? active + 1 : e.key === 'ArrowLeft' ? (active < 0 ? dots.length - 1 : active - 1) : e.key === 'Home' ? 0 : e.key === 'End' ? dots.length - 1 : null;
+      if (next === null) return;
+      active = Math.max(0, Math.min(dots.length - 1, next));
+      const el = [{ datasetIndex: 1, index: active }];
+      chart.setActiveElements(el);
+      chart.tooltip?.setActiveElements(el, { x: 0, y: 0 });
+      chart.update('none');
+      canvas.dataset.activeT = String(dots[active]!.x);
+    }
+    e.preventDefault();
+  });
+  canvas.addEventListener('blur', () => {
+    active = -1;
+    chart.setActiveElements([]);
+    chart.tooltip?.setActiveElements([], { x: 0, y: 0 });
+    chart.update('none');
+  });
   canvas.addEventListener('pointercancel', () => {
     if (down === null) return;
     down = null;

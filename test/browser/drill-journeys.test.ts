@@ -175,6 +175,15 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     assert.match((await page.locator('#bucket-title').textContent()) ?? '', /statements in the minute/);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'bucket-title');
     await keepScreenshot(page, 'dashboard-bucket');
+
+    // By keyboard: focus the chart, End selects the last dot, Enter lists its bucket.
+    await page.locator('#bucket-panel button', { hasText: 'Close' }).click();
+    await page.locator('#risk-chart').focus();
+    await page.keyboard.press('End');
+    assert.equal(Number(await page.locator('#risk-chart').getAttribute('data-active-t')), minute);
+    await page.keyboard.press('Enter');
+    await page.locator('#bucket-panel:not([hidden]) #bucket-statements li.statement', { hasText: 'Norway called for talks' }).waitFor({ timeout: T });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'bucket-title');
   });
 
   it('adds an annotation (asking for the token), shows it in the legend to everyone, exports and deletes it', async () => {
