@@ -93,6 +93,15 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await keepScreenshot(page, 'drill-actor');
     await expectNoSeriousAxeViolations(page, 'the actor page');
 
+    // The drill page's range lives in the URL too.
+    await page.selectOption('#chart-range', '7d');
+    await page.locator('#chart-title', { hasText: 'Russia risk index, last 7 days' }).waitFor({ timeout: T });
+    assert.match(page.url(), /\/actor\/Russia\?range=7d$/);
+    await page.reload();
+    await page.locator('#chart-title', { hasText: 'Russia risk index, last 7 days' }).waitFor({ timeout: T });
+    assert.equal(await page.locator('#chart-range').inputValue(), '7d');
+    await page.locator('#drill-statements li.statement').first().waitFor({ timeout: T });
+
     await page.locator('#drill-targets a[data-scope="dyad:Russia>Ukraine"]').click();
     await page.waitForURL(/\/dyad\/Russia\/Ukraine$/);
     await page.locator('#drill-title', { hasText: 'Russia → Ukraine' }).waitFor({ timeout: T });
