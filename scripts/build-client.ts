@@ -40,6 +40,19 @@ export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): P
     target: ['es2022'],
     logLevel: 'warning',
   });
+  // The drill-down pages (/actor/NAME, /dyad/A/B, /category/NAME, /alert/ID): their own entry.
+  await build({
+    entryPoints: [path.join(ROOT, 'client', 'src', 'drill-main.ts')],
+    outfile: path.join(outDir, 'drill.js'),
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    target: ['es2022'],
+    logLevel: 'warning',
+    legalComments: 'linked',
+  });
+  fs.copyFileSync(path.join(ROOT, 'client', 'drill.html'), path.join(outDir, 'drill.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'index.html'), path.join(outDir, 'index.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'signin.html'), path.join(outDir, 'signin.html'));
   fs.copyFileSync(path.join(ROOT, 'client', 'src', 'styles.css'), path.join(outDir, 'styles.css'));

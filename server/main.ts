@@ -16,6 +16,10 @@ import { projectRoot } from './config/project-root.ts';
 import { createExportService } from './export/export-service.ts';
 import { createAlertRoutes } from './http/alert-routes.ts';
 import { createAuthHttp } from './http/auth-http.ts';
+import { createAnnotationRoutes } from './http/annotation-routes.ts';
+import { createDrillRoutes } from './http/drill-routes.ts';
+import { createDrillService } from './metrics/drill-service.ts';
+import { createDrillQueries } from './store/drill-queries.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
@@ -164,6 +168,12 @@ async function main(): Promise<void> {
     createPrometheusRoutes({ prometheus, public: config.metricsPublic, authorized: canSeeSecrets }),
     createOpenApiRoutes({ version: VERSION }),
     createExportRoutes({ exports: createExportService({ openReader: () => store.openReader() }), limits: { maxRangeMs: config.exportMaxDays * 86_400_000 }, logger, requester: (req) => ({ ip: req.ip, credential: canSeeSecrets(req) ? 'admin-token' : 'none' }) }),
+    createAnnotationRoutes({ annotations: store.annotations, requireToken: requireRole('analyst'), writeLimit, onChanged: (a) => realtime.emit('annotationsChanged', a) }),
+    createDrillRoutes({
+      drill: createDrillService({ queries: createDrillQueries(store.db), metrics, alerts }),
+      clientDir,
+      readLimit: createReadRateLimit(config.readRateLimit),
+    }),
   ];
   const app = createHttpApp({
     logger,

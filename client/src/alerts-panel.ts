@@ -3,6 +3,7 @@ import type { AlertView, RuleView } from '../../server/alerts/alert-views.ts';
 import type { ClientToServer, ServerToClient } from '../../server/realtime/realtime-server.ts';
 import { el } from './dom.ts';
 import { csrfHeaders } from './session.ts';
+import { scopeLink } from './scope-links.ts';
 
 /**
  * The alerts panel: a banner while alerts fire, the alert list with Acknowledge (asks for a
@@ -110,8 +111,10 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
       { class: 'alert-head' },
       el('span', { class: `badge severity-${a.severity}` }, a.severity),
       el('span', { class: 'badge state' }, a.acknowledged ? 'acknowledged' : a.state),
-      el('strong', {}, a.ruleName),
-      el('span', { class: 'muted' }, ` ${a.scope} · ${a.window} ${a.metric} ${fmt(a.value)} (threshold ${a.threshold}, peak ${fmt(a.peakValue)})`),
+      el('strong', {}, el('a', { href: `/alert/${a.id}`, class: 'alert-story-link' }, a.ruleName)),
+      ' ',
+      a.scope === 'global' ? el('span', { class: 'muted' }, 'global') : scopeLink(a.scope, a.scope),
+      el('span', { class: 'muted' }, ` · ${a.window} ${a.metric} ${fmt(a.value)} (threshold ${a.threshold}, peak ${fmt(a.peakValue)})`),
     );
     const when = [`started ${time(a.startedAt)}`];
     if (a.firedAt) when.push(`fired ${time(a.firedAt)}`);

@@ -19,6 +19,14 @@ import { mountEvidencePopover } from './evidence-popover.ts';
 import { createFeedAnnouncer } from './feed-announcer.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
 import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
+import { specOf } from './chart-view.ts';
+import { mountAlertSignal } from './alert-signal.ts';
+import { attachChartExtras } from './chart-extras.ts';
+import { createRangeInputs } from './range-inputs.ts';
+import { createScopeSearch } from './scope-search.ts';
+import { scopeLink } from './scope-links.ts';
+import { createZoneSwitch, onZoneChange, setZoneMode, zoneMode } from './time-zone.ts';
+import { readUrlView, writeUrlView } from './url-state.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -79,15 +87,33 @@ $('#chart-panel .panel-head').after(chartMessage);
  * the chart shows and a message says so, so picker and chart never disagree for longer than
  * one request. Only the latest request may draw.
  */
-let shown: ChartView = { range: '24h', scope: 'global' };
+// The view starts from the address bar (range, scope, from, to, tz), so a pasted link shows it.
+const fromUrl = readUrlView(location.search);
+setZoneMode(fromUrl.tz);
+let shown: ChartView = { range: fromUrl.range, scope: fromUrl.scope, from: fromUrl.from, to: fromUrl.to };
 let wanted: ChartView = { ...shown };
 let drawSeq = 0;
-const describe = (v: ChartView) => `${scopeLabel(v.scope)}, ${RANGES[v.range]?.label ?? v.range}`;
+const rangeText = (v: ChartView) => specOf(v).label;
+const describe = (v: ChartView) => `${scopeLabel(v.scope)}, ${rangeText(v)}`;
+const rangeInputs = createRangeInputs((from, to) => {
+  wanted = { ...wanted, range: 'custom', from, to };
+  void drawChart(true);
+});
+const extras = attachChartExtras({
+  chart: chart.chart,
+  box: $('#chart-panel .chart-box'),
+  scopeText: scopeLabel,
+  rangeText: (v) => (v.range === 'custom' ? 'chosen range' : rangeText(v)),
+  onZoom: (from, to) => {
+    wanted = { ...wanted, range: 'custom', from, to };
+    void drawChart(true);
+  },
+});
 
-async function drawChart(): Promise<void> {
+async function drawChart(userChange = false): Promise<void> {
   const target = { ...wanted };
   const seq = ++drawSeq;
-  const spec = RANGES[target.range]!;
+  const spec = specOf(target);
   chartPanel.dataset.loading = 'true';
   try {
     // Read at the cards' time, so the line ends at the 1 h card's number; the dots cover the
@@ -96,7 +122,7 @@ async function drawChart(): Promise<void> {
     const q = { from: Date.parse(rolling.from), to: Date.parse(rolling.to) };
     const dots = await getJson<{ points: HistoryPoint[] }>(dotsQuery(target, q.from, q.to));
     if (seq !== drawSeq) return;
-    const rangeChanged = target.range !== shown.range;
+    const rangeChanged = target.range !== shown.range || target.from !== shown.from || target.to !== shown.to;
     chart.update(rolling.points, dots.points, { from: q.from, to: q.to + 60_000, unit: spec.unit, window: spec.window });
     shown = target;
     markPanel(chartPanel, target, q.from, q.to);
@@ -104,6 +130,13 @@ async function drawChart(): Promise<void> {
     $('#chart-title').textContent = `${scopeLabel(target.scope)} risk index, ${spec.label}`;
     chartSummary.update(`${scopeLabel(target.scope)} risk index, ${spec.label}`, rolling.points, dots.points);
     $('#risk-chart').setAttribute('aria-label', `${scopeLabel(target.scope)} risk index over the ${spec.label}`);
+    writeUrlView({ ...target, tz: zoneMode() }, userChange);
+    rangeSelect.value = target.range;
+    rangeInputs.show(target.range === 'custom', q.from, q.to);
+    void extras.drawn({ view: target, from: q.from, to: q.to, rolling: rolling.points, dots: dots.points });
+    // The title names a custom range by its bounds and links the scope to its drill-down page.
+    const titleRange = target.range === 'custom' ? rangeInputs.describe(q.from, q.to) : spec.label;
+    $('#chart-title').replaceChildren(target.scope === 'global' ? 'Global' : scopeLink(target.scope, scopeLabel(target.scope)), ` risk index, ${titleRange}`);
     chartMessage.hidden = true;
     page.dataReceived();
     chartUpdated.textContent = `updated ${new Date().toLocaleTimeString()}`;
@@ -115,6 +148,7 @@ async function drawChart(): Promise<void> {
     wanted = { ...shown };
     rangeSelect.value = shown.range;
     scopeSelect.value = shown.scope;
+    rangeInputs.show(shown.range === 'custom', shown.from ?? 0, shown.to ?? 0);
     if (changed) {
       chartMessage.textContent = `Could not load ${describe(target)}${socket.connected ? '' : ' while offline'}; the chart still shows ${describe(shown)}.`;
       chartMessage.hidden = false;
@@ -126,11 +160,39 @@ async function drawChart(): Promise<void> {
 }
 
 rangeSelect.addEventListener('change', () => {
-  wanted = { ...wanted, range: rangeSelect.value in RANGES ? rangeSelect.value : '24h' };
-  void drawChart();
+  if (rangeSelect.value === 'custom') {
+    // The custom range starts as the range on screen; the from/to inputs then change it.
+    const from = Number(chartPanel.dataset.from);
+    const to = Number(chartPanel.dataset.to);
+    rangeInputs.show(true, from, to);
+    rangeInputs.focus();
+    return;
+  }
+  wanted = { ...wanted, range: rangeSelect.value in RANGES ? rangeSelect.value : '24h', from: undefined, to: undefined };
+  void drawChart(true);
 });
 scopeSelect.addEventListener('change', () => {
   wanted = { ...wanted, scope: scopeSelect.value || 'global' };
+  void drawChart(true);
+});
+rangeSelect.after(rangeInputs.element);
+rangeSelect.value = shown.range;
+$('#chart-panel .chart-controls').append(
+  createScopeSearch((scope) => {
+    wanted = { ...wanted, scope };
+    void drawChart(true);
+  }),
+  createZoneSwitch(),
+);
+onZoneChange(() => {
+  writeUrlView({ ...shown, tz: zoneMode() });
+  void drawChart();
+});
+// Back and Forward move between views (each change of range, scope or zoom is a history entry).
+window.addEventListener('popstate', () => {
+  const v = readUrlView(location.search);
+  setZoneMode(v.tz);
+  wanted = { range: v.range, scope: v.scope, from: v.from, to: v.to };
   void drawChart();
 });
 
@@ -173,6 +235,9 @@ const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websoc
 mountAlertsPanel($('#alerts-panel'), socket);
 // The alert list scrolls within a fixed height (no jump on load): reachable by keyboard too.
 document.querySelector('#alerts-panel .alert-list')?.setAttribute('tabindex', '0');
+mountAlertSignal(socket, $('.topbar'));
+socket.on('annotationsChanged', () => void extras.refreshOverlays());
+socket.on('alertChanged', () => void extras.refreshOverlays());
 mountFeedsPanel($('#feeds-panel'), socket);
 mountHealthPill(connection, socket, (status, reason) => page.setServerHealth(status, reason));
 socket.on('connect', () => setConnection('live', 'live'));

@@ -161,5 +161,7 @@ export function createRiskChart(canvas: HTMLCanvasElement) {
       canvas.dataset.window = range.window ?? '1h';
       renderTable(rolling, range.window ?? '1h');
     },
+    /** The chart.js instance, for the overlays, gestures and zone (chart-extras.ts). */
+    chart: chart as unknown as Chart,
   };
 }

@@ -2,6 +2,8 @@ import type { StatementView } from '../../server/store/statements-repo.ts';
 import { renderEvidence } from './evidence-highlight.ts';
 import { feedCursor, type FeedPage } from './feed-paging.ts';
 import { clampLongText } from './long-text.ts';
+import { speakerTargetsLinks } from './scope-links.ts';
+import { timeElement } from './time-zone.ts';
 
 /** Rows one API page brings (the newest, or the next older). */
 export const FEED_PAGE = 50;
@@ -28,15 +30,10 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
   const body = el('div');
   const meta = el('div', 'meta');
   const when = new Date(s.occurredAt);
-  // Names and sources in <bdi>: an Arabic or Hebrew name keeps its direction and does not
-  // reorder the arrows and separators around it.
-  meta.append(el('bdi', 'speaker', s.speaker ?? 'unknown speaker'));
-  if (s.targets.length > 0) {
-    meta.append(' → ');
-    s.targets.forEach((t, i) => meta.append(...(i > 0 ? [', '] : []), el('bdi', 'target', t)));
-  }
+  // Names in <bdi> (their own direction) inside links to their drill-down pages; the time names its zone.
+  meta.append(...speakerTargetsLinks(s.speaker, s.targets));
   if (s.source) meta.append(' · ', el('bdi', 'source', s.source));
-  meta.append(` · ${when.toLocaleString()}`);
+  meta.append(' · ', timeElement(when.getTime()));
   if (s.isDemo) meta.append(el('span', 'badge demo', 'demo'));
   // The language, when it was detected as another than English ('und': too short or mixed to tell).
   if (s.lang && s.lang !== 'en' && s.lang !== 'und') {

@@ -1,6 +1,7 @@
 import type { ScopeRanking, TopScopes } from '../../server/metrics/metrics-service.ts';
 import { levelForScore } from '../../server/scoring/combine.ts';
 import { levelMark } from './level-style.ts';
+import { scopeLink } from './scope-links.ts';
 
 function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
   list.replaceChildren();
@@ -27,7 +28,7 @@ function renderList(list: HTMLOListElement, items: ScopeRanking[]): void {
       num.classList.add(`level-${levelForScore(item.index)}`);
       num.prepend(levelMark(levelForScore(item.index), true), ' ');
     }
-    li.append(name, num);
+    li.append(scopeLink(item.scope, name), num); // every name leads to its drill-down page
     list.append(li);
   }
 }

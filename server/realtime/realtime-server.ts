@@ -21,6 +21,8 @@ export interface ServerToClient {
   feedChanged: (f: Record<string, unknown>) => void;
   /** The server's health changed status or reasons (the body of GET /api/health, less the counts). */
   healthChanged: (h: { status: string; reasons: Array<{ code: string; severity: string; message: string }>; checkedAt: string; [k: string]: unknown }) => void;
+  /** A chart annotation was added or deleted (pages re-read the annotations of their range). */
+  annotationsChanged: (a: { id: number; change: 'added' | 'deleted' }) => void;
 }
 
 /** Requests from the browser: imperative, acknowledged. */

@@ -45,8 +45,8 @@ export function listMigrations(dir = migrationsDir()): Migration[] {
     .filter((f) => /^\d{3}-[a-z0-9-]+\.sql$/.test(f))
     .sort()
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
-  // Numbers rise strictly; a gap is allowed because parallel branches reserve their numbers
-  // (011 search, 012 drill, 013 accounts) and each branch must run alone before the merge.
+  // Strictly increasing, no duplicates. A gap is allowed: parallel branches own their numbers
+  // (e.g. 012 merged before 011), and each migration is applied once, in order.
   migrations.forEach((m, i) => {
     if (m.version < 1 || (i > 0 && m.version <= migrations[i - 1]!.version)) throw new Error(`migration numbering has a duplicate or is out of order at ${m.name}`);
   });

@@ -2,6 +2,7 @@ import { openDatabase, type Db } from './database.ts';
 import { createAccountsRepo } from './accounts-repo.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
+import { createAnnotationsRepo } from './annotations-repo.ts';
 import { createDemoData } from './demo-data.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
@@ -24,6 +25,8 @@ export function createStore(file: string) {
     accounts: createAccountsRepo(db),
     sessions: createSessionsRepo(db),
     audit: createAuditRepo(db),
+    /** Chart annotations analysts add (migration 012). */
+    annotations: createAnnotationsRepo(db),
     /** Demo rows: whether any are stored, and their purge (server/store/demo-data.ts). */
     demo: createDemoData(db, metrics),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */
