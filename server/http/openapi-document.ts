@@ -1,31 +1,13 @@
-import { object, ref, SCHEMAS, type JsonSchema } from './openapi-schemas.ts';
+import { AUTH_PATHS, AUTH_SCHEMAS } from './openapi-auth.ts';
+import { DRILL_PATHS, DRILL_SCHEMAS } from './openapi-drill.ts';
+import { body, bom, csv, date, ERROR_TEXT, errors, guarded, json, ok, pathId, query, READ, scope, SECURITY_SCHEMES } from './openapi-helpers.ts';
+import { object, ref, SCHEMAS } from './openapi-schemas.ts';
 
 /**
  * The OpenAPI 3.1 description served at GET /api/openapi.json. Every route the app registers
  * must be here: main.ts logs the ones missing (undocumentedRoutes, openapi-routes.ts) and
  * test/ops/openapi.test.ts fails on them, and validates real answers against these schemas.
  */
-const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
-const ok = (schema: JsonSchema, description = 'OK') => ({ description, content: json(schema) });
-const ERROR_TEXT: Record<number, string> = {
-  400: 'A parameter or field is invalid (named in the message)',
-  401: 'No bearer token, or not the right one',
-  404: 'No such resource',
-  409: 'Conflicts with the current state',
-  413: 'Body or batch too large',
-  415: 'Body is not application/json',
-  422: 'Every statement was rejected',
-  429: 'Rate limit or concurrency limit reached (Retry-After)',
-};
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/E${c}` }]));
-const query = (name: string, schema: JsonSchema, description: string) => ({ name, in: 'query', required: false, schema, description });
-const pathId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
-const WRITE = [{ bearer: [] }];
-/** Reads: open (with BRINKWATCH_PUBLIC_READ or on loopback), the admin token unmasks secrets. */
-const READ = [{}, { bearer: [] }];
-
-const date = { type: 'string', description: 'ISO 8601 or unix ms' };
-const scope = { type: 'string', pattern: '^(global|actor:.+|dyad:.+>.+|category:.+)$' };
 const statementFilters = [
   query('from', date, 'said at or after (inclusive)'),
   query('to', date, 'said before (exclusive)'),
@@ -36,15 +18,14 @@ const statementFilters = [
   query('lang', { type: 'string', pattern: '^(?:[a-z]{2}|und)$' }, 'ISO 639-1 language'),
   query('scope', scope, 'the statements counted in this scope\'s metrics (scored only)'),
 ];
-const bom = query('bom', { enum: ['1', '0', 'true', 'false'] }, 'start with a UTF-8 byte order mark (Excel)');
-const csv = { description: 'CSV, streamed', content: { 'text/csv': { schema: { type: 'string' } } } };
-const body = (schema: JsonSchema) => ({ required: true, content: json(schema) });
 
 const paths: Record<string, Record<string, unknown>> = {
   '/': {
     get: {
       summary: 'The dashboard page',
-      responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '503': { description: 'The dashboard has not been built (npm run build)', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      security: READ,
+      responses: {
+        '302': { description: 'Not signed in and reads are not public: to /signin (/signin?setup=needed before the first account)', headers: { Location: { schema: { type: 'string' } } } }, '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '503': { description: 'The dashboard has not been built (npm run build)', content: { 'text/plain': { schema: { type: 'string' } } } } },
     },
   },
   '/metrics': {
@@ -62,9 +43,9 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/statements': {
     post: {
       summary: 'Submit one statement or a batch (deduplicated)',
-      security: WRITE,
+      ...guarded('analyst'),
       requestBody: body({ oneOf: [ref('StatementInput'), object({ statements: { type: 'array', items: ref('StatementInput'), minItems: 1, maxItems: 1000 } })] }),
-      responses: { '202': ok(ref('IngestResult'), 'Accepted (some may be rejected, per item)'), '422': ok(ref('IngestResult'), 'Every statement rejected'), ...errors(400, 401, 413, 415, 429) },
+      responses: { '202': ok(ref('IngestResult'), 'Accepted (some may be rejected, per item)'), '422': ok(ref('IngestResult'), 'Every statement rejected'), ...errors(400, 401, 403, 413, 415, 429) },
     },
     get: {
       summary: 'Statements, newest first, filtered; cursor paging',
@@ -101,30 +82,30 @@ const paths: Record<string, Record<string, unknown>> = {
   },
   '/api/feeds': {
     get: { summary: 'Feeds with their health', security: READ, responses: { '200': ok(object({ feeds: { type: 'array', items: ref('Feed') } })) } },
-    post: { summary: 'Add a feed', security: WRITE, requestBody: body(ref('FeedInput')), responses: { '201': ok(object({ feed: ref('Feed') }), 'Created'), ...errors(400, 401, 409, 415, 429) } },
+    post: { summary: 'Add a feed', ...guarded('admin'), requestBody: body(ref('FeedInput')), responses: { '201': ok(object({ feed: ref('Feed') }), 'Created'), ...errors(400, 401, 403, 409, 415, 429) } },
   },
   '/api/feeds/{id}': {
     get: { summary: 'One feed', security: READ, parameters: [pathId], responses: { '200': ok(object({ feed: ref('Feed') })), ...errors(400, 404) } },
-    delete: { summary: 'Remove a feed added by the API', security: WRITE, parameters: [pathId], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 404, 409, 429) } },
+    delete: { summary: 'Remove a feed added by the API', ...guarded('admin'), parameters: [pathId], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 403, 404, 409, 429) } },
   },
   '/api/alert-rules': {
     get: { summary: 'Alert rules (webhook URLs masked without the admin token)', security: READ, responses: { '200': ok(object({ rules: { type: 'array', items: ref('Rule') } })) } },
-    post: { summary: 'Create a rule', security: WRITE, requestBody: body(ref('RuleInput')), responses: { '201': ok(object({ rule: ref('Rule') }), 'Created'), ...errors(400, 401, 415, 429) } },
+    post: { summary: 'Create a rule', ...guarded('admin'), requestBody: body(ref('RuleInput')), responses: { '201': ok(object({ rule: ref('Rule') }), 'Created'), ...errors(400, 401, 403, 415, 429) } },
   },
   '/api/alert-rules/{id}': {
     get: { summary: 'One rule', security: READ, parameters: [pathId], responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 404) } },
-    put: { summary: 'Replace a rule', security: WRITE, parameters: [pathId], requestBody: body(ref('RuleInput')), responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 404, 415, 429) } },
-    delete: { summary: 'Delete a rule (closes its open alert)', security: WRITE, parameters: [pathId], responses: { '204': { description: 'Deleted' }, ...errors(400, 401, 404, 429) } },
+    put: { summary: 'Replace a rule', ...guarded('admin'), parameters: [pathId], requestBody: body(ref('RuleInput')), responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 403, 404, 415, 429) } },
+    delete: { summary: 'Delete a rule (closes its open alert)', ...guarded('admin'), parameters: [pathId], responses: { '204': { description: 'Deleted' }, ...errors(400, 401, 403, 404, 429) } },
   },
   '/api/alert-rules/{id}/silence': {
     post: {
       summary: 'Silence a rule\'s notifications until a time',
-      security: WRITE,
+      ...guarded('admin'),
       parameters: [pathId],
       requestBody: body(object({ until: { type: ['string', 'integer'], description: 'ISO 8601 or unix ms' }, reason: { type: 'string', maxLength: 500 } }, ['reason'])),
-      responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 404, 415, 429) },
+      responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 403, 404, 415, 429) },
     },
-    delete: { summary: 'Lift the silence', security: WRITE, parameters: [pathId], responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 404, 429) } },
+    delete: { summary: 'Lift the silence', ...guarded('admin'), parameters: [pathId], responses: { '200': ok(object({ rule: ref('Rule') })), ...errors(400, 401, 403, 404, 429) } },
   },
   '/api/alerts': {
     get: {
@@ -148,10 +129,10 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/alerts/{id}/ack': {
     post: {
       summary: 'Acknowledge a firing alert (stops repeats)',
-      security: WRITE,
+      ...guarded('analyst'),
       parameters: [pathId],
       requestBody: body(object({ reason: { type: 'string', minLength: 1, maxLength: 500 }, by: { type: 'string', maxLength: 100 } }, ['by'])),
-      responses: { '200': ok(object({ alert: ref('Alert') })), ...errors(400, 401, 404, 409, 415, 429) },
+      responses: { '200': ok(object({ alert: ref('Alert') })), ...errors(400, 401, 403, 404, 409, 415, 429) },
     },
   },
   '/api/deliveries': {
@@ -174,20 +155,37 @@ const paths: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** Paths that answer before the read gate: anonymous reads always work. */
+const UNGATED = new Set(['/api/health', '/api/session']);
+
+/** Every /api read behind the read gate: open when reads are public, else a 401 without a session or token. */
+function withReadGate(all: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(all).map(([p, ops]) => {
+      if (!p.startsWith('/api/') || UNGATED.has(p) || !ops.get) return [p, ops];
+      const get = ops.get as { security?: unknown; responses: Record<string, unknown> };
+      return [p, { ...ops, get: { ...get, security: get.security ?? READ, responses: { ...get.responses, ...(get.responses['401'] ? {} : errors(401)) } } }];
+    }),
+  );
+}
+
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
       title: 'Brinkwatch API',
       version,
-      description: 'Escalation-risk monitor. Errors are always {"error": {"code", "message"}} with the right status. Unknown query parameters are a 400.',
+      description:
+        'Escalation-risk monitor. Errors are always {"error": {"code", "message"}} with the right status. Unknown query parameters are a 400. ' +
+        'Writes need a role (x-required-role): send a bearer token (the admin token or a user\'s API token), or the session cookie with the X-CSRF-Token header. ' +
+        'Reads under /api need a session or token unless reads are public (BRINKWATCH_PUBLIC_READ, default on loopback).',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
-    paths,
+    paths: withReadGate({ ...paths, ...AUTH_PATHS, ...DRILL_PATHS }),
     components: {
-      schemas: SCHEMAS,
+      schemas: { ...SCHEMAS, ...AUTH_SCHEMAS, ...DRILL_SCHEMAS },
       responses: Object.fromEntries(Object.entries(ERROR_TEXT).map(([c, description]) => [`E${c}`, { description, content: json(ref('Error')) }])),
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'BRINKWATCH_API_TOKEN (the admin token)' } },
+      securitySchemes: SECURITY_SCHEMES,
     },
   };
 }

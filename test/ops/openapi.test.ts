@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Router } from 'express';
@@ -7,10 +9,9 @@ import { createSilentLogger } from '../../server/config/logger.ts';
 import { createHttpApp } from '../../server/http/create-http-app.ts';
 import { openApiDocument } from '../../server/http/openapi-document.ts';
 import { createOpenApiRoutes, listRoutes, undocumentedRoutes } from '../../server/http/openapi-routes.ts';
-import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
+import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 import { validate } from '../helpers/json-schema-check.ts';
-
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: Record<string, { schema: Record<string, unknown> }> }> }>>; components: Record<string, Record<string, unknown>> };
+import { createOpenApiCaller, sessionCookie, type Doc } from '../helpers/openapi-call.ts';
 
 describe('the OpenAPI description knows every route', () => {
   it('undocumentedRoutes lists a route the description lacks, with nested routers and path parameters', () => {
@@ -80,30 +81,7 @@ describe('GET /api/openapi.json against the real server process: every documente
   });
   const hook = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
-  /** Calls the server and checks the answer against the description: status documented, body valid. */
-  async function call(method: string, template: string, opts: { path?: string; query?: string; body?: unknown; token?: boolean; contentType?: string } = {}) {
-    const url = `${server.url}${opts.path ?? template}${opts.query ? `?${opts.query}` : ''}`;
-    const headers: Record<string, string> = {};
-    if (opts.token !== false) headers.authorization = `Bearer ${server.token}`;
-    if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
-    const res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
-    const op = doc.paths[template]?.[method.toLowerCase()];
-    assert.ok(op, `${method} ${template} is not documented`);
-    let response = op.responses[String(res.status)];
-    assert.ok(response, `${method} ${template} answered ${res.status}, which is not documented`);
-    if (response.$ref) response = doc.components.responses![response.$ref.split('/').pop()!] as typeof response;
-    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-    const text = await res.text();
-    if (res.status !== 204) {
-      assert.ok(response.content?.[mediaType], `${method} ${template} ${res.status} answered ${mediaType}, not documented (${Object.keys(response.content ?? {}).join(', ')})`);
-      if (mediaType === 'application/json') {
-        const problems = validate(JSON.parse(text), response.content![mediaType]!.schema, doc as unknown as Record<string, unknown>);
-        assert.deepEqual(problems, [], `${method} ${template} ${res.status}: ${problems.slice(0, 10).join('\n')}`);
-      }
-    }
-    called.add(`${method} ${template}`);
-    return { status: res.status, body: mediaType === 'application/json' ? JSON.parse(text) : text };
-  }
+  const call = createOpenApiCaller(() => server, () => doc, called);
 
   it('describes the routes the running server registers (no start-up warning) and serves itself', async () => {
     const res = await fetch(`${server.url}/api/openapi.json`);
@@ -197,6 +175,106 @@ describe('GET /api/openapi.json against the real server process: every documente
     assert.equal((await call('GET', '/api/export/history.csv', { query: 'bucket=hour&scope=global&scope=actor:Russia' })).status, 200);
     assert.equal((await call('GET', '/api/export/statements.csv', { query: 'bom=1' })).status, 200);
     assert.equal((await call('GET', '/api/export/statements.csv', { query: 'status=lost' })).status, 400);
+  });
+
+  it('accounts: first admin by the setup link, sign-in, sessions, users, tokens, the audit log', async () => {
+    assert.equal((await call('GET', '/signin', { token: false })).status, fs.existsSync(path.join(ROOT, 'client/dist/signin.html')) ? 200 : 503);
+    assert.ok([200, 503].includes((await call('GET', '/setup', { token: false })).status));
+    assert.equal((await call('GET', '/api/session', { token: false })).body.needsSetup, true);
+    const secret = /\/setup#([A-Za-z0-9_-]+)/.exec(server.output())?.[1];
+    assert.ok(secret, 'the server printed a setup link');
+    const ada = { name: 'ada', password: 'correct horse battery' };
+    assert.equal((await call('POST', '/api/setup', { token: false, body: { ...ada, token: 'x'.repeat(20) } })).status, 410);
+    assert.equal((await call('POST', '/api/setup', { token: false, body: { ...ada, password: 'short', token: secret } })).status, 400);
+    const setup = await call('POST', '/api/setup', { token: false, body: { ...ada, token: secret } });
+    assert.equal(setup.status, 200);
+    assert.equal((await call('POST', '/api/setup', { token: false, body: { ...ada, token: secret } })).status, 409);
+    const first = { cookie: sessionCookie(setup.headers), csrf: setup.body.csrfToken as string };
+    assert.equal((await call('GET', '/api/session', first)).body.user.name, 'ada');
+
+    assert.equal((await call('POST', '/api/users', { cookie: first.cookie, body: { name: 'bob', role: 'analyst', password: 'another long pass' } })).status, 403, 'no CSRF header');
+    const bob = await call('POST', '/api/users', { ...first, body: { name: 'bob', role: 'analyst', password: 'another long pass' } });
+    assert.equal(bob.status, 201);
+    assert.equal((await call('POST', '/api/users', { ...first, body: { name: 'bob', role: 'viewer', password: 'another long pass' } })).status, 409);
+    assert.equal((await call('POST', '/api/users', { ...first, body: { name: 'eve', role: 'boss', password: 'another long pass' } })).status, 400);
+    const bobPath = `/api/users/${bob.body.user.id}`;
+    assert.equal((await call('PUT', '/api/users/{id}', { ...first, path: bobPath, body: { role: 'viewer' } })).status, 200);
+    assert.equal((await call('PUT', '/api/users/{id}', { ...first, path: `/api/users/${setup.body.user.id}`, body: { role: 'viewer' } })).status, 409, 'the last admin');
+    assert.equal((await call('POST', '/api/users/{id}/password', { ...first, path: `${bobPath}/password`, body: { password: 'a new long password' } })).status, 204);
+    assert.equal((await call('POST', '/api/users/{id}/password', { ...first, path: '/api/users/999999/password', body: { password: 'a new long password' } })).status, 404);
+    assert.equal((await call('GET', '/api/users', first)).body.users.length, 2);
+    assert.equal((await call('GET', '/api/users', { token: false })).status, 401);
+
+    assert.equal((await call('POST', '/api/session', { token: false, body: { name: 'bob', password: 'another long pass' } })).status, 401);
+    const bobSignIn = await call('POST', '/api/session', { token: false, body: { name: 'bob', password: 'a new long password' } });
+    assert.equal(bobSignIn.status, 200);
+    const bobSession = { cookie: sessionCookie(bobSignIn.headers), csrf: bobSignIn.body.csrfToken as string };
+    assert.equal((await call('GET', '/api/users', bobSession)).status, 403);
+    assert.equal((await call('GET', '/api/tokens', { ...bobSession, query: 'all=true' })).status, 403);
+    assert.equal((await call('POST', '/api/annotations', { ...bobSession, body: { at: Date.now(), note: 'viewer' } })).status, 403);
+
+    assert.equal((await call('POST', '/api/tokens', { body: { name: 'by the admin token' } })).status, 403, 'the admin token has no account');
+    assert.equal((await call('POST', '/api/tokens', { ...first, body: { name: 'ci', expiresInDays: 0 } })).status, 400);
+    const token = await call('POST', '/api/tokens', { ...first, body: { name: 'ci', role: 'analyst', expiresInDays: 30 } });
+    assert.equal(token.status, 201);
+    assert.equal((await call('GET', '/api/tokens', { bearer: token.body.token })).body.tokens[0].state, 'active');
+    assert.equal((await call('GET', '/api/tokens', { ...first, query: 'all=true' })).status, 200);
+    const tokenPath = `/api/tokens/${token.body.id}`;
+    assert.equal((await call('DELETE', '/api/tokens/{id}', { ...first, path: tokenPath })).status, 204);
+    assert.equal((await call('DELETE', '/api/tokens/{id}', { ...first, path: tokenPath })).status, 409);
+    assert.equal((await call('GET', '/api/tokens', { bearer: token.body.token })).status, 401, 'revoked');
+
+    const again = await call('POST', '/api/session', { token: false, body: ada });
+    const second = { cookie: sessionCookie(again.headers), csrf: again.body.csrfToken as string };
+    const sessions = (await call('GET', '/api/sessions', second)).body.sessions as Array<{ id: number; current: boolean }>;
+    const other = sessions.find((x) => !x.current)!;
+    assert.equal((await call('DELETE', '/api/sessions/{id}', { ...second, path: `/api/sessions/${other.id}` })).status, 204);
+    assert.equal((await call('DELETE', '/api/sessions/{id}', { ...second, path: `/api/sessions/${other.id}` })).status, 404);
+    assert.equal((await call('GET', '/api/sessions', first)).status, 401, 'that session has ended');
+    assert.equal((await call('DELETE', '/api/users/{id}', { ...second, path: bobPath })).status, 204);
+    assert.equal((await call('DELETE', '/api/users/{id}', { ...second, path: bobPath })).status, 404);
+
+    const audit = await call('GET', '/api/audit', { ...second, query: 'limit=500' });
+    assert.ok(audit.body.entries.some((e: { action: string }) => e.action === 'user.add'));
+    assert.equal((await call('GET', '/api/audit', { query: 'limit=0' })).status, 400);
+    assert.match(String((await call('GET', '/api/export/audit.csv', { query: 'bom=1' })).body), /id,at,actor_id/);
+    assert.equal((await call('GET', '/api/export/audit.csv', { query: 'bom=2' })).status, 400);
+    assert.equal((await call('DELETE', '/api/session', {})).status, 400, 'a token cannot sign out');
+    assert.equal((await call('DELETE', '/api/session', second)).status, 204);
+    assert.equal((await call('GET', '/api/session', second)).body.user, null);
+  });
+
+  it('drill-down, scope search, pages and annotations', async () => {
+    const [actor] = (await call('GET', '/api/scopes', { query: 'kind=actor&limit=5' })).body.scopes as Array<{ scope: string }>;
+    assert.ok(actor, 'the demo data has actors');
+    assert.equal((await call('GET', '/api/scopes', { query: 'kind=planet' })).status, 400);
+    const drill = await call('GET', '/api/drill', { query: `scope=${encodeURIComponent(actor.scope)}` });
+    assert.equal(drill.status, 200);
+    assert.equal((await call('GET', '/api/drill', { query: 'scope=actor:Nowhere%20Land' })).status, 404);
+    assert.equal((await call('GET', '/api/drill', { query: 'scope=global' })).status, 400);
+    const built = fs.existsSync(path.join(ROOT, 'client/dist/drill.html'));
+    const name = actor.scope.slice('actor:'.length);
+    assert.equal((await call('GET', '/actor/{name}', { token: false, path: `/actor/${encodeURIComponent(name)}` })).status, built ? 200 : 503);
+    assert.equal((await call('GET', '/actor/{name}', { token: false, path: '/actor/Nowhere' })).status, built ? 404 : 503);
+    const [category] = (await call('GET', '/api/scopes', { query: 'kind=category' })).body.scopes as Array<{ scope: string }>;
+    assert.equal((await call('GET', '/category/{name}', { token: false, path: `/category/${encodeURIComponent(category!.scope.slice(9))}` })).status, built ? 200 : 503);
+    const [dyad] = (await call('GET', '/api/scopes', { query: 'kind=dyad' })).body.scopes as Array<{ scope: string }>;
+    const [speaker, target] = dyad!.scope.slice(5).split('>');
+    assert.equal((await call('GET', '/dyad/{speaker}/{target}', { token: false, path: `/dyad/${encodeURIComponent(speaker!)}/${encodeURIComponent(target!)}` })).status, built ? 200 : 503);
+    assert.equal((await call('GET', '/alert/{id}', { token: false, path: '/alert/1' })).status, built ? 200 : 503);
+
+    const added = await call('POST', '/api/annotations', { body: { at: new Date().toISOString(), note: '=cmd|ceasefire talks', scope: actor.scope } });
+    assert.equal(added.status, 201);
+    assert.equal((await call('POST', '/api/annotations', { body: { at: 'yesterday', note: '' } })).status, 400);
+    assert.equal((await call('POST', '/api/annotations', { token: false, body: { at: Date.now(), note: 'x' } })).status, 401);
+    assert.equal((await call('POST', '/api/annotations', { body: 'x', contentType: 'text/plain' })).status, 415);
+    assert.equal((await call('GET', '/api/annotations', { query: `scope=${encodeURIComponent(actor.scope)}` })).body.annotations.length, 1);
+    assert.equal((await call('GET', '/api/annotations', { query: 'limit=0' })).status, 400);
+    assert.match(String((await call('GET', '/api/export/annotations.csv')).body), /'=cmd\|ceasefire talks/);
+    assert.equal((await call('GET', '/api/export/annotations.csv', { query: 'bom=1' })).status, 400);
+    const annPath = `/api/annotations/${added.body.annotation.id}`;
+    assert.equal((await call('DELETE', '/api/annotations/{id}', { path: annPath })).status, 204);
+    assert.equal((await call('DELETE', '/api/annotations/{id}', { path: annPath })).status, 404);
   });
 
   it('every documented operation was called for real', () => {
