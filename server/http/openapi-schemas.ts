@@ -32,15 +32,21 @@ const measure = {
   enoughData: { type: 'boolean' },
 };
 
-const signal = object({
-  category: { type: 'string' },
-  polarity: { type: 'string' },
-  weight: { type: 'number' },
-  modality: { type: 'string' },
-  text: { type: 'string' },
-  start: { type: 'integer', minimum: 0 },
-  end: { type: 'integer', minimum: 0 },
-});
+const span = (description: string) => object({ start: { type: 'integer', minimum: 0 }, end: { type: 'integer', minimum: 0 }, text: { type: 'string' } }, [], description);
+const signal = object(
+  {
+    category: { type: 'string' },
+    polarity: { enum: ['escalation', 'deescalation'], description: 'after modality' },
+    weight: { type: 'number', minimum: 0 },
+    modality: { enum: ['asserted', 'negated', 'denied', 'conditional', 'hedged', 'question', 'past', 'intended', 'addressed'] },
+    text: { type: 'string', description: 'the statement text from start to end (UTF-16 offsets)' },
+    start: { type: 'integer', minimum: 0 },
+    end: { type: 'integer', minimum: 0 },
+    condition: span('languages other than English: the conditional cue word ("Если") of a conditional signal'),
+    target: span('languages other than English: the nearest mention of a target in the signal\'s sentence ("НАТО")'),
+  },
+  ['condition', 'target'],
+);
 
 const channel = {
   oneOf: [

@@ -110,6 +110,17 @@ describe('GET /api/openapi.json against the real server process: every documente
     const id = list.body.statements[0].id as number;
     assert.equal((await call('GET', '/api/statements/{id}', { path: `/api/statements/${id}` })).status, 200);
     assert.equal((await call('GET', '/api/statements/{id}', { path: '/api/statements/99999999' })).status, 404);
+    // A Russian conditional threat: its signal carries the condition and target spans (languages other than English).
+    const ru = await call('POST', '/api/statements', { body: { text: 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью', speaker: 'Russia' } });
+    const ruPath = `/api/statements/${ru.body.accepted[0].id}`;
+    let scored: { status: string; lang: string; signals: Array<{ condition?: unknown; target?: unknown }> } = { status: 'pending', lang: '', signals: [] };
+    for (let i = 0; i < 80 && scored.status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      scored = (await call('GET', '/api/statements/{id}', { path: ruPath })).body.statement;
+    }
+    assert.equal(scored.lang, 'ru');
+    assert.ok(scored.signals.some((x) => x.condition && x.target), 'a signal with its condition and target');
+    assert.equal((await call('GET', '/api/statements', { query: 'lang=ru&limit=5' })).status, 200);
   });
 
   it('metrics: current, top, rolling, history', async () => {
