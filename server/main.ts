@@ -20,6 +20,7 @@ import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
 import { bearerMatches, requireToken } from './http/require-token.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
+import { createFeedbackRoutes } from './http/feedback-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createHealthService } from './health/health-service.ts';
 import { createHealthQueries } from './store/health-queries.ts';
@@ -147,7 +148,8 @@ async function main(): Promise<void> {
   // and feed error detail in full.
   const canSeeSecrets = bearerMatches(token.token);
   const routers = [
-    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow() }),
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireToken(token.token), writeLimit, onAccepted: () => scoreJob.runNow(), feedback: store.feedback }),
+    createFeedbackRoutes({ feedback: store.feedback, requireToken: requireToken(token.token), writeLimit, openReader: () => store.openReader(), logger }),
     createFeedsRoutes({ feeds, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireToken(token.token), writeLimit, canSeeSecrets }),

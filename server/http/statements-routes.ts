@@ -1,8 +1,9 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { IngestService } from '../ingest/ingest-service.ts';
-import type { StatementsRepo } from '../store/statements-repo.ts';
+import type { FeedbackRepo } from '../store/feedback-repo.ts';
+import type { StatementsRepo, StatementView } from '../store/statements-repo.ts';
 import { HttpError } from './http-errors.ts';
-import { encodeCursor, parseStatementListQuery } from './statement-filters.ts';
+import { encodeCursor, encodeRankCursor, parseStatementListQuery } from './statement-filters.ts';
 
 export const MAX_BATCH = 1000;
 export const MAX_BODY = '10mb';
@@ -14,8 +15,16 @@ export function createStatementsRoutes(deps: {
   onAccepted?: () => void;
   /** Rate limit for writes (server/http/write-rate-limit.ts); none when omitted. */
   writeLimit?: RequestHandler;
+  /** Analysts' feedback on scores, shown on each statement (`feedback`); omitted when absent. */
+  feedback?: FeedbackRepo;
 }): Router {
   const router = Router();
+  /** Every statement of a page carries its feedback (an empty list when there is none). */
+  const withFeedback = (page: StatementView[]): StatementView[] => {
+    if (!deps.feedback) return page;
+    const found = deps.feedback.forStatements(page.map((s) => s.id));
+    return page.map((s) => ({ ...s, feedback: found.get(s.id) ?? [] }));
+  };
 
   router.post(
     '/api/statements',
@@ -63,10 +72,14 @@ export function createStatementsRoutes(deps: {
     const rows = deps.statements.list({ ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
-    res.json({
-      statements: page,
-      nextCursor: rows.length > filter.limit && last ? encodeCursor({ occurredAt: Date.parse(last.occurredAt), id: last.id }) : null,
-    });
+    let nextCursor: string | null = null;
+    if (rows.length > filter.limit && last) {
+      nextCursor =
+        filter.sort === 'relevance' && last.rank !== undefined
+          ? encodeRankCursor({ rank: last.rank, id: last.id })
+          : encodeCursor({ occurredAt: Date.parse(last.occurredAt), id: last.id });
+    }
+    res.json({ statements: withFeedback(page), nextCursor });
   });
 
   router.get('/api/statements/:id', (req, res) => {
@@ -74,7 +87,7 @@ export function createStatementsRoutes(deps: {
     if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(400, 'invalid-id', 'id must be a positive integer');
     const s = deps.statements.get(id);
     if (!s) throw new HttpError(404, 'not-found', `no statement ${id}`);
-    res.json({ statement: s });
+    res.json({ statement: withFeedback([s])[0] });
   });
 
   return router;

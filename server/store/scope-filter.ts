@@ -62,6 +62,7 @@ const DAY_MS = 86_400_000;
  * ~1-10 ms by lookup against 120-520 ms by time.
  */
 export function chooseScopePlan(db: Db, filter: StatementFilter): ScopePlan {
+  if (filter.match !== undefined) return chooseSearchPlan(db, filter.match);
   const scope = filter.scope;
   if (scope === undefined || scope === 'global') return 'time';
   const from = filter.from ?? 0;
@@ -81,4 +82,20 @@ export function chooseScopePlan(db: Db, filter: StatementFilter): ScopePlan {
   const timeCost = filter.limit === undefined || share === 0 ? rangeTotal : Math.min(rangeTotal, filter.limit / share);
   const lookupCost = (db.prepare('SELECT SUM(n) FROM metric_buckets_day WHERE scope = ?').pluck().get(lookupScope) as number | null) ?? 0;
   return timeCost <= lookupCost ? 'time' : 'lookup';
+}
+
+/**
+ * Most matches for which a newest-first search starts from the full-text index ('lookup': read
+ * each match's time, sort them); beyond it the time index drives ('time': walk newest first,
+ * testing each row against the index by rowid). Counting up to it reads at most this many
+ * doclist entries (about a millisecond). scripts/bench/search-bench.ts measures both sides.
+ */
+export const SEARCH_LOOKUP_MAX = 10_000;
+
+function chooseSearchPlan(db: Db, match: string): ScopePlan {
+  const n = db
+    .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?)')
+    .pluck()
+    .get(match, SEARCH_LOOKUP_MAX + 1) as number;
+  return n <= SEARCH_LOOKUP_MAX ? 'lookup' : 'time';
 }

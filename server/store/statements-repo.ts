@@ -1,6 +1,7 @@
 import { statementExportHead } from '../export/statement-rows.ts';
 import type { Db } from './database.ts';
 import { chooseScopePlan } from './scope-filter.ts';
+import { findHighlights } from './search-highlights.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
 import {
   serializeScore,
@@ -180,9 +181,17 @@ export function createStatementsRepo(db: Db) {
       return row ? toStatementView(row) : null;
     },
 
+    /**
+     * A page of statements. A search (filter.match) adds each row's highlights, and its bm25
+     * `rank` when sorted by relevance.
+     */
     list(filter: StatementFilter): StatementView[] {
       const { sql, params } = buildStatementQuery(filter, ROW_COLUMNS, chooseScopePlan(db, filter));
-      return (db.prepare(sql).all(params) as StatementRow[]).map(toStatementView);
+      const rows = db.prepare(sql).all(params) as Array<StatementRow & { search_rank?: number }>;
+      const views = rows.map((r) => (r.search_rank === undefined ? toStatementView(r) : { ...toStatementView(r), rank: r.search_rank }));
+      if (filter.match === undefined) return views;
+      const found = findHighlights(db, filter.match, views);
+      return views.map((v) => ({ ...v, highlights: found.get(v.id) }));
     },
 
     hasPending(): boolean {

@@ -1,6 +1,7 @@
 import { openDatabase, type Db } from './database.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
 import { createDemoData } from './demo-data.ts';
+import { createFeedbackRepo } from './feedback-repo.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
 import { createStatementsRepo } from './statements-repo.ts';
 
@@ -17,6 +18,8 @@ export function createStore(file: string) {
     statements: createStatementsRepo(db),
     metrics,
     alerts: createAlertsRepo(db),
+    /** Analysts' "this score is wrong" (server/store/feedback-repo.ts). */
+    feedback: createFeedbackRepo(db),
     /** Demo rows: whether any are stored, and their purge (server/store/demo-data.ts). */
     demo: createDemoData(db, metrics),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */

@@ -1,0 +1,70 @@
+-- Full-text search (issue 14) and analysts' disagreement with scores.
+--
+-- statements_fts indexes statement text, the speaker as given, the canonical speaker (actor),
+-- the targets (the JSON array: the tokenizer reads the names between its punctuation) and the
+-- source. External content: the words are indexed, the text itself stays only in `statements`
+-- (highlight() reads it from there by rowid), so the index costs no second copy of the text.
+--
+-- Write cost: a statement is indexed once, when it leaves 'pending' (scored, unsupported or
+-- failed): that is when its actor and targets are known, and a backfill inserts it already
+-- scored. Indexing on insert and again on scoring would write every statement's terms twice and
+-- delete them once. A pending statement (seconds, normally) is therefore not yet searchable.
+--
+-- External content contract: the values given to a 'delete' must be exactly those indexed.
+-- The triggers below keep that true for every way a row can change (leave pending, go back to
+-- pending, change an indexed column while indexed, be deleted).
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+  text, speaker, actor, targets, source,
+  content = 'statements', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements WHEN new.status <> 'pending' BEGIN
+  INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source)
+  VALUES (new.id, new.text, new.speaker, new.actor, new.targets, new.source);
+END;
+
+CREATE TRIGGER statements_fts_settled AFTER UPDATE OF status ON statements
+WHEN old.status = 'pending' AND new.status <> 'pending' BEGIN
+  INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source)
+  VALUES (new.id, new.text, new.speaker, new.actor, new.targets, new.source);
+END;
+
+CREATE TRIGGER statements_fts_unsettled AFTER UPDATE OF status ON statements
+WHEN old.status <> 'pending' AND new.status = 'pending' BEGIN
+  INSERT INTO statements_fts (statements_fts, rowid, text, speaker, actor, targets, source)
+  VALUES ('delete', old.id, old.text, old.speaker, old.actor, old.targets, old.source);
+END;
+
+CREATE TRIGGER statements_fts_changed AFTER UPDATE OF text, speaker, actor, targets, source ON statements
+WHEN old.status <> 'pending' AND new.status <> 'pending' BEGIN
+  INSERT INTO statements_fts (statements_fts, rowid, text, speaker, actor, targets, source)
+  VALUES ('delete', old.id, old.text, old.speaker, old.actor, old.targets, old.source);
+  INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source)
+  VALUES (new.id, new.text, new.speaker, new.actor, new.targets, new.source);
+END;
+
+CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements WHEN old.status <> 'pending' BEGIN
+  INSERT INTO statements_fts (statements_fts, rowid, text, speaker, actor, targets, source)
+  VALUES ('delete', old.id, old.text, old.speaker, old.actor, old.targets, old.source);
+END;
+
+-- Existing databases: index every statement already settled.
+INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source)
+  SELECT id, text, speaker, actor, targets, source FROM statements WHERE status <> 'pending';
+
+-- "This score is wrong": the level an analyst would assign and why, with who and when. The
+-- statement's score, level and scorer version at that moment are kept beside it, so the audit
+-- trail still reads true after a re-score; this is what a later re-fit of the lexicon learns from.
+CREATE TABLE statement_feedback (
+  id             INTEGER PRIMARY KEY,
+  statement_id   INTEGER NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+  suggested      TEXT    NOT NULL CHECK (suggested IN ('calm', 'low', 'elevated', 'high', 'severe')),
+  reason         TEXT    NOT NULL,
+  author         TEXT    NOT NULL,
+  created_at     INTEGER NOT NULL,
+  score          REAL,
+  level          TEXT,
+  scorer_version TEXT
+);
+CREATE INDEX statement_feedback_statement ON statement_feedback (statement_id, id);
