@@ -190,7 +190,7 @@ export function createStatementsRepo(db: Db) {
       const rows = db.prepare(sql).all(params) as Array<StatementRow & { search_rank?: number }>;
       const views = rows.map((r) => (r.search_rank === undefined ? toStatementView(r) : { ...toStatementView(r), rank: r.search_rank }));
       if (filter.match === undefined) return views;
-      const found = findHighlights(db, filter.match, views);
+      const found = findHighlights(filter.match, views);
       return views.map((v) => ({ ...v, highlights: found.get(v.id) }));
     },
 
