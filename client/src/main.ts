@@ -12,6 +12,9 @@ import { createStatementFeed } from './statement-feed.ts';
 import { renderSummary } from './summary-cards.ts';
 import { offerScopes, refreshTopScopes } from './top-scopes.ts';
 import { dotsQuery, markPanel, RANGES, rollingQuery, scopeLabel, type ChartView } from './chart-view.ts';
+import { mountSearchPanel } from './search-panel.ts';
+import { mountFeedbackSummary } from './feedback-summary.ts';
+import { onFeedbackStored } from './feedback-control.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -46,6 +49,11 @@ const feed = createStatementFeed($<HTMLOListElement>('#statement-list'), async (
   page.dataReceived();
   return p;
 });
+
+// Search and filters (their state in the URL), and analysts' feedback on scores.
+mountSearchPanel($('#search-panel'), getJson<FeedPage>);
+const feedbackSummary = mountFeedbackSummary($('#feedback-panel'));
+onFeedbackStored(() => void feedbackSummary.refresh());
 
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');
