@@ -151,8 +151,10 @@ export function mountSearchPanel(root: HTMLElement, fetchPage: (url: string) => 
       for (const s of page.statements) list.append(renderResult(s, addFilter));
       cursor = page.nextCursor;
       const n = list.children.length;
+      const note = (page as FeedPage & { note?: string }).note;
       status.textContent =
-        n === 0 ? 'No statement matches this search.' : `${n.toLocaleString()} statement${n === 1 ? '' : 's'} shown${cursor ? '; more load as you scroll' : ''}.`;
+        (n === 0 ? 'No statement matches this search.' : `${n.toLocaleString()} statement${n === 1 ? '' : 's'} shown${cursor ? '; more load as you scroll' : ''}.`) +
+        (note ? ` Note: ${note}.` : '');
     } catch (err) {
       if (asked !== generation) return;
       if (first) list.replaceChildren();

@@ -3,8 +3,8 @@
  * statements (data/demo/statements.jsonl: real vocabulary, 242 of them) each followed by a few
  * words drawn from a Zipf-distributed synthetic vocabulary of 50,000 words, so every row is
  * unique and the index holds common, middling and rare terms as a news archive does. Rows are
- * written by raw SQL with the search triggers of migration 011 active (the index is built as
- * ingest builds it), with their actor and category rows for the filters.
+ * written by raw SQL and indexed as the statements repository indexes them (one FTS5 insert
+ * per row in the same transaction), with their actor and category rows for the filters.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,6 +74,8 @@ export function generateSearchDatabase(file: string, rows: number, end: number):
     VALUES (?, ?, ?, ?, ?, ?, ?, 'cli', 'scored', ?, ?, ?, ?, '[]', '[]', 'bench', ?, '', 'en')`);
   const addActor = store.db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = store.db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
+  // As the repository indexes a statement stored scored (statements-repo.ts insertSerialized).
+  const index = store.db.prepare('INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source) VALUES (?, ?, ?, ?, ?, ?)');
   const from = end - SPAN_MS;
   const chunk = 50_000;
   for (let first = 0; first < rows; first += chunk) {
@@ -87,8 +89,11 @@ export function generateSearchDatabase(file: string, rows: number, end: number):
         const target = random() < 0.4 ? ACTORS[Math.floor(random() * ACTORS.length)]! : null;
         const targets = target && target !== actor ? [target] : [];
         const level = score < 20 ? 'calm' : score < 40 ? 'low' : score < 60 ? 'elevated' : score < 80 ? 'high' : 'severe';
-        const r = insert.run(`bench:${i}`, `${d.text} ${extra}`, d.speaker, d.source, at, at, at, score, level, actor, JSON.stringify(targets), at);
+        const text = `${d.text} ${extra}`;
+        const targetsJson = JSON.stringify(targets);
+        const r = insert.run(`bench:${i}`, text, d.speaker, d.source, at, at, at, score, level, actor, targetsJson, at);
         const id = Number(r.lastInsertRowid);
+        index.run(id, text, d.speaker, actor, targetsJson, d.source);
         addActor.run(id, actor, 'speaker');
         for (const t of targets) addActor.run(id, t, 'target');
         for (const c of CATEGORIES) if (random() < 0.2) addCategory.run(id, c);

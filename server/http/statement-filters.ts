@@ -63,6 +63,8 @@ export function decodeCursor(cursor: string): { occurredAt: number; id: number }
   return { occurredAt: Number(m[1]), id: Number(m[2]) };
 }
 
+const isRankCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8').startsWith('r');
+
 function decodeRankCursor(cursor: string): { rank: number; id: number } {
   const m = /^r(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m || !Number.isFinite(Number(m[1]))) throw new HttpError(400, 'invalid-query', 'cursor: is not a cursor of this relevance search');
@@ -87,12 +89,17 @@ export function parseStatementListQuery(query: unknown): StatementFilter & { lim
   }
   // A search is ranked by relevance unless newest first is asked for.
   const sort = q.q === undefined ? 'newest' : (q.sort ?? 'relevance');
+  if (q.cursor && sort === 'newest' && isRankCursor(q.cursor)) {
+    throw new HttpError(400, 'invalid-query', 'cursor: continues a search ranked by relevance; ask again with the same sort');
+  }
   return {
     ...filterFields(q),
     sort,
     limit: q.limit ?? 50,
-    before: q.cursor && sort === 'newest' ? decodeCursor(q.cursor) : undefined,
-    after: q.cursor && sort === 'relevance' ? decodeRankCursor(q.cursor) : undefined,
+    // The cursor says which order it continues: a relevance search too big to rank answers
+    // newest first (statements-routes.ts) and its pages carry time cursors.
+    before: q.cursor && !isRankCursor(q.cursor) ? decodeCursor(q.cursor) : undefined,
+    after: q.cursor && isRankCursor(q.cursor) ? decodeRankCursor(q.cursor) : undefined,
   };
 }
 

@@ -6,6 +6,12 @@ import { HttpError } from './http-errors.ts';
 import { encodeCursor, encodeRankCursor, parseStatementListQuery } from './statement-filters.ts';
 
 export const MAX_BATCH = 1000;
+/**
+ * Most matches a search ranks by relevance: bm25 is computed for every match before the best
+ * page is known (~1-2 µs each, measured by scripts/bench/search-bench.ts), so a broader search
+ * answers newest first and says so (`sort`, `note`) instead of taking seconds.
+ */
+export const MAX_RANKED_MATCHES = 20_000;
 export const MAX_BODY = '10mb';
 
 export function createStatementsRoutes(deps: {
@@ -69,6 +75,15 @@ export function createStatementsRoutes(deps: {
 
   router.get('/api/statements', (req, res) => {
     const filter = parseStatementListQuery(req.query);
+    let note: string | undefined;
+    if (filter.sort === 'relevance' && filter.match !== undefined && deps.statements.matchesMoreThan(filter.match, MAX_RANKED_MATCHES)) {
+      if (filter.after !== undefined) throw new HttpError(400, 'invalid-query', 'cursor: this search now has too many matches to rank; start again without a cursor');
+      filter.sort = 'newest';
+      note = `more than ${MAX_RANKED_MATCHES.toLocaleString('en-US')} statements match: shown newest first rather than ranked; add words or filters to rank them`;
+    }
+    if (filter.sort === 'relevance' && filter.before !== undefined) {
+      throw new HttpError(400, 'invalid-query', 'cursor: continues a newest-first page, but this search is ranked by relevance; start again without a cursor');
+    }
     const rows = deps.statements.list({ ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
@@ -79,7 +94,7 @@ export function createStatementsRoutes(deps: {
           ? encodeRankCursor({ rank: last.rank, id: last.id })
           : encodeCursor({ occurredAt: Date.parse(last.occurredAt), id: last.id });
     }
-    res.json({ statements: withFeedback(page), nextCursor });
+    res.json({ statements: withFeedback(page), nextCursor, ...(filter.match !== undefined ? { sort: filter.sort, ...(note ? { note } : {}) } : {}) });
   });
 
   router.get('/api/statements/:id', (req, res) => {

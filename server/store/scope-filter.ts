@@ -88,14 +88,20 @@ export function chooseScopePlan(db: Db, filter: StatementFilter): ScopePlan {
  * Most matches for which a newest-first search starts from the full-text index ('lookup': read
  * each match's time, sort them); beyond it the time index drives ('time': walk newest first,
  * testing each row against the index by rowid). Counting up to it reads at most this many
- * doclist entries (about a millisecond). scripts/bench/search-bench.ts measures both sides.
+ * doclist entries (a few milliseconds).
  */
-export const SEARCH_LOOKUP_MAX = 10_000;
+export const SEARCH_LOOKUP_MAX = 60_000;
 
+/** Matches of an FTS5 expression, counted up to `cap` + 1 (about 0.04 µs a match). */
+export function countMatches(db: Db, match: string, cap: number): number {
+  return db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?)').pluck().get(match, cap + 1) as number;
+}
+
+/**
+ * Measured on 1,000,000 statements (scripts/bench/search-bench.ts): the lookup plan costs about
+ * 2.5 µs a match, the time plan about 0.3 ms (under load) per row it tests, i.e. 51 / share
+ * rows: they cross near 8% of the rows matching, which is where SEARCH_LOOKUP_MAX sits.
+ */
 function chooseSearchPlan(db: Db, match: string): ScopePlan {
-  const n = db
-    .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?)')
-    .pluck()
-    .get(match, SEARCH_LOOKUP_MAX + 1) as number;
-  return n <= SEARCH_LOOKUP_MAX ? 'lookup' : 'time';
+  return countMatches(db, match, SEARCH_LOOKUP_MAX) <= SEARCH_LOOKUP_MAX ? 'lookup' : 'time';
 }
