@@ -23,7 +23,7 @@ export function mountFeedbackSummary(root: HTMLElement) {
           : `${body.total.toLocaleString()} piece${body.total === 1 ? '' : 's'} of feedback. A statement counts in each of its categories.`;
       list.hidden = body.total === 0;
       list.replaceChildren(
-        el('thead', {}, el('tr', {}, ...['Category', 'Feedback', 'Should be higher', 'Should be lower', 'Same level'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ...['Category', 'Feedback', 'Should be higher', 'Should be lower', 'Same level'].map((h, i) => el('th', { scope: 'col', class: i > 0 ? 'num' : '' }, h)))),
         el(
           'tbody',
           {},
