@@ -8,7 +8,7 @@ import type { StatementFilter } from './statement-types.ts';
  * scope's rows in statement_actors / statement_categories (all of its history) and sort them;
  * cheap when the scope is rare. Both select exactly the same statements.
  */
-export type ScopePlan = 'time' | 'lookup';
+export type ScopePlan = 'time' | 'lookup' | 'probe';
 
 /**
  * The statements that count in a metric scope, exactly as scopesFor() (server/metrics) assigns
@@ -85,23 +85,26 @@ export function chooseScopePlan(db: Db, filter: StatementFilter): ScopePlan {
 }
 
 /**
- * Most matches for which a newest-first search starts from the full-text index ('lookup': read
- * each match's time, sort them); beyond it the time index drives ('time': walk newest first,
- * testing each row against the index by rowid). Counting up to it reads at most this many
- * doclist entries (a few milliseconds).
+ * A newest-first search (server/store/statement-query.ts) has three plans, chosen by how many
+ * statements match (counted up to SEARCH_PROBE_MIN, ~0.04 µs a match):
+ * - 'lookup' (at most SEARCH_LOOKUP_MAX): read each match's row, sort them;
+ * - 'time': walk the time index newest first, testing each row against the matches gathered
+ *   once into a temporary index (cost grows with the matches, not with how far the walk goes);
+ * - 'probe' (more than SEARCH_PROBE_MIN): walk the time index testing each row against the
+ *   full-text index by rowid (~0.1-0.3 ms a test), cheap only when matches are dense.
+ * Measured on 1,000,000 statements, CPU ms of a page (scripts/bench/search-bench.ts, tmp probes):
+ * 17k matches: time 4 against probe 800; 128k: time 29 against probe 49-65; 424k: time 84
+ * against probe 14.
  */
-export const SEARCH_LOOKUP_MAX = 60_000;
+export const SEARCH_LOOKUP_MAX = 2_000;
+export const SEARCH_PROBE_MIN = 250_000;
 
-/** Matches of an FTS5 expression, counted up to `cap` + 1 (about 0.04 µs a match). */
+/** Matches of an FTS5 expression, counted up to `cap` + 1. */
 export function countMatches(db: Db, match: string, cap: number): number {
   return db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?)').pluck().get(match, cap + 1) as number;
 }
 
-/**
- * Measured on 1,000,000 statements (scripts/bench/search-bench.ts): the lookup plan costs about
- * 2.5 µs a match, the time plan about 0.3 ms (under load) per row it tests, i.e. 51 / share
- * rows: they cross near 8% of the rows matching, which is where SEARCH_LOOKUP_MAX sits.
- */
 function chooseSearchPlan(db: Db, match: string): ScopePlan {
-  return countMatches(db, match, SEARCH_LOOKUP_MAX) <= SEARCH_LOOKUP_MAX ? 'lookup' : 'time';
+  const n = countMatches(db, match, SEARCH_PROBE_MIN);
+  return n <= SEARCH_LOOKUP_MAX ? 'lookup' : n <= SEARCH_PROBE_MIN ? 'time' : 'probe';
 }
