@@ -120,3 +120,22 @@ describe('GET /api/statements?q= (full-text search)', () => {
     }
   });
 });
+
+describe('a search with more matches than can be ranked', () => {
+  const t = createSearchApp({ now: () => now, maxRankedMatches: 2 });
+  after(() => t.cleanup());
+
+  it('answers newest first with a note, and pages on with time cursors', async () => {
+    const ids = await t.seed([1, 2, 3].map((i) => ({ text: `Missiles were fired at the port, report ${i}.`, speaker: 'Russia', publishedAt: at(10 * i) })));
+    const res = await request(t.app).get('/api/statements?q=missiles&limit=2');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.sort, 'newest');
+    assert.match(res.body.note, /more than 2 statements match: shown newest first/);
+    assert.deepEqual(res.body.statements.map((s: { id: number }) => s.id), [ids[0], ids[1]]);
+    const next = await request(t.app).get(`/api/statements?q=missiles&limit=2&cursor=${res.body.nextCursor}`);
+    assert.deepEqual(next.body.statements.map((s: { id: number }) => s.id), [ids[2]]);
+    const few = await request(t.app).get('/api/statements?q=missiles%20report%202');
+    assert.equal(few.body.sort, 'relevance');
+    assert.equal(few.body.note, undefined);
+  });
+});

@@ -9,7 +9,7 @@ import { createTestApp, TEST_TOKEN } from '../helpers/test-app.ts';
 export const auth = { authorization: `Bearer ${TEST_TOKEN}` };
 
 /** createTestApp plus the feedback routes; `seed` posts statements and scores them. */
-export function createSearchApp(opts: { now?: () => number; user?: { id: number; name: string; role: string } } = {}) {
+export function createSearchApp(opts: { now?: () => number; user?: { id: number; name: string; role: string }; maxRankedMatches?: number } = {}) {
   const t = createTestApp({ now: opts.now });
   const app = createHttpApp({
     logger: t.logger,
@@ -20,7 +20,7 @@ export function createSearchApp(opts: { now?: () => number; user?: { id: number;
         res.locals.user = opts.user;
         next();
       }) as never] : []),
-      createStatementsRoutes({ ingest: t.ingest, statements: t.store.statements, requireToken: requireToken(TEST_TOKEN), feedback: t.store.feedback }),
+      createStatementsRoutes({ ingest: t.ingest, statements: t.store.statements, requireToken: requireToken(TEST_TOKEN), feedback: t.store.feedback, maxRankedMatches: opts.maxRankedMatches }),
       createFeedbackRoutes({ feedback: t.store.feedback, requireToken: requireToken(TEST_TOKEN), openReader: () => t.store.openReader(), now: opts.now }),
     ],
   });
