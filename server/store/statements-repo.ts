@@ -58,9 +58,9 @@ export function createStatementsRepo(db: Db) {
     `SELECT occurred_at AS occurredAt, speaker, source, url, text FROM statements WHERE id = ? AND status = 'pending'`,
   );
   const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ?, export_head = ? WHERE id = ? AND status = 'pending'`);
-  // The search index row of a statement that leaves 'pending' (migration 011: done here, not by
-  // a trigger, which costs FTS5 about three times as much). The values must be exactly the
-  // stored columns: a later 'delete' by trigger gives those.
+  // The search index row of a statement that leaves 'pending' (migration 011: done here rather
+  // than by a trigger). The values must be exactly the stored columns: a later 'delete' by
+  // trigger gives those.
   const indexStmt = db.prepare('INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source) VALUES (?, ?, ?, ?, ?, ?)');
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');

@@ -11,10 +11,11 @@
 -- delete them once. A pending statement (seconds, normally) is therefore not yet searchable.
 --
 -- The statements repository (server/store/statements-repo.ts) adds the index row itself, in the
--- same transaction as the statement, rather than an AFTER INSERT/UPDATE trigger: measured here,
--- an FTS5 insert run by a trigger cost ~29 µs of CPU a row against ~10 µs run directly (FTS5 is
--- made to flush at each trigger's statement boundary), which would have more than doubled the
--- cost of storing a statement in a backfill (scripts/bench/search-write.ts measures it).
+-- same transaction as the statement, rather than an AFTER INSERT/UPDATE trigger: in an isolated
+-- test an FTS5 insert run by a trigger cost ~29 µs of CPU a row against ~10 µs run directly. In
+-- the real store the index still roughly doubles the CPU of storing a statement (~24 -> ~55 µs
+-- a row, scripts/bench/search-write.ts), with or without the trigger; the cause of the gap to
+-- the isolated figure is not yet found.
 --
 -- External content contract: the values given to a 'delete' must be exactly those indexed, and
 -- a row never indexed must never be 'deleted'. The triggers below keep both true for the rare
