@@ -24,6 +24,7 @@ import { createHttpApp } from './http/create-http-app.ts';
 import { createExportRoutes } from './http/export-routes.ts';
 import { createMetricsRoutes } from './http/metrics-routes.ts';
 import { createStatementsRoutes } from './http/statements-routes.ts';
+import { createFeedbackRoutes } from './http/feedback-routes.ts';
 import { createFeedsRoutes } from './http/feeds-routes.ts';
 import { createHealthService } from './health/health-service.ts';
 import { createHealthQueries } from './store/health-queries.ts';
@@ -161,7 +162,8 @@ async function main(): Promise<void> {
   // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or an admin (server/http/prometheus-routes.ts).
   const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount() });
   const routers = [
-    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: () => scoreJob.runNow() }),
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: () => scoreJob.runNow(), feedback: store.feedback }),
+    createFeedbackRoutes({ feedback: store.feedback, requireToken: requireRole('analyst'), writeLimit, openReader: () => store.openReader(), logger }),
     createFeedsRoutes({ feeds, requireToken: requireRole('admin'), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
     createAlertRoutes({ alerts, requireToken: requireRole('admin'), requireAck: requireRole('analyst'), writeLimit, canSeeSecrets }),

@@ -27,6 +27,9 @@ import { createScopeSearch } from './scope-search.ts';
 import { scopeLink } from './scope-links.ts';
 import { createZoneSwitch, onZoneChange, setZoneMode, zoneMode } from './time-zone.ts';
 import { readUrlView, writeUrlView } from './url-state.ts';
+import { mountSearchPanel } from './search-panel.ts';
+import { mountFeedbackSummary } from './feedback-summary.ts';
+import { onFeedbackStored } from './feedback-control.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -70,6 +73,10 @@ const announcer = createFeedAnnouncer($('#feed-announcer'));
 // The empty feed's curl line names this server.
 $('#feed-empty-curl').textContent = $('#feed-empty-curl').textContent!.replace('http://127.0.0.1:3000', location.origin);
 mountLangFilter($<HTMLOListElement>('#statement-list'), $('.feed-panel .panel-head'));
+// Search and filters (their state in the URL), and analysts' feedback on scores.
+mountSearchPanel($('#search-panel'), getJson<FeedPage>);
+const feedbackSummary = mountFeedbackSummary($('#feedback-panel'));
+onFeedbackStored(() => void feedbackSummary.refresh());
 
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');

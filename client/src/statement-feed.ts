@@ -1,5 +1,6 @@
 import type { StatementView } from '../../server/store/statements-repo.ts';
 import { renderEvidence } from './evidence-highlight.ts';
+import { feedbackControl } from './feedback-control.ts';
 import { feedCursor, type FeedPage } from './feed-paging.ts';
 import { clampLongText } from './long-text.ts';
 import { speakerTargetsLinks } from './scope-links.ts';
@@ -63,6 +64,7 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
     a.target = '_blank';
     body.append(a);
   }
+  if (!unsupported && s.score !== null) body.append(feedbackControl(s));
   li.append(score, body);
   return li;
 }

@@ -11,7 +11,7 @@ import {
 } from '../export/export-service.ts';
 import { HttpError } from './http-errors.ts';
 import { checkRange, dateParam, parseQuery, textParam } from './query-params.ts';
-import { checkScopeStatus, statementFilterShape } from './statement-filters.ts';
+import { checkScopeStatus, checkScoreRange, filterFields, statementFilterShape } from './statement-filters.ts';
 
 export const DEFAULT_HISTORY_RANGE_MS = 86_400_000; // as GET /api/metrics/history
 export const DEFAULT_STATEMENTS_RANGE_MS = 30 * 86_400_000;
@@ -72,9 +72,10 @@ export function parseHistoryExportQuery(query: unknown, limits: ExportLimits): H
 export function parseStatementsExportQuery(query: unknown, limits: ExportLimits): StatementsExportRequest & { bom: boolean } {
   const q = parseQuery(statementsSchema, query);
   checkScopeStatus(q.scope, q.status);
+  checkScoreRange(q.minScore, q.maxScore);
   const { from, to } = resolveRange(q.from, q.to, DEFAULT_STATEMENTS_RANGE_MS, limits);
   return {
-    filter: { from, to, actor: q.actor, minScore: q.minScore, category: q.category, status: q.status, lang: q.lang, scope: q.scope },
+    filter: { ...filterFields(q), from, to },
     bom: q.bom ?? false,
   };
 }

@@ -39,6 +39,9 @@ export function createRetentionRepo(db: Db) {
   const deleteActor = db.prepare('DELETE FROM statement_actors WHERE actor = ? AND statement_id = ? AND role = ?');
   const deleteCategory = db.prepare('DELETE FROM statement_categories WHERE category = ? AND statement_id = ?');
   const deleteStatement = db.prepare('DELETE FROM statements WHERE id = ?');
+  // Analysts' feedback on a statement goes with it (011-search.sql declares ON DELETE CASCADE,
+  // which is off during a batch); its index (statement_id, id) makes this a lookup.
+  const deleteFeedback = db.prepare('DELETE FROM statement_feedback WHERE statement_id = ?');
 
   // Closed alerts (resolved or cancelled) whose end is older than the cutoff and that wait for no delivery.
   const oldAlerts = db.prepare(
@@ -88,6 +91,7 @@ export function createRetentionRepo(db: Db) {
           for (const t of new Set(parseList(r.targets))) if (typeof t === 'string') children += deleteActor.run(t, r.id, 'target').changes;
           const categories = new Set(parseList(r.signals).map((s) => (s as { category?: unknown }).category));
           for (const c of categories) if (typeof c === 'string') children += deleteCategory.run(c, r.id).changes;
+          children += deleteFeedback.run(r.id).changes;
           deleteStatement.run(r.id);
         }
         return { deleted: rows.length, children };

@@ -18,6 +18,12 @@ export function buildStatementQuery(
 ): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
+  const relevance = filter.sort === 'relevance' && filter.match !== undefined;
+  // With a search, the full-text index (relevance, or the 'lookup' plan: few matches) or the
+  // time index ('time' plan: many matches) drives; the other subqueries only test rows, so
+  // their rowid comparisons are written `+s.id` (no index may start from them).
+  const searching = filter.match !== undefined;
+  const sid = searching ? '+s.id' : 's.id';
   if (filter.from !== undefined) {
     where.push('s.occurred_at >= @from');
     params.from = filter.from;
@@ -30,31 +36,83 @@ export function buildStatementQuery(
     where.push('s.score >= @minScore');
     params.minScore = filter.minScore;
   }
+  if (filter.maxScore !== undefined) {
+    where.push('s.score <= @maxScore');
+    params.maxScore = filter.maxScore;
+  }
   if (filter.status !== undefined) {
     where.push('s.status = @status');
     params.status = filter.status;
+  }
+  if (filter.level !== undefined) {
+    where.push('s.level = @level');
+    params.level = filter.level;
+  }
+  if (filter.origin !== undefined) {
+    where.push('s.origin = @origin');
+    params.origin = filter.origin;
   }
   if (filter.lang !== undefined) {
     where.push('s.lang = @lang');
     params.lang = filter.lang;
   }
   if (filter.actor !== undefined) {
-    where.push('s.id IN (SELECT statement_id FROM statement_actors WHERE actor = @actor COLLATE NOCASE)');
+    where.push(`${sid} IN (SELECT statement_id FROM statement_actors WHERE actor = @actor COLLATE NOCASE)`);
     params.actor = filter.actor;
   }
   if (filter.category !== undefined) {
-    where.push('s.id IN (SELECT statement_id FROM statement_categories WHERE category = @category)');
+    where.push(`${sid} IN (SELECT statement_id FROM statement_categories WHERE category = @category)`);
     params.category = filter.category;
   }
-  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params, plan));
-  if (filter.before !== undefined) {
+  if (filter.dyad !== undefined) {
+    // As the dyad scope: the canonical speaker, naming that target (never itself).
+    const gt = filter.dyad.indexOf('>');
+    params.dyadSpeaker = filter.dyad.slice(0, gt);
+    params.dyadTarget = filter.dyad.slice(gt + 1);
+    where.push(
+      's.actor = @dyadSpeaker',
+      '@dyadSpeaker <> @dyadTarget',
+      `EXISTS (SELECT 1 FROM statement_actors d WHERE d.actor = @dyadTarget AND d.statement_id = s.id AND d.role = 'target')`,
+    );
+  }
+  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params, searching ? 'time' : plan));
+  if (filter.before !== undefined && !relevance) {
     where.push('(s.occurred_at < @beforeAt OR (s.occurred_at = @beforeAt AND s.id < @beforeId))');
     params.beforeAt = filter.before.occurredAt;
     params.beforeId = filter.before.id;
   }
+  if (searching) params.match = filter.match;
+  if (relevance) {
+    // bm25: lower is better. Rows come best first, ties newest (highest id) first.
+    where.unshift('statements_fts MATCH @match');
+    if (filter.after !== undefined) {
+      where.push('(f.rank > @afterRank OR (f.rank = @afterRank AND s.id < @afterId))');
+      params.afterRank = filter.after.rank;
+      params.afterId = filter.after.id;
+    }
+    let sql = `SELECT ${columns}, f.rank AS search_rank FROM statements_fts f JOIN statements s ON s.id = f.rowid WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY f.rank, s.id DESC';
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT @limit';
+      params.limit = filter.limit;
+    }
+    return { sql, params };
+  }
+  if (searching) {
+    // 'lookup' and 'time': the matches gathered once (SQLite builds a temporary index, or
+    // starts from them). 'probe' (chooseScopePlan): each row tested against the full-text index
+    // by rowid; never with a prefix term, which has no doclist of its own: FTS5 merges every
+    // term it covers on each test (2.6 s for a page of "minis*" over 1,000,000 statements).
+    const prefix = / \*/.test(filter.match!);
+    where.push(
+      plan === 'probe' && !prefix
+        ? 'EXISTS (SELECT 1 FROM statements_fts WHERE statements_fts MATCH @match AND rowid = s.id)'
+        : 's.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH @match)',
+    );
+  }
   // The time plan walks the time index and tests each row; SQLite would otherwise start from
   // the scope's lookup rows (all of its history) whenever a subquery offers them.
-  const timePlan = plan === 'time' && filter.scope !== undefined;
+  const timePlan = (plan === 'time' && (filter.scope !== undefined || searching)) || plan === 'probe';
   let sql = `SELECT ${columns} FROM statements s${timePlan ? ' INDEXED BY statements_occurred' : ''}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   sql += ' ORDER BY s.occurred_at DESC, s.id DESC';

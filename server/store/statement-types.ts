@@ -1,5 +1,6 @@
 // The shapes of statements as ingest hands them over, as stored and as the API shows them.
 import { statementExportHead } from '../export/statement-rows.ts';
+import type { SearchHighlights } from './search-highlights.ts';
 
 /** A statement ready to store, already validated and normalised by ingest. Times in unix ms. */
 export interface NewStatement {
@@ -126,6 +127,26 @@ export interface StatementView {
   scorerVersion: string | null;
   /** ISO 639-1 code of the statement's language, 'und' when undetermined, null until scored. */
   lang: string | null;
+  /** A search (q=): where it matched, as ranges the page marks. */
+  highlights?: SearchHighlights;
+  /** A search sorted by relevance: the bm25 rank (lower is better). */
+  rank?: number;
+  /** Analysts' disagreement with the score (migration 011), oldest first. */
+  feedback?: FeedbackView[];
+}
+
+/** One "this score is wrong": the level an analyst would assign instead, and why. */
+export interface FeedbackView {
+  id: number;
+  statementId: number;
+  suggestedLevel: string;
+  reason: string;
+  author: string;
+  createdAt: string;
+  /** The statement's score, level and scorer version when the feedback was given. */
+  scoreAtTime: number | null;
+  levelAtTime: string | null;
+  scorerVersion: string | null;
 }
 
 /** Filters shared by GET /api/statements and the statements CSV export. Times in unix ms. */
@@ -146,6 +167,21 @@ export interface StatementFilter {
   /** Keyset cursor: rows strictly older than this (occurred_at, id). */
   before?: { occurredAt: number; id: number };
   limit?: number;
+  /**
+   * Full-text search: an FTS5 MATCH expression built by buildFtsQuery() (server/store/fts-query.ts),
+   * never raw user text. Only statements that left 'pending' are indexed (migration 011).
+   */
+  match?: string;
+  /** 'SPEAKER>TARGET': the canonical speaker naming that target (exact names, as dyad scopes). */
+  dyad?: string;
+  /** The scored level (calm, low, elevated, high, severe). */
+  level?: string;
+  maxScore?: number;
+  origin?: string;
+  /** 'relevance' (needs match): best bm25 first, paged with `after`; otherwise newest first. */
+  sort?: 'newest' | 'relevance';
+  /** Keyset cursor of a relevance search: rows ranked after (bm25 rank, id). */
+  after?: { rank: number; id: number };
 }
 
 export interface StatementRow {

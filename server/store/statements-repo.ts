@@ -1,6 +1,7 @@
 import { statementExportHead } from '../export/statement-rows.ts';
 import type { Db } from './database.ts';
-import { chooseScopePlan } from './scope-filter.ts';
+import { chooseScopePlan, countMatches } from './scope-filter.ts';
+import { findHighlights } from './search-highlights.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
 import {
   serializeScore,
@@ -54,9 +55,13 @@ export function createStatementsRepo(db: Db) {
     WHERE id = ? AND status = 'pending'`);
   // What the export head of a pending statement needs from it (the speaker as given, for a statement without an actor).
   const headFieldsStmt = db.prepare(
-    `SELECT occurred_at AS occurredAt, speaker, source, url FROM statements WHERE id = ? AND status = 'pending'`,
+    `SELECT occurred_at AS occurredAt, speaker, source, url, text FROM statements WHERE id = ? AND status = 'pending'`,
   );
   const failedStmt = db.prepare(`UPDATE statements SET status = 'failed', error = ?, export_head = ? WHERE id = ? AND status = 'pending'`);
+  // The search index row of a statement that leaves 'pending' (migration 011: done here rather
+  // than by a trigger). The values must be exactly the stored columns: a later 'delete' by
+  // trigger gives those.
+  const indexStmt = db.prepare('INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source) VALUES (?, ?, ?, ?, ?, ?)');
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
 
@@ -78,6 +83,7 @@ export function createStatementsRepo(db: Db) {
     if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
     const id = Number(r.lastInsertRowid);
     addFilterRows(id, { actor: f.actor, targets: f.targets, categories: f.categories, signals: [] });
+    indexStmt.run(id, s.text, s.speaker, f.actor, f.targetsJson, s.source);
     return { id, duplicate: false };
   }
 
@@ -97,7 +103,7 @@ export function createStatementsRepo(db: Db) {
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
-  type HeadFields = { occurredAt: number; speaker: string | null; source: string | null; url: string | null };
+  type HeadFields = { occurredAt: number; speaker: string | null; source: string | null; url: string | null; text: string };
   const anyReal = db.prepare('SELECT EXISTS (SELECT 1 FROM statements WHERE is_demo = 0)').pluck();
   // Through the partial index statements_pending: no scan of the table (countByStatus is one).
   const anyPending = db.prepare(`SELECT EXISTS (SELECT 1 FROM statements WHERE status = 'pending')`).pluck();
@@ -135,7 +141,9 @@ export function createStatementsRepo(db: Db) {
         s.isDemo ? 1 : 0, f.lang, f.decidedAt, f.exportHead,
       );
       if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
-      return { id: Number(r.lastInsertRowid), duplicate: false };
+      const id = Number(r.lastInsertRowid);
+      indexStmt.run(id, s.text, s.speaker, null, null, s.source);
+      return { id, duplicate: false };
     },
 
     /**
@@ -145,7 +153,10 @@ export function createStatementsRepo(db: Db) {
     markUnsupported(id: number, f: UnsupportedFields): boolean {
       const head = headFieldsStmt.get(id) as HeadFields | undefined;
       if (head === undefined) return false;
-      return unsupportedStmt.run(f.lang, f.decidedAt, statementExportHead(head, null, { status: 'unsupported', lang: f.lang }), id).changes === 1;
+      if (unsupportedStmt.run(f.lang, f.decidedAt, statementExportHead(head, null, { status: 'unsupported', lang: f.lang }), id).changes !== 1) return false;
+      // actor and targets stay NULL, as they were while pending.
+      indexStmt.run(id, head.text, head.speaker, null, null, head.source);
+      return true;
     },
 
     claimPending(limit: number): PendingStatement[] {
@@ -163,16 +174,20 @@ export function createStatementsRepo(db: Db) {
     saveScored(id: number, f: ScoredFields): boolean {
       const head = headFieldsStmt.get(id) as HeadFields | undefined;
       if (head === undefined) return false; // scored (or failed) already
-      const changed = scoredStmt.run({ id, ...scoredParams(f), exportHead: statementExportHead(head, f) }).changes;
+      const params = scoredParams(f);
+      const changed = scoredStmt.run({ id, ...params, exportHead: statementExportHead(head, f) }).changes;
       if (changed === 0) return false;
       addFilterRows(id, f);
+      indexStmt.run(id, head.text, head.speaker, params.actor, params.targets, head.source);
       return true;
     },
 
     markFailed(id: number, error: string): void {
       const head = headFieldsStmt.get(id) as HeadFields | undefined;
       if (head === undefined) return;
-      failedStmt.run(error.slice(0, 500), statementExportHead(head, null, { status: 'failed', lang: null }), id);
+      if (failedStmt.run(error.slice(0, 500), statementExportHead(head, null, { status: 'failed', lang: null }), id).changes === 1) {
+        indexStmt.run(id, head.text, head.speaker, null, null, head.source);
+      }
     },
 
     get(id: number): StatementView | null {
@@ -180,9 +195,22 @@ export function createStatementsRepo(db: Db) {
       return row ? toStatementView(row) : null;
     },
 
+    /**
+     * A page of statements. A search (filter.match) adds each row's highlights, and its bm25
+     * `rank` when sorted by relevance.
+     */
     list(filter: StatementFilter): StatementView[] {
       const { sql, params } = buildStatementQuery(filter, ROW_COLUMNS, chooseScopePlan(db, filter));
-      return (db.prepare(sql).all(params) as StatementRow[]).map(toStatementView);
+      const rows = db.prepare(sql).all(params) as Array<StatementRow & { search_rank?: number }>;
+      const views = rows.map((r) => (r.search_rank === undefined ? toStatementView(r) : { ...toStatementView(r), rank: r.search_rank }));
+      if (filter.match === undefined) return views;
+      const found = findHighlights(filter.match, views);
+      return views.map((v) => ({ ...v, highlights: found.get(v.id) }));
+    },
+
+    /** Whether a search matches more than `cap` statements (counts at most cap + 1). */
+    matchesMoreThan(match: string, cap: number): boolean {
+      return countMatches(db, match, cap) > cap;
     },
 
     hasPending(): boolean {

@@ -4,6 +4,7 @@ import { createAlertsRepo } from './alerts-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 import { createAnnotationsRepo } from './annotations-repo.ts';
 import { createDemoData } from './demo-data.ts';
+import { createFeedbackRepo } from './feedback-repo.ts';
 import { createMetricsRepo } from './metrics-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createStatementsRepo } from './statements-repo.ts';
@@ -27,6 +28,8 @@ export function createStore(file: string) {
     audit: createAuditRepo(db),
     /** Chart annotations analysts add (migration 012). */
     annotations: createAnnotationsRepo(db),
+    /** Analysts' "this score is wrong" (server/store/feedback-repo.ts). */
+    feedback: createFeedbackRepo(db),
     /** Demo rows: whether any are stored, and their purge (server/store/demo-data.ts). */
     demo: createDemoData(db, metrics),
     /** Runs fn in one transaction (better-sqlite3 `db.transaction`, nested calls become savepoints). */

@@ -74,7 +74,7 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
     assert.equal(await page.locator('#statement-list').getAttribute('aria-live'), null);
     assert.equal(await page.locator('#feed-announcer').getAttribute('aria-live'), 'polite');
     // The chart has a legend of shapes and a text summary that follows the data.
-    assert.equal(await page.locator('.chart-legend li').count(), 6);
+    assert.equal(await page.locator('.chart-legend[aria-label="Dot shapes by level"] li').count(), 6);
     await page.waitForFunction(() => /Global risk index, last 24 h: now \d+\.\d \(\w+\)/.test(document.querySelector('#chart-summary-text')?.textContent ?? ''), null, { timeout: 20_000 });
     const summary = (await page.locator('#chart-summary-text').textContent()) ?? '';
     const last = Number(await page.locator('#risk-chart').getAttribute('data-last'));

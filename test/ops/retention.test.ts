@@ -69,6 +69,13 @@ describe('retention: old rows go in short batches, every number stays exact', ()
     const oldDeletable = db.prepare(`SELECT COUNT(*) FROM statements WHERE occurred_at < ? AND status <> 'pending'`).pluck().get(NOW - 5 * DAY) as number;
     assert.ok(oldDeletable >= 31, `old statements: ${oldDeletable}`);
 
+    // Feedback on an old statement goes with it; feedback on a recent one stays.
+    const addFeedback = db.prepare(`INSERT INTO statement_feedback (statement_id, suggested, reason, author, created_at) VALUES (?, 'low', 'test', 'tester', ?)`);
+    const oldId = db.prepare(`SELECT id FROM statements WHERE occurred_at < ? AND status <> 'pending' LIMIT 1`).pluck().get(NOW - 5 * DAY) as number;
+    const recentId = db.prepare(`SELECT id FROM statements WHERE occurred_at >= ? LIMIT 1`).pluck().get(NOW - 5 * DAY) as number;
+    addFeedback.run(oldId, NOW);
+    addFeedback.run(recentId, NOW);
+
     // Between batches, another connection writes without waiting (busy timeout 0): no long lock.
     const other = new Database(t.store.file, { timeout: 0 });
     let pauses = 0;
@@ -95,6 +102,7 @@ describe('retention: old rows go in short batches, every number stays exact', ()
     assert.equal(db.prepare('SELECT COUNT(*) FROM statement_actors WHERE statement_id NOT IN (SELECT id FROM statements)').pluck().get(), 0, 'no orphan actor rows');
     assert.equal(db.prepare('SELECT COUNT(*) FROM statement_categories WHERE statement_id NOT IN (SELECT id FROM statements)').pluck().get(), 0, 'no orphan category rows');
     assert.ok((db.prepare('SELECT COUNT(*) FROM statement_actors').pluck().get() as number) > 0, 'the recent ones keep theirs');
+    assert.deepEqual(db.prepare('SELECT statement_id FROM statement_feedback').pluck().all(), [recentId], 'feedback went with its old statement only');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys back on');
     assert.deepEqual(db.pragma('foreign_key_check'), []);
 
