@@ -2,6 +2,7 @@ import { AUTH_PATHS, AUTH_SCHEMAS } from './openapi-auth.ts';
 import { DRILL_PATHS, DRILL_SCHEMAS } from './openapi-drill.ts';
 import { body, bom, csv, date, ERROR_TEXT, errors, guarded, json, ok, pathId, query, READ, scope, SECURITY_SCHEMES } from './openapi-helpers.ts';
 import { object, ref, SCHEMAS } from './openapi-schemas.ts';
+import { SEARCH_FILTERS, SEARCH_PATHS, SEARCH_SCHEMAS, SORT } from './openapi-search.ts';
 
 /**
  * The OpenAPI 3.1 description served at GET /api/openapi.json. Every route the app registers
@@ -17,6 +18,7 @@ const statementFilters = [
   query('status', { enum: ['pending', 'scored', 'failed', 'unsupported'] }, 'statement status'),
   query('lang', { type: 'string', pattern: '^(?:[a-z]{2}|und)$' }, 'ISO 639-1 language'),
   query('scope', scope, 'the statements counted in this scope\'s metrics (scored only)'),
+  ...SEARCH_FILTERS,
 ];
 
 const paths: Record<string, Record<string, unknown>> = {
@@ -49,8 +51,21 @@ const paths: Record<string, Record<string, unknown>> = {
     },
     get: {
       summary: 'Statements, newest first, filtered; cursor paging',
-      parameters: [...statementFilters, query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'page size'), query('cursor', { type: 'string' }, 'nextCursor of the previous page')],
-      responses: { '200': ok(object({ statements: { type: 'array', items: ref('Statement') }, nextCursor: { type: ['string', 'null'] } })), ...errors(400) },
+      parameters: [...statementFilters, query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'page size'), query('cursor', { type: 'string', maxLength: 100 }, 'nextCursor of the previous page (same query and sort)'), SORT],
+      responses: {
+        '200': ok(
+          object(
+            {
+              statements: { type: 'array', items: ref('Statement') },
+              nextCursor: { type: ['string', 'null'] },
+              sort: { enum: ['newest', 'relevance'], description: 'with q: the order used' },
+              note: { type: 'string', description: 'with q: why the matches are not ranked (too many)' },
+            },
+            ['sort', 'note'],
+          ),
+        ),
+        ...errors(400),
+      },
     },
   },
   '/api/statements/{id}': {
@@ -181,9 +196,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
         'Reads under /api need a session or token unless reads are public (BRINKWATCH_PUBLIC_READ, default on loopback).',
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
-    paths: withReadGate({ ...paths, ...AUTH_PATHS, ...DRILL_PATHS }),
+    paths: withReadGate({ ...paths, ...AUTH_PATHS, ...DRILL_PATHS, ...SEARCH_PATHS }),
     components: {
-      schemas: { ...SCHEMAS, ...AUTH_SCHEMAS, ...DRILL_SCHEMAS },
+      schemas: { ...SCHEMAS, ...AUTH_SCHEMAS, ...DRILL_SCHEMAS, ...SEARCH_SCHEMAS },
       responses: Object.fromEntries(Object.entries(ERROR_TEXT).map(([c, description]) => [`E${c}`, { description, content: json(ref('Error')) }])),
       securitySchemes: SECURITY_SCHEMES,
     },

@@ -91,7 +91,10 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     signals: { type: 'array', items: ref('Signal') },
     scorerVersion: nullable('string'),
     lang: nullable('string', { description: 'ISO 639-1 or und; null until decided' }),
-  }),
+    feedback: { type: 'array', items: ref('Feedback'), description: 'analysts\' feedback on the score, oldest first' },
+    highlights: ref('SearchHighlights'),
+    rank: { type: 'number', description: 'a search sorted by relevance: bm25 rank, lower is better' },
+  }, ['highlights', 'rank']),
   StatementInput: object(
     {
       text: { type: 'string', maxLength: 20_000 },

@@ -188,6 +188,28 @@ describe('GET /api/openapi.json against the real server process: every documente
     assert.equal((await call('GET', '/api/export/statements.csv', { query: 'status=lost' })).status, 400);
   });
 
+  it('search and score feedback: ranked matches with highlights, feedback on a statement, per category, as CSV', async () => {
+    const found = await call('GET', '/api/statements', { query: `q=${encodeURIComponent('Taiwan')}&limit=5` });
+    assert.equal(found.body.sort, 'relevance');
+    const hit = found.body.statements[0] as { id: number; highlights: { text: unknown[] }; rank: number };
+    assert.ok(hit && hit.highlights.text.length > 0 && typeof hit.rank === 'number', 'a ranked match with its highlights');
+    assert.equal((await call('GET', '/api/statements', { query: 'q=Taiwan&sort=newest&level=high&origin=api&maxScore=100&dyad=China>Taiwan' })).status, 200);
+    assert.equal((await call('GET', '/api/statements', { query: 'sort=relevance' })).status, 400, 'relevance needs q');
+    assert.equal((await call('GET', '/api/export/statements.csv', { query: 'q=Taiwan&level=severe' })).status, 200);
+    const fbPath = `/api/statements/${hit.id}/feedback`;
+    const given = await call('POST', '/api/statements/{id}/feedback', { path: fbPath, body: { level: 'low', reason: 'a routine statement, not a threat' } });
+    assert.equal(given.status, 201);
+    assert.equal((await call('POST', '/api/statements/{id}/feedback', { path: fbPath, body: { level: 'dire', reason: 'x' } })).status, 400);
+    assert.equal((await call('POST', '/api/statements/{id}/feedback', { path: fbPath, token: false, body: { level: 'low', reason: 'anonymous' } })).status, 401);
+    assert.equal((await call('POST', '/api/statements/{id}/feedback', { path: '/api/statements/99999999/feedback', body: { level: 'low', reason: 'no such' } })).status, 404);
+    assert.equal((await call('GET', '/api/statements/{id}/feedback', { path: fbPath })).body.feedback.length, 1);
+    assert.equal((await call('GET', '/api/statements/{id}/feedback', { path: '/api/statements/x/feedback' })).status, 400);
+    assert.equal((await call('GET', '/api/statements/{id}', { path: `/api/statements/${hit.id}` })).body.statement.feedback[0].reason, 'a routine statement, not a threat');
+    assert.equal((await call('GET', '/api/feedback/categories')).body.total, 1);
+    assert.match(String((await call('GET', '/api/export/feedback.csv', { query: 'bom=1' })).body), /a routine statement, not a threat/);
+    assert.equal((await call('GET', '/api/export/feedback.csv', { query: 'from=1' })).status, 400);
+  });
+
   it('accounts: first admin by the setup link, sign-in, sessions, users, tokens, the audit log', async () => {
     assert.equal((await call('GET', '/signin', { token: false })).status, fs.existsSync(path.join(ROOT, 'client/dist/signin.html')) ? 200 : 503);
     assert.ok([200, 503].includes((await call('GET', '/setup', { token: false })).status));
