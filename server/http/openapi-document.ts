@@ -1,6 +1,6 @@
 import { AUTH_PATHS, AUTH_SCHEMAS } from './openapi-auth.ts';
 import { DRILL_PATHS, DRILL_SCHEMAS } from './openapi-drill.ts';
-import { body, bom, csv, date, ERROR_TEXT, errors, guarded, json, ok, pathId, query, READ, scope, SECURITY_SCHEMES } from './openapi-helpers.ts';
+import { body, bom, csv, date, ERROR_TEXT, errors, guarded, html, json, notBuilt, ok, pathId, query, READ, scope, SECURITY_SCHEMES } from './openapi-helpers.ts';
 import { object, ref, SCHEMAS } from './openapi-schemas.ts';
 import { SEARCH_FILTERS, SEARCH_PATHS, SEARCH_SCHEMAS, SORT } from './openapi-search.ts';
 
@@ -21,15 +21,11 @@ const statementFilters = [
   ...SEARCH_FILTERS,
 ];
 
+const toSignIn = { description: 'Not signed in and reads are not public: to /signin (/signin?setup=needed before the first account)', headers: { Location: { schema: { type: 'string' } } } };
+
 const paths: Record<string, Record<string, unknown>> = {
-  '/': {
-    get: {
-      summary: 'The dashboard page',
-      security: READ,
-      responses: {
-        '302': { description: 'Not signed in and reads are not public: to /signin (/signin?setup=needed before the first account)', headers: { Location: { schema: { type: 'string' } } } }, '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '503': { description: 'The dashboard has not been built (npm run build)', content: { 'text/plain': { schema: { type: 'string' } } } } },
-    },
-  },
+  '/': { get: { summary: 'The dashboard page', security: READ, responses: { '200': html, '302': toSignIn, '503': notBuilt() } } },
+  '/index.html': { get: { summary: 'The dashboard page (as /)', security: READ, responses: { '200': html, '302': toSignIn, '404': { $ref: '#/components/responses/E404', description: 'The dashboard has not been built' } } } },
   '/metrics': {
     get: {
       summary: 'Prometheus metrics (text format 0.0.4)',

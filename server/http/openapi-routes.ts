@@ -30,9 +30,13 @@ export function listRoutes(app: Express): string[] {
   const out = new Set<string>();
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
-      if (layer.route && typeof layer.route.path === 'string') {
-        for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on && method !== '_all') out.add(`${method.toUpperCase()} ${toOpenApiPath(prefix + layer.route.path)}`);
+      if (layer.route) {
+        // A route may answer several paths (router.get(['/', '/index.html'], ...)); a RegExp path is not listed.
+        const routePaths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).filter((p): p is string => typeof p === 'string');
+        for (const routePath of routePaths) {
+          for (const [method, on] of Object.entries(layer.route.methods)) {
+            if (on && method !== '_all') out.add(`${method.toUpperCase()} ${toOpenApiPath(prefix + routePath)}`);
+          }
         }
       } else if (Array.isArray(layer.handle?.stack)) {
         const mount = layer.slash || typeof layer.rawPath !== 'string' ? '' : layer.rawPath;

@@ -19,10 +19,11 @@ describe('the OpenAPI description knows every route', () => {
     extra.get('/api/statements/:id', (_q, s) => void s.end()); // documented
     extra.patch('/api/statements/:id', (_q, s) => void s.end()); // not documented
     extra.get('/api/secret-new-thing', (_q, s) => void s.end());
+    extra.get(['/api/statements', '/api/also-this'], (_q, s) => void s.end()); // one route, two paths
     const app = createHttpApp({ logger: createSilentLogger(), clientDir: '/nonexistent', routers: [extra, createOpenApiRoutes({ version: 't' })] });
     assert.ok(listRoutes(app).includes('GET /api/statements/{id}'));
     assert.ok(listRoutes(app).includes('GET /api/openapi.json'));
-    assert.deepEqual(undocumentedRoutes(app), ['GET /api/secret-new-thing', 'PATCH /api/statements/{id}']);
+    assert.deepEqual(undocumentedRoutes(app), ['GET /api/also-this', 'GET /api/secret-new-thing', 'PATCH /api/statements/{id}']);
   });
 
   it('the validator refuses an undocumented field, a wrong type, a missing field and a bad date', () => {
@@ -90,6 +91,7 @@ describe('GET /api/openapi.json against the real server process: every documente
     assert.doesNotMatch(server.output(), /routes missing from \/api\/openapi\.json/);
     await call('GET', '/api/openapi.json');
     await call('GET', '/');
+    await call('GET', '/index.html', { token: false });
     const metrics = await call('GET', '/metrics', { token: false });
     assert.match(String(metrics.body), /brinkwatch_statements\{status="scored",lang="en"\} \d+/);
     assert.match(String(metrics.body), /process_cpu_user_seconds_total \d/, 'process defaults');
