@@ -215,7 +215,7 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await keepScreenshot(other, 'dashboard-annotation');
     await other.close();
     const csv = await (await fetch(`${server.url}/api/export/annotations.csv`)).text();
-    assert.match(csv, /,'=ceasefire signed,global,token,/);
+    assert.match(csv, /,'=ceasefire signed,global,api-token,/);
     await page.locator('#annotation-list button', { hasText: 'Delete' }).click();
     await page.locator('#chart-legend .legend-annotation').waitFor({ state: 'detached', timeout: T });
   });

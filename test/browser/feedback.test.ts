@@ -82,7 +82,7 @@ describe('"This score is wrong" journey in headless Chromium', { skip }, () => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.suggested_level, 'low');
     assert.equal(rows[0]!.reason, reason);
-    assert.equal(rows[0]!.author, 'token');
+    assert.equal(rows[0]!.author, 'api-token');
 
     // The live feed offers the same control on every scored statement.
     assert.equal(await page.locator('#statement-list li .feedback-open').count(), 2);
