@@ -31,7 +31,7 @@ export const DRILL_SCHEMAS: Record<string, JsonSchema> = {
     at: ms,
     note: { type: 'string' },
     scope: { type: ['string', 'null'], description: 'null: shown on every chart' },
-    createdBy: { type: 'string', description: 'the signed-in user, or "token"' },
+    createdBy: { type: 'string', description: 'who added it: the user (session or their API token), api-token for the admin token' },
     createdAt: ms,
   }),
 };

@@ -17,7 +17,7 @@ export const SEARCH_SCHEMAS: Record<string, JsonSchema> = {
       statementId: { type: 'integer' },
       suggestedLevel: level,
       reason: { type: 'string' },
-      author: { type: 'string', description: 'the signed-in user, or "token"' },
+      author: { type: 'string', description: 'who wrote it: the user (session or their API token), api-token for the admin token' },
       createdAt: { type: 'string', format: 'date-time' },
       scoreAtTime: { type: ['number', 'null'], description: 'the statement\'s score when the feedback was given' },
       levelAtTime: { type: ['string', 'null'] },

@@ -202,6 +202,7 @@ describe('GET /api/openapi.json against the real server process: every documente
     const fbPath = `/api/statements/${hit.id}/feedback`;
     const given = await call('POST', '/api/statements/{id}/feedback', { path: fbPath, body: { level: 'low', reason: 'a routine statement, not a threat' } });
     assert.equal(given.status, 201);
+    assert.equal(given.body.feedback.author, 'api-token');
     assert.equal((await call('POST', '/api/statements/{id}/feedback', { path: fbPath, body: { level: 'dire', reason: 'x' } })).status, 400);
     assert.equal((await call('POST', '/api/statements/{id}/feedback', { path: fbPath, token: false, body: { level: 'low', reason: 'anonymous' } })).status, 401);
     assert.equal((await call('POST', '/api/statements/{id}/feedback', { path: '/api/statements/99999999/feedback', body: { level: 'low', reason: 'no such' } })).status, 404);
@@ -238,6 +239,7 @@ describe('GET /api/openapi.json against the real server process: every documente
 
     const added = await call('POST', '/api/annotations', { body: { at: new Date().toISOString(), note: '=cmd|ceasefire talks', scope: actor.scope } });
     assert.equal(added.status, 201);
+    assert.equal(added.body.annotation.createdBy, 'api-token');
     assert.equal((await call('POST', '/api/annotations', { body: { at: 'yesterday', note: '' } })).status, 400);
     assert.equal((await call('POST', '/api/annotations', { token: false, body: { at: Date.now(), note: 'x' } })).status, 401);
     assert.equal((await call('POST', '/api/annotations', { body: 'x', contentType: 'text/plain' })).status, 415);
