@@ -259,6 +259,8 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     assert.ok(hooked.length >= 1, 'the webhook was called');
     await page.reload();
     await page.locator('#story-deliveries tr[data-status="delivered"]', { hasText: 'webhook' }).waitFor({ timeout: T });
+    // The reloaded story draws its chart overlays after the deliveries at times: the screenshot waits for them.
+    await page.locator('#chart-legend .legend-threshold', { hasText: 'Russia hot (24h index ≥ 20)' }).waitFor({ timeout: T });
     await keepScreenshot(page, 'alert-story');
     await expectNoSeriousAxeViolations(page, 'the alert story');
 
