@@ -24,7 +24,7 @@ const TEXTS = [
   'Both sides agreed to a ceasefire and to exchange prisoners.',
   'China warned of decisive action against any provocation near Taiwan.',
   'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами.',
-  'Deutschland hat neue Sanktionen gegen das Regime angekündigt und seinen Botschafter zurückgerufen.', // a language the scorer does not read (French is read since langb)
+  'La France a annoncé de nouvelles sanctions contre le régime et rappelé son ambassadeur.',
   'Iran said talks with the agency would resume next week in Vienna.',
   // Greek: a language the scorer has no data for, so it is stored `unsupported`.
   'Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την οικονομία, τις εξαγωγές και τις μεταφορές της χώρας.',
