@@ -61,6 +61,7 @@ export function createContextFinder(deps: {
   }
   return {
     annotate(result, text) {
+      if (result.signals.length === 0) return; // nothing to annotate: no tokenizing, no name lookups
       const wantsCondition = result.signals.some((s) => s.modality === 'conditional');
       const targets = new Set(result.actors.targets);
       if (!wantsCondition && targets.size === 0) return;
