@@ -36,8 +36,8 @@ type Tokenizer = (input: string, sink?: TokenSink | null) => Tokenized;
 
 /**
  * The tokenizer with a memo of its last text: the context finder (context-spans.ts) reads the
- * text the scorer has just read, and Chinese segmentation (Intl.Segmenter) was more than half
- * of a Chinese statement's cost, paid twice. A call with a sink on the remembered text replays
+ * text the scorer has just read (Chinese segmentation, Intl.Segmenter, was more than half of a
+ * Chinese statement's cost, paid twice; every language paid its tokenizing twice). A call with a sink on the remembered text replays
  * the tokens into it. Nothing downstream writes to a token, so the tokens are shared.
  */
 export function rememberLast(f: Tokenizer): Tokenizer {
@@ -101,11 +101,11 @@ export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): La
   switch (code) {
     case 'ru': {
       const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => base(w.replace(/ё/g, 'е'))));
-      return { code, stem, tokenize, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenize), actorKey: stem };
     }
     case 'uk': {
       const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => stripUkrainianEndings(base(w.replace(APOSTROPHES, "'")))));
-      return { code, stem, tokenize, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenize), actorKey: stem };
     }
     case 'es':
     case 'fr': {
@@ -115,7 +115,7 @@ export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): La
         const s = base(word);
         return s === '' ? word : s;
       });
-      return { code, stem, tokenize, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenize), actorKey: stem };
     }
     case 'ar': {
       const stem = memo(onlyScript(/[\u0600-\u06ff]/, arabicStemmer(base)));
