@@ -84,8 +84,8 @@ function isLetterAt(text: string, i: number): boolean {
 export interface TokenSink {
   add(lower: string, kind: number): void;
   /**
-   * A plain ASCII word `lowered[start, end)` with `hash`, the FNV-1a hash of its lower-case
-   * characters (computed while scanning); returns the string to use as the token's `lower`.
+   * A plain word (letters and digits) `lowered[start, end)` with `hash`, the FNV-1a hash of its
+   * lower-case characters (computed while scanning); returns the string to use as the token's `lower`.
    */
   addHashed(lowered: string, start: number, end: number, kind: number, hash: number): string;
 }
@@ -198,18 +198,21 @@ class TokenizerState {
     const { text, n } = this;
     const isNum = cls === DIGIT;
     let j = start + 1;
-    // the word's hash, over its lower-case characters, while it is plain ASCII letters and
-    // digits (anything else, rare, is hashed by the collector from the substring)
+    // the word's hash, over its lower-case characters, while it is letters and digits (the
+    // special cases below are hashed by the collector from the substring); a letter beyond
+    // ASCII is read lower-cased from the lower-cased text (Cyrillic, Arabic, accented Latin)
+    const lw = this.lowered;
     const c0 = text.charCodeAt(start);
     // `| 32` lower-cases an ASCII letter and leaves digits and lower-case letters as they are
-    let h = Math.imul(FNV_OFFSET ^ (c0 | 32), FNV_PRIME);
-    let plain = c0 < 128; // cleared by a non-ASCII letter and by the special cases below
+    let h = Math.imul(FNV_OFFSET ^ (c0 < 128 ? c0 | 32 : lw !== null ? lw.charCodeAt(start) : 0), FNV_PRIME);
+    let plain = c0 < 128 || lw !== null; // cleared by the special cases below
     while (j < n) {
       const d = text.charCodeAt(j);
       const dc = d < 128 ? ASCII[d]! : classOfWide(d);
       if (dc === LETTER || dc === DIGIT) {
-        h = Math.imul(h ^ (d | 32), FNV_PRIME);
-        if (d >= 128) plain = false;
+        if (d < 128) h = Math.imul(h ^ (d | 32), FNV_PRIME);
+        else if (lw !== null) h = Math.imul(h ^ lw.charCodeAt(j), FNV_PRIME);
+        else plain = false;
         j++;
         continue;
       }

@@ -10,9 +10,12 @@ import { tokenize, type TokenSink, type Tokenized } from '../tokenize.ts';
  * code unit for one, so every offset still points into the original string.
  */
 export function asciiPunctuation(text: string): string {
-  let out: string[] | null = null;
+  // Built from slices between the replaced characters (no per-character array).
+  let out = '';
+  let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c < 0x60c) continue; // below every mark and digit replaced (most of all text)
     let r = -1;
     if (c === 0x60c) r = 44; // ، comma
     else if (c === 0x61b) r = 59; // ؛ semicolon
@@ -22,10 +25,10 @@ export function asciiPunctuation(text: string): string {
     else if (c >= 0x6f0 && c <= 0x6f9) r = 48 + c - 0x6f0; // Eastern Arabic-Indic digits
     else if (c === 0x66a || c === 0x66b || c === 0x66c) r = c === 0x66b ? 46 : c === 0x66c ? 44 : 37;
     if (r < 0) continue;
-    out ??= text.split('');
-    out[i] = String.fromCharCode(r);
+    out += text.slice(from, i) + String.fromCharCode(r);
+    from = i + 1;
   }
-  return out === null ? text : out.join('');
+  return from === 0 ? text : out + text.slice(from);
 }
 
 export function tokenizeArabic(text: string, sink: TokenSink | null = null): Tokenized {

@@ -47,12 +47,19 @@ export function createContextFinder(deps: {
     return actor;
   };
   /** A name starts with a capital where the script has them ("НАТО", "Києву"); Arabic and Han have none. */
+  // per UTF-16 code unit: 0 not yet known, 1 may start a name (caseless or a capital), 2 not
+  const startsName = new Uint8Array(0x10000);
   const mayStartName = (t: Token): boolean => {
-    const c = text0(t);
-    return c.toLowerCase() === c.toUpperCase() || c !== c.toLowerCase();
+    const code = current.charCodeAt(t.start);
+    let known = startsName[code]!;
+    if (known === 0) {
+      const c = String.fromCharCode(code);
+      known = c.toLowerCase() === c.toUpperCase() || c !== c.toLowerCase() ? 1 : 2;
+      startsName[code] = known;
+    }
+    return known === 1;
   };
   let current = '';
-  const text0 = (t: Token): string => current.charAt(t.start);
   const keyOf = (t: Token): string => (t.kind === WORD ? profile.stem(t.lower) : t.lower);
   const conditionStarts = new Set<string>();
   for (const cue of deps.conditionalCues) {
@@ -61,6 +68,7 @@ export function createContextFinder(deps: {
   }
   return {
     annotate(result, text) {
+      if (result.signals.length === 0) return; // nothing to annotate: no tokenizing, no name lookups
       const wantsCondition = result.signals.some((s) => s.modality === 'conditional');
       const targets = new Set(result.actors.targets);
       if (!wantsCondition && targets.size === 0) return;

@@ -2,7 +2,7 @@
 // actor names are keyed. Stemmers are injected (server/config/language-stemmers.ts wraps the
 // @nlpjs Snowball-style stemmers) so that scoring/ itself imports no package.
 
-import { tokenize } from '../tokenize.ts';
+import { tokenize, type TokenSink, type Tokenized } from '../tokenize.ts';
 import type { LanguageProfile } from '../lexicon-types.ts';
 import { createSegmentTokenizer } from './segment-tokenize.ts';
 import { arabicStemmer, tokenizeArabic } from './arabic.ts';
@@ -29,6 +29,29 @@ function memo(f: Stemmer): Stemmer {
       cache.set(w, s);
     }
     return s;
+  };
+}
+
+type Tokenizer = (input: string, sink?: TokenSink | null) => Tokenized;
+
+/**
+ * The tokenizer with a memo of its last text: the context finder (context-spans.ts) reads the
+ * text the scorer has just read (Chinese segmentation, Intl.Segmenter, was more than half of a
+ * Chinese statement's cost, paid twice; every language paid its tokenizing twice). A call with a sink on the remembered text replays
+ * the tokens into it. Nothing downstream writes to a token, so the tokens are shared.
+ */
+export function rememberLast(f: Tokenizer): Tokenizer {
+  let lastInput: string | null = null;
+  let last: Tokenized | null = null;
+  return (input, sink = null) => {
+    if (input === lastInput && last !== null) {
+      if (sink !== null) for (const t of last.tokens) sink.add(t.lower, t.kind);
+      return last;
+    }
+    const out = f(input, sink);
+    lastInput = input;
+    last = out;
+    return out;
   };
 }
 
@@ -78,11 +101,11 @@ export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): La
   switch (code) {
     case 'ru': {
       const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => base(w.replace(/ё/g, 'е'))));
-      return { code, stem, tokenize, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenize), actorKey: stem };
     }
     case 'uk': {
       const stem = memo(onlyScript(/[\u0400-\u04ff]/, (w) => stripUkrainianEndings(base(w.replace(APOSTROPHES, "'")))));
-      return { code, stem, tokenize, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenize), actorKey: stem };
     }
     case 'es':
     case 'fr': {
@@ -92,15 +115,15 @@ export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): La
         const s = base(word);
         return s === '' ? word : s;
       });
-      return { code, stem, tokenize, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenize), actorKey: stem };
     }
     case 'ar': {
       const stem = memo(onlyScript(/[\u0600-\u06ff]/, arabicStemmer(base)));
-      return { code, stem, tokenize: tokenizeArabic, actorKey: stem };
+      return { code, stem, tokenize: rememberLast(tokenizeArabic), actorKey: stem };
     }
     case 'zh': {
       const identity: Stemmer = (w) => w;
-      return { code, stem: identity, tokenize: createSegmentTokenizer('zh'), actorKey: identity };
+      return { code, stem: identity, tokenize: rememberLast(createSegmentTokenizer('zh')), actorKey: identity };
     }
   }
 }

@@ -16,40 +16,108 @@ function isDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19);
 }
 
-/** A tokenizer for `locale` ('zh'): one Intl.Segmenter, reused from call to call. */
+/** Han ideographs (and kana): never a letter or digit of UAX #29, so never joined to a mark after them. */
+function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x3040 && c <= 0x30ff);
+}
+
+/**
+ * Characters at which no word continues (UAX #29 breaks before and after them): whitespace and
+ * the CJK marks that are "Other" to word breaking. The full-width comma, semicolon, colon and
+ * stop (MidNum / MidLetter: "1，000") only after a Han character.
+ */
+function isChunkEnd(text: string, i: number, c: number): boolean {
+  if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0x3000) return true;
+  if (c === 0x3001 || c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff08 || c === 0xff09 || c === 0x2026) return true;
+  if (c === 0xff0c || c === 0xff1b || c === 0xff1a || c === 0xff0e) return i > 0 && isHan(text.charCodeAt(i - 1));
+  return false;
+}
+
+/** One segment of a chunk: offset in the chunk, length, lower-cased text when word-like (else null). */
+interface Piece {
+  at: number;
+  len: number;
+  lower: string | null;
+  text: string;
+}
+
+/** Chunks (clauses) remembered with their segments; longer chunks are segmented each time. */
+const MEMO_LIMIT = 10_000;
+const MEMO_MAX_CHARS = 64;
+
+/**
+ * A tokenizer for `locale` ('zh'): one Intl.Segmenter, reused from call to call. The text is
+ * cut at characters no word spans (whitespace, CJK clause marks after a Han character), and
+ * each chunk is segmented on its own, which gives the segments the whole text gives; the
+ * segments of short chunks are remembered (a bounded memo: set phrases and datelines repeat,
+ * and each Intl.Segmenter call and segment costs microseconds).
+ */
 export function createSegmentTokenizer(locale: string): (input: string, sink?: TokenSink | null) => Tokenized {
   const segmenter = new Intl.Segmenter(locale, { granularity: 'word' });
+  let memo = new Map<string, Piece[]>();
+  const piecesOf = (chunk: string): Piece[] => {
+    const remember = chunk.length <= MEMO_MAX_CHARS;
+    if (remember) {
+      const known = memo.get(chunk);
+      if (known !== undefined) return known;
+    }
+    const pieces: Piece[] = [];
+    for (const seg of segmenter.segment(chunk)) {
+      const s = seg.segment;
+      const lower = seg.isWordLike === true ? (s.length > MAX_TOKEN_CHARS ? '' : s.toLowerCase()) : null;
+      pieces.push({ at: seg.index, len: s.length, lower, text: s });
+    }
+    if (remember) {
+      if (memo.size >= MEMO_LIMIT) memo = new Map();
+      memo.set(chunk, pieces);
+    }
+    return pieces;
+  };
   return (input, sink = null) => {
     const text = input.length > MAX_ANALYSED_CHARS ? input.slice(0, MAX_ANALYSED_CHARS) : input;
     const tokens: Token[] = [];
     const sentenceEnds: string[] = [];
     let sentence = 0;
+    /** Within one non-word segment, as before: a run of sentence marks ends one sentence. */
+    let previousEnd = false;
     const push = (start: number, end: number, kind: number, lower: string): void => {
       tokens.push({ start, end, kind, lower, sentence });
       if (sink !== null) sink.add(lower, kind);
     };
-    for (const seg of segmenter.segment(text)) {
-      if (tokens.length >= MAX_TOKENS) break;
-      const start = seg.index;
-      const s = seg.segment;
-      if (seg.isWordLike === true) {
-        const kind = isDigit(s.charCodeAt(0)) ? NUMBER : WORD;
-        push(start, start + s.length, kind, s.length > MAX_TOKEN_CHARS ? '' : s.toLowerCase());
-        continue;
+    /** A character outside any word: the mark it stands for, if any. */
+    const mark = (start: number, ch: string): void => {
+      const m = MARKS[ch];
+      if (m === undefined) return;
+      if (ENDS_SENTENCE.has(m) && previousEnd) return; // "？！" or "..." ends one sentence
+      push(start, start + 1, PUNCT, m);
+      previousEnd = ENDS_SENTENCE.has(m);
+      if (previousEnd) {
+        sentenceEnds[sentence] = m;
+        sentence++;
       }
-      // not a word: keep the marks that matter for scope, one token each
-      let previousEnd = false;
-      for (let k = 0; k < s.length; k++) {
-        const mark = MARKS[s[k]!];
-        if (mark === undefined) continue;
-        if (ENDS_SENTENCE.has(mark) && previousEnd) continue; // "？！" or "..." ends one sentence
-        push(start + k, start + k + 1, PUNCT, mark);
-        previousEnd = ENDS_SENTENCE.has(mark);
-        if (previousEnd) {
-          sentenceEnds[sentence] = mark;
-          sentence++;
+    };
+    const n = text.length;
+    let from = 0;
+    for (let i = 0; i <= n && tokens.length < MAX_TOKENS; i++) {
+      const c = i < n ? text.charCodeAt(i) : -1;
+      if (c >= 0 && !isChunkEnd(text, i, c)) continue;
+      if (i > from) {
+        for (const p of piecesOf(text.slice(from, i))) {
+          if (tokens.length >= MAX_TOKENS) break;
+          const start = from + p.at;
+          if (p.lower !== null) {
+            push(start, start + p.len, isDigit(p.text.charCodeAt(0)) ? NUMBER : WORD, p.lower);
+            continue;
+          }
+          previousEnd = false;
+          for (let k = 0; k < p.len; k++) mark(start + k, p.text[k]!);
         }
       }
+      if (c >= 0 && tokens.length < MAX_TOKENS) {
+        previousEnd = false; // a segment of its own
+        mark(i, text[i]!);
+      }
+      from = i + 1;
     }
     if (tokens.length > 0 && sentenceEnds.length <= sentence) sentenceEnds[sentence] = '';
     return { tokens, sentenceEnds };
