@@ -84,7 +84,9 @@ describe('"This score is wrong" journey in headless Chromium', { skip }, () => {
     assert.equal(rows[0]!.reason, reason);
     assert.equal(rows[0]!.author, 'api-token');
 
-    // The live feed offers the same control on every scored statement.
+    // The live feed offers the same control on every scored statement (its first page may
+    // arrive after the search results: wait for both rows).
+    await page.locator('#statement-list li .feedback-open').nth(1).waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('#statement-list li .feedback-open').count(), 2);
     await expectNoSeriousAxeViolations(page, 'search results with feedback', { include: '#search-panel' });
     await expectNoSeriousAxeViolations(page, 'the feedback panel', { include: '#feedback-panel' });
