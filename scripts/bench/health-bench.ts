@@ -101,7 +101,7 @@ export async function run(rows = 1_000_000): Promise<void> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const timeFill = (name: string, triggers: boolean) => {
       const db = createStore(path.join(dir, `${name}.db`));
-      if (!triggers) for (const t of ['insert', 'update', 'delete']) db.db.exec(`DROP TRIGGER statements_status_count_${t}`);
+      if (!triggers) for (const t of ['insert', 'update', 'delete']) db.db.exec(`DROP TRIGGER statements_lang_count_${t}`);
       const ms = fill(db, sample);
       db.close();
       return ms;
@@ -124,7 +124,7 @@ export async function run(rows = 1_000_000): Promise<void> {
     const repoSample = Math.min(20_000, rows);
     const timeRepo = (name: string, triggers: boolean) => {
       const db = createStore(path.join(dir, `${name}.db`));
-      if (!triggers) for (const t of ['insert', 'update', 'delete']) db.db.exec(`DROP TRIGGER statements_status_count_${t}`);
+      if (!triggers) for (const t of ['insert', 'update', 'delete']) db.db.exec(`DROP TRIGGER statements_lang_count_${t}`);
       const s = cpuMs();
       db.transaction(() => {
         for (let i = 0; i < repoSample; i++) {

@@ -3,7 +3,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { projectRoot } from '../config/project-root.ts';
 import { ensureStatusCounts } from './status-counts.ts';
-import { ensureLangCounts } from './lang-counts.ts';
 import { secureDatabaseFiles } from './file-modes.ts';
 
 export type Db = Database.Database;
@@ -26,8 +25,7 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     migrate(db);
-    ensureStatusCounts(db);
-    ensureLangCounts(db);
+    ensureStatusCounts(db); // per status and language (status-counts.ts, lang-counts.ts)
     if (onDisk) secureDatabaseFiles(file, 'after-open');
   }
   return db;

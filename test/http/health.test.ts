@@ -133,7 +133,7 @@ describe('GET /api/health on a real store', () => {
     assert.deepEqual(health.statementCounts(), brute());
     assert.deepEqual(health.statementCounts(), { pending: 0, scored: 38, failed: 1 });
     // A migration that rebuilds the table drops its triggers: the next open recounts.
-    t.store.db.exec('DROP TRIGGER statements_status_count_update');
+    t.store.db.exec('DROP TRIGGER statements_lang_count_update');
     assert.equal(ensureStatusCounts(t.store.db), true);
     ingest.ingest([{ text: 'After the repair.', externalId: 'count-r' }], { origin: 'api' });
     assert.deepEqual(health.statementCounts(), brute());
