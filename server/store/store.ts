@@ -1,4 +1,6 @@
 import { openDatabase, type Db } from './database.ts';
+import { isPostgresUrl, redactUrl, type PgOpenOptions } from './pg/pg-database.ts';
+import { openPostgres } from './pg/open-postgres.ts';
 import { createAccountsRepo } from './accounts-repo.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
@@ -13,12 +15,20 @@ import { createStatementsRepo } from './statements-repo.ts';
  * The store: one writable connection and its repositories. Other parts of the server get
  * repositories from here; only store/ touches better-sqlite3.
  */
-export function createStore(file: string) {
-  const db = openDatabase(file);
+export function createStore(file: string, options: { pg?: PgOpenOptions } = {}) {
+  // BRINKWATCH_DATABASE_URL=postgres://... : the same repositories on PostgreSQL, through a
+  // synchronous connection with better-sqlite3's API (server/store/pg/pg-database.ts).
+  const postgres = isPostgresUrl(file);
+  const open = (readonly: boolean): Db =>
+    postgres ? (openPostgres(file, { ...options.pg, readOnly: readonly }) as unknown as Db) : openDatabase(file, { readonly });
+  const db = open(false);
   const metrics = createMetricsRepo(db);
   return {
     db,
-    file,
+    /** The SQLite file, or the PostgreSQL URL without its password. */
+    file: postgres ? redactUrl(file) : file,
+    /** Which engine: 'sqlite' (the default) or 'postgres' (BRINKWATCH_DATABASE_URL). */
+    kind: postgres ? ('postgres' as const) : ('sqlite' as const),
     statements: createStatementsRepo(db),
     metrics,
     alerts: createAlertsRepo(db),
@@ -38,7 +48,7 @@ export function createStore(file: string) {
     },
     /** A separate read-only connection (streaming exports), so long reads never block writes. */
     openReader(): Db {
-      return openDatabase(file, { readonly: true });
+      return open(true);
     },
     close(): void {
       if (db.open) db.close();

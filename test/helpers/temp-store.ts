@@ -1,11 +1,47 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createStore, type Store } from '../../server/store/store.ts';
+import { PgDatabase } from '../../server/store/pg/pg-database.ts';
 
-/** A fresh SQLite file in its own temp dir, real migrations; `cleanup()` closes and deletes it. */
+/**
+ * Which store the tests run on: SQLite by default, PostgreSQL when BRINKWATCH_TEST_STORE=postgres
+ * (`npm test` runs the API, realtime and store suites a second time that way; see
+ * test/run-postgres-suite.ts). Each PostgreSQL store gets a schema of its own, dropped on cleanup.
+ */
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.BRINKWATCH_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_DATABASE_URL = process.env.BRINKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let admin: PgDatabase | null = null;
+function pgAdmin(): PgDatabase {
+  admin ??= new PgDatabase(TEST_DATABASE_URL, { applicationName: 'brinkwatch-test-admin' });
+  return admin;
+}
+
+/** A fresh PostgreSQL schema in the test database; `drop()` removes it with everything in it. */
+export function createTempSchema(prefix = 'bwt'): { schema: string; drop: () => void } {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  pgAdmin().exec(`CREATE SCHEMA ${schema}`);
+  return { schema, drop: () => void pgAdmin().exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+}
+
+/** A fresh store (a SQLite file in its own temp dir, or a PostgreSQL schema), real migrations; `cleanup()` closes and deletes it. */
 export function createTempStore(prefix = 'brinkwatch-test-'): { store: Store; dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (TEST_STORE === 'postgres') {
+    const temp = createTempSchema();
+    const store = createStore(TEST_DATABASE_URL, { pg: { schema: temp.schema } });
+    return {
+      store,
+      dir,
+      cleanup: () => {
+        store.close();
+        temp.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
   const store = createStore(path.join(dir, 'test.db'));
   return {
     store,
