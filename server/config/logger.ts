@@ -13,5 +13,7 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
 
 /** A logger that drops everything: tests and CLIs that print their own output. */
 export function createSilentLogger(): Logger {
-  return pino({ level: 'silent' });
+  // BRINKWATCH_TEST_LOG=error (or debug...) shows what a test's server logged, to stderr.
+  const level = process.env.BRINKWATCH_TEST_LOG;
+  return level ? pino({ level }, pino.destination(2)) : pino({ level: 'silent' });
 }

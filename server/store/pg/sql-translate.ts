@@ -7,6 +7,7 @@
  * - mixed-case bare identifiers (the camelCase aliases the repositories give their columns, e.g.
  *   `AS isDemo`) are quoted, because PostgreSQL folds unquoted names to lower case and SQLite
  *   keeps them; the schema's own names are all snake_case, so this never touches a real column;
+ * - SQLite's index hints (`INDEXED BY x`, `NOT INDEXED`) are dropped: PostgreSQL plans for itself;
  * - `INSERT OR IGNORE` becomes `INSERT ... ON CONFLICT DO NOTHING`; `IFNULL(` `COALESCE(`;
  *   `instr(` `strpos(`; `LIKE` `ILIKE` (SQLite's LIKE ignores ASCII case); `LIMIT -1` `LIMIT ALL`;
  * - an INSERT into a table with an `id` column gets `RETURNING id` (better-sqlite3's lastInsertRowid).
@@ -75,6 +76,7 @@ const UPPER = /[A-Z]/;
 
 function rewriteCode(text: string): string {
   return text
+    .replace(/\bINDEXED\s+BY\s+[A-Za-z_][A-Za-z0-9_]*|\bNOT\s+INDEXED\b/gi, '')
     .replace(/\bIFNULL\s*\(/gi, 'COALESCE(')
     .replace(/\binstr\s*\(/gi, 'strpos(')
     .replace(/\bLIMIT\s+-1\b/gi, 'LIMIT ALL')
