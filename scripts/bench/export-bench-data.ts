@@ -5,7 +5,7 @@
  * what it reads on a real database. Used by export-bench.ts.
  */
 import fs from 'node:fs';
-import { statementExportHead } from '../../server/export/statement-rows.ts';
+import { statementExportHead } from '../../server/store/statement-export-head.ts';
 import type { StoredSignal } from '../../server/store/statements-repo.ts';
 import { createStore } from '../../server/store/store.ts';
 

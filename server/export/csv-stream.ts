@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { csvRecord, UTF8_BOM } from './csv-format.ts';
+import { csvRecord, UTF8_BOM } from '../shared/csv-format.ts';
 
 /**
  * What an export streams: a header and records pulled one at a time (never all in memory).

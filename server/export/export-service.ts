@@ -1,9 +1,9 @@
+import { csvRecord } from '../shared/csv-format.ts';
 import type { Db } from '../store/database.ts';
 import { createExportQueries, type HistoryQuery } from '../store/export-queries.ts';
 import type { StatementFilter } from '../store/statements-repo.ts';
 import type { CsvSource } from './csv-stream.ts';
 import { exportFileName } from './export-file-name.ts';
-import { csvRecord } from './csv-format.ts';
 import { createAlertNames, HISTORY_HEADER, historyCells } from './history-rows.ts';
 import { STATEMENTS_HEADER, statementExportRecord } from './statement-rows.ts';
 

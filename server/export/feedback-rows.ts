@@ -1,6 +1,6 @@
 // The rows of GET /api/export/feedback.csv: every "this score is wrong", with its statement.
+import { csvRecord } from '../shared/csv-format.ts';
 import type { FeedbackExportTuple } from '../store/feedback-repo.ts';
-import { csvRecord } from './csv-format.ts';
 
 export const FEEDBACK_HEADER = [
   'feedback_id', 'created_at', 'author', 'statement_id', 'statement_occurred_at', 'speaker', 'score_at_time',

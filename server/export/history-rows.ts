@@ -1,8 +1,8 @@
 import { bucketIndex } from '../metrics/risk-index.ts';
 import { levelForScore } from '../scoring/index.ts';
+import type { CsvCell } from '../shared/csv-format.ts';
+import { isoUtc } from '../shared/iso-time.ts';
 import type { FiringInterval, HistoryGroupRow } from '../store/export-queries.ts';
-import type { CsvCell } from './csv-format.ts';
-import { isoUtc } from './iso-time.ts';
 
 /**
  * One row per (bucket, scope) that holds at least one statement. The risk index is the same

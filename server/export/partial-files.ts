@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { csvRecord, UTF8_BOM } from './csv-format.ts';
+import { csvRecord, UTF8_BOM } from '../shared/csv-format.ts';
 import { HISTORY_HEADER } from './history-rows.ts';
 import { STATEMENTS_HEADER } from './statement-rows.ts';
 

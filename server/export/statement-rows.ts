@@ -1,7 +1,8 @@
+import { csvNumber, csvText, type CsvCell } from '../shared/csv-format.ts';
+import { isoUtc } from '../shared/iso-time.ts';
 import type { StatementExportRow, StatementExportTuple } from '../store/export-queries.ts';
-import type { ScoredFields, StoredSignal } from '../store/statements-repo.ts';
-import { csvNumber, csvText, type CsvCell } from './csv-format.ts';
-import { isoUtc } from './iso-time.ts';
+import { topSignalsOf } from '../store/statement-export-head.ts';
+import type { StoredSignal } from '../store/statements-repo.ts';
 
 /** Columns of the statements export; speaker and targets are the canonical names the scorer resolved. */
 export const STATEMENTS_HEADER = [
@@ -20,9 +21,6 @@ export const STATEMENTS_HEADER = [
   'text',
 ] as const;
 
-/** How many signals the top_signals column lists, heaviest first. */
-export const TOP_SIGNALS = 3;
-
 /** The cells of one statement, in STATEMENTS_HEADER order (csvRecord(statementCells(t)) === statementRecord(t)). */
 export function statementCells(t: StatementExportTuple): CsvCell[] {
   return [t[0], isoUtc(t[1]), t[2], joinNames(t[3]), t[4], t[5], t[6], t[7], topSignals(t[8]), t[9], t[10], t[11], t[12]];
@@ -31,8 +29,8 @@ export function statementCells(t: StatementExportTuple): CsvCell[] {
 /**
  * One statement as a CSV record with its CRLF: exactly csvRecord(statementCells(t)), built
  * without the array of cells and the per-cell type dispatch. The reference the stored head
- * (statementExportHead) must match, and what the export runs for a row without one. The id
- * is an INTEGER PRIMARY KEY, always finite.
+ * (statementExportHead, server/store/statement-export-head.ts) must match, and what the
+ * export runs for a row without one. The id is an INTEGER PRIMARY KEY, always finite.
  */
 export function statementRecord(t: StatementExportTuple): string {
   return `${t[0]},${isoUtc(t[1])},${csvText(t[2])},${csvText(joinNames(t[3]))},${csvText(t[4])},${csvText(t[5])},${csvNumber(t[6])},${csvText(t[7])},${csvText(topSignals(t[8]))},${csvText(t[9])},${csvText(t[10])},${csvText(t[11])},${csvText(t[12])}\r\n`;
@@ -41,61 +39,6 @@ export function statementRecord(t: StatementExportTuple): string {
 /** "category: phrase | category: phrase", heaviest first (ties: earliest in the text), from the stored JSON. */
 export function topSignals(json: string | null): string | null {
   return topSignalsOf(parseArray<StoredSignal>(json));
-}
-
-/** topSignals() of the signals themselves (the array is not reordered). */
-export function topSignalsOf(signals: readonly StoredSignal[]): string | null {
-  if (signals.length === 0) return null;
-  if (signals.length === 1) return `${signals[0]!.category}: ${signals[0]!.text}`;
-  return signals
-    .slice()
-    .sort((a, b) => b.weight - a.weight || a.start - b.start)
-    .slice(0, TOP_SIGNALS)
-    .map((s) => `${s.category}: ${s.text}`)
-    .join(' | ');
-}
-
-/** The columns of a statement as given, that the export writes whatever its status. */
-export interface ExportHeadFields {
-  occurredAt: number;
-  /** The speaker as given (the export shows the canonical actor instead once scored, if any). */
-  speaker: string | null;
-  source: string | null;
-  url: string | null;
-}
-
-export type ExportHeadScore = Pick<ScoredFields, 'score' | 'level' | 'actor' | 'targets' | 'signals' | 'scorerVersion'>;
-
-/** The status and language cells of a statement that is not scored (pending, failed, or in a language the scorer does not read). */
-export interface ExportHeadState {
-  status: 'pending' | 'failed' | 'unsupported';
-  lang: string | null;
-}
-
-const PENDING: ExportHeadState = { status: 'pending', lang: null };
-
-/**
- * The cells between id and text of a statement's export record, ready-made (stored as
- * statements.export_head, migrations 007 and 009): `,time,speaker,targets,source,url,score,
- * level,top_signals,scorer_version,status,lang,` with the leading and trailing comma, so that
- * `${id}${head}${csvText(text)}\r\n` is exactly statementRecord() of the stored row.
- * `scored` is absent for a statement that has no score: its score cells are empty and `state`
- * gives its status and language (pending with no language by default).
- */
-export function statementExportHead(
-  s: ExportHeadFields,
-  scored?: (ExportHeadScore & { lang?: string | null }) | null,
-  state: ExportHeadState = PENDING,
-): string {
-  if (!scored) {
-    return `,${isoUtc(s.occurredAt)},${csvText(s.speaker)},,${csvText(s.source)},${csvText(s.url)},,,,,${state.status},${csvText(state.lang)},`;
-  }
-  const targets = scored.targets.length === 0 ? null : scored.targets.join('; ');
-  return (
-    `,${isoUtc(s.occurredAt)},${csvText(scored.actor ?? s.speaker)},${csvText(targets)},${csvText(s.source)},${csvText(s.url)},` +
-    `${csvNumber(scored.score)},${csvText(scored.level)},${csvText(topSignalsOf(scored.signals))},${csvText(scored.scorerVersion)},` +
-    `scored,${csvText(scored.lang ?? null)},`
-  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { csvRecord } from '../export/csv-format.ts';
+import { csvRecord } from '../shared/csv-format.ts';
 import type { AnnotationsRepo } from '../store/annotations-repo.ts';
 import { HttpError } from './http-errors.ts';
 import { checkRange, dateParam, intParam, parseQuery, textParam } from './query-params.ts';

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { csvRecord } from '../export/csv-format.ts';
 import { streamCsv } from '../export/csv-stream.ts';
+import { csvRecord } from '../shared/csv-format.ts';
 import type { AuditRepo, AuditView } from '../store/audit-repo.ts';
 import { userOf, type AuthGate } from './auth-middleware.ts';
 import { checkRange, dateParam, intParam, parseQuery, textParam } from './query-params.ts';

@@ -1,7 +1,7 @@
-import { statementExportHead } from '../export/statement-rows.ts';
 import { scoreInLanguage } from '../jobs/score-statement.ts';
 import type { Scorer } from '../scoring/index.ts';
 import { createBucketMerger, type BucketContribution, type BucketMerger } from '../store/metrics-repo.ts';
+import { statementExportHead } from '../store/statement-export-head.ts';
 import { serializeScore, type NewStatement, type SerializedScore } from '../store/statements-repo.ts';
 import type { LanguageGate } from './statement-language.ts';
 import { normalizeStatement, type Origin, type Rejection } from './statement-input.ts';

@@ -9,17 +9,13 @@
  * enough data" (index null) rather than a number that one statement would swing.
  */
 
-export const MINUTE_MS = 60_000;
+import { MINUTE_MS, minuteOf, severityWeight, type ScoredForMetrics } from '../shared/risk-bucket.ts';
+
+// The store merges statements into minute buckets with these too, and may not import metrics/.
+export { MINUTE_MS, minuteOf, severityWeight, type ScoredForMetrics };
+
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-
-export interface ScoredForMetrics {
-  occurredAt: number;
-  score: number;
-  actor: string | null;
-  targets: string[];
-  categories: string[];
-}
 
 export interface Contribution {
   scope: string;
@@ -38,15 +34,6 @@ export interface BucketLike {
   sumW: number;
   sumWScore: number;
   maxScore: number;
-}
-
-export function severityWeight(score: number): number {
-  const s = Math.min(100, Math.max(0, score)) / 100;
-  return 1 + 3 * s * s;
-}
-
-export function minuteOf(ms: number): number {
-  return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 }
 
 /** The scopes a statement counts in: global, its speaker, each speaker>target dyad, each category. */

@@ -1,4 +1,4 @@
-import { statementExportHead } from '../export/statement-rows.ts';
+import { statementExportHead } from './statement-export-head.ts';
 import type { Db } from './database.ts';
 import type { StoredSignal } from './statements-repo.ts';
 

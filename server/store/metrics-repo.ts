@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { minuteOf, severityWeight, type ScoredForMetrics } from '../metrics/risk-index.ts';
+import { minuteOf, severityWeight, type ScoredForMetrics } from '../shared/risk-bucket.ts';
 import type { Db } from './database.ts';
 import { createMinuteCache, type MinuteCacheOptions, type MinuteColumns } from './minute-cache.ts';
 

@@ -1,5 +1,5 @@
 // The shapes of statements as ingest hands them over, as stored and as the API shows them.
-import { statementExportHead } from '../export/statement-rows.ts';
+import { statementExportHead } from './statement-export-head.ts';
 import type { SearchHighlights } from './search-highlights.ts';
 
 /** A statement ready to store, already validated and normalised by ingest. Times in unix ms. */

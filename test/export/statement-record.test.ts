@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { csvField, csvRecord, csvText } from '../../server/export/csv-format.ts';
 import { statementCells, statementRecord, topSignals } from '../../server/export/statement-rows.ts';
+import { csvField, csvRecord, csvText } from '../../server/shared/csv-format.ts';
 import type { StatementExportTuple } from '../../server/store/export-queries.ts';
 import { expectedText } from './export-fixtures.ts';
 

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { statementExportHead } from '../../server/export/statement-rows.ts';
 import { scoreStatement } from '../../server/jobs/score-statement.ts';
 import { contributionsFor } from '../../server/metrics/risk-index.ts';
 import { listMigrations, migrate } from '../../server/store/database.ts';
+import { statementExportHead } from '../../server/store/statement-export-head.ts';
 import type { Store } from '../../server/store/store.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
