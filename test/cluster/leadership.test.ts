@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createLeadership, type Leadership } from '../../server/cluster/leadership.ts';
 import { createSilentLogger } from '../../server/config/logger.ts';
 import { createTestDatabase } from './pg-test-database.ts';
+import { startProxy } from './tcp-proxy.ts';
 
 const logger = createSilentLogger();
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -133,6 +134,51 @@ test('a SIGKILLed leader process is replaced within 10 s', async (t) => {
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await follower.stop();
+    await db.drop();
+  }
+});
+
+test('through a failing network: waits while unreachable, steps down when cut off or blackholed, reconnects', async (t) => {
+  const db = await createTestDatabase(t, 'bw_leader_net');
+  if (!db) return;
+  const direct = new URL(db.url);
+  const proxy = await startProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const viaProxy = new URL(db.url);
+  viaProxy.port = String(proxy.port);
+  const checkEveryMs = 200;
+  const lockKey = randomKey();
+  const changes: boolean[] = [];
+  const flaky = createLeadership({ databaseUrl: viaProxy.toString(), lockKey, nodeId: 'flaky', logger, checkEveryMs, onChange: (v) => changes.push(v) });
+  const steady = createLeadership({ databaseUrl: db.url, lockKey, nodeId: 'steady', logger, checkEveryMs });
+  try {
+    proxy.mode('refuse');
+    await flaky.start(); // resolves: an unreachable database is retried, not thrown
+    assert.equal(flaky.isLeader(), false);
+    await sleep(600);
+    proxy.mode('pass');
+    t.diagnostic(`leader ${await waitFor(() => flaky.isLeader(), 5000, 'leads once the database is reachable')} ms after the network came back`);
+
+    await steady.start();
+    assert.equal(steady.isLeader(), false);
+    // Cut: both ends see the close, so PostgreSQL frees the lock and the other node takes it.
+    proxy.cut();
+    await waitFor(() => !flaky.isLeader(), 100, 'steps down at once on a closed connection');
+    await waitFor(() => steady.isLeader(), checkEveryMs * 2 + 200, 'the other node takes over');
+    await sleep(1500); // flaky reconnects (backoff from 250 ms) and stays a follower
+    assert.equal(flaky.isLeader(), false);
+    assert.equal((await steady.currentLeader())?.nodeId, 'steady');
+
+    // Blackhole with flaky leading: its checks time out, so it stops believing it leads even
+    // though PostgreSQL, which still sees a live socket, has not freed the lock.
+    await steady.stop();
+    await waitFor(() => flaky.isLeader(), 5000, 'flaky leads again');
+    proxy.mode('blackhole');
+    const steppedDown = await waitFor(() => !flaky.isLeader(), checkEveryMs + 1000 + 500, 'steps down when its checks hang');
+    t.diagnostic(`stepped down ${steppedDown} ms into the blackhole (check every ${checkEveryMs} ms, query timeout 1000 ms)`);
+    assert.deepEqual(changes, [true, false, true, false]);
+  } finally {
+    await Promise.all([flaky.stop(), steady.stop()]);
+    await proxy.close();
     await db.drop();
   }
 });
