@@ -68,7 +68,8 @@ export function createLeadership(opts: {
   function setLeader(leader: boolean, reason: string): void {
     if ((since !== null) === leader) return;
     since = leader ? now() : null;
-    if (leader) log.info({ reason, lockKey: String(key) }, 'became leader');
+    if (leader) log.info(databaseUrl ? { reason, lockKey: String(key) } : { reason }, 'became leader');
+    else if (reason === 'stopped') log.info({ reason }, 'no longer leader');
     else log.warn({ reason }, 'no longer leader');
     try {
       opts.onChange?.(leader);
