@@ -2,6 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { defaultNodeId, NODE_ID_MAX_LENGTH, NODE_ID_PATTERN } from '../cluster/node-id.ts';
 
 /**
  * The one place that reads BRINKWATCH_* variables. Every variable is optional; parseConfig
@@ -183,6 +184,12 @@ const envSchema = z.object({
   BRINKWATCH_RETAIN_DELIVERIES_DAYS: retentionDays,
   BRINKWATCH_RETENTION_CRON: cronExpression('0 17 * * * *'),
   BRINKWATCH_PUBLIC_READ: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
+  BRINKWATCH_NODE_ID: z
+    .string()
+    .trim()
+    .max(NODE_ID_MAX_LENGTH, `must be at most ${NODE_ID_MAX_LENGTH} characters`)
+    .regex(NODE_ID_PATTERN, 'must be letters, digits and . _ : - (starting with a letter or digit), e.g. web-2')
+    .optional(),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -235,6 +242,8 @@ export interface Config {
   /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
   readRateLimit: number;
   logLevel: string;
+  /** This process's name in logs and in PostgreSQL (who leads the singleton jobs): BRINKWATCH_NODE_ID or hostname:pid. */
+  nodeId: string;
   /** BRINKWATCH_METRICS_PUBLIC: GET /metrics without a token from any address (default: loopback or token). */
   metricsPublic: boolean;
   /** Days kept per kind of row (null: forever) and the retention job's timer (server/ops/retention-job.ts). */
@@ -306,6 +315,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       },
       readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
+      nodeId: v.BRINKWATCH_NODE_ID ?? defaultNodeId(),
       metricsPublic: v.BRINKWATCH_METRICS_PUBLIC,
       retention: {
         statementsDays: v.BRINKWATCH_RETAIN_STATEMENTS_DAYS ?? null,

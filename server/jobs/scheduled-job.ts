@@ -7,6 +7,8 @@ export interface ScheduledJob {
   /** Runs once now (tests, start-up), with the same wrapping as a scheduled run. */
   runNow(): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
+  /** Runs done (failed ones included) and ticks skipped because `onlyWhen` said no. */
+  stats?(): { runs: number; skipped: number };
 }
 
 /**
@@ -20,13 +22,41 @@ export function createScheduledJob(opts: {
   run: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
   /** Log runs that did nothing at debug level instead of info. */
   isIdle?: (counts: Record<string, unknown>) => boolean;
+  /**
+   * Asked before every run (scheduled or runNow): false skips it. Jobs that must run on one node
+   * at a time pass `leadership.isLeader` (server/cluster/leadership.ts).
+   */
+  onlyWhen?: () => boolean;
 }): ScheduledJob {
   const log = opts.logger.child({ job: opts.name });
   let task: ScheduledTask | null = null;
   let running: Promise<Record<string, unknown> | undefined> | null = null;
+  let runs = 0;
+  let skipped = 0;
+  let skipping = false;
+
+  /** False (and counted) when onlyWhen says no; the change either way is logged once, not per tick. */
+  function allowed(): boolean {
+    let ok = true;
+    try {
+      ok = opts.onlyWhen ? opts.onlyWhen() : true;
+    } catch (err) {
+      log.error({ err }, 'job gate threw; skipping the run');
+      ok = false;
+    }
+    if (ok === skipping) {
+      skipping = !ok;
+      if (skipping) log.info({ skipped: skipped + 1 }, 'job paused: its gate is closed (another node leads)');
+      else log.info({ skipped }, 'job resumed');
+    }
+    if (!ok) skipped++;
+    return ok;
+  }
 
   async function wrapped(): Promise<Record<string, unknown> | undefined> {
     if (running) return undefined; // no overlap, also for runNow()
+    if (!allowed()) return undefined;
+    runs++;
     const started = performance.now();
     running = (async () => {
       try {
@@ -57,6 +87,7 @@ export function createScheduledJob(opts: {
       void task.start();
     },
     runNow: wrapped,
+    stats: () => ({ runs, skipped }),
     async stop() {
       if (task) {
         await task.destroy();
