@@ -38,6 +38,7 @@ import { loadLanguageGate } from './ingest/language-detector.ts';
 import { createUrlGuard } from './ingest/url-guard.ts';
 import { createFeedJob } from './jobs/feed-job.ts';
 import { createInboxJob } from './jobs/inbox-job.ts';
+import { createLeadership } from './cluster/leadership.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createDemoWatch } from './jobs/demo-watch.ts';
@@ -50,6 +51,7 @@ import { createKnownScopes } from './store/known-scopes.ts';
 import { publishScoredBatch } from './realtime/statement-push.ts';
 import { secureDataDir } from './store/file-modes.ts';
 import { createStore } from './store/store.ts';
+import { redactUrl } from './store/pg/pg-database.ts';
 import { createOpsQueries } from './store/ops-queries.ts';
 import { createPrometheus } from './ops/prometheus.ts';
 import { createPrometheusRoutes } from './http/prometheus-routes.ts';
@@ -86,10 +88,13 @@ async function main(): Promise<void> {
   if (!tokenResult.ok) return refuse(tokenResult.message);
   const token = tokenResult.value;
   let store: ReturnType<typeof createStore>;
+  // BRINKWATCH_DATABASE_URL: PostgreSQL, shared by every node; unset: the SQLite file in the data folder.
+  const databaseLocation = config.databaseUrl ?? config.databaseFile;
   try {
-    store = createStore(config.databaseFile);
+    store = createStore(databaseLocation);
   } catch (err) {
     const e = err as { code?: string; message?: string };
+    if (config.databaseUrl) return refuse(`PostgreSQL at ${redactUrl(config.databaseUrl)} cannot be used (${e.code ?? 'error'}: ${e.message ?? String(err)}): check BRINKWATCH_DATABASE_URL and that the server is running`);
     return refuse(`the database ${config.databaseFile} cannot be opened (${e.code ?? 'error'}: ${e.message ?? String(err)}): check the file, or move it away to start with an empty one`);
   }
   const scorer = loadScorer();
@@ -143,7 +148,11 @@ async function main(): Promise<void> {
     blockPrivateUrls: config.blockPrivateUrls,
     guard,
   });
-  const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron });
+  // One node at a time runs alert evaluation, the outbox, feed polling, retention and the demo
+  // trickle (a PostgreSQL advisory lock); without BRINKWATCH_DATABASE_URL this node always leads.
+  // Started just before the jobs; a node that becomes leader later picks up at the next tick.
+  const leadership = createLeadership({ databaseUrl: config.databaseUrl, nodeId: config.nodeId, logger });
+  const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron, onlyWhen: leadership.isLeader });
   const startedAt = Date.now();
   const health = createHealthService({
     queries: createHealthQueries(store.db),
@@ -223,7 +232,8 @@ async function main(): Promise<void> {
       // Every statement reaches the pages: one by one, or a large batch as its ids.
       publishScoredBatch(realtime.emit, batch);
       realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
-      alerts.evaluate();
+      // Scoring runs on every node (claims); alert evaluation on the leader only.
+      if (leadership.isLeader()) alerts.evaluate();
     },
   });
   const scoreJob = createScheduledJob({
@@ -240,11 +250,11 @@ async function main(): Promise<void> {
   jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
   jobs.push(createScheduledJob({ name: 'sessions', cron: '0 */10 * * * *', logger, run: () => ({ removed: authWiring.auth.removeExpiredSessions() }), isIdle: (c) => c.removed === 0 }));
   jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
-  jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow() }));
+  jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow(), onlyWhen: leadership.isLeader }));
   // BRINKWATCH_RETAIN_*_DAYS: old rows deleted in short batches; metrics and counts stay exact (server/store/retention-repo.ts).
   const retention = createRetention({ repo: createRetentionRepo(store.db), policy: config.retention });
   if (retention.enabled()) {
-    jobs.push(createScheduledJob({ name: 'retention', cron: config.retention.cron, logger, run: () => retention.runOnce(), isIdle: (c) => c.batches === 0 }));
+    jobs.push(createScheduledJob({ name: 'retention', cron: config.retention.cron, logger, run: () => retention.runOnce(), isIdle: (c) => c.batches === 0, onlyWhen: leadership.isLeader }));
   }
 
   if (config.demo === 'auto') {
@@ -253,7 +263,7 @@ async function main(): Promise<void> {
     const demo = createDemoFeed({ store, ingest, statements });
     const seeded = demo.seedIfEmpty();
     if (seeded > 0) logger.info({ seeded }, 'empty database seeded with demo statements');
-    jobs.push(createScheduledJob({ name: 'demo', cron: '*/3 * * * * *', logger, run: () => demo.trickle(), isIdle: () => true }));
+    jobs.push(createScheduledJob({ name: 'demo', cron: '*/3 * * * * *', logger, run: () => demo.trickle(), isIdle: () => true, onlyWhen: leadership.isLeader }));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -263,11 +273,12 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  await leadership.start();
   for (const job of jobs) job.start();
   void scoreJob.runNow();
   const headBackfill = createExportHeadBackfill({ store, logger });
   const headsFilled = headBackfill.run().catch((err: unknown) => logger.error({ err }, 'filling export heads failed'));
-  logger.info({ url, port, database: config.databaseFile }, 'listening');
+  logger.info({ url, port, database: store.file, store: store.kind, nodeId: config.nodeId, leader: leadership.isLeader() }, 'listening');
   if (token.origin === 'generated') {
     process.stdout.write(
       `\nBrinkwatch API token (shown once, kept in ${token.file} with mode 0600):\n  ${token.token}\n` +
@@ -296,6 +307,8 @@ async function main(): Promise<void> {
     health.stop();
     await headsFilled;
     for (const job of jobs) await job.stop();
+    // After the jobs: a leader's last run finishes before another node may start one.
+    await leadership.stop();
     notifier.close();
     await realtime.close();
     store.close();

@@ -184,6 +184,8 @@ const envSchema = z.object({
   BRINKWATCH_RETAIN_DELIVERIES_DAYS: retentionDays,
   BRINKWATCH_RETENTION_CRON: cronExpression('0 17 * * * *'),
   BRINKWATCH_PUBLIC_READ: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
+  BRINKWATCH_DATABASE_URL: serviceUrl(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/brinkwatch'),
+  BRINKWATCH_REDIS_URL: serviceUrl(['redis:', 'rediss:'], 'redis://host:6379'),
   BRINKWATCH_NODE_ID: z
     .string()
     .trim()
@@ -194,6 +196,22 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
 });
+
+/** An optional service URL with one of the given schemes (a typo'd scheme is refused, not ignored). */
+function serviceUrl(schemes: string[], example: string) {
+  const url = z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return schemes.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}, e.g. ${example}`);
+  // Set but empty is the same as unset (a blank line in an env file).
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url.optional());
+}
 
 export interface Config {
   port: number;
@@ -242,6 +260,10 @@ export interface Config {
   /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
   readRateLimit: number;
   logLevel: string;
+  /** BRINKWATCH_DATABASE_URL: PostgreSQL as the shared store of several nodes; unset, the SQLite file databaseFile. */
+  databaseUrl?: string;
+  /** BRINKWATCH_REDIS_URL: the socket.io servers of all nodes joined through Redis. */
+  redisUrl?: string;
   /** This process's name in logs and in PostgreSQL (who leads the singleton jobs): BRINKWATCH_NODE_ID or hostname:pid. */
   nodeId: string;
   /** BRINKWATCH_METRICS_PUBLIC: GET /metrics without a token from any address (default: loopback or token). */
@@ -316,6 +338,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
       nodeId: v.BRINKWATCH_NODE_ID ?? defaultNodeId(),
+      databaseUrl: v.BRINKWATCH_DATABASE_URL || undefined,
+      redisUrl: v.BRINKWATCH_REDIS_URL || undefined,
       metricsPublic: v.BRINKWATCH_METRICS_PUBLIC,
       retention: {
         statementsDays: v.BRINKWATCH_RETAIN_STATEMENTS_DAYS ?? null,
@@ -343,5 +367,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     apiToken: config.apiToken ? '***' : '(generated or read from data dir)',
     smtpUrl: config.smtpUrl ? config.smtpUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
+    databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
+    redisUrl: config.redisUrl ? config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
   };
 }

@@ -7,7 +7,15 @@ import { createScheduledJob, type ScheduledJob } from './scheduled-job.ts';
  * The two alert timers: rule evaluation (time alone can fire, repeat or resolve an alert) and
  * the notifier that drains the outbox. Evaluation also runs after each scoring batch (main.ts).
  */
-export function createAlertJobs(deps: { alerts: AlertService; notifier: Notifier; logger: Logger; evaluateCron: string; notifyCron: string }): {
+export function createAlertJobs(deps: {
+  alerts: AlertService;
+  notifier: Notifier;
+  logger: Logger;
+  evaluateCron: string;
+  notifyCron: string;
+  /** Several nodes: both run only on the leader (server/cluster/leadership.ts). */
+  onlyWhen?: () => boolean;
+}): {
   evaluate: ScheduledJob;
   notify: ScheduledJob;
 } {
@@ -18,6 +26,7 @@ export function createAlertJobs(deps: { alerts: AlertService; notifier: Notifier
       logger: deps.logger,
       run: () => deps.alerts.evaluate(),
       isIdle: (c) => c.changed === 0,
+      onlyWhen: deps.onlyWhen,
     }),
     notify: createScheduledJob({
       name: 'notify',
@@ -25,6 +34,7 @@ export function createAlertJobs(deps: { alerts: AlertService; notifier: Notifier
       logger: deps.logger,
       run: () => deps.notifier.runOnce(),
       isIdle: (c) => c.delivered === 0 && c.retry === 0 && c.dead === 0,
+      onlyWhen: deps.onlyWhen,
     }),
   };
 }

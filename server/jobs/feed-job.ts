@@ -3,7 +3,14 @@ import type { FeedService } from '../ingest/feed-service.ts';
 import { createScheduledJob, type ScheduledJob } from './scheduled-job.ts';
 
 /** Ticks every few seconds and polls the feeds that are due (each has its own interval and backoff). */
-export function createFeedJob(deps: { feeds: FeedService; cron: string; logger: Logger; onStored?: (count: number) => void }): ScheduledJob {
+export function createFeedJob(deps: {
+  feeds: FeedService;
+  cron: string;
+  logger: Logger;
+  onStored?: (count: number) => void;
+  /** Several nodes: feeds are polled by the leader only, so an item is fetched once (server/cluster/leadership.ts). */
+  onlyWhen?: () => boolean;
+}): ScheduledJob {
   return createScheduledJob({
     name: 'feeds',
     cron: deps.cron,
@@ -14,5 +21,6 @@ export function createFeedJob(deps: { feeds: FeedService; cron: string; logger: 
       return counts;
     },
     isIdle: (c) => c.polled === 0,
+    onlyWhen: deps.onlyWhen,
   });
 }
