@@ -1,0 +1,213 @@
+/**
+ * Cluster benchmark (issue 16): real server processes (the bundle `npm start` runs), each
+ * configuration on ports, temp dirs and a PostgreSQL database of its own. In one run:
+ *   - ingest statements/s (batches POSTed through HTTP until every browser has every statement)
+ *     and POST-to-browser latency, under that load and at a steady feed, for one node on SQLite
+ *     (the baseline: today's default), one node on PostgreSQL, and three nodes on PostgreSQL +
+ *     a Redis of its own (posts spread over the nodes, browsers on every node);
+ *   - socket fan-out to 3,000 socket.io clients spread over the three nodes (target: p99 under
+ *     250 ms), against the same events sent to the six browsers of the ingest run as baseline.
+ * Latencies run from the POST being sent to the id being in the browser: an upper bound of
+ * emit-to-browser, as it includes the request, the insert, scoring and the commit. The
+ * machine's load average is printed beside the figures (a shared machine moves them).
+ *
+ *   node --import tsx scripts/bench/cluster-bench.ts [--statements N] [--clients N] [--events N]
+ *   (npm run bench -- cluster)
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildServer } from '../build-server.ts';
+import { collect, ingestPosts, latencies, now, pacedPosts, quantile, startClients, statementMaker, type Clients, type Latencies, type Posted } from './cluster-load.ts';
+import { createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
+
+const FANOUT_TARGET_MS = 250;
+const BROWSERS_PER_NODE = 2;
+const BATCH = 50;
+const POSTERS = 4;
+const STEADY_RATE = 20;
+const FANOUT_RATE = 2;
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0).padStart(5)} ms` : '    n/a');
+const load = () => `load ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
+const dist = (xs: number[]) => `p50 ${ms(quantile(xs, 0.5))}  p99 ${ms(quantile(xs, 0.99))}  max ${ms(xs.at(-1) ?? NaN)}`;
+const health = (l: Latencies) => (l.missing === 0 && l.duplicates === 0 ? 'every browser had every statement once' : `MISSING ${l.missing}, DUPLICATES ${l.duplicates}`);
+
+interface Sizes {
+  statements: number;
+  steady: number;
+  clients: number;
+  events: number;
+}
+
+interface ConfigResult {
+  name: string;
+  perSecond: number;
+  loadedP99: number;
+  steadyP99: number;
+  ok: boolean;
+}
+
+/** Runs the ingest and steady phases on started nodes with BROWSERS_PER_NODE browsers on each. */
+async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients): Promise<ConfigResult> {
+  const make = statementMaker(crypto.randomBytes(3).toString('hex'));
+  const sockets = browsers.sockets;
+  // Warm-up, and the check that a statement posted to any node reaches the browsers of all.
+  browsers.reset();
+  const warm = await pacedPosts(nodes, make, nodes.length * 3, 10);
+  const warmLat = latencies(warm, await collect([browsers], warm.length, 20_000), sockets);
+  if (warmLat.missing > 0) {
+    out(`  ${name}: NOT MEASURED: of ${warm.length} warm-up statements x ${sockets} browsers, ${warmLat.missing} never arrived (local ${warmLat.local.length}, other nodes ${warmLat.remote.length}).`);
+    if (nodes.length > 1) out('  The nodes\' socket.io servers are not joined: is the cluster adapter (BRINKWATCH_REDIS_URL) wired in server/main.ts?');
+    return { name, perSecond: NaN, loadedP99: NaN, steadyP99: NaN, ok: false };
+  }
+
+  browsers.reset();
+  const loadBefore = load();
+  const ingest = await ingestPosts(nodes, make, sizes.statements, BATCH, POSTERS);
+  const ingestLat = latencies(ingest, await collect([browsers], sizes.statements, 120_000), sockets);
+  const first = Math.min(...ingest.map((p) => p.sentAt));
+  const lastAnswer = Math.max(...ingest.map((p) => p.answeredAt));
+  const perSecond = sizes.statements / ((ingestLat.lastArrival - first) / 1000);
+  out(`  ${name}: ${load()} (before: ${loadBefore})`);
+  out(
+    `    ingest, ${sizes.statements} statements in batches of ${BATCH} from ${POSTERS} posters over ${nodes.length} node(s): ` +
+      `${Math.round(perSecond).toLocaleString('en-US')} statements/s until in every browser ` +
+      `(HTTP accepted at ${Math.round(sizes.statements / ((lastAnswer - first) / 1000)).toLocaleString('en-US')}/s); ${health(ingestLat)}`,
+  );
+  out(`    POST-to-browser under that load:   ${dist(ingestLat.all)}`);
+
+  browsers.reset();
+  const steady = await pacedPosts(nodes, make, sizes.steady, STEADY_RATE);
+  const steadyLat = latencies(steady, await collect([browsers], steady.length, 30_000), sockets);
+  out(`    POST-to-browser, steady ${STEADY_RATE}/s x ${sizes.steady}: ${dist(steadyLat.all)}; ${health(steadyLat)}`);
+  if (nodes.length > 1) {
+    out(`      browsers on the node posted to:  ${dist(steadyLat.local)}`);
+    out(`      browsers on the other nodes:     ${dist(steadyLat.remote)}`);
+  }
+  const ok = ingestLat.missing === 0 && ingestLat.duplicates === 0 && steadyLat.missing === 0 && steadyLat.duplicates === 0;
+  return { name, perSecond, loadedP99: quantile(ingestLat.all, 0.99), steadyP99: quantile(steadyLat.all, 0.99), ok };
+}
+
+/** The fan-out: `events` single statements at FANOUT_RATE/s spread over the nodes, to the clients given. */
+async function fanOut(nodes: Node[], clients: Clients[], events: number, tag: string): Promise<Latencies> {
+  const make = statementMaker(tag);
+  for (const c of clients) c.reset();
+  const posted: Posted[] = await pacedPosts(nodes, make, events, FANOUT_RATE);
+  const sockets = clients.reduce((n, c) => n + c.sockets, 0);
+  return latencies(posted, await collect(clients, events, 60_000), sockets);
+}
+
+async function startCluster(bundle: string, count: number, env: Record<string, string>): Promise<Node[]> {
+  // The first node migrates the new database alone; the others start together once it listens.
+  const first = await startNode(bundle, 'bench-a', env);
+  const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => startNode(bundle, `bench-${String.fromCharCode(98 + i)}`, env)));
+  return [first, ...rest];
+}
+
+async function stopAll(nodes: Node[]): Promise<void> {
+  const crashed = nodes.filter((n) => n.child.exitCode !== null || n.child.signalCode !== null);
+  for (const n of crashed) out(`  node ${n.name} DIED during the run (exit ${n.child.exitCode ?? n.child.signalCode}):\n${n.output().slice(-2000)}`);
+  await Promise.all(nodes.map((n) => n.stop()));
+}
+
+export async function run(argv: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { statements: { type: 'string' }, clients: { type: 'string' }, events: { type: 'string' }, steady: { type: 'string' } } });
+  const sizes: Sizes = {
+    statements: Number(values.statements ?? 3000),
+    steady: Number(values.steady ?? 100),
+    clients: Number(values.clients ?? 3000),
+    events: Number(values.events ?? 20),
+  };
+  for (const [k, v] of Object.entries(sizes)) if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer (got ${v})`);
+  const started = performance.now();
+  const bundle = await buildServer();
+  out(`cluster: ${os.cpus().length} cores, Node ${process.version}, ${load()} at the start; ${BROWSERS_PER_NODE} browsers (socket.io clients, one child process) per node`);
+  const results: ConfigResult[] = [];
+  let fan: { lat: Latencies; base: Latencies; connectS: number; loadDuring: string } | null = null;
+
+  const configs: Array<{ name: string; nodes: number; db: boolean; redis: boolean }> = [
+    { name: '1 node, SQLite (baseline)', nodes: 1, db: false, redis: false },
+    { name: '1 node, PostgreSQL', nodes: 1, db: true, redis: false },
+    { name: '3 nodes, PostgreSQL + Redis', nodes: 3, db: true, redis: true },
+  ];
+  for (const config of configs) {
+    let db: BenchDatabase | null = null;
+    let redis: PrivateRedis | null = null;
+    let nodes: Node[] = [];
+    let browsers: Clients | null = null;
+    try {
+      const env: Record<string, string> = {};
+      if (config.db) env.BRINKWATCH_DATABASE_URL = (db = await createBenchDatabase()).url;
+      if (config.redis) env.BRINKWATCH_REDIS_URL = (redis = await startPrivateRedis()).url;
+      const t0 = performance.now();
+      nodes = await startCluster(bundle, config.nodes, env);
+      out(`  ${config.name}: ${nodes.length} node(s) up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      browsers = await startClients(nodes.map((n) => n.url), BROWSERS_PER_NODE);
+      const result = await measure(config.name, nodes, sizes, browsers);
+      results.push(result);
+
+      if (config.nodes === 3 && result.ok) {
+        // Baseline: the same kind of events to the six browsers already connected.
+        const base = await fanOut(nodes, [browsers], sizes.events, 'fanout-base');
+        await browsers.close();
+        browsers = null;
+        const perNode = Math.ceil(sizes.clients / nodes.length);
+        const c0 = now();
+        const crowd: Clients[] = [];
+        try {
+          // One process per node's share: three event loops to take in the pushes, as browsers on many machines would.
+          crowd.push(...(await Promise.all(nodes.map((n, i) => startClients([n.url], perNode, i)))));
+          const connectS = (now() - c0) / 1000;
+          const lat = await fanOut(nodes, crowd, sizes.events, 'fanout');
+          fan = { lat, base, connectS, loadDuring: load() };
+        } finally {
+          await Promise.all(crowd.map((c) => c.close()));
+        }
+      }
+    } catch (err) {
+      out(`  ${config.name}: FAILED: ${(err as Error).message}`);
+      results.push({ name: config.name, perSecond: NaN, loadedP99: NaN, steadyP99: NaN, ok: false });
+    } finally {
+      await browsers?.close();
+      await stopAll(nodes);
+      await redis?.stop();
+      await db?.drop();
+    }
+  }
+
+  out('');
+  out(`summary (${load()}):`);
+  const base = results[0];
+  for (const r of results) {
+    const vs = base && r !== base && Number.isFinite(base.perSecond) && Number.isFinite(r.perSecond) ? ` (${(r.perSecond / base.perSecond).toFixed(2)}x SQLite)` : '';
+    out(
+      `  ${r.name.padEnd(30)} ingest ${Number.isFinite(r.perSecond) ? Math.round(r.perSecond).toLocaleString('en-US').padStart(6) : '   n/a'} statements/s${vs.padEnd(14)}` +
+        `  POST-to-browser p99: under load ${ms(r.loadedP99)}, steady ${ms(r.steadyP99)}${r.ok ? '' : '  (NOT OK: see above)'}`,
+    );
+  }
+  if (fan) {
+    const total = fan.lat.all.length + fan.lat.missing;
+    out(`  fan-out, ${sizes.events} events at ${FANOUT_RATE}/s over 3 nodes (${load()}; during: ${fan.loadDuring}):`);
+    out(`    baseline, ${BROWSERS_PER_NODE * 3} browsers:              ${dist(fan.base.all)}; ${health(fan.base)}`);
+    out(`    ${sizes.clients.toLocaleString('en-US')} clients (connected in ${fan.connectS.toFixed(1)} s): ${dist(fan.lat.all)}; ${health(fan.lat)} (${total} deliveries)`);
+    out(`      on the node posted to:           ${dist(fan.lat.local)}`);
+    out(`      on the other nodes:              ${dist(fan.lat.remote)}`);
+    out(`      after the first browser had it:  ${dist(fan.lat.spread)}`);
+    const p99 = quantile(fan.lat.all, 0.99);
+    out(`    target: fan-out p99 under ${FANOUT_TARGET_MS} ms (POST to browser, an upper bound): ${fan.lat.missing === 0 && p99 < FANOUT_TARGET_MS ? 'MET' : 'NOT MET'}`);
+  } else {
+    out('  fan-out: NOT MEASURED (the three-node configuration did not deliver every statement to every node: see above)');
+  }
+  out(`cluster benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  run(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Browsers for the cluster benchmark, in a child process of their own (as real browsers are: the
+ * bench's own event loop, which times the POSTs, never waits for them): `perNode` socket.io
+ * clients on each URL given, each noting when every statement id reaches it, from a
+ * statementScored event or a statementsScoredInBulk one (both are how a page learns of a new
+ * statement). Driven over IPC by scripts/bench/cluster-bench.ts:
+ *   parent -> child: { cmd: 'reset' | 'count' | 'report' | 'close' }
+ *   child -> parent: { type: 'ready', sockets, connectMs } once all are connected,
+ *                    { type: 'count', n } (arrivals since the last reset) on 'count',
+ *                    { type: 'report', ids, nodes, times, duplicates, disconnects } on 'report'.
+ * Times are wall-clock ms with sub-ms precision (performance.timeOrigin + performance.now()), the
+ * same clock the parent uses for the POSTs.
+ *
+ *   node --import tsx scripts/bench/cluster-clients.ts '{"urls":["http://..."],"perNode":1000}'
+ */
+import { io, type Socket } from 'socket.io-client';
+
+interface Options {
+  urls: string[];
+  perNode: number;
+  /** Handshakes in flight at once: 3,000 at the same instant would measure the accept queue, not fan-out. */
+  connectConcurrency?: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const send = (msg: unknown) => process.send!(msg);
+
+function parseOptions(raw: string | undefined): Options {
+  let o: Partial<Options>;
+  try {
+    o = JSON.parse(raw ?? '') as Partial<Options>;
+  } catch {
+    throw new Error('cluster-clients: the first argument must be JSON {"urls": [...], "perNode": N}');
+  }
+  if (!Array.isArray(o.urls) || o.urls.length === 0 || !o.urls.every((u) => typeof u === 'string' && /^https?:\/\//.test(u))) {
+    throw new Error('cluster-clients: urls must be a non-empty list of http(s) URLs');
+  }
+  if (!Number.isInteger(o.perNode) || o.perNode! < 1 || o.perNode! > 5000) throw new Error('cluster-clients: perNode must be an integer from 1 to 5000');
+  return { urls: o.urls, perNode: o.perNode!, connectConcurrency: o.connectConcurrency ?? 50 };
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('cluster-clients runs as a child process with an IPC channel (cluster-bench.ts starts it)');
+  const opts = parseOptions(process.argv[2]);
+  // Flat columns rather than objects: 3,000 sockets x N events stay cheap to keep and to send.
+  let ids: number[] = [];
+  let nodes: number[] = [];
+  let times: number[] = [];
+  let seen = new Map<Socket, Set<number>>();
+  let duplicates = 0;
+  let disconnects = 0;
+  const sockets: Socket[] = [];
+
+  const arrived = (socket: Socket, node: number, id: number, at: number) => {
+    let set = seen.get(socket);
+    if (!set) seen.set(socket, (set = new Set()));
+    if (set.has(id)) {
+      duplicates++;
+      return;
+    }
+    set.add(id);
+    ids.push(id);
+    nodes.push(node);
+    times.push(at);
+  };
+
+  const connect = (url: string, node: number) =>
+    new Promise<void>((resolve, reject) => {
+      // websocket only, no reconnection: a lost socket is counted, not silently replaced.
+      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
+      socket.on('statementScored', (s: { id: number }) => arrived(socket, node, s.id, now()));
+      socket.on('statementsScoredInBulk', (b: { ids: number[] }) => {
+        const at = now();
+        for (const id of b.ids) arrived(socket, node, id, at);
+      });
+      socket.on('disconnect', () => disconnects++);
+      // Connected once its snapshot came: the page is then live.
+      socket.once('snapshot', () => resolve());
+      socket.once('connect_error', (err) => reject(new Error(`socket to ${url} failed: ${err.message}`)));
+      sockets.push(socket);
+    });
+
+  const started = performance.now();
+  const queue: Array<[string, number]> = [];
+  for (let i = 0; i < opts.perNode; i++) opts.urls.forEach((u, n) => queue.push([u, n]));
+  const lanes = Array.from({ length: Math.min(opts.connectConcurrency ?? 50, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await connect(next[0], next[1]);
+  });
+  await Promise.all(lanes);
+  send({ type: 'ready', sockets: sockets.length, connectMs: performance.now() - started });
+
+  process.on('message', (msg: { cmd?: string }) => {
+    if (msg.cmd === 'reset') {
+      ids = [];
+      nodes = [];
+      times = [];
+      seen = new Map();
+      duplicates = 0;
+    } else if (msg.cmd === 'count') {
+      send({ type: 'count', n: times.length });
+    } else if (msg.cmd === 'report') {
+      send({ type: 'report', ids, nodes, times, duplicates, disconnects });
+    } else if (msg.cmd === 'close') {
+      for (const s of sockets) s.disconnect();
+      process.disconnect();
+    }
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,212 @@
+/**
+ * The load of the cluster benchmark (scripts/bench/cluster-bench.ts): statements POSTed through
+ * HTTP to the nodes, and socket.io clients in child processes (scripts/bench/cluster-clients.ts)
+ * that note when each statement reaches them. Every latency here is from the moment a POST is
+ * sent to the moment a client has the statement's id, on one wall clock shared by the processes.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_TOKEN, type Node } from './cluster-nodes.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const quantile = (sorted: number[], q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+
+export interface Report {
+  ids: number[];
+  nodes: number[];
+  times: number[];
+  duplicates: number;
+  disconnects: number;
+}
+
+export interface Clients {
+  sockets: number;
+  connectMs: number;
+  /** The node (index into the URLs this process was given) each of its sockets is on, offset for several processes. */
+  nodeOffset: number;
+  reset(): void;
+  count(): Promise<number>;
+  report(): Promise<Report>;
+  close(): Promise<void>;
+}
+
+/** Starts `perNode` sockets on each URL in a child process; resolves once all have their snapshot. */
+export async function startClients(urls: string[], perNode: number, nodeOffset = 0): Promise<Clients> {
+  const child: ChildProcess = fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<string, (msg: Record<string, unknown>) => void>();
+  let failed: Error | null = null;
+  child.on('message', (msg: Record<string, unknown>) => {
+    const w = waiting.get(String(msg.type));
+    waiting.delete(String(msg.type));
+    w?.(msg);
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      failed = new Error(`the client process exited with ${code}`);
+      for (const w of waiting.values()) w({ type: 'exit' });
+      resolve();
+    }),
+  );
+  const expect = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      if (failed) return reject(failed);
+      waiting.set(type, (msg) => (msg.type === 'exit' ? reject(failed) : resolve(msg)));
+    });
+  const ready = await expect('ready');
+  return {
+    sockets: Number(ready.sockets),
+    connectMs: Number(ready.connectMs),
+    nodeOffset,
+    reset: () => child.send({ cmd: 'reset' }),
+    count: async () => {
+      const p = expect('count');
+      child.send({ cmd: 'count' });
+      return Number((await p).n);
+    },
+    report: async () => {
+      const p = expect('report');
+      child.send({ cmd: 'report' });
+      const r = (await p) as unknown as Report;
+      return { ...r, nodes: r.nodes.map((n) => n + nodeOffset) };
+    },
+    close: async () => {
+      if (child.connected) child.send({ cmd: 'close' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Realistic statements: the demo texts (varied length and vocabulary), each made unique. */
+export function statementMaker(tag: string): (n: number) => Array<Record<string, string>> {
+  const pool = fs
+    .readFileSync(path.join(ROOT, 'data', 'demo', 'statements.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { text: string; speaker: string; source: string });
+  let next = 0;
+  return (n) =>
+    Array.from({ length: n }, () => {
+      const i = next++;
+      const s = pool[i % pool.length]!;
+      return { text: `${s.text} (bench ${tag} #${i})`, speaker: s.speaker, source: s.source, externalId: `cluster-bench-${tag}-${i}`, publishedAt: new Date().toISOString() };
+    });
+}
+
+export interface Posted {
+  ids: number[];
+  sentAt: number;
+  answeredAt: number;
+  node: number;
+}
+
+/** POSTs a batch to a node; every statement must be accepted as new. */
+export async function post(nodes: Node[], node: number, statements: Array<Record<string, string>>): Promise<Posted> {
+  const sentAt = now();
+  const res = await fetch(`${nodes[node]!.url}/api/statements`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ statements }),
+  });
+  const body = (await res.json()) as { accepted?: Array<{ id: number; duplicate: boolean }>; rejected?: unknown[] };
+  const answeredAt = now();
+  const fresh = (body.accepted ?? []).filter((a) => !a.duplicate);
+  if (res.status !== 202 || fresh.length !== statements.length) {
+    throw new Error(`POST to ${nodes[node]!.name} answered ${res.status} with ${fresh.length} of ${statements.length} new: ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return { ids: fresh.map((a) => a.id), sentAt, answeredAt, node };
+}
+
+/**
+ * Waits until every socket of every client process has every one of `expected` ids (counts
+ * since the last reset), or `timeoutMs`; then returns the reports. Late or lost ones show in
+ * the latencies' `missing`.
+ */
+export async function collect(clients: Clients[], expected: number, timeoutMs: number): Promise<Report[]> {
+  const deadline = Date.now() + timeoutMs;
+  const wanted = expected * clients.reduce((n, c) => n + c.sockets, 0);
+  for (;;) {
+    const got = (await Promise.all(clients.map((c) => c.count()))).reduce((a, b) => a + b, 0);
+    if (got >= wanted || Date.now() > deadline) break;
+    await sleep(200);
+  }
+  return Promise.all(clients.map((c) => c.report()));
+}
+
+export interface Latencies {
+  /** POST sent -> socket has the id, every (statement, socket) pair, sorted. */
+  all: number[];
+  /** The same for sockets on the node the POST went to, and on the other nodes. */
+  local: number[];
+  remote: number[];
+  /** Each arrival after the first arrival of the same statement anywhere: the spread of one push. */
+  spread: number[];
+  missing: number;
+  duplicates: number;
+  lastArrival: number;
+}
+
+export function latencies(posted: Posted[], reports: Report[], sockets: number): Latencies {
+  const byId = new Map<number, Posted>();
+  for (const p of posted) for (const id of p.ids) byId.set(id, p);
+  const first = new Map<number, number>();
+  for (const r of reports) r.ids.forEach((id, i) => first.set(id, Math.min(first.get(id) ?? Infinity, r.times[i]!)));
+  const out: Latencies = { all: [], local: [], remote: [], spread: [], missing: 0, duplicates: 0, lastArrival: 0 };
+  let seen = 0;
+  for (const r of reports) {
+    out.duplicates += r.duplicates;
+    r.ids.forEach((id, i) => {
+      const p = byId.get(id);
+      if (!p) return; // not a statement of this phase (none expected: private nodes, demo off)
+      seen++;
+      const at = r.times[i]!;
+      const ms = at - p.sentAt;
+      out.all.push(ms);
+      (r.nodes[i] === p.node ? out.local : out.remote).push(ms);
+      out.spread.push(at - first.get(id)!);
+      out.lastArrival = Math.max(out.lastArrival, at);
+    });
+  }
+  out.missing = byId.size * sockets - seen;
+  for (const xs of [out.all, out.local, out.remote, out.spread]) xs.sort((a, b) => a - b);
+  return out;
+}
+
+/**
+ * Open-loop posting: one statement every 1000/rate ms, round-robin over the nodes, each POST
+ * sent on its schedule whether or not the previous one was answered (a steady feed, not a
+ * client that waits).
+ */
+export async function pacedPosts(nodes: Node[], make: (n: number) => Array<Record<string, string>>, count: number, ratePerSecond: number): Promise<Posted[]> {
+  const interval = 1000 / ratePerSecond;
+  const start = performance.now();
+  const inflight: Array<Promise<Posted>> = [];
+  for (let i = 0; i < count; i++) {
+    const wait = start + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    inflight.push(post(nodes, i % nodes.length, make(1)));
+  }
+  return Promise.all(inflight);
+}
+
+/** Closed-loop ingest: `posters` loops each POSTing a batch and sending the next on its answer, batches round-robin over the nodes. */
+export async function ingestPosts(nodes: Node[], make: (n: number) => Array<Record<string, string>>, total: number, batch: number, posters: number): Promise<Posted[]> {
+  const out: Posted[] = [];
+  let next = 0;
+  const batches = Math.ceil(total / batch);
+  await Promise.all(
+    Array.from({ length: posters }, async () => {
+      for (let b = next++; b < batches; b = next++) out.push(await post(nodes, b % nodes.length, make(Math.min(batch, total - b * batch))));
+    }),
+  );
+  return out;
+}

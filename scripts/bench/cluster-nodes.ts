@@ -1,0 +1,181 @@
+/**
+ * What the cluster benchmark (scripts/bench/cluster-bench.ts) runs its configurations on: real
+ * server processes (the server/dist bundle `npm start` runs) on ports of their own, a PostgreSQL
+ * database of its own (created, then dropped), and a private redis-server on a port of its own,
+ * so that a run never hears another run's pushes on the shared Redis (pub/sub ignores database
+ * numbers) and never counts another run's statements.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
+/** The machine's PostgreSQL (issue 16): BRINKWATCH_TEST_DATABASE_URL as in the tests, else the default server. */
+export const ADMIN_URL = process.env.BRINKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface Node {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the server bundle on port 0 with a temp data dir and resolves with the URL it prints.
+ * Demo data off (a bench counts only its own statements), write and read limits off (one client
+ * address posts everything), logs at warn.
+ */
+export async function startNode(bundle: string, name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Node> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bw-cluster-bench-${name}-`));
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      BRINKWATCH_PORT: '0',
+      BRINKWATCH_DATA_DIR: dataDir,
+      BRINKWATCH_API_TOKEN: BENCH_TOKEN,
+      BRINKWATCH_DEMO: 'off',
+      BRINKWATCH_WRITE_RATE_LIMIT: '0',
+      BRINKWATCH_READ_RATE_LIMIT: '0',
+      BRINKWATCH_HEALTH_MIN_FREE_MB: '0',
+      BRINKWATCH_LOG_LEVEL: 'warn',
+      BRINKWATCH_NODE_ID: name,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node ${name} did not start within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
+    const check = () => {
+      const m = /Brinkwatch dashboard: (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.off('exit', exited);
+        resolve(m[1]!);
+      }
+    };
+    const exited = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${name} exited with ${code} before listening:\n${out.slice(-3000)}`));
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', exited);
+  });
+  return {
+    name,
+    url,
+    child,
+    dataDir,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        // A clean stop takes well under 10 s (main.ts forces exit after 10 s); past 15 s it is killed.
+        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BenchDatabase {
+  url: string;
+  drop: () => Promise<void>;
+}
+
+/** A PostgreSQL database of this run's own; throws with the reason when the server cannot be reached. */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const name = `bw_cluster_bench_${crypto.randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } catch (err) {
+    throw new Error(`PostgreSQL at ${new URL(ADMIN_URL).host} cannot be used (${(err as Error).message}); set BRINKWATCH_TEST_DATABASE_URL or start it`);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      c.on('error', () => {});
+      await c.connect();
+      try {
+        // WITH (FORCE): a node killed at the timeout may leave a session open.
+        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+export interface PrivateRedis {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** A redis-server of this run's own (no persistence) on a free port. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not installed: the three-node configuration needs a Redis of its own');
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server on port ${port} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
