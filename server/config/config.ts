@@ -312,7 +312,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       databaseFile: path.join(dataDir, 'brinkwatch.db'),
       scoreCron: v.BRINKWATCH_SCORE_CRON,
       apiToken: v.BRINKWATCH_API_TOKEN,
-      demo: v.BRINKWATCH_DEMO,
+      // Demo rows are for a first look on one machine: a team's shared PostgreSQL gets them only when asked (BRINKWATCH_DEMO=auto).
+      demo: env.BRINKWATCH_DEMO === undefined && v.BRINKWATCH_DATABASE_URL ? 'off' : v.BRINKWATCH_DEMO,
       inboxDir: path.resolve(cwd, v.BRINKWATCH_INBOX_DIR ?? path.join(dataDir, 'inbox')),
       inboxCron: v.BRINKWATCH_INBOX_CRON,
       smtpUrl: v.BRINKWATCH_SMTP_URL,
