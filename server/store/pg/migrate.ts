@@ -7,12 +7,13 @@ export const pgMigrationsDir = () => path.join(projectRoot(), 'server', 'store',
 
 /**
  * Key of the transaction-scoped advisory lock that serialises migrations: every node of an
- * installation runs migratePostgres() at start, and the first to take the lock applies what is
- * pending while the others wait, then find it applied. Advisory locks are per database, so two
- * installations on one server do not wait on each other. (A fixed 64-bit value: the bytes of
- * "bwmigrat".)
+ * installation migrates at start, and the first to take the lock applies what is pending while
+ * the others wait, then find it applied. Advisory locks are per database, so two installations
+ * on one server do not wait on each other. The same key as the synchronous store's migrator
+ * (server/store/pg/open-postgres.ts on the pgdb branch), so that `npm run migrate-to-postgres`
+ * and a node starting at the same moment also take turns.
  */
-export const MIGRATION_LOCK_KEY = 0x62776d6967726174n;
+export const MIGRATION_LOCK_KEY = 7_310_001;
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version    INTEGER PRIMARY KEY,
@@ -32,7 +33,7 @@ export async function migratePostgres(client: ClientBase, dir = pgMigrationsDir(
   for (const m of migrations) {
     await client.query('BEGIN');
     try {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       // Created under the lock: two nodes running CREATE TABLE IF NOT EXISTS at the same moment
       // can both pass the "not exists" test and one then fails on the catalog's unique index.
       await client.query(CREATE_TABLE);
