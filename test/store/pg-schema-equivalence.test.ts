@@ -185,3 +185,39 @@ async function checkTriggers(sqliteDb: Store['db'], client: pg.Client): Promise<
   const pending = await client.query<{ n: string }>(`SELECT count(*) AS n FROM statements WHERE status = 'pending' AND search IS NOT NULL`);
   assert.equal(Number(pending.rows[0]!.n), 0);
 }
+
+test('nodes migrating the same database at once apply each migration once, and again is a no-op', async (t) => {
+  const db = await scratch(t);
+  if (!db) return;
+  const clients = await Promise.all([db.connect(), db.connect(), db.connect()]);
+  try {
+    const applied = await Promise.all(clients.map((c) => migratePostgres(c)));
+    const files = fs.readdirSync(pgMigrationsDir()).filter((f) => f.endsWith('.sql')).length;
+    assert.equal(applied.reduce((a, b) => a + b, 0), files, `applied ${applied.join(', ')}`);
+    assert.equal(await migratePostgres(clients[0]!), 0);
+    const rows = await clients[0]!.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    assert.equal(rows.rows.length, files);
+    assert.equal(rows.rows[0]!.name, '001-schema.sql');
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+});
+
+test('a failing PostgreSQL migration leaves nothing of itself and is named in the error', async (t) => {
+  const db = await scratch(t);
+  if (!db) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-pg-migrations-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, '001-first.sql'), 'CREATE TABLE first_table (id BIGINT PRIMARY KEY);');
+  fs.writeFileSync(path.join(dir, '002-broken.sql'), 'CREATE TABLE half_done (id BIGINT); INSERT INTO no_such_table VALUES (1);');
+  const client = await db.connect();
+  try {
+    await assert.rejects(migratePostgres(client, dir), /PostgreSQL migration 002-broken\.sql failed: relation "no_such_table" does not exist/);
+    const versions = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    assert.deepEqual(versions.rows.map((r) => r.version), [1]);
+    const tables = await client.query(`SELECT tablename FROM pg_tables WHERE tablename IN ('first_table', 'half_done')`);
+    assert.deepEqual(tables.rows.map((r) => r.tablename), ['first_table']);
+  } finally {
+    await client.end();
+  }
+});

@@ -61,11 +61,3 @@ export async function migratePostgres(client: ClientBase, dir = pgMigrationsDir(
   }
   return applied;
 }
-
-/** Versions recorded as applied, ascending (empty when the table does not exist yet). */
-export async function appliedPostgresMigrations(client: ClientBase): Promise<number[]> {
-  const exists = await client.query(`SELECT 1 FROM pg_catalog.pg_tables WHERE tablename = 'schema_migrations' AND schemaname = ANY (current_schemas(false))`);
-  if (exists.rows.length === 0) return [];
-  const r = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-  return r.rows.map((row) => row.version);
-}
