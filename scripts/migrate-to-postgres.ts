@@ -56,7 +56,8 @@ const client = new pg.Client({ connectionString: to, connectionTimeoutMillis: 10
 try {
   await client.connect();
 } catch (err) {
-  fail(`cannot reach PostgreSQL at ${shown}: ${(err as Error).message}`, 1);
+  const hint = (err as { code?: string }).code === '3D000' ? ' (create it first: createdb, or CREATE DATABASE)' : '';
+  fail(`cannot connect to PostgreSQL at ${shown}: ${(err as Error).message}${hint}`, 1);
 }
 
 let exitCode: 0 | 1 = 0;

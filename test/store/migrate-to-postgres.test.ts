@@ -184,6 +184,6 @@ test('migrate-to-postgres explains a missing file, a file that is not Brinkwatch
   app.store.close();
   const unreachable = await runScript(['--from', path.join(app.dir, 'test.db'), '--to', `postgres://postgres:secret-pw@127.0.0.1:${port}/brinkwatch`]);
   assert.equal(unreachable.code, 1);
-  assert.match(unreachable.stderr, new RegExp(`cannot reach PostgreSQL at postgres://postgres@127\\.0\\.0\\.1:${port}/brinkwatch`));
+  assert.match(unreachable.stderr, new RegExp(`cannot connect to PostgreSQL at postgres://postgres@127\\.0\\.0\\.1:${port}/brinkwatch`));
   assert.doesNotMatch(unreachable.stderr, /secret-pw/, 'the password is never printed');
 });
