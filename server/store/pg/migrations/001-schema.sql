@@ -72,7 +72,9 @@ CREATE INDEX statements_demo ON statements (id) WHERE is_demo = 1;
 -- with <query> built from each term of buildFtsQuery() (server/store/fts-query.ts), folded the
 -- same way on the database side and AND-ed:
 --   a word or "a phrase":  phraseto_tsquery('simple', search_fold($n))
---   a prefix term (escal*): to_tsquery('simple', quote_literal(search_fold($n)) || ':*')
+--   a prefix term (escal*): to_tsquery('simple', search_fold($n)), $n being the term written as
+--     a quoted tsquery lexeme with ':*' (in JS `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`);
+--     not quote_literal(), which writes E'...' around a backslash: a tsquery syntax error
 --   combined: q1 && q2 && ...
 -- and ts_rank(s.search, <query>) where SQLite orders by FTS5's rank (bm25; note ts_rank is
 -- "higher is better" while FTS5's rank is "lower is better"). Tokens differ in corner cases:
