@@ -82,13 +82,13 @@ try {
     await copyAll(client, sqlite, plans, { batchRows, progress });
     await client.query('COMMIT');
     progress(`copied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // Planner statistics now, not when autovacuum gets round to it: the first queries of the
-    // nodes started next would otherwise be planned for empty tables.
-    for (const p of plans) await client.query(`ANALYZE ${p.name}`);
   } catch (err) {
-    await client.query('ROLLBACK');
+    await client.query('ROLLBACK').catch(() => undefined); // connection lost: the server rolls back; the first error is the one to show
     throw err;
   }
+  // Planner statistics now, not when autovacuum gets round to it: the first queries of the
+  // nodes started next would otherwise be planned for empty tables.
+  for (const p of plans) await client.query(`ANALYZE ${p.name}`);
 
   const lines = await countCheck(client, sqlite, plans);
   sqlite.exec('COMMIT');
