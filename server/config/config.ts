@@ -60,6 +60,24 @@ function parseTrustProxy(v: string): boolean | number | string[] | null {
   return list.length > 0 && list.every(valid) ? list : null;
 }
 
+/** A service URL of one of `schemes` with a host: a typo fails the start instead of the first push. */
+const serviceUrl = (schemes: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return schemes.includes(u.protocol.slice(0, -1).toLowerCase()) && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL with a host (e.g. ${example})` },
+    )
+    .optional();
+
 /** Days to keep a kind of row; unset keeps it forever. */
 const retentionDays = z.coerce
   .number({ message: 'must be a number of days' })
@@ -183,6 +201,8 @@ const envSchema = z.object({
   BRINKWATCH_RETAIN_DELIVERIES_DAYS: retentionDays,
   BRINKWATCH_RETENTION_CRON: cronExpression('0 17 * * * *'),
   BRINKWATCH_PUBLIC_READ: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
+  BRINKWATCH_DATABASE_URL: serviceUrl(['postgres', 'postgresql'], 'postgres://brinkwatch@db.internal:5432/brinkwatch'),
+  BRINKWATCH_REDIS_URL: serviceUrl(['redis', 'rediss'], 'redis://redis.internal:6379'),
   BRINKWATCH_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
@@ -245,6 +265,13 @@ export interface Config {
    * with no trusted proxy in front (BRINKWATCH_TRUST_PROXY unset).
    */
   publicRead: boolean;
+  /** BRINKWATCH_DATABASE_URL: selects PostgreSQL as the store (unset: SQLite in the data folder). */
+  databaseUrl: string | undefined;
+  /**
+   * BRINKWATCH_REDIS_URL: joins the live stream of every node through Redis (server/realtime/
+   * cluster-adapter.ts); without it but with databaseUrl, through PostgreSQL LISTEN/NOTIFY.
+   */
+  redisUrl: string | undefined;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
@@ -318,6 +345,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
         v.BRINKWATCH_PUBLIC_READ === undefined
           ? isLoopbackHost(v.BRINKWATCH_HOST) && v.BRINKWATCH_TRUST_PROXY === false
           : ['true', '1', 'yes', 'on'].includes(v.BRINKWATCH_PUBLIC_READ),
+      databaseUrl: v.BRINKWATCH_DATABASE_URL,
+      redisUrl: v.BRINKWATCH_REDIS_URL,
     },
   };
 }
@@ -333,5 +362,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     apiToken: config.apiToken ? '***' : '(generated or read from data dir)',
     smtpUrl: config.smtpUrl ? config.smtpUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
+    databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
+    redisUrl: config.redisUrl ? config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@') : undefined,
   };
 }
