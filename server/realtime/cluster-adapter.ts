@@ -127,8 +127,7 @@ async function attachRedis(io: Server<any, any, any, any>, url: string, opts: Cl
   try {
     await Promise.all([pub.connect(), sub.connect()]);
   } catch (err) {
-    pub.destroy();
-    sub.destroy();
+    await Promise.allSettled([pub, sub].map(async (c) => c.destroy()));
     const e = err as { code?: string; message?: string };
     throw new ClusterAdapterError(`Redis at ${maskUrl(url)} cannot be reached (${e.message ?? e.code ?? String(err)}): start Redis or fix BRINKWATCH_REDIS_URL`);
   }
@@ -142,7 +141,8 @@ async function attachRedis(io: Server<any, any, any, any>, url: string, opts: Cl
   return {
     kind: 'redis',
     close: async () => {
-      await Promise.allSettled([pub, sub].map((c) => (c.isReady ? c.close() : Promise.resolve(c.destroy()))));
+      // close() waits for queued commands (the adapter's unsubscribes); with Redis away there is nothing to wait for.
+      await Promise.allSettled([pub, sub].map(async (c) => (c.isReady ? c.close() : c.destroy())));
     },
   };
 }
