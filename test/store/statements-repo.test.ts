@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { normalizeStatement } from '../../server/ingest/statement-input.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { createTempStore, TEST_STORE } from '../helpers/temp-store.ts';
 
 describe('statements repository on a real SQLite file', () => {
   const t = createTempStore();
@@ -15,6 +15,8 @@ describe('statements repository on a real SQLite file', () => {
   };
 
   before(() => {
+    // PostgreSQL (BRINKWATCH_TEST_STORE=postgres) has no such settings: the rest runs on both.
+    if (TEST_STORE === 'postgres') return;
     const db = store.db;
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
