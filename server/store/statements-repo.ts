@@ -1,6 +1,7 @@
 import { statementExportHead } from '../export/statement-rows.ts';
 import type { Db } from './database.ts';
 import { isPostgres } from './pg/pg-database.ts';
+import { createPgStatementBatches } from './statements-batch-pg.ts';
 import { chooseScopePlan, countMatches } from './scope-filter.ts';
 import { findHighlights } from './search-highlights.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
@@ -42,6 +43,7 @@ export function createStatementsRepo(db: Db) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unsupported', ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   const idByKey = db.prepare('SELECT id FROM statements WHERE dedupe_key = ?').pluck();
+  const pgBatches = isPostgres(db) ? createPgStatementBatches(db) : null;
   const pendingSql = `SELECT id, text, speaker, occurred_at AS occurredAt, is_demo AS isDemo
      FROM statements WHERE status = 'pending' ORDER BY id LIMIT ?`;
   const pendingStmt = db.prepare(pendingSql);
@@ -72,29 +74,10 @@ export function createStatementsRepo(db: Db) {
     void indexStmt?.run(id, text, speaker, actor, targets, source);
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
-  // PostgreSQL: a statement's actor and category rows in two statements (arrays unnested), not
-  // one round trip per row (scoring a batch of 1,000 would cost several thousand).
-  const addActorsPg = pg
-    ? db.prepare(`INSERT INTO statement_actors (statement_id, actor, role)
-                  SELECT @id, a.actor, a.role FROM unnest(CAST(@actors AS TEXT[]), CAST(@roles AS TEXT[])) AS a (actor, role)
-                  ON CONFLICT DO NOTHING`)
-    : null;
-  const addCategoriesPg = pg
-    ? db.prepare(`INSERT INTO statement_categories (statement_id, category)
-                  SELECT @id, c FROM unnest(CAST(@categories AS TEXT[])) AS c ON CONFLICT DO NOTHING`)
-    : null;
-
   /** statement_actors and statement_categories rows of a statement just scored. */
   function addFilterRows(id: number, f: Pick<ScoredFields, 'actor' | 'targets' | 'categories' | 'signals'>): void {
     const categories = f.categories ?? new Set(f.signals.map((s) => s.category));
-    if (addActorsPg && addCategoriesPg) {
-      const actors = f.actor ? [f.actor, ...f.targets] : [...f.targets];
-      const roles = actors.map((_, i) => (f.actor && i === 0 ? 'speaker' : 'target'));
-      if (actors.length > 0) addActorsPg.run({ id, actors, roles });
-      const list = [...categories];
-      if (list.length > 0) addCategoriesPg.run({ id, categories: list });
-      return;
-    }
+    if (pgBatches) return pgBatches.addFilterRows(id, f.actor, f.targets, categories);
     if (f.actor) addActor.run(id, f.actor, 'speaker');
     for (const t of f.targets) addActor.run(id, t, 'target');
     for (const c of categories) addCategory.run(id, c);
@@ -136,13 +119,25 @@ export function createStatementsRepo(db: Db) {
   // Through the partial index statements_pending: no scan of the table (countByStatus is one).
   const anyPending = db.prepare(`SELECT EXISTS (SELECT 1 FROM statements WHERE status = 'pending')`).pluck();
 
+  function insert(s: NewStatement): InsertOutcome {
+    // export_head: the export's cells of this row, formatted once (migration 007); failing it keeps them.
+    const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0, exportHead: statementExportHead(s) });
+    if (r.changes === 1) return { id: Number(r.lastInsertRowid), duplicate: false };
+    return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+  }
+
   return {
     /** Stores one statement as pending unless its dedupe key is known; either way returns the id. */
-    insert(s: NewStatement): InsertOutcome {
-      // export_head: the export's cells of this row, formatted once (migration 007); failing it keeps them.
-      const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0, exportHead: statementExportHead(s) });
-      if (r.changes === 1) return { id: Number(r.lastInsertRowid), duplicate: false };
-      return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+    insert,
+
+    /**
+     * insert() for each statement of a batch, in order, with the same outcomes (a key repeated
+     * in the batch: the first is stored, the others are its duplicates). Call inside the
+     * caller's transaction.
+     */
+    insertMany(list: NewStatement[]): InsertOutcome[] {
+      if (pgBatches && list.length > 1) return pgBatches.insertMany(list);
+      return list.map(insert);
     },
 
     /**
