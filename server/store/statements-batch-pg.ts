@@ -1,5 +1,5 @@
 // The statements repository's batched writes on PostgreSQL (statements-repo.ts uses them there).
-import { statementExportHead } from '../export/statement-rows.ts';
+import { statementExportHead } from './statement-export-head.ts';
 import type { PgDatabase } from './pg/pg-database.ts';
 import type { InsertOutcome, NewStatement } from './statement-types.ts';
 
