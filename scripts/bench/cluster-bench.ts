@@ -101,11 +101,14 @@ async function fanOut(nodes: Node[], clients: Clients[], events: number, tag: st
   return latencies(posted, await collect(clients, events, 60_000), sockets);
 }
 
-async function startCluster(bundle: string, count: number, env: Record<string, string>): Promise<Node[]> {
+/** Starts `count` nodes into `nodes` (filled as they come up, so that a failed start still stops the others). */
+async function startCluster(bundle: string, count: number, env: Record<string, string>, nodes: Node[]): Promise<void> {
   // The first node migrates the new database alone; the others start together once it listens.
-  const first = await startNode(bundle, 'bench-a', env);
-  const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => startNode(bundle, `bench-${String.fromCharCode(98 + i)}`, env)));
-  return [first, ...rest];
+  nodes.push(await startNode(bundle, 'bench-a', env));
+  const rest = await Promise.allSettled(Array.from({ length: count - 1 }, (_, i) => startNode(bundle, `bench-${String.fromCharCode(98 + i)}`, env)));
+  for (const r of rest) if (r.status === 'fulfilled') nodes.push(r.value);
+  const failed = rest.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 async function stopAll(nodes: Node[]): Promise<void> {
@@ -137,14 +140,14 @@ export async function run(argv: string[] = []): Promise<void> {
   for (const config of configs) {
     let db: BenchDatabase | null = null;
     let redis: PrivateRedis | null = null;
-    let nodes: Node[] = [];
+    const nodes: Node[] = [];
     let browsers: Clients | null = null;
     try {
       const env: Record<string, string> = {};
       if (config.db) env.BRINKWATCH_DATABASE_URL = (db = await createBenchDatabase()).url;
       if (config.redis) env.BRINKWATCH_REDIS_URL = (redis = await startPrivateRedis()).url;
       const t0 = performance.now();
-      nodes = await startCluster(bundle, config.nodes, env);
+      await startCluster(bundle, config.nodes, env, nodes);
       out(`  ${config.name}: ${nodes.length} node(s) up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       browsers = await startClients(nodes.map((n) => n.url), BROWSERS_PER_NODE);
       const result = await measure(config.name, nodes, sizes, browsers);

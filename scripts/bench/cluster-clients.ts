@@ -74,8 +74,16 @@ async function main(): Promise<void> {
         for (const id of b.ids) arrived(socket, node, id, at);
       });
       socket.on('disconnect', () => disconnects++);
-      // Connected once its snapshot came: the page is then live.
-      socket.once('snapshot', () => resolve());
+      // Connected once its snapshot came: the page is then live. A server whose snapshot fails
+      // never sends one: said after 30 s rather than waited for.
+      let noSnapshot: NodeJS.Timeout | undefined;
+      socket.once('connect', () => {
+        noSnapshot = setTimeout(() => reject(new Error(`socket to ${url} connected but had no snapshot within 30 s (the server's snapshot failed?)`)), 30_000);
+      });
+      socket.once('snapshot', () => {
+        clearTimeout(noSnapshot);
+        resolve();
+      });
       socket.once('connect_error', (err) => reject(new Error(`socket to ${url} failed: ${err.message}`)));
       sockets.push(socket);
     });

@@ -13,6 +13,8 @@ import { BENCH_TOKEN, type Node } from './cluster-nodes.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A POST not answered in this long fails the configuration (a stuck node) instead of hanging the bench. */
+const POST_TIMEOUT_MS = 60_000;
 
 export const quantile = (sorted: number[], q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 
@@ -60,7 +62,20 @@ export async function startClients(urls: string[], perNode: number, nodeOffset =
       if (failed) return reject(failed);
       waiting.set(type, (msg) => (msg.type === 'exit' ? reject(failed) : resolve(msg)));
     });
-  const ready = await expect('ready');
+  // The child fails by itself when a socket cannot connect; this bounds the rest (a stalled server).
+  const readyTimeoutMs = 60_000 + 30 * perNode * urls.length;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    expect('ready'),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${perNode * urls.length} sockets not all connected within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
+    }),
+  ]).catch(async (err: unknown) => {
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
+  });
+  clearTimeout(timer);
   return {
     sockets: Number(ready.sockets),
     connectMs: Number(ready.connectMs),
@@ -116,6 +131,7 @@ export async function post(nodes: Node[], node: number, statements: Array<Record
     method: 'POST',
     headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ statements }),
+    signal: AbortSignal.timeout(POST_TIMEOUT_MS),
   });
   const body = (await res.json()) as { accepted?: Array<{ id: number; duplicate: boolean }>; rejected?: unknown[] };
   const answeredAt = now();
