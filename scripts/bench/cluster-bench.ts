@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../build-server.ts';
 import { collect, ingestPosts, latencies, now, pacedPosts, quantile, startClients, statementMaker, type Clients, type Latencies, type Posted } from './cluster-load.ts';
-import { createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
+import { backendPids, cpuReading, cpuSpent, createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
 
 const FANOUT_TARGET_MS = 250;
 const BROWSERS_PER_NODE = 2;
@@ -34,6 +34,12 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0).padStart(5)} ms` : '    n/a');
 const load = () => `load ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
 const dist = (xs: number[]) => `p50 ${ms(quantile(xs, 0.5))}  p99 ${ms(quantile(xs, 0.99))}  max ${ms(xs.at(-1) ?? NaN)}`;
+/** Which processes' CPU a configuration spends: its nodes, its PostgreSQL backends, its Redis. */
+type CpuGroups = Record<string, () => Promise<number[]> | number[]>;
+const cpuText = (spent: Record<string, number>, per: number, unit: string) =>
+  Object.entries(spent)
+    .map(([k, v]) => `${k} ${(v / per).toFixed(2)} ms`)
+    .join(' + ') + ` CPU per ${unit}`;
 const health = (l: Latencies) => (l.missing === 0 && l.duplicates === 0 ? 'every browser had every statement once' : `MISSING ${l.missing}, DUPLICATES ${l.duplicates}`);
 
 interface Sizes {
@@ -46,13 +52,15 @@ interface Sizes {
 interface ConfigResult {
   name: string;
   perSecond: number;
+  /** CPU ms of all its processes (nodes, PostgreSQL backends, Redis) per ingested statement. */
+  cpuPerStatement: number;
   loadedP99: number;
   steadyP99: number;
   ok: boolean;
 }
 
 /** Runs the ingest and steady phases on started nodes with BROWSERS_PER_NODE browsers on each. */
-async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients): Promise<ConfigResult> {
+async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients, cpu: CpuGroups): Promise<ConfigResult> {
   const make = statementMaker(crypto.randomBytes(3).toString('hex'));
   const sockets = browsers.sockets;
   // Warm-up, and the check that a statement posted to any node reaches the browsers of all.
@@ -62,13 +70,16 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   if (warmLat.missing > 0) {
     out(`  ${name}: NOT MEASURED: of ${warm.length} warm-up statements x ${sockets} browsers, ${warmLat.missing} never arrived (local ${warmLat.local.length}, other nodes ${warmLat.remote.length}).`);
     if (nodes.length > 1) out('  The nodes\' socket.io servers are not joined: is the cluster adapter (BRINKWATCH_REDIS_URL) wired in server/main.ts?');
-    return { name, perSecond: NaN, loadedP99: NaN, steadyP99: NaN, ok: false };
+    return { name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: false };
   }
 
   browsers.reset();
   const loadBefore = load();
+  const cpu0 = await cpuReading(cpu);
   const ingest = await ingestPosts(nodes, make, sizes.statements, BATCH, POSTERS);
   const ingestLat = latencies(ingest, await collect([browsers], sizes.statements, 120_000), sockets);
+  const spent = cpuSpent(cpu0, await cpuReading(cpu));
+  const cpuTotal = Object.values(spent).reduce((a, b) => a + b, 0);
   const first = Math.min(...ingest.map((p) => p.sentAt));
   const lastAnswer = Math.max(...ingest.map((p) => p.answeredAt));
   const perSecond = sizes.statements / ((ingestLat.lastArrival - first) / 1000);
@@ -79,17 +90,23 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
       `(HTTP accepted at ${Math.round(sizes.statements / ((lastAnswer - first) / 1000)).toLocaleString('en-US')}/s); ${health(ingestLat)}`,
   );
   out(`    POST-to-browser under that load:   ${dist(ingestLat.all)}`);
+  out(`    POST answered (batch of ${BATCH}):       ${dist(ingest.map((p) => p.answeredAt - p.sentAt).sort((a, b) => a - b))}`);
+  out(
+    `    ${cpuText(spent, sizes.statements, 'statement')} (${Math.round((sizes.statements / cpuTotal) * 1000).toLocaleString('en-US')} statements per CPU-second: ` +
+      'the machine\'s load does not move this figure as it moves the rate)',
+  );
 
   browsers.reset();
   const steady = await pacedPosts(nodes, make, sizes.steady, STEADY_RATE);
   const steadyLat = latencies(steady, await collect([browsers], steady.length, 30_000), sockets);
   out(`    POST-to-browser, steady ${STEADY_RATE}/s x ${sizes.steady}: ${dist(steadyLat.all)}; ${health(steadyLat)}`);
+  out(`      POST answered:                   ${dist(steady.map((p) => p.answeredAt - p.sentAt).sort((a, b) => a - b))}`);
   if (nodes.length > 1) {
     out(`      browsers on the node posted to:  ${dist(steadyLat.local)}`);
     out(`      browsers on the other nodes:     ${dist(steadyLat.remote)}`);
   }
   const ok = ingestLat.missing === 0 && ingestLat.duplicates === 0 && steadyLat.missing === 0 && steadyLat.duplicates === 0;
-  return { name, perSecond, loadedP99: quantile(ingestLat.all, 0.99), steadyP99: quantile(steadyLat.all, 0.99), ok };
+  return { name, perSecond, cpuPerStatement: cpuTotal / sizes.statements, loadedP99: quantile(ingestLat.all, 0.99), steadyP99: quantile(steadyLat.all, 0.99), ok };
 }
 
 /** The fan-out: `events` single statements at FANOUT_RATE/s spread over the nodes, to the clients given. */
@@ -120,7 +137,7 @@ async function stopAll(nodes: Node[]): Promise<void> {
 export async function run(argv: string[] = []): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { statements: { type: 'string' }, clients: { type: 'string' }, events: { type: 'string' }, steady: { type: 'string' } } });
   const sizes: Sizes = {
-    statements: Number(values.statements ?? 3000),
+    statements: Number(values.statements ?? 1500),
     steady: Number(values.steady ?? 100),
     clients: Number(values.clients ?? 3000),
     events: Number(values.events ?? 20),
@@ -130,7 +147,7 @@ export async function run(argv: string[] = []): Promise<void> {
   const bundle = await buildServer();
   out(`cluster: ${os.cpus().length} cores, Node ${process.version}, ${load()} at the start; ${BROWSERS_PER_NODE} browsers (socket.io clients, one child process) per node`);
   const results: ConfigResult[] = [];
-  let fan: { lat: Latencies; base: Latencies; connectS: number; loadDuring: string } | null = null;
+  let fan: { lat: Latencies; base: Latencies; connectS: number; loadDuring: string; cpu: Record<string, number> } | null = null;
 
   const configs: Array<{ name: string; nodes: number; db: boolean; redis: boolean }> = [
     { name: '1 node, SQLite (baseline)', nodes: 1, db: false, redis: false },
@@ -150,7 +167,12 @@ export async function run(argv: string[] = []): Promise<void> {
       await startCluster(bundle, config.nodes, env, nodes);
       out(`  ${config.name}: ${nodes.length} node(s) up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       browsers = await startClients(nodes.map((n) => n.url), BROWSERS_PER_NODE);
-      const result = await measure(config.name, nodes, sizes, browsers);
+      const cpu: CpuGroups = { nodes: () => nodes.map((n) => n.child.pid!) };
+      const dbName = db?.name;
+      if (dbName) cpu.PostgreSQL = () => backendPids(dbName);
+      const redisPid = redis?.pid;
+      if (redisPid) cpu.Redis = () => [redisPid];
+      const result = await measure(config.name, nodes, sizes, browsers, cpu);
       results.push(result);
 
       if (config.nodes === 3 && result.ok) {
@@ -165,15 +187,17 @@ export async function run(argv: string[] = []): Promise<void> {
           // One process per node's share: three event loops to take in the pushes, as browsers on many machines would.
           crowd.push(...(await Promise.all(nodes.map((n, i) => startClients([n.url], perNode, i)))));
           const connectS = (now() - c0) / 1000;
+          const fanCpu: CpuGroups = { ...cpu, clients: () => crowd.map((c) => c.pid) };
+          const cpu0 = await cpuReading(fanCpu);
           const lat = await fanOut(nodes, crowd, sizes.events, 'fanout');
-          fan = { lat, base, connectS, loadDuring: load() };
+          fan = { lat, base, connectS, loadDuring: load(), cpu: cpuSpent(cpu0, await cpuReading(fanCpu)) };
         } finally {
           await Promise.all(crowd.map((c) => c.close()));
         }
       }
     } catch (err) {
       out(`  ${config.name}: FAILED: ${(err as Error).message}`);
-      results.push({ name: config.name, perSecond: NaN, loadedP99: NaN, steadyP99: NaN, ok: false });
+      results.push({ name: config.name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: false });
     } finally {
       await browsers?.close();
       await stopAll(nodes);
@@ -189,6 +213,7 @@ export async function run(argv: string[] = []): Promise<void> {
     const vs = base && r !== base && Number.isFinite(base.perSecond) && Number.isFinite(r.perSecond) ? ` (${(r.perSecond / base.perSecond).toFixed(2)}x SQLite)` : '';
     out(
       `  ${r.name.padEnd(30)} ingest ${Number.isFinite(r.perSecond) ? Math.round(r.perSecond).toLocaleString('en-US').padStart(6) : '   n/a'} statements/s${vs.padEnd(14)}` +
+        ` ${Number.isFinite(r.cpuPerStatement) ? r.cpuPerStatement.toFixed(2).padStart(5) : '  n/a'} CPU ms/statement` +
         `  POST-to-browser p99: under load ${ms(r.loadedP99)}, steady ${ms(r.steadyP99)}${r.ok ? '' : '  (NOT OK: see above)'}`,
     );
   }
@@ -200,6 +225,7 @@ export async function run(argv: string[] = []): Promise<void> {
     out(`      on the node posted to:           ${dist(fan.lat.local)}`);
     out(`      on the other nodes:              ${dist(fan.lat.remote)}`);
     out(`      after the first browser had it:  ${dist(fan.lat.spread)}`);
+    out(`    ${cpuText(fan.cpu, fan.lat.all.length / 1000, '1,000 deliveries')} (the clients run on this machine too)`);
     const p99 = quantile(fan.lat.all, 0.99);
     out(`    target: fan-out p99 under ${FANOUT_TARGET_MS} ms (POST to browser, an upper bound): ${fan.lat.missing === 0 && p99 < FANOUT_TARGET_MS ? 'MET' : 'NOT MET'}`);
   } else {

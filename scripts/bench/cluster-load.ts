@@ -27,6 +27,7 @@ export interface Report {
 }
 
 export interface Clients {
+  pid: number;
   sockets: number;
   connectMs: number;
   /** The node (index into the URLs this process was given) each of its sockets is on, offset for several processes. */
@@ -77,6 +78,7 @@ export async function startClients(urls: string[], perNode: number, nodeOffset =
   });
   clearTimeout(timer);
   return {
+    pid: child.pid!,
     sockets: Number(ready.sockets),
     connectMs: Number(ready.connectMs),
     nodeOffset,

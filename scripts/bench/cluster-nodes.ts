@@ -95,6 +95,7 @@ export async function startNode(bundle: string, name: string, env: Record<string
 
 export interface BenchDatabase {
   url: string;
+  name: string;
   drop: () => Promise<void>;
 }
 
@@ -115,6 +116,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
+    name,
     drop: async () => {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       c.on('error', () => {});
@@ -153,6 +155,7 @@ function canConnect(port: number): Promise<boolean> {
 
 export interface PrivateRedis {
   url: string;
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -171,6 +174,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -178,4 +182,59 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await exited;
     },
   };
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU time (user + system, all threads) a process has used, in ms, from /proc; null once it is gone. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at the closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** The PostgreSQL server processes serving `database` now (this machine's server: their /proc is readable). */
+export async function backendPids(database: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    return r.rows.map((row) => row.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * CPU used by groups of processes between two readings: what a statement costs, whatever the
+ * machine's load (wall time on a shared machine counts the waits for a core; CPU time does not).
+ * A PostgreSQL backend that ends between the readings is not counted (the nodes keep theirs open).
+ */
+export async function cpuReading(groups: Record<string, () => Promise<number[]> | number[]>): Promise<Record<string, Map<number, number>>> {
+  const out: Record<string, Map<number, number>> = {};
+  for (const [name, pids] of Object.entries(groups)) {
+    const m = new Map<number, number>();
+    for (const pid of await pids()) {
+      const ms = processCpuMs(pid);
+      if (ms !== null) m.set(pid, ms);
+    }
+    out[name] = m;
+  }
+  return out;
+}
+
+export function cpuSpent(before: Record<string, Map<number, number>>, after: Record<string, Map<number, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, m] of Object.entries(after)) {
+    let sum = 0;
+    for (const [pid, ms] of m) sum += ms - (before[name]?.get(pid) ?? 0);
+    out[name] = sum;
+  }
+  return out;
 }
