@@ -129,12 +129,19 @@ export interface Posted {
 /** POSTs a batch to a node; every statement must be accepted as new. */
 export async function post(nodes: Node[], node: number, statements: Array<Record<string, string>>): Promise<Posted> {
   const sentAt = now();
-  const res = await fetch(`${nodes[node]!.url}/api/statements`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ statements }),
-    signal: AbortSignal.timeout(POST_TIMEOUT_MS),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${nodes[node]!.url}/api/statements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ statements }),
+      signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const alive = nodes[node]!.child.exitCode === null && nodes[node]!.child.signalCode === null;
+    throw new Error(`POST to ${nodes[node]!.name} failed after ${(now() - sentAt).toFixed(0)} ms: ${(err as Error).message} (${cause?.code ?? ''} ${cause?.message ?? ''}); the node is ${alive ? 'running' : 'gone'}`);
+  }
   const body = (await res.json()) as { accepted?: Array<{ id: number; duplicate: boolean }>; rejected?: unknown[] };
   const answeredAt = now();
   const fresh = (body.accepted ?? []).filter((a) => !a.duplicate);
@@ -147,17 +154,17 @@ export async function post(nodes: Node[], node: number, statements: Array<Record
 /**
  * Waits until every socket of every client process has every one of `expected` ids (counts
  * since the last reset), or `timeoutMs`; then returns the reports. Late or lost ones show in
- * the latencies' `missing`.
+ * the latencies' `missing`. `countOnly`: just wait (polled more often), no reports.
  */
-export async function collect(clients: Clients[], expected: number, timeoutMs: number): Promise<Report[]> {
+export async function collect(clients: Clients[], expected: number, timeoutMs: number, countOnly = false): Promise<Report[]> {
   const deadline = Date.now() + timeoutMs;
   const wanted = expected * clients.reduce((n, c) => n + c.sockets, 0);
   for (;;) {
     const got = (await Promise.all(clients.map((c) => c.count()))).reduce((a, b) => a + b, 0);
     if (got >= wanted || Date.now() > deadline) break;
-    await sleep(200);
+    await sleep(countOnly ? 50 : 200);
   }
-  return Promise.all(clients.map((c) => c.report()));
+  return countOnly ? [] : Promise.all(clients.map((c) => c.report()));
 }
 
 export interface Latencies {
