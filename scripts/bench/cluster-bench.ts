@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../build-server.ts';
-import { collect, ingestPosts, latencies, now, pacedPosts, post, quantile, startClients, statementMaker, type Clients, type Latencies, type Posted } from './cluster-load.ts';
+import { collect, ingestPosts, latencies, now, pacedPosts, post, quantile, retried, startClients, statementMaker, type Clients, type Latencies, type Posted } from './cluster-load.ts';
 import { backendPids, cpuReading, cpuSpent, createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
 
 const FANOUT_TARGET_MS = 250;
@@ -246,6 +246,7 @@ export async function run(argv: string[] = []): Promise<void> {
   } else {
     out('  fan-out: NOT MEASURED (the three-node configuration did not deliver every statement to every node: see above)');
   }
+  if (retried.length > 0) out(`  ${retried.length} POST(s) failed without an answer and were sent again (the figures include the wait): ${retried.slice(0, 3).join('; ')}`);
   out(`cluster benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 

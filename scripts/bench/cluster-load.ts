@@ -127,24 +127,37 @@ export interface Posted {
 }
 
 /** POSTs a batch to a node; every statement must be accepted as new. */
+/** POSTs sent a second time after a connection-level failure, with the failures' causes (printed by the bench). */
+export const retried: string[] = [];
+
 export async function post(nodes: Node[], node: number, statements: Array<Record<string, string>>): Promise<Posted> {
   const sentAt = now();
-  let res: Response;
-  try {
-    res = await fetch(`${nodes[node]!.url}/api/statements`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ statements }),
-      signal: AbortSignal.timeout(POST_TIMEOUT_MS),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const alive = nodes[node]!.child.exitCode === null && nodes[node]!.child.signalCode === null;
-    throw new Error(`POST to ${nodes[node]!.name} failed after ${(now() - sentAt).toFixed(0)} ms: ${(err as Error).message} (${cause?.code ?? ''} ${cause?.message ?? ''}); the node is ${alive ? 'running' : 'gone'}`);
+  let res: Response | null = null;
+  let again = false;
+  // A connection-level failure (no answer) is retried once on a fresh connection: the statements
+  // carry external ids, so a first attempt that did store them makes the second see duplicates
+  // of the same ids, not new statements. The retries are counted and printed.
+  for (let attempt = 0; res === null; attempt++) {
+    try {
+      res = await fetch(`${nodes[node]!.url}/api/statements`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json', ...(attempt > 0 ? { connection: 'close' } : {}) },
+        body: JSON.stringify({ statements }),
+        signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const alive = nodes[node]!.child.exitCode === null && nodes[node]!.child.signalCode === null;
+      const why = `POST to ${nodes[node]!.name} failed after ${(now() - sentAt).toFixed(0)} ms: ${(err as Error).message} (${cause?.code ?? ''} ${cause?.message ?? ''}); the node is ${alive ? 'running' : 'gone'}`;
+      if (attempt > 0 || !alive || (err as Error).name === 'TimeoutError') throw new Error(why);
+      retried.push(why);
+      again = true;
+    }
   }
   const body = (await res.json()) as { accepted?: Array<{ id: number; duplicate: boolean }>; rejected?: unknown[] };
   const answeredAt = now();
-  const fresh = (body.accepted ?? []).filter((a) => !a.duplicate);
+  // After a retry, statements the first attempt stored come back as duplicates of themselves.
+  const fresh = (body.accepted ?? []).filter((a) => !a.duplicate || again);
   if (res.status !== 202 || fresh.length !== statements.length) {
     throw new Error(`POST to ${nodes[node]!.name} answered ${res.status} with ${fresh.length} of ${statements.length} new: ${JSON.stringify(body).slice(0, 300)}`);
   }
