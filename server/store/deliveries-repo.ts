@@ -69,8 +69,11 @@ export function createDeliveriesRepo(db: Db) {
   const deliveredStmt = db.prepare(
     `UPDATE alert_deliveries SET status = 'delivered', delivered_at = @now, last_error = NULL, updated_at = @now WHERE id = @id`,
   );
+  // Only a pending row: a send that outlived its lease may fail after another node (or a later
+  // run) has already delivered the row, and must not put it back in the queue.
   const failedStmt = db.prepare(
-    `UPDATE alert_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_error = @error, updated_at = @now WHERE id = @id`,
+    `UPDATE alert_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_error = @error, updated_at = @now
+     WHERE id = @id AND status = 'pending'`,
   );
   const attemptStmt = db.prepare(`
     INSERT INTO alert_delivery_attempts (delivery_id, at, ok, status_code, error, duration_ms)

@@ -134,6 +134,28 @@ describe('notifier: webhook outbox with retries', () => {
     }
   });
 
+  it('a send that outlived its lease and then failed does not re-queue the delivery a later claim delivered', async () => {
+    const store = stores.open('lease');
+    try {
+      const { clock } = await fireWebhookAlert(store, 'http://127.0.0.1:1/never-called');
+      const t0 = clock.now;
+      const [first] = store.alerts.claimDueDeliveries(t0, 10, 1000);
+      assert.ok(first, 'claimed once');
+      assert.deepEqual(store.alerts.claimDueDeliveries(t0 + 999, 10, 1000), [], 'leased');
+      const [second] = store.alerts.claimDueDeliveries(t0 + 1000, 10, 1000);
+      assert.equal(second?.id, first.id, 'the lease ran out: claimed again');
+      assert.equal(second.attempts, 2);
+      store.alerts.markDelivered(second.id, t0 + 1001);
+      store.alerts.markFailed(first.id, 'the slow first send failed at last', t0 + 5000, t0 + 1002);
+      const [row] = store.alerts.listDeliveries({ limit: 10 });
+      assert.equal(row!.status, 'delivered');
+      assert.equal(row!.lastError, null);
+      assert.deepEqual(store.alerts.claimDueDeliveries(t0 + 60_000, 10, 1000), [], 'not queued again');
+    } finally {
+      store.close();
+    }
+  });
+
   it('gives up after maxAttempts (dead), does not follow redirects, sends Slack bodies', async () => {
     const store = stores.open('b');
     const failing = await startReceiver(0, 500);
