@@ -117,7 +117,8 @@ export function createDeliveriesRepo(db: Db) {
       failedStmt.run({
         id,
         now,
-        error: error.slice(0, 500),
+        // A receiver's or SMTP server's words may hold NUL, which PostgreSQL text cannot.
+        error: error.replace(/\u0000/g, '\uFFFD').slice(0, 500),
         status: nextAttemptAt === null ? 'dead' : 'pending',
         nextAttemptAt: nextAttemptAt ?? now,
       });
