@@ -134,7 +134,7 @@ describe('notifier: webhook outbox with retries', () => {
     }
   });
 
-  it('a send that outlived its lease and then failed does not re-queue the delivery a later claim delivered', async () => {
+  it('a send that outlived its lease and then failed does not re-queue the delivery a later claim delivered; failure texts hold no NUL', async () => {
     const store = stores.open('lease');
     try {
       const { clock } = await fireWebhookAlert(store, 'http://127.0.0.1:1/never-called');
@@ -142,6 +142,8 @@ describe('notifier: webhook outbox with retries', () => {
       const [first] = store.alerts.claimDueDeliveries(t0, 10, 1000);
       assert.ok(first, 'claimed once');
       assert.deepEqual(store.alerts.claimDueDeliveries(t0 + 999, 10, 1000), [], 'leased');
+      store.alerts.markFailed(first.id, 'SMTP said "\u0000"', t0 + 1000, t0 + 500);
+      assert.equal(store.alerts.listDeliveries({ limit: 1 })[0]!.lastError, 'SMTP said "\uFFFD"', 'NUL kept out (PostgreSQL text cannot hold it)');
       const [second] = store.alerts.claimDueDeliveries(t0 + 1000, 10, 1000);
       assert.equal(second?.id, first.id, 'the lease ran out: claimed again');
       assert.equal(second.attempts, 2);
