@@ -156,7 +156,15 @@ export function firingAlertsBetween(db: Db, from: number, to: number, scope?: st
   return db.prepare(sql).all({ from, to, ...(scope === undefined ? {} : { scope }) }) as FiringAlert[];
 }
 
+/**
+ * The transaction-scoped advisory lock that serialises rule evaluation across the nodes of one
+ * PostgreSQL database (every node evaluates after its own scoring batches). 'BRKWALRT' in ASCII,
+ * apart from the leader lock ('BRKWLEAD') and the migration lock.
+ */
+export const EVALUATION_LOCK_KEY = 0x42524b57414c5254n;
+
 export function createAlertsRepo(db: Db) {
+  const evaluationLock = isPostgres(db) ? db.prepare('SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))') : null;
   const ALERT_COLUMNS = alertColumns(db);
   const insertRuleStmt = db.prepare(`
     INSERT INTO alert_rules (name, scope, time_window, metric, threshold, recover_below, for_seconds, repeat_seconds,
@@ -218,6 +226,15 @@ export function createAlertsRepo(db: Db) {
   });
 
   const rulesAndAlerts = {
+    /**
+     * Call first inside an evaluation's transaction: waits until no other node is evaluating and
+     * holds that until commit, so two nodes never decide on the same open alert at once (one
+     * would fire it, the other fire it again or hit alerts_one_open_per_rule). SQLite: one
+     * process evaluates, nothing to wait for.
+     */
+    serializeEvaluation(): void {
+      evaluationLock?.run(EVALUATION_LOCK_KEY);
+    },
     insertRule(f: RuleFields, now: number): number {
       return Number(insertRuleStmt.run(ruleParams(f, now)).lastInsertRowid);
     },
