@@ -266,6 +266,7 @@ describe('GET /api/health on a real store', () => {
       dataDir: t.dir,
       thresholds: { ...T, minFreeBytes: Number.MAX_SAFE_INTEGER },
       logger: createSilentLogger(),
+      now: () => clock.now,
     });
     const v = tight.refresh();
     assert.deepEqual(codes(v), [], 'a huge free-space threshold does not matter: the disk is the PostgreSQL server\'s');
