@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_TOKEN, type Node } from './cluster-nodes.ts';
+import { BENCH_TOKEN, track, type Node } from './cluster-nodes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const now = () => performance.timeOrigin + performance.now();
@@ -40,10 +40,12 @@ export interface Clients {
 
 /** Starts `perNode` sockets on each URL in a child process; resolves once all have their snapshot. */
 export async function startClients(urls: string[], perNode: number, nodeOffset = 0): Promise<Clients> {
-  const child: ChildProcess = fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode })], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = track(
+    fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode })], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
   const waiting = new Map<string, (msg: Record<string, unknown>) => void>();
   let failed: Error | null = null;
   child.on('message', (msg: Record<string, unknown>) => {

@@ -19,6 +19,31 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 /** The machine's PostgreSQL (issue 16): BRINKWATCH_TEST_DATABASE_URL as in the tests, else the default server. */
 export const ADMIN_URL = process.env.BRINKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/**
+ * Every process this bench started and has not stopped: killed when the bench exits for any
+ * reason (an error, Ctrl-C), so that no server or redis-server outlives it. On Ctrl-C the
+ * databases not yet dropped are dropped too (within 5 s; past that they stay, named
+ * bw_cluster_bench_*).
+ */
+const started = new Set<ChildProcess>();
+const databases = new Set<() => Promise<void>>();
+export function track(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+const killAll = () => {
+  for (const child of started) child.kill('SIGKILL');
+};
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    const giveUp = new Promise((r) => setTimeout(r, 5000).unref());
+    void Promise.race([Promise.allSettled([...databases].map((drop) => drop())), giveUp]).then(() => process.exit(130));
+  });
+}
+
 export interface Node {
   name: string;
   url: string;
@@ -35,7 +60,7 @@ export interface Node {
  */
 export async function startNode(bundle: string, name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Node> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bw-cluster-bench-${name}-`));
-  const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+  const child = track(spawn(process.execPath, ['--enable-source-maps', bundle], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -52,7 +77,7 @@ export async function startNode(bundle: string, name: string, env: Record<string
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }));
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -114,21 +139,20 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   }
   const u = new URL(ADMIN_URL);
   u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    name,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      c.on('error', () => {});
-      await c.connect();
-      try {
-        // WITH (FORCE): a node killed at the timeout may leave a session open.
-        await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
+  const drop = async () => {
+    databases.delete(drop);
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    c.on('error', () => {});
+    await c.connect();
+    try {
+      // WITH (FORCE): a node killed at the timeout (or by Ctrl-C) may leave a session open.
+      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await c.end();
+    }
   };
+  databases.add(drop);
+  return { url: u.toString(), name, drop };
 }
 
 export function freePort(): Promise<number> {
@@ -163,7 +187,7 @@ export interface PrivateRedis {
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not installed: the three-node configuration needs a Redis of its own');
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
