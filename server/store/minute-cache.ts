@@ -81,14 +81,17 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
   const pg = isPostgres(db);
   const dataVersion = pg ? null : db.prepare('PRAGMA data_version').pluck();
   // PostgreSQL (any node may write): the scope's version and deletion mark, and, when it moved
-  // past what the cache knows, the span of the known span's minutes stamped since. One statement,
-  // so one snapshot; a scope never written has no row (version 0).
+  // past what the cache knows, the span of the known span's minutes stamped since (looked for only
+  // then: the usual read costs one primary-key probe). One statement, so one snapshot; a scope
+  // never written has no row (version 0).
   const changes = pg
     ? db
         .prepare(
           `SELECT COALESCE(v.version, 0), COALESCE(v.cleared, 0),
-                  (SELECT MIN(bucket_start) FROM metric_buckets m WHERE m.scope = @scope AND m.changed > @known AND m.bucket_start >= @lo AND m.bucket_start < @hi),
-                  (SELECT MAX(bucket_start) FROM metric_buckets m WHERE m.scope = @scope AND m.changed > @known AND m.bucket_start >= @lo AND m.bucket_start < @hi)
+                  CASE WHEN v.version > @known THEN (SELECT MIN(bucket_start) FROM metric_buckets m
+                    WHERE m.scope = @scope AND m.changed > @known AND m.bucket_start >= @lo AND m.bucket_start < @hi) END,
+                  CASE WHEN v.version > @known THEN (SELECT MAX(bucket_start) FROM metric_buckets m
+                    WHERE m.scope = @scope AND m.changed > @known AND m.bucket_start >= @lo AND m.bucket_start < @hi) END
            FROM (SELECT 1) one LEFT JOIN metric_scope_versions v ON v.scope = @scope`,
         )
         .raw()
