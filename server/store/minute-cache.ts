@@ -68,6 +68,14 @@ export interface MinuteCacheOptions {
  *  - writes by another connection or process (`npm run ingest --score`) change
  *    `PRAGMA data_version`, which drops everything;
  *  - minutes read inside an open transaction are re-read after it (it may still roll back).
+ * On PostgreSQL, where other nodes write the same tables and there is neither data_version nor a
+ * JS trigger, every read of a cached scope first asks for its version (pg migration 003: bumped
+ * by a trigger on every change to one of its minutes, which are stamped with it; deletions mark
+ * the scope cleared). Per scope, versions become visible in commit order (the writer holds the
+ * version row until it commits), so the minutes stamped above the version the cache knows are
+ * exactly the ones to re-read; one statement answers both. Per scope and not one global counter,
+ * so a read of a quiet scope re-reads nothing while 'global' changes with every statement; a
+ * counter, not a time-to-live, so a figure is never stale, whichever node wrote.
  */
 export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
   const maxRows = opts.maxRows ?? 500_000;
