@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../build-server.ts';
 import { collect, ingestPosts, latencies, now, pacedPosts, post, quantile, retried, startClients, statementMaker, type Clients, type Latencies, type Posted } from './cluster-load.ts';
-import { backendPids, cpuReading, cpuSpent, createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
+import { backendPids, transactionCount, cpuReading, cpuSpent, createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
 
 const FANOUT_TARGET_MS = 250;
 const BROWSERS_PER_NODE = 2;
@@ -29,6 +29,7 @@ const BATCH = 50;
 const POSTERS = 4;
 const STEADY_RATE = 20;
 const FANOUT_GAP_MS = 300;
+const IDLE_MS = 2000;
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0).padStart(5)} ms` : '    n/a');
@@ -60,7 +61,7 @@ interface ConfigResult {
 }
 
 /** Runs the ingest and steady phases on started nodes with BROWSERS_PER_NODE browsers on each. */
-async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients, cpu: CpuGroups): Promise<ConfigResult> {
+async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients, cpu: CpuGroups, transactions?: () => Promise<number>): Promise<ConfigResult> {
   const make = statementMaker(crypto.randomBytes(3).toString('hex'));
   const sockets = browsers.sockets;
   // Warm-up, and the check that a statement posted to any node reaches the browsers of all.
@@ -75,11 +76,17 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
 
   browsers.reset();
   const loadBefore = load();
+  // What the processes spend with nothing to do (score ticks, health, leadership): part of every CPU figure below.
+  const idle0 = await cpuReading(cpu);
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idle = cpuSpent(idle0, await cpuReading(cpu));
+  const xacts0 = transactions ? await transactions() : 0;
   const cpu0 = await cpuReading(cpu);
   const ingest = await ingestPosts(nodes, make, sizes.statements, BATCH, POSTERS);
   const ingestLat = latencies(ingest, await collect([browsers], sizes.statements, 120_000), sockets);
   const spent = cpuSpent(cpu0, await cpuReading(cpu));
   const cpuTotal = Object.values(spent).reduce((a, b) => a + b, 0);
+  const xacts = transactions ? (await transactions()) - xacts0 : 0;
   const first = Math.min(...ingest.map((p) => p.sentAt));
   const lastAnswer = Math.max(...ingest.map((p) => p.answeredAt));
   const perSecond = sizes.statements / ((ingestLat.lastArrival - first) / 1000);
@@ -95,6 +102,8 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
     `    ${cpuText(spent, sizes.statements, 'statement')} (${Math.round((sizes.statements / cpuTotal) * 1000).toLocaleString('en-US')} statements per CPU-second: ` +
       'the machine\'s load does not move this figure as it moves the rate)',
   );
+  out(`      idle, the same processes spend ${Object.entries(idle).map(([k, v]) => `${k} ${((v / IDLE_MS) * 1000).toFixed(0)} ms`).join(' + ')} CPU per second (jobs, health, leadership)`);
+  if (transactions) out(`      PostgreSQL transactions: ${(xacts / sizes.statements).toFixed(1)} per statement (pg_stat_database, flushed by each backend at most once a second: approximate)`);
 
   browsers.reset();
   const steady = await pacedPosts(nodes, make, sizes.steady, STEADY_RATE);
@@ -186,7 +195,7 @@ export async function run(argv: string[] = []): Promise<void> {
       if (dbName) cpu.PostgreSQL = () => backendPids(dbName);
       const redisPid = redis?.pid;
       if (redisPid) cpu.Redis = () => [redisPid];
-      const result = await measure(config.name, nodes, sizes, browsers, cpu);
+      const result = await measure(config.name, nodes, sizes, browsers, cpu, dbName ? () => transactionCount(dbName) : undefined);
       results.push(result);
 
       if (config.nodes === 3 && result.ok) {
@@ -243,8 +252,10 @@ export async function run(argv: string[] = []): Promise<void> {
     out(`    per event, each node spends ${((fan.cpu.nodes ?? NaN) / sizes.events / 3).toFixed(0)} ms of CPU on average (scoring, commit, the push to its ${Math.ceil(sizes.clients / 3)} clients, background jobs)`);
     const p99 = quantile(fan.lat.all, 0.99);
     out(`    target: fan-out p99 under ${FANOUT_TARGET_MS} ms (POST to browser, an upper bound): ${fan.lat.missing === 0 && p99 < FANOUT_TARGET_MS ? 'MET' : 'NOT MET'}`);
+  } else if (!configs.some((c) => c.key === 'cluster')) {
+    out('  fan-out: not run (it needs the cluster configuration; --only left it out)');
   } else {
-    out('  fan-out: NOT MEASURED (the three-node configuration did not deliver every statement to every node: see above)');
+    out('  fan-out: NOT MEASURED (the three-node configuration failed or did not deliver every statement to every node: see above)');
   }
   if (retried.length > 0) out(`  ${retried.length} POST(s) failed without an answer and were sent again (the figures include the wait): ${retried.slice(0, 3).join('; ')}`);
   out(`cluster benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`);

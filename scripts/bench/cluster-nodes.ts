@@ -235,6 +235,19 @@ export async function backendPids(database: string): Promise<number[]> {
   }
 }
 
+/** Transactions committed and rolled back in `database` so far (every statement outside BEGIN ... COMMIT is one). */
+export async function transactionCount(database: string): Promise<number> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [database]);
+    return Number(r.rows[0]?.n ?? 0);
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * CPU used by groups of processes between two readings: what a statement costs, whatever the
  * machine's load (wall time on a shared machine counts the waits for a core; CPU time does not).
