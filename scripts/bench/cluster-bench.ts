@@ -69,7 +69,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   const warm = await pacedPosts(nodes, make, nodes.length * 3, 10);
   const warmLat = latencies(warm, await collect([browsers], warm.length, 20_000), sockets);
   if (warmLat.missing > 0) {
-    out(`  ${name}: NOT MEASURED: of ${warm.length} warm-up statements x ${sockets} browsers, ${warmLat.missing} never arrived (local ${warmLat.local.length}, other nodes ${warmLat.remote.length}).`);
+    out(`  ${name}: NOT MEASURED: of ${warm.length} warm-up statements x ${sockets} browsers, ${warmLat.missing} never arrived (arrivals in browsers on the node posted to: ${warmLat.local.length}, on the other nodes: ${warmLat.remote.length}).`);
     if (nodes.length > 1) out('  The nodes\' socket.io servers are not joined: is the cluster adapter (BRINKWATCH_REDIS_URL) wired in server/main.ts?');
     return { name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: false };
   }
