@@ -20,7 +20,9 @@ function testFiles(entries: string[]): string[] {
       for (const f of fs.readdirSync(e, { recursive: true }) as string[]) if (f.endsWith('.test.ts')) out.push(path.join(e, f));
     } else out.push(e);
   }
-  return [...new Set(out)].sort();
+  // Only files whose stores come from the shared helpers run twice; the rest do not depend on the engine.
+  const usesStoreHelper = (f: string) => /helpers\/(temp-store|test-app|auth-app|dashboard-seed)\.ts/.test(fs.readFileSync(f, 'utf8'));
+  return [...new Set(out)].filter(usesStoreHelper).sort();
 }
 
 let missing: string | null;

@@ -47,6 +47,7 @@ import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
+import { ClusterAdapterError } from './realtime/cluster-adapter.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
 import { publishScoredBatch } from './realtime/statement-push.ts';
 import { secureDataDir } from './store/file-modes.ts';
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   const writeLimit = createWriteRateLimit(config.writeRateLimit);
   const inbox = createInboxService({ fileIngest: createFileIngest({ store, ingest }), inboxDir: config.inboxDir, logger, onStored: () => void scoreJob.runNow() });
   // Pushes a fresh snapshot (feed, cards, demo flag) when demo data goes (or comes): checked on every score tick.
-  const demoWatch = createDemoWatch({ store, logger, onChange: () => realtime.emit('snapshot', snapshot()) });
+  const demoWatch = createDemoWatch({ store, logger, onChange: () => realtime.emitLocal('snapshot', snapshot()) });
   // One private-address guard for feeds and webhooks (BRINKWATCH_BLOCK_PRIVATE_URLS, ..._ALLOW_PRIVATE_URLS).
   const guard = createUrlGuard({ enabled: config.blockPrivateUrls, allow: config.allowPrivateUrls });
   const feeds = createFeedService({
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     thresholds: { ...config.health, deadWindowMs: 86_400_000 },
     logger,
-    onChanged: (view) => realtime.emit('healthChanged', { ...view }),
+    onChanged: (view) => realtime.emitLocal('healthChanged', { ...view }),
   });
 
   // Accounts: who a request is (session cookie, user token, or the API token as an admin), the
@@ -222,6 +223,13 @@ async function main(): Promise<void> {
     health: health.current(),
   });
   const realtime = createRealtimeServer({ httpServer: server, logger, allowedOrigins: config.allowedOrigins, authorize: authWiring.gate.socketAllowed, getSnapshot: snapshot });
+  // BRINKWATCH_REDIS_URL / BRINKWATCH_DATABASE_URL: the live stream reaches the browsers of every node (server/realtime/cluster-adapter.ts).
+  try {
+    await realtime.attachCluster({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl });
+  } catch (err) {
+    if (err instanceof ClusterAdapterError) return refuse(err.message);
+    throw err;
+  }
 
   const worker = createScoreWorker({
     store,

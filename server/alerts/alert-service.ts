@@ -183,7 +183,9 @@ export function createAlertService(deps: {
     seedDefaults(): number {
       if (repo.countRulesEver() > 0) return 0;
       const at = now();
-      return deps.store.transaction(() => {
+      // Checked again under the lock: nodes starting together seed once (PostgreSQL).
+      return deps.store.serialized('seed-default-rules', () => {
+        if (repo.countRulesEver() > 0) return 0;
         let n = 0;
         for (const r of DEFAULT_RULES) {
           const parsed = parseRule(r);

@@ -61,6 +61,24 @@ function parseTrustProxy(v: string): boolean | number | string[] | null {
   return list.length > 0 && list.every(valid) ? list : null;
 }
 
+/** A service URL of one of `schemes` with a host: a typo fails the start instead of the first push. */
+const serviceUrl = (schemes: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return schemes.includes(u.protocol.slice(0, -1).toLowerCase()) && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL with a host (e.g. ${example})` },
+    )
+    .optional();
+
 /** Days to keep a kind of row; unset keeps it forever. */
 const retentionDays = z.coerce
   .number({ message: 'must be a number of days' })
@@ -184,8 +202,8 @@ const envSchema = z.object({
   BRINKWATCH_RETAIN_DELIVERIES_DAYS: retentionDays,
   BRINKWATCH_RETENTION_CRON: cronExpression('0 17 * * * *'),
   BRINKWATCH_PUBLIC_READ: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
-  BRINKWATCH_DATABASE_URL: serviceUrl(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/brinkwatch'),
-  BRINKWATCH_REDIS_URL: serviceUrl(['redis:', 'rediss:'], 'redis://host:6379'),
+  BRINKWATCH_DATABASE_URL: serviceUrl(['postgres', 'postgresql'], 'postgres://brinkwatch@db.internal:5432/brinkwatch'),
+  BRINKWATCH_REDIS_URL: serviceUrl(['redis', 'rediss'], 'redis://redis.internal:6379'),
   BRINKWATCH_NODE_ID: z
     .string()
     .trim()
@@ -196,22 +214,6 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' })
     .default('info'),
 });
-
-/** An optional service URL with one of the given schemes (a typo'd scheme is refused, not ignored). */
-function serviceUrl(schemes: string[], example: string) {
-  const url = z
-    .string()
-    .trim()
-    .refine((v) => {
-      try {
-        return schemes.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}, e.g. ${example}`);
-  // Set but empty is the same as unset (a blank line in an env file).
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url.optional());
-}
 
 export interface Config {
   port: number;
@@ -260,10 +262,6 @@ export interface Config {
   /** Metric reads (GET /api/metrics/*) per minute per client address; 0 = off. */
   readRateLimit: number;
   logLevel: string;
-  /** BRINKWATCH_DATABASE_URL: PostgreSQL as the shared store of several nodes; unset, the SQLite file databaseFile. */
-  databaseUrl?: string;
-  /** BRINKWATCH_REDIS_URL: the socket.io servers of all nodes joined through Redis. */
-  redisUrl?: string;
   /** This process's name in logs and in PostgreSQL (who leads the singleton jobs): BRINKWATCH_NODE_ID or hostname:pid. */
   nodeId: string;
   /** BRINKWATCH_METRICS_PUBLIC: GET /metrics without a token from any address (default: loopback or token). */
@@ -276,6 +274,13 @@ export interface Config {
    * with no trusted proxy in front (BRINKWATCH_TRUST_PROXY unset).
    */
   publicRead: boolean;
+  /** BRINKWATCH_DATABASE_URL: selects PostgreSQL as the store (unset: SQLite in the data folder). */
+  databaseUrl: string | undefined;
+  /**
+   * BRINKWATCH_REDIS_URL: joins the live stream of every node through Redis (server/realtime/
+   * cluster-adapter.ts); without it but with databaseUrl, through PostgreSQL LISTEN/NOTIFY.
+   */
+  redisUrl: string | undefined;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
@@ -312,7 +317,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       databaseFile: path.join(dataDir, 'brinkwatch.db'),
       scoreCron: v.BRINKWATCH_SCORE_CRON,
       apiToken: v.BRINKWATCH_API_TOKEN,
-      demo: v.BRINKWATCH_DEMO,
+      // Demo rows are for a first look on one machine: a team's shared PostgreSQL gets them only when asked (BRINKWATCH_DEMO=auto).
+      demo: env.BRINKWATCH_DEMO === undefined && v.BRINKWATCH_DATABASE_URL ? 'off' : v.BRINKWATCH_DEMO,
       inboxDir: path.resolve(cwd, v.BRINKWATCH_INBOX_DIR ?? path.join(dataDir, 'inbox')),
       inboxCron: v.BRINKWATCH_INBOX_CRON,
       smtpUrl: v.BRINKWATCH_SMTP_URL,
@@ -338,8 +344,6 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       readRateLimit: v.BRINKWATCH_READ_RATE_LIMIT,
       logLevel: v.BRINKWATCH_LOG_LEVEL,
       nodeId: v.BRINKWATCH_NODE_ID ?? defaultNodeId(),
-      databaseUrl: v.BRINKWATCH_DATABASE_URL || undefined,
-      redisUrl: v.BRINKWATCH_REDIS_URL || undefined,
       metricsPublic: v.BRINKWATCH_METRICS_PUBLIC,
       retention: {
         statementsDays: v.BRINKWATCH_RETAIN_STATEMENTS_DAYS ?? null,
@@ -352,6 +356,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
         v.BRINKWATCH_PUBLIC_READ === undefined
           ? isLoopbackHost(v.BRINKWATCH_HOST) && v.BRINKWATCH_TRUST_PROXY === false
           : ['true', '1', 'yes', 'on'].includes(v.BRINKWATCH_PUBLIC_READ),
+      databaseUrl: v.BRINKWATCH_DATABASE_URL,
+      redisUrl: v.BRINKWATCH_REDIS_URL,
     },
   };
 }

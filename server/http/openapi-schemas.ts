@@ -93,7 +93,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     lang: nullable('string', { description: 'ISO 639-1 or und; null until decided' }),
     feedback: { type: 'array', items: ref('Feedback'), description: 'analysts\' feedback on the score, oldest first' },
     highlights: ref('SearchHighlights'),
-    rank: { type: 'number', description: 'a search sorted by relevance: bm25 rank, lower is better' },
+    rank: { type: 'number', description: 'a search sorted by relevance: lower is better; comparable only within one search (bm25 rank on SQLite, minus ts_rank_cd on PostgreSQL)' },
   }, ['highlights', 'rank']),
   StatementInput: object(
     {

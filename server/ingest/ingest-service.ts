@@ -1,5 +1,5 @@
 import type { ScoredForMetrics } from '../metrics/risk-index.ts';
-import type { InsertOutcome } from '../store/statements-repo.ts';
+import type { InsertOutcome, NewStatement } from '../store/statements-repo.ts';
 import type { DemoPurge } from '../store/demo-data.ts';
 import type { Store } from '../store/store.ts';
 import { createBucketMerger } from '../store/metrics-repo.ts';
@@ -66,10 +66,22 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
       const merger = prepared.merged ? null : createBucketMerger();
       const added: ScoredForMetrics[] = [];
       let duplicates = false;
+      // Consecutive pending statements are stored together (one statement on PostgreSQL, the
+      // same row-by-row inserts on SQLite), before anything that follows them: same order, same ids.
+      const run: Array<{ index: number; statement: NewStatement }> = [];
+      const flush = () => {
+        if (run.length === 0) return;
+        const outcomes = statements.insertMany(run.map((r) => r.statement));
+        run.forEach((r, i) => accept(r.index, outcomes[i]!, 'pending'));
+        run.length = 0;
+      };
       for (const { index, statement, score } of prepared.valid) {
         if (score === null) {
-          accept(index, statements.insert(statement), 'pending');
-        } else if (score.ok === 'unsupported') {
+          run.push({ index, statement });
+          continue;
+        }
+        flush();
+        if (score.ok === 'unsupported') {
           // No score, no metric contributions: the scorer does not read its language.
           accept(index, statements.insertUnsupported(statement, { lang: score.lang, decidedAt: statement.receivedAt, exportHead: score.exportHead }), 'unsupported');
         } else if (score.ok) {
@@ -90,6 +102,7 @@ export function createIngestService(deps: { store: Store; now?: () => number }) 
           accept(index, outcome, 'failed');
         }
       }
+      flush();
       if (merger) {
         metrics.addMerged(merger.rows());
       } else if (prepared.merged && !duplicates) {

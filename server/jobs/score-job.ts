@@ -48,14 +48,13 @@ export function createScoreWorker(deps: {
   const pushLimit = deps.pushLimit ?? 100;
 
   function scoreBatch(): ScoredBatch | null {
-    const pending = deps.store.statements.claimPending(batchSize);
-    if (pending.length === 0) return null;
     const scopes = new Set<string>();
     const contributions: Contribution[] = [];
     const ids: number[] = [];
     let failed = 0;
     let unsupported = 0;
-    deps.store.transaction(() => {
+    // One transaction per batch; on PostgreSQL the claim is part of it (several nodes score).
+    const claimed = deps.store.statements.withClaimedPending(batchSize, (pending) => {
       const scoredAt = now();
       for (const p of pending) {
         const scored = scoreInLanguage(deps.scorer, deps.language, p, scoredAt);
@@ -82,7 +81,9 @@ export function createScoreWorker(deps: {
         }
       }
       deps.store.metrics.add(contributions);
+      return true;
     });
+    if (claimed === null) return null;
     const statements =
       ids.length > pushLimit ? [] : ids.map((id) => deps.store.statements.get(id)).filter((s): s is StatementView => s !== null);
     return { ids, statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed };

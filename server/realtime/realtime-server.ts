@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { Logger } from '../config/logger.ts';
 import type { CurrentMetrics } from '../metrics/metrics-service.ts';
 import type { StatementView } from '../store/statements-repo.ts';
+import { attachClusterAdapter, type ClusterAdapter, type ClusterAdapterKind, type ClusterAdapterOptions } from './cluster-adapter.ts';
 
 export interface Snapshot {
   statements: StatementView[];
@@ -30,7 +31,26 @@ export interface ClientToServer {
   ping: (ack: (r: { ok: true; at: string }) => void) => void;
 }
 
+/**
+ * Messages between nodes (realtime.broadcastToNodes / onNodeEvent), never sent to browsers:
+ * one JSON payload each (the Redis adapter sends them as JSON).
+ */
+export type NodeEvents = Record<string, (...args: any[]) => void>;
+
 export type RealtimeServer = ReturnType<typeof createRealtimeServer>;
+
+/** Node events travel under this prefix so that no name given by a caller meets socket.io's own ("connection"). */
+const NODE_EVENT_PREFIX = 'node:';
+/** The internal request each node answers with its client count (clusterClientCount). */
+const CLIENT_COUNT_REQUEST = 'realtime:client-count';
+const NODE_EVENT_NAME = /^[a-z][a-zA-Z0-9.-]{0,63}$/;
+
+function nodeEventName(event: string): string {
+  if (typeof event !== 'string' || !NODE_EVENT_NAME.test(event)) {
+    throw new TypeError(`node event names are 1-64 letters, digits, dots or dashes starting with a lower-case letter (got ${JSON.stringify(String(event)).slice(0, 70)})`);
+  }
+  return NODE_EVENT_PREFIX + event;
+}
 
 /**
  * Whether a socket.io handshake may proceed, by its Origin header. CORS does not cover
@@ -66,7 +86,7 @@ export function createRealtimeServer(deps: {
   /** How often open sockets are checked again (a revoked session or token, a sign-out), in ms. */
   reauthorizeMs?: number;
 }) {
-  const io = new Server<ClientToServer, ServerToClient>(deps.httpServer, {
+  const io = new Server<ClientToServer, ServerToClient, NodeEvents>(deps.httpServer, {
     serveClient: false,
     // Same-origin dashboard only; the bundle connects to the page's own host.
     cors: { origin: false },
@@ -104,18 +124,81 @@ export function createRealtimeServer(deps: {
       }, deps.reauthorizeMs ?? 60_000)
     : null;
   recheck?.unref();
+  // Other nodes ask for this node's count (clusterClientCount); the in-memory adapter never asks.
+  io.on(CLIENT_COUNT_REQUEST, (ack: unknown) => {
+    if (typeof ack === 'function') ack(io.engine.clientsCount);
+  });
+  let cluster: ClusterAdapter = { kind: 'memory', close: async () => {} };
   return {
     io,
+    /** Sockets connected to THIS node (each node of a cluster counts its own; see clusterClientCount). */
     clientCount: () => io.engine.clientsCount,
+    /** Every browser of every node (through the cluster adapter when one is attached). */
     emit<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {
       io.emit(event, ...args);
     },
-    /** Closes socket.io and, with it, the http server. */
-    close(): Promise<void> {
-      if (recheck) clearInterval(recheck);
+    /** Only this node's browsers: facts about this node (its health), or pushes every node makes itself. */
+    emitLocal<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {
+      io.local.emit(event, ...args);
+    },
+    /**
+     * Joins the other nodes through Redis or PostgreSQL (server/realtime/cluster-adapter.ts); with
+     * neither URL it stays the in-memory adapter. Throws ClusterAdapterError when the chosen
+     * service cannot be reached: the start should stop there.
+     */
+    async attachCluster(options: Omit<ClusterAdapterOptions, 'logger'>): Promise<ClusterAdapterKind> {
+      if (cluster.kind !== 'memory') throw new Error(`a ${cluster.kind} cluster adapter is already attached`);
+      cluster = await attachClusterAdapter(io, { ...options, logger: deps.logger });
+      return cluster.kind;
+    },
+    clusterKind: (): ClusterAdapterKind => cluster.kind,
+    /**
+     * Tells every OTHER node (not this one) `event` with a JSON payload, e.g. "metric buckets of
+     * these scopes changed, drop your cache". Fire and forget: a node that is down or
+     * disconnected from Redis misses it. A no-op on a single node.
+     */
+    broadcastToNodes(event: string, payload: unknown): void {
+      const name = nodeEventName(event);
+      if (cluster.kind === 'memory') return;
+      io.serverSideEmit(name, payload);
+    },
+    /** Runs `handler` for `event` sent by another node; returns the function that stops it. */
+    onNodeEvent(event: string, handler: (payload: unknown) => void | Promise<void>): () => void {
+      const name = nodeEventName(event);
+      const fail = (err: unknown) => deps.logger.error({ err, event }, 'node event handler failed');
+      const listener = (payload: unknown) => {
+        try {
+          const r = handler(payload);
+          if (r instanceof Promise) r.catch(fail);
+        } catch (err) {
+          fail(err);
+        }
+      };
+      io.on(name, listener);
+      return () => void io.off(name, listener);
+    },
+    /**
+     * Sockets on all nodes: each node answers with its own engine count (cheaper than
+     * io.fetchSockets(), which ships every socket's handshake). `complete` is false when a node
+     * did not answer within the adapter's 5 s; `clients` then counts those that did.
+     */
+    clusterClientCount(): Promise<{ clients: number; nodes: number; complete: boolean }> {
+      const local = io.engine.clientsCount;
+      if (cluster.kind === 'memory') return Promise.resolve({ clients: local, nodes: 1, complete: true });
       return new Promise((resolve) => {
+        io.serverSideEmit(CLIENT_COUNT_REQUEST, (err: Error | null, responses: unknown[]) => {
+          const counts = (responses ?? []).filter((n): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0);
+          resolve({ clients: local + counts.reduce((a, b) => a + b, 0), nodes: 1 + counts.length, complete: !err });
+        });
+      });
+    },
+    /** Closes socket.io and, with it, the http server, then the cluster adapter's connections. */
+    async close(): Promise<void> {
+      if (recheck) clearInterval(recheck);
+      await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      await cluster.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from './database.ts';
 import { createBucketMerger, type MetricsRepo } from './metrics-repo.ts';
+import { isPostgres } from './pg/pg-database.ts';
 import type { StoredSignal } from './statement-types.ts';
 
 const DAY_MS = 86_400_000;
@@ -58,7 +59,9 @@ export function createDemoData(db: Db, metrics: MetricsRepo) {
   function deleteDemoStatements(): number {
     // statement_actors and statement_categories have no index by statement_id (migration 006
     // dropped them for write speed), so the ON DELETE CASCADE of each statement would scan
-    // them whole: indexed for the length of this transaction only.
+    // them whole: indexed for the length of this transaction only. (The PostgreSQL schema has
+    // both indexes for good: pg migration 001.)
+    if (isPostgres(db)) return db.prepare('DELETE FROM statements WHERE is_demo = 1').run().changes;
     db.exec(`CREATE INDEX statement_actors_purge ON statement_actors (statement_id);
              CREATE INDEX statement_categories_purge ON statement_categories (statement_id);`);
     const n = db.prepare('DELETE FROM statements WHERE is_demo = 1').run().changes;

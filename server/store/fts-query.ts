@@ -55,3 +55,19 @@ export function buildFtsQuery(input: string): FtsQuery {
     terms: kept.map((t) => t.text),
   };
 }
+
+/**
+ * The terms of a MATCH expression built by buildFtsQuery() (`"a phrase" "escal" *`), as the
+ * PostgreSQL store binds them to search_query(terms, prefixes) (pg migration 002): each term's
+ * text with its inner quotes undoubled, and 1 where it is a prefix. Only buildFtsQuery's output
+ * is ever passed here; anything else in the string is ignored, never interpreted.
+ */
+export function ftsTerms(match: string): { terms: string[]; prefixes: number[] } {
+  const terms: string[] = [];
+  const prefixes: number[] = [];
+  for (const m of match.matchAll(/"((?:[^"]|"")*)"( \*)?/g)) {
+    terms.push(m[1]!.replace(/""/g, '"'));
+    prefixes.push(m[2] === undefined ? 0 : 1);
+  }
+  return { terms, prefixes };
+}

@@ -1,14 +1,19 @@
 // The statements of a metric scope, as SQL over `statements s`, and how to find them fast.
 import type { Db } from './database.ts';
+import { ftsTerms } from './fts-query.ts';
+import { isPostgres } from './pg/pg-database.ts';
 import type { StatementFilter } from './statement-types.ts';
 
 /**
  * 'time': walk the statements of the range newest first (statements_occurred) and test each;
  * cheap when the scope is common in the range or a page is short. 'lookup': start from the
  * scope's rows in statement_actors / statement_categories (all of its history) and sort them;
- * cheap when the scope is rare. Both select exactly the same statements.
+ * cheap when the scope is rare. Both select exactly the same statements. 'postgres': the
+ * query as PostgreSQL runs it (chooseScopePlan on a PostgreSQL store): its planner picks among
+ * these itself, from its statistics, so the query offers it every path (the lookup form) and
+ * steers nothing.
  */
-export type ScopePlan = 'time' | 'lookup' | 'probe';
+export type ScopePlan = 'time' | 'lookup' | 'probe' | 'postgres';
 
 /**
  * The statements that count in a metric scope, exactly as scopesFor() (server/metrics) assigns
@@ -20,6 +25,7 @@ export type ScopePlan = 'time' | 'lookup' | 'probe';
 export function scopeConditions(scope: string, params: Record<string, unknown>, plan: ScopePlan): string[] {
   const where = ["s.status = 'scored'"];
   if (scope === 'global') return where;
+  const lookup = plan === 'lookup' || plan === 'postgres';
   const colon = scope.indexOf(':');
   const kind = colon < 0 ? '' : scope.slice(0, colon);
   const name = scope.slice(colon + 1);
@@ -27,7 +33,7 @@ export function scopeConditions(scope: string, params: Record<string, unknown>, 
   if (kind === 'actor') {
     params.scopeSpeaker = name;
     where.push('s.actor = @scopeSpeaker');
-    if (plan === 'lookup') where.push(speakerRows);
+    if (lookup) where.push(speakerRows);
   } else if (kind === 'dyad' && name.includes('>')) {
     const gt = name.indexOf('>');
     params.scopeSpeaker = name.slice(0, gt);
@@ -37,16 +43,16 @@ export function scopeConditions(scope: string, params: Record<string, unknown>, 
       '@scopeSpeaker <> @scopeTarget',
       `EXISTS (SELECT 1 FROM statement_actors t WHERE t.actor = @scopeTarget AND t.statement_id = s.id AND t.role = 'target')`,
     );
-    if (plan === 'lookup') where.push(speakerRows);
+    if (lookup) where.push(speakerRows);
   } else if (kind === 'category') {
     params.scopeCategory = name;
     where.push(
-      plan === 'lookup'
+      lookup
         ? 's.id IN (SELECT statement_id FROM statement_categories WHERE category = @scopeCategory)'
         : 'EXISTS (SELECT 1 FROM statement_categories c WHERE c.category = @scopeCategory AND c.statement_id = s.id)',
     );
   } else {
-    where.push('0');
+    where.push('1 = 0'); // (a bare 0 is no boolean on PostgreSQL)
   }
   return where;
 }
@@ -62,6 +68,7 @@ const DAY_MS = 86_400_000;
  * ~1-10 ms by lookup against 120-520 ms by time.
  */
 export function chooseScopePlan(db: Db, filter: StatementFilter): ScopePlan {
+  if (isPostgres(db)) return 'postgres';
   if (filter.match !== undefined) return chooseSearchPlan(db, filter.match);
   const scope = filter.scope;
   if (scope === undefined || scope === 'global') return 'time';
@@ -101,6 +108,12 @@ export const SEARCH_PROBE_MIN = 250_000;
 
 /** Matches of an FTS5 expression, counted up to `cap` + 1. */
 export function countMatches(db: Db, match: string, cap: number): number {
+  if (isPostgres(db)) {
+    return db
+      .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM statements WHERE search @@ search_query(@terms, @prefixes) LIMIT @cap) m')
+      .pluck()
+      .get({ ...ftsTerms(match), cap: cap + 1 }) as number;
+  }
   return db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM statements_fts WHERE statements_fts MATCH ? LIMIT ?)').pluck().get(match, cap + 1) as number;
 }
 

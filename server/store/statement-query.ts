@@ -1,4 +1,5 @@
 // The statement list query (API pages and streaming exports) and the row-to-view mapping.
+import { ftsTerms } from './fts-query.ts';
 import { scopeConditions, type ScopePlan } from './scope-filter.ts';
 import type { StatementFilter, StatementRow, StatementView, StoredSignal } from './statement-types.ts';
 
@@ -23,7 +24,10 @@ export function buildStatementQuery(
   // time index ('time' plan: many matches) drives; the other subqueries only test rows, so
   // their rowid comparisons are written `+s.id` (no index may start from them).
   const searching = filter.match !== undefined;
-  const sid = searching ? '+s.id' : 's.id';
+  // PostgreSQL (chooseScopePlan on a PostgreSQL store): its planner needs no such steering, and
+  // the search runs over statements.search (pg migration 002), not FTS5.
+  const pg = plan === 'postgres';
+  const sid = searching && !pg ? '+s.id' : 's.id';
   if (filter.from !== undefined) {
     where.push('s.occurred_at >= @from');
     params.from = filter.from;
@@ -75,12 +79,13 @@ export function buildStatementQuery(
       `EXISTS (SELECT 1 FROM statement_actors d WHERE d.actor = @dyadTarget AND d.statement_id = s.id AND d.role = 'target')`,
     );
   }
-  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params, searching ? 'time' : plan));
+  if (filter.scope !== undefined) where.push(...scopeConditions(filter.scope, params, searching && !pg ? 'time' : plan));
   if (filter.before !== undefined && !relevance) {
     where.push('(s.occurred_at < @beforeAt OR (s.occurred_at = @beforeAt AND s.id < @beforeId))');
     params.beforeAt = filter.before.occurredAt;
     params.beforeId = filter.before.id;
   }
+  if (pg) return pgQuery(filter, columns, where, params, relevance);
   if (searching) params.match = filter.match;
   if (relevance) {
     // bm25: lower is better. Rows come best first, ties newest (highest id) first.
@@ -116,6 +121,43 @@ export function buildStatementQuery(
   let sql = `SELECT ${columns} FROM statements s${timePlan ? ' INDEXED BY statements_occurred' : ''}`;
   if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
   sql += ' ORDER BY s.occurred_at DESC, s.id DESC';
+  if (filter.limit !== undefined) {
+    sql += ' LIMIT @limit';
+    params.limit = filter.limit;
+  }
+  return { sql, params };
+}
+
+/**
+ * The PostgreSQL form of the same query. A search is `s.search @@ search_query(terms, prefixes)`
+ * (the GIN index drives, or the planner walks statements_occurred when matches are many: its
+ * choice); relevance is ts_rank_cd, negated so that `rank` keeps its meaning on both stores
+ * (lower is better, cursors compare it the same way), as float8 so that a cursor's rank
+ * compares equal to the row's own.
+ */
+function pgQuery(
+  filter: StatementFilter,
+  columns: string,
+  where: string[],
+  params: Record<string, unknown>,
+  relevance: boolean,
+): { sql: string; params: Record<string, unknown> } {
+  const query = 'search_query(@searchTerms, @searchPrefixes)';
+  if (filter.match !== undefined) {
+    const { terms, prefixes } = ftsTerms(filter.match);
+    params.searchTerms = terms;
+    params.searchPrefixes = prefixes;
+    where.unshift(`s.search @@ ${query}`);
+  }
+  const rank = `(-ts_rank_cd(s.search, ${query}))::float8`;
+  if (relevance && filter.after !== undefined) {
+    where.push(`(${rank} > @afterRank OR (${rank} = @afterRank AND s.id < @afterId))`);
+    params.afterRank = filter.after.rank;
+    params.afterId = filter.after.id;
+  }
+  let sql = `SELECT ${columns}${relevance ? `, ${rank} AS search_rank` : ''} FROM statements s`;
+  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  sql += relevance ? ' ORDER BY search_rank, s.id DESC' : ' ORDER BY s.occurred_at DESC, s.id DESC';
   if (filter.limit !== undefined) {
     sql += ' LIMIT @limit';
     params.limit = filter.limit;

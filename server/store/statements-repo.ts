@@ -1,5 +1,7 @@
 import { statementExportHead } from './statement-export-head.ts';
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
+import { createPgStatementBatches } from './statements-batch-pg.ts';
 import { chooseScopePlan, countMatches } from './scope-filter.ts';
 import { findHighlights } from './search-highlights.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
@@ -41,10 +43,13 @@ export function createStatementsRepo(db: Db) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unsupported', ?, ?, ?)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   const idByKey = db.prepare('SELECT id FROM statements WHERE dedupe_key = ?').pluck();
-  const pendingStmt = db.prepare(
-    `SELECT id, text, speaker, occurred_at AS occurredAt, is_demo AS isDemo
-     FROM statements WHERE status = 'pending' ORDER BY id LIMIT ?`,
-  );
+  const pgBatches = isPostgres(db) ? createPgStatementBatches(db) : null;
+  const pendingSql = `SELECT id, text, speaker, occurred_at AS occurredAt, is_demo AS isDemo
+     FROM statements WHERE status = 'pending' ORDER BY id LIMIT ?`;
+  const pendingStmt = db.prepare(pendingSql);
+  // PostgreSQL, several nodes scoring: each claims rows no other transaction holds, and holds
+  // them until its commit (issue 16: no statement scored twice, none skipped).
+  const pendingLockedStmt = isPostgres(db) ? db.prepare(`${pendingSql} FOR UPDATE SKIP LOCKED`) : null;
   const scoredStmt = db.prepare(`
     UPDATE statements SET status = 'scored', score = @score, level = @level, actor = @actor, targets = @targets,
       mentioned = @mentioned, signals = @signals, scorer_version = @scorerVersion, scored_at = @scoredAt, error = NULL,
@@ -61,15 +66,21 @@ export function createStatementsRepo(db: Db) {
   // The search index row of a statement that leaves 'pending' (migration 011: done here rather
   // than by a trigger). The values must be exactly the stored columns: a later 'delete' by
   // trigger gives those.
-  const indexStmt = db.prepare('INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source) VALUES (?, ?, ?, ?, ?, ?)');
+  // On PostgreSQL the trigger statements_search (pg migration 001) keeps statements.search in
+  // the statement's own write: nothing to add here.
+  const pg = isPostgres(db);
+  const indexStmt = pg ? null : db.prepare('INSERT INTO statements_fts (rowid, text, speaker, actor, targets, source) VALUES (?, ?, ?, ?, ?, ?)');
+  const index = (id: number, text: string, speaker: string | null, actor: string | null, targets: string | null, source: string | null) =>
+    void indexStmt?.run(id, text, speaker, actor, targets, source);
   const addActor = db.prepare('INSERT OR IGNORE INTO statement_actors (statement_id, actor, role) VALUES (?, ?, ?)');
   const addCategory = db.prepare('INSERT OR IGNORE INTO statement_categories (statement_id, category) VALUES (?, ?)');
-
   /** statement_actors and statement_categories rows of a statement just scored. */
   function addFilterRows(id: number, f: Pick<ScoredFields, 'actor' | 'targets' | 'categories' | 'signals'>): void {
+    const categories = f.categories ?? new Set(f.signals.map((s) => s.category));
+    if (pgBatches) return pgBatches.addFilterRows(id, f.actor, f.targets, categories);
     if (f.actor) addActor.run(id, f.actor, 'speaker');
     for (const t of f.targets) addActor.run(id, t, 'target');
-    for (const c of f.categories ?? new Set(f.signals.map((s) => s.category))) addCategory.run(id, c);
+    for (const c of categories) addCategory.run(id, c);
   }
 
   /** insertScored with the JSON columns already serialised (serializeScore). */
@@ -83,7 +94,7 @@ export function createStatementsRepo(db: Db) {
     if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
     const id = Number(r.lastInsertRowid);
     addFilterRows(id, { actor: f.actor, targets: f.targets, categories: f.categories, signals: [] });
-    indexStmt.run(id, s.text, s.speaker, f.actor, f.targetsJson, s.source);
+    index(id, s.text, s.speaker, f.actor, f.targetsJson, s.source);
     return { id, duplicate: false };
   }
 
@@ -108,13 +119,25 @@ export function createStatementsRepo(db: Db) {
   // Through the partial index statements_pending: no scan of the table (countByStatus is one).
   const anyPending = db.prepare(`SELECT EXISTS (SELECT 1 FROM statements WHERE status = 'pending')`).pluck();
 
+  function insert(s: NewStatement): InsertOutcome {
+    // export_head: the export's cells of this row, formatted once (migration 007); failing it keeps them.
+    const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0, exportHead: statementExportHead(s) });
+    if (r.changes === 1) return { id: Number(r.lastInsertRowid), duplicate: false };
+    return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+  }
+
   return {
     /** Stores one statement as pending unless its dedupe key is known; either way returns the id. */
-    insert(s: NewStatement): InsertOutcome {
-      // export_head: the export's cells of this row, formatted once (migration 007); failing it keeps them.
-      const r = insertStmt.run({ ...s, isDemo: s.isDemo ? 1 : 0, exportHead: statementExportHead(s) });
-      if (r.changes === 1) return { id: Number(r.lastInsertRowid), duplicate: false };
-      return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
+    insert,
+
+    /**
+     * insert() for each statement of a batch, in order, with the same outcomes (a key repeated
+     * in the batch: the first is stored, the others are its duplicates). Call inside the
+     * caller's transaction.
+     */
+    insertMany(list: NewStatement[]): InsertOutcome[] {
+      if (pgBatches && list.length > 1) return pgBatches.insertMany(list);
+      return list.map(insert);
     },
 
     /**
@@ -142,7 +165,7 @@ export function createStatementsRepo(db: Db) {
       );
       if (r.changes === 0) return { id: idByKey.get(s.dedupeKey) as number, duplicate: true };
       const id = Number(r.lastInsertRowid);
-      indexStmt.run(id, s.text, s.speaker, null, null, s.source);
+      index(id, s.text, s.speaker, null, null, s.source);
       return { id, duplicate: false };
     },
 
@@ -155,15 +178,31 @@ export function createStatementsRepo(db: Db) {
       if (head === undefined) return false;
       if (unsupportedStmt.run(f.lang, f.decidedAt, statementExportHead(head, null, { status: 'unsupported', lang: f.lang }), id).changes !== 1) return false;
       // actor and targets stay NULL, as they were while pending.
-      indexStmt.run(id, head.text, head.speaker, null, null, head.source);
+      index(id, head.text, head.speaker, null, null, head.source);
       return true;
     },
 
     claimPending(limit: number): PendingStatement[] {
-      return (pendingStmt.all(limit) as Array<Omit<PendingStatement, 'isDemo'> & { isDemo: number }>).map((r) => ({
-        ...r,
-        isDemo: r.isDemo === 1,
-      }));
+      return toPending(pendingStmt.all(limit));
+    },
+
+    /**
+     * Claims up to `limit` pending statements and runs `work` on them in one transaction (the
+     * score job's batch); null, without a transaction, when none is pending. On PostgreSQL the
+     * claim is inside that transaction, `FOR UPDATE SKIP LOCKED`: a batch another node is
+     * scoring is skipped, not waited for nor scored again. On SQLite (one writer) the claim is
+     * read first, as it always was, and saveScored's `status = 'pending'` guard covers another
+     * process (`npm run ingest -- --score`).
+     */
+    withClaimedPending<T>(limit: number, work: (pending: PendingStatement[]) => T): T | null {
+      if (pendingLockedStmt) {
+        return db.transaction(() => {
+          const pending = toPending(pendingLockedStmt.all(limit));
+          return pending.length === 0 ? null : work(pending);
+        })();
+      }
+      const pending = toPending(pendingStmt.all(limit));
+      return pending.length === 0 ? null : db.transaction(() => work(pending))();
     },
 
     /**
@@ -178,7 +217,7 @@ export function createStatementsRepo(db: Db) {
       const changed = scoredStmt.run({ id, ...params, exportHead: statementExportHead(head, f) }).changes;
       if (changed === 0) return false;
       addFilterRows(id, f);
-      indexStmt.run(id, head.text, head.speaker, params.actor, params.targets, head.source);
+      index(id, head.text, head.speaker, params.actor, params.targets, head.source);
       return true;
     },
 
@@ -186,7 +225,7 @@ export function createStatementsRepo(db: Db) {
       const head = headFieldsStmt.get(id) as HeadFields | undefined;
       if (head === undefined) return;
       if (failedStmt.run(error.slice(0, 500), statementExportHead(head, null, { status: 'failed', lang: null }), id).changes === 1) {
-        indexStmt.run(id, head.text, head.speaker, null, null, head.source);
+        index(id, head.text, head.speaker, null, null, head.source);
       }
     },
 
@@ -232,6 +271,10 @@ export function createStatementsRepo(db: Db) {
       return anyReal.get() === 1;
     },
   };
+}
+
+function toPending(rows: unknown[]): PendingStatement[] {
+  return (rows as Array<Omit<PendingStatement, 'isDemo'> & { isDemo: number }>).map((r) => ({ ...r, isDemo: r.isDemo === 1 }));
 }
 
 export type StatementsRepo = ReturnType<typeof createStatementsRepo>;

@@ -46,6 +46,18 @@ export function createStore(file: string, options: { pg?: PgOpenOptions } = {}) 
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },
+    /**
+     * fn in one transaction that no other node runs at the same moment: on PostgreSQL under a
+     * transaction-scoped advisory lock named by `name` (so a check-then-insert such as seeding the
+     * default alert rules happens once when several nodes start together); on SQLite, one process
+     * writes, and a plain transaction is enough.
+     */
+    serialized<T>(name: string, fn: () => T): T {
+      return db.transaction(() => {
+        if (postgres) db.prepare('SELECT pg_advisory_xact_lock(hashtext(?))').get(`brinkwatch:${name}`);
+        return fn();
+      })();
+    },
     /** A separate read-only connection (streaming exports), so long reads never block writes. */
     openReader(): Db {
       return open(true);

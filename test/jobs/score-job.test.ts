@@ -60,7 +60,16 @@ describe('score worker', () => {
     const first = await t.worker.runOnce();
     assert.equal(first.scored, 1);
     // A second worker that claimed the same row before the first one committed.
-    const racingStore = { ...t.store, statements: { ...t.store.statements, claimPending: () => stale.splice(0) } };
+    const racingStore = {
+      ...t.store,
+      statements: {
+        ...t.store.statements,
+        withClaimedPending: <T,>(_limit: number, work: (p: typeof stale) => T): T | null => {
+          const claimed = stale.splice(0);
+          return claimed.length === 0 ? null : t.store.transaction(() => work(claimed));
+        },
+      },
+    };
     const { createScoreWorker } = await import('../../server/jobs/score-job.ts');
     const second = createScoreWorker({ store: racingStore, scorer: t.scorer, language: testLanguageGate(), logger: t.logger, now: () => now });
     const r = await second.runOnce();

@@ -1,19 +1,36 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { createTempStore, TEST_STORE } from '../helpers/temp-store.ts';
 
 /**
  * The external-content index (migration 011) must always equal what the statements table says:
  * FTS5's integrity-check with rank 1 compares the index with every row of the content table, so
  * it runs whenever no statement is pending (pending ones are not indexed, by design).
+ * On PostgreSQL the index is the column statements.search, kept by a trigger (pg migration 001):
+ * the same check is that every settled row's vector is exactly what its columns give and every
+ * pending row's is NULL.
  */
 describe('statements_fts stays consistent with statements', () => {
   const t = createTempStore();
   after(() => t.cleanup());
   const { store } = t;
+  const pg = TEST_STORE === 'postgres';
+  const pgCheck = () => {
+    const wrong = store.db
+      .prepare(
+        `SELECT id FROM statements WHERE CASE WHEN status = 'pending' THEN search IS NOT NULL
+           ELSE search IS DISTINCT FROM statement_search_vector(text, speaker, actor, targets, source) END`,
+      )
+      .pluck()
+      .all();
+    assert.deepEqual(wrong, [], 'statements whose search vector does not match their columns');
+  };
   // rank 1: also compare the index with the content table (SQLite 3.44+).
-  const check = () => store.db.exec("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)");
-  const find = (word: string) => store.db.prepare('SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid').pluck().all(`"${word}"`) as number[];
+  const check = pg ? pgCheck : () => store.db.exec("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)");
+  const find = (word: string) =>
+    (pg
+      ? store.db.prepare(`SELECT id FROM statements WHERE search @@ search_query(@terms, @prefixes) ORDER BY id`).pluck().all({ terms: [word], prefixes: [0] })
+      : store.db.prepare('SELECT rowid FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rowid').pluck().all(`"${word}"`)) as number[];
   const base = { externalId: null, source: 'Wire', url: null, publishedAt: null, receivedAt: 1, occurredAt: 1, origin: 'api' as const, isDemo: false };
   const scored = { score: 50, level: 'elevated', actor: 'Russia', targets: ['Ukraine'], mentioned: [], signals: [], scorerVersion: 't', scoredAt: 2 };
 

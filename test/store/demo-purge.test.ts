@@ -111,11 +111,11 @@ describe('demo data never mixes with real data', () => {
       }
       assert.equal(count(t.store, 'SELECT COUNT(*) FROM statement_actors'), 0);
       assert.equal(count(t.store, 'SELECT COUNT(*) FROM statements'), 1);
-      assert.deepEqual(
-        t.store.db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_purge'").all(),
-        [],
-        'the temporary purge indexes are gone',
-      );
+      const indexes =
+        t.store.kind === 'postgres'
+          ? "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE '%_purge'"
+          : "SELECT name FROM sqlite_master WHERE name LIKE '%_purge'";
+      assert.deepEqual(t.store.db.prepare(indexes).all(), [], 'the temporary purge indexes are gone');
 
       await t.worker.runOnce();
       assertBucketsMatchRawRows(t.store);

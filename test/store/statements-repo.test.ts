@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { normalizeStatement } from '../../server/ingest/statement-input.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { createTempStore, TEST_STORE } from '../helpers/temp-store.ts';
 
 describe('statements repository on a real SQLite file', () => {
   const t = createTempStore();
@@ -15,6 +15,8 @@ describe('statements repository on a real SQLite file', () => {
   };
 
   before(() => {
+    // PostgreSQL (BRINKWATCH_TEST_STORE=postgres) has no such settings: the rest runs on both.
+    if (TEST_STORE === 'postgres') return;
     const db = store.db;
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
@@ -92,5 +94,28 @@ describe('statements repository on a real SQLite file', () => {
     }
     assert.equal(seen.length, store.statements.count());
     assert.equal(new Set(seen).size, seen.length);
+  });
+
+  it('insertMany stores a batch in order with the outcomes insert() gives, a key repeated in the batch once', () => {
+    const mk = (text: string, externalId: string) => {
+      const n = normalizeStatement({ text, externalId, speaker: 'Gamma' }, { origin: 'api', receivedAt: Date.UTC(2026, 0, 2) });
+      assert.ok(n.ok);
+      return n.value;
+    };
+    const known = store.statements.insert(mk('already stored', 'm-0'));
+    const batch = [mk('first new', 'm-1'), mk('already stored again', 'm-0'), mk("second new, it's \\ \"quoted\"", 'm-2'), mk('first new repeated', 'm-1'), mk('third new', 'm-3')];
+    const out = store.statements.insertMany(batch);
+    assert.deepEqual(out.map((o) => o.duplicate), [false, true, false, true, false]);
+    assert.equal(out[1]!.id, known.id);
+    assert.equal(out[3]!.id, out[0]!.id);
+    assert.ok(out[0]!.id < out[2]!.id && out[2]!.id < out[4]!.id, 'ids follow the batch order');
+    const stored = store.statements.get(out[2]!.id)!;
+    assert.equal(stored.text, "second new, it's \\ \"quoted\"");
+    assert.equal(stored.status, 'pending');
+    assert.equal(stored.externalId, 'm-2');
+    assert.equal(store.db.prepare('SELECT export_head IS NOT NULL FROM statements WHERE id = ?').pluck().get(out[4]!.id), 1);
+    assert.deepEqual(store.statements.insertMany([]), []);
+    // What insert() would have said for each, after the fact.
+    for (const [i, s] of batch.entries()) assert.deepEqual(store.statements.insert(s), { id: out[i]!.id, duplicate: true });
   });
 });

@@ -174,12 +174,35 @@ export class PgDatabase {
 
   /** Runs a script (several statements, no parameters). Schema changes reset the id-table list. */
   exec(sql: string): this {
+    if (this.rawTransaction(sql)) return this;
     this.query(translateSql(sql).text, [], false, sql);
     if (/\b(CREATE|ALTER|DROP)\s+TABLE\b/i.test(sql)) {
       this.idTables = null;
       this.cache.clear();
     }
     return this;
+  }
+
+  /**
+   * A transaction opened and closed by exec('BEGIN IMMEDIATE') ... exec('COMMIT') (the CLI's
+   * file ingest spans one over several async chunks): SQLite's lock modes mean nothing here
+   * (PostgreSQL locks rows), and inTransaction must say so, as better-sqlite3's does, so that
+   * transaction() nests a savepoint inside and the caller knows to roll back.
+   */
+  private rawTransaction(sql: string): boolean {
+    const m = /^\s*(BEGIN(?:\s+(?:DEFERRED|IMMEDIATE|EXCLUSIVE))?(?:\s+TRANSACTION)?|COMMIT(?:\s+TRANSACTION)?|END(?:\s+TRANSACTION)?|ROLLBACK(?:\s+TRANSACTION)?)\s*;?\s*$/i.exec(sql);
+    if (!m) return false;
+    const word = m[1]!.split(/\s+/)[0]!.toUpperCase();
+    if (word === 'BEGIN') {
+      if (this.depth > 0) throw new PgError({ message: 'cannot start a transaction within a transaction' }, sql);
+      this.query('BEGIN', [], false);
+      this.depth = 1;
+      return true;
+    }
+    if (this.depth === 0) throw new PgError({ message: 'cannot commit - no transaction is active' }, sql);
+    this.depth = 0;
+    this.query(word === 'ROLLBACK' ? 'ROLLBACK' : 'COMMIT', [], false);
+    return true;
   }
 
   /** SQLite PRAGMAs have no PostgreSQL meaning: tuning ones are ignored; the caller branches on isPostgres for the rest. */
