@@ -75,11 +75,9 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
       BRINKWATCH_WRITE_RATE_LIMIT: '0',
       BRINKWATCH_LOG_LEVEL: 'info',
     };
-    // The first node migrates the empty database, then the other two start together. (Three at
-    // once on an empty database race in migratePostgresSync's CREATE TABLE IF NOT EXISTS, which
-    // runs before its advisory lock: a start-up bug of its own, not what this test is about.)
-    nodes.push(await startNode(`${tag}n1`, env));
-    nodes.push(...(await Promise.all([startNode(`${tag}n2`, env), startNode(`${tag}n3`, env)])));
+    // All three start at once on the empty database: one migrates under the advisory lock while
+    // the others wait, as nodes restarted together do.
+    nodes.push(...(await Promise.all(['n1', 'n2', 'n3'].map((n) => startNode(tag + n, env)))));
     const startedMs = Date.now() - started;
 
     const { classid, objid } = lockKeyParts(DEFAULT_LEADER_LOCK_KEY);
