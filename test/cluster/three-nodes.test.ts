@@ -106,6 +106,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     // A post the killed node never answered is sent again to a survivor with the same externalId:
     // the dedupe makes it idempotent, as a real client's retry would be.
     const accepted = new Map<string, number>(); // externalId -> statement id
+    const acceptedBy = new Map<string, number>(); // node -> posts it answered 202
     const retried: string[] = [];
     let next = 0;
     // Set from inside the posters (a holder object: TypeScript does not track closures' assignments).
@@ -137,6 +138,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
           const r = await api(node.url, 'POST', '/api/statements', { text: line.text, speaker: line.speaker, source: line.source, externalId });
           assert.equal(r.status, 202, `post ${i} to ${node.nodeId}: ${JSON.stringify(r.json)}`);
           accepted.set(externalId, r.json.accepted[0].id as number);
+          acceptedBy.set(node.nodeId.slice(tag.length), (acceptedBy.get(node.nodeId.slice(tag.length)) ?? 0) + 1);
           return;
         } catch (err) {
           // Only the killed node may fail to answer, and only so often.
@@ -187,7 +189,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     }
 
     // The browsers: on survivors, each statement once; one missing only if the killed node scored
-    // it (scored_at before the kill) and died before its push left.
+    // it (scored_at in the last seconds before the kill) and died before its push left.
     const idSet = new Set(ids);
     const seenCount = (b: Browser) => [...b.scored.keys()].filter((id) => idSet.has(id)).length + new Set(b.bulkIds.filter((id) => idSet.has(id))).size;
     const survivorBrowsers = browsers.filter((b) => b.nodeId !== leader.nodeId);
@@ -214,7 +216,8 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
       assert.deepEqual(twice, [], `browser on ${b.nodeId}: no statement announced twice`);
       const missing = ids.filter((id) => !b.scored.has(id) && !bulk.has(id)).sort((x, y) => x - y);
       for (const id of missing) {
-        assert.ok(scoredAt.get(id)! <= kill.at, `browser on ${b.nodeId} missed ${id}, scored at ${scoredAt.get(id)} after the kill at ${kill.at}`);
+        const before = kill.at - scoredAt.get(id)!;
+        assert.ok(before >= 0 && before <= 5000, `browser on ${b.nodeId} missed ${id}, scored ${before} ms before the kill (only the killed node's last batches may be missing)`);
         const r = await api(survivors[0]!.url, 'GET', `/api/statements/${id}`);
         assert.equal(r.status, 200, `missed statement ${id} is served by GET /api/statements/:id`);
         assert.equal(r.json.statement.status, 'scored');
@@ -223,7 +226,10 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
       const key = missing.join(',');
       missingBefore ??= key;
       assert.equal(key, missingBefore, 'both survivors miss the same statements');
-      figures[`browser ${b.nodeId.slice(tag.length)}`] = { seen: seenCount(b), missing: missing.length, bulkEvents: b.bulkIds.length, foreignEvents: b.foreign };
+      figures[`browser ${b.nodeId.slice(tag.length)}`] = {
+        seen: seenCount(b), missing: missing.length, missingScoredMsBeforeKill: missing.map((id) => kill.at - scoredAt.get(id)!),
+        bulkEvents: b.bulkIds.length, foreignEvents: b.foreign,
+      };
     }
 
     // Alerts: each rule fired exactly once, and the webhook got one delivery per fired alert.
@@ -258,6 +264,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     Object.assign(figures, {
       nodesStartedMs: startedMs,
       posted: TOTAL,
+      acceptedBy: Object.fromEntries(acceptedBy),
       postsRetriedAfterKill: retried.length,
       loadMs,
       killedLeader: leader.nodeId.slice(tag.length),
@@ -268,7 +275,6 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
       totalMs: Date.now() - started,
     });
     t.diagnostic(`three nodes: ${JSON.stringify(figures)}`);
-    process.stdout.write(`three-nodes figures: ${JSON.stringify(figures)}\n`);
   } catch (err) {
     for (const n of nodes) process.stderr.write(`--- ${n.nodeId} (last lines) ---\n${n.output().split('\n').slice(-15).join('\n')}\n`);
     throw err;
