@@ -142,7 +142,11 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
           return;
         } catch (err) {
           // Only the killed node may fail to answer, and only so often.
-          if (node !== kill.node || attempt > 3) throw err;
+          if (node !== kill.node || attempt > 3) {
+            const e = err as Error & { cause?: { code?: string; message?: string } };
+            const state = node.alive() ? 'running' : `exited ${node.child.exitCode ?? node.child.signalCode}`;
+            throw new Error(`post ${i} to ${node.nodeId} (${state}) failed: ${e.message} ${e.cause?.code ?? e.cause?.message ?? ''}`, { cause: err });
+          }
           retried.push(externalId);
         }
       }
@@ -276,7 +280,10 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     });
     t.diagnostic(`three nodes: ${JSON.stringify(figures)}`);
   } catch (err) {
-    for (const n of nodes) process.stderr.write(`--- ${n.nodeId} (last lines) ---\n${n.output().split('\n').slice(-15).join('\n')}\n`);
+    for (const n of nodes) {
+      const state = n.alive() ? 'running' : `exited ${n.child.exitCode ?? n.child.signalCode}`;
+      process.stderr.write(`--- ${n.nodeId} (${state}; last lines) ---\n${n.output().split('\n').slice(-12).join('\n')}\n`);
+    }
     throw err;
   } finally {
     for (const b of browsers) b.socket.disconnect();
