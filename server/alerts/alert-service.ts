@@ -270,6 +270,7 @@ export function createAlertService(deps: {
       const effects = newEffects();
       const rules = repo.listRules().filter((r) => r.enabled);
       deps.store.transaction(() => {
+        repo.serializeEvaluation();
         for (const rule of rules) {
           const m = measureRule(rule, at);
           const open = repo.openAlertFor(rule.id);

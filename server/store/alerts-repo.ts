@@ -1,5 +1,6 @@
 import type { Db } from './database.ts';
 import { createDeliveriesRepo } from './deliveries-repo.ts';
+import { isPostgres } from './pg/pg-database.ts';
 
 export type { DeliveryAttempt, DeliveryRecord } from './deliveries-repo.ts';
 
@@ -103,8 +104,18 @@ const RULE_COLUMNS = `id, name, scope, time_window AS window, metric, threshold,
   enabled, silenced_until AS silencedUntil, silence_reason AS silenceReason, created_at AS createdAt,
   updated_at AS updatedAt, deleted_at AS deletedAt`;
 
-const ALERT_COLUMNS = `a.id, a.rule_id AS ruleId, r.name AS ruleName,
-  EXISTS (SELECT 1 FROM json_each(r.channels) c WHERE json_extract(c.value, '$.type') = 'dashboard') AS dashboard, a.state, a.scope, a.time_window AS window, a.metric,
+/**
+ * Whether the alert's rule has a dashboard channel. channels is a JSON array kept as TEXT on both
+ * stores; SQLite walks it with json_each, PostgreSQL casts it to jsonb and asks for containment
+ * (1/0 on both: PgDatabase returns booleans as integers).
+ */
+const HAS_DASHBOARD = {
+  sqlite: `EXISTS (SELECT 1 FROM json_each(r.channels) c WHERE json_extract(c.value, '$.type') = 'dashboard')`,
+  postgres: `(r.channels::jsonb @> '[{"type": "dashboard"}]'::jsonb)`,
+};
+
+const alertColumns = (db: Db) => `a.id, a.rule_id AS ruleId, r.name AS ruleName,
+  ${HAS_DASHBOARD[isPostgres(db) ? 'postgres' : 'sqlite']} AS dashboard, a.state, a.scope, a.time_window AS window, a.metric,
   a.severity, a.threshold, a.value, a.peak_value AS peakValue, a.started_at AS startedAt, a.fired_at AS firedAt,
   a.resolved_at AS resolvedAt, a.end_reason AS endReason, a.no_data_since AS noDataSince,
   a.last_notified_at AS lastNotifiedAt, a.notify_count AS notifyCount, a.ack_at AS ackAt, a.ack_by AS ackBy,
@@ -145,7 +156,16 @@ export function firingAlertsBetween(db: Db, from: number, to: number, scope?: st
   return db.prepare(sql).all({ from, to, ...(scope === undefined ? {} : { scope }) }) as FiringAlert[];
 }
 
+/**
+ * The transaction-scoped advisory lock that serialises rule evaluation across the nodes of one
+ * PostgreSQL database (every node evaluates after its own scoring batches). 'BRKWALRT' in ASCII,
+ * apart from the leader lock ('BRKWLEAD') and the migration lock.
+ */
+export const EVALUATION_LOCK_KEY = 0x42524b57414c5254n;
+
 export function createAlertsRepo(db: Db) {
+  const evaluationLock = isPostgres(db) ? db.prepare('SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))') : null;
+  const ALERT_COLUMNS = alertColumns(db);
   const insertRuleStmt = db.prepare(`
     INSERT INTO alert_rules (name, scope, time_window, metric, threshold, recover_below, for_seconds, repeat_seconds,
       min_statements, severity, channels, enabled, created_at, updated_at)
@@ -206,6 +226,15 @@ export function createAlertsRepo(db: Db) {
   });
 
   const rulesAndAlerts = {
+    /**
+     * Call first inside an evaluation's transaction: waits until no other node is evaluating and
+     * holds that until commit, so two nodes never decide on the same open alert at once (one
+     * would fire it, the other fire it again or hit alerts_one_open_per_rule). SQLite: one
+     * process evaluates, nothing to wait for.
+     */
+    serializeEvaluation(): void {
+      evaluationLock?.run(EVALUATION_LOCK_KEY);
+    },
     insertRule(f: RuleFields, now: number): number {
       return Number(insertRuleStmt.run(ruleParams(f, now)).lastInsertRowid);
     },

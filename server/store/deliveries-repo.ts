@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 
 /**
  * The alert outbox: one row per notification to send (webhook or e-mail), written in the same
@@ -33,9 +34,11 @@ export interface DeliveryAttempt {
   durationMs: number;
 }
 
-const DELIVERY_COLUMNS = `id, alert_id AS alertId, event_id AS eventId, channel, target, format, payload, status, attempts,
-  next_attempt_at AS nextAttemptAt, last_error AS lastError, created_at AS createdAt, delivered_at AS deliveredAt,
-  updated_at AS updatedAt`;
+/** `t`: a table alias with its dot, for statements that join (the PostgreSQL claim). */
+const deliveryColumns = (t = '') => `${t}id, ${t}alert_id AS alertId, ${t}event_id AS eventId, ${t}channel, ${t}target, ${t}format,
+  ${t}payload, ${t}status, ${t}attempts, ${t}next_attempt_at AS nextAttemptAt, ${t}last_error AS lastError,
+  ${t}created_at AS createdAt, ${t}delivered_at AS deliveredAt, ${t}updated_at AS updatedAt`;
+const DELIVERY_COLUMNS = deliveryColumns();
 
 export function createDeliveriesRepo(db: Db) {
   const insertDeliveryStmt = db.prepare(`
@@ -48,11 +51,29 @@ export function createDeliveriesRepo(db: Db) {
     `UPDATE alert_deliveries SET attempts = attempts + 1, next_attempt_at = @leaseUntil, updated_at = @now
      WHERE id = @id AND status = 'pending' RETURNING ${DELIVERY_COLUMNS}`,
   );
+  // PostgreSQL: several nodes may drain the outbox at once (one is leader, but a dying leader's
+  // successor can overlap it for a moment). Read-then-update is not enough there: two READ
+  // COMMITTED transactions can both read a due row and both lease it. One statement locks the
+  // due rows it picks and skips rows another node holds; a row leased and committed meanwhile is
+  // re-checked against the WHERE (its next_attempt_at is now in the future) and dropped.
+  const claimPgStmt = isPostgres(db)
+    ? db.prepare(`
+      WITH due AS (
+        SELECT id, next_attempt_at AS due_at FROM alert_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= @now
+        ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
+      UPDATE alert_deliveries d SET attempts = d.attempts + 1, next_attempt_at = @leaseUntil, updated_at = @now
+      FROM due WHERE d.id = due.id
+      RETURNING due.due_at AS dueAt, ${deliveryColumns('d.')}`)
+    : null;
   const deliveredStmt = db.prepare(
     `UPDATE alert_deliveries SET status = 'delivered', delivered_at = @now, last_error = NULL, updated_at = @now WHERE id = @id`,
   );
+  // Only a pending row: a send that outlived its lease may fail after another node (or a later
+  // run) has already delivered the row, and must not put it back in the queue.
   const failedStmt = db.prepare(
-    `UPDATE alert_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_error = @error, updated_at = @now WHERE id = @id`,
+    `UPDATE alert_deliveries SET status = @status, next_attempt_at = @nextAttemptAt, last_error = @error, updated_at = @now
+     WHERE id = @id AND status = 'pending'`,
   );
   const attemptStmt = db.prepare(`
     INSERT INTO alert_delivery_attempts (delivery_id, at, ok, status_code, error, duration_ms)
@@ -72,6 +93,12 @@ export function createDeliveriesRepo(db: Db) {
      * notifiers never send the same row at once.
      */
     claimDueDeliveries(now: number, limit: number, leaseMs: number): DeliveryRecord[] {
+      if (claimPgStmt) {
+        const rows = claimPgStmt.all({ now, limit, leaseUntil: now + leaseMs }) as Array<DeliveryRecord & { dueAt: number }>;
+        // RETURNING has no order: send in due order, as SQLite does.
+        rows.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+        return rows.map(({ dueAt: _dueAt, ...d }) => d);
+      }
       return db.transaction(() => {
         const ids = dueStmt.all(now, limit) as number[];
         return ids
@@ -90,7 +117,8 @@ export function createDeliveriesRepo(db: Db) {
       failedStmt.run({
         id,
         now,
-        error: error.slice(0, 500),
+        // A receiver's or SMTP server's words may hold NUL, which PostgreSQL text cannot.
+        error: error.replace(/\u0000/g, '\uFFFD').slice(0, 500),
         status: nextAttemptAt === null ? 'dead' : 'pending',
         nextAttemptAt: nextAttemptAt ?? now,
       });

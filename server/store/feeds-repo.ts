@@ -115,7 +115,8 @@ export function createFeedsRepo(db: Db) {
       success.run({ id, ...s });
     },
     recordFailure(id: number, f: { at: number; error: string; code: string; httpStatus: number | null; nextAttemptAt: number }): void {
-      failure.run({ id, ...f, error: f.error.slice(0, 500) });
+      // A parser's message may quote the feed's bytes, NUL included; PostgreSQL text cannot hold NUL.
+      failure.run({ id, ...f, error: f.error.replace(/\u0000/g, '\uFFFD').slice(0, 500) });
     },
   };
 }

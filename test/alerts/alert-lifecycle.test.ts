@@ -200,13 +200,13 @@ describe('alert service lifecycle on a real store', () => {
 
   it('firingAlertsBetween lists the alerts firing in a range, for the CSV export', () => {
     const all = firingAlertsBetween(t.store.db, 0, Number.MAX_SAFE_INTEGER);
-    assert.ok(all.length >= 3);
+    assert.ok(all.length >= 3, `alerts that fired in the tests above: ${all.length}`);
     for (const a of all) {
-      assert.ok(a.firedAt > 0);
-      assert.ok(typeof a.ruleName === 'string' && a.ruleName.length > 0);
+      assert.ok(a.firedAt > 0, `alert ${a.id} firedAt ${a.firedAt}`);
+      assert.ok(typeof a.ruleName === 'string' && a.ruleName.length > 0, `alert ${a.id} has its rule's name`);
     }
     const first = all[0]!;
-    assert.ok(firingAlertsBetween(t.store.db, first.firedAt, first.firedAt + 1).some((a) => a.id === first.id));
+    assert.ok(firingAlertsBetween(t.store.db, first.firedAt, first.firedAt + 1).some((a) => a.id === first.id), 'firing at its firedAt');
     if (first.resolvedAt !== null) {
       assert.ok(!firingAlertsBetween(t.store.db, first.resolvedAt, first.resolvedAt + 1000).some((a) => a.id === first.id), 'not after it resolved');
     }

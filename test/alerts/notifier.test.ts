@@ -9,6 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { createNotifier } from '../../server/alerts/notifier.ts';
 import { createSilentLogger } from '../../server/config/logger.ts';
 import { createStore, type Store } from '../../server/store/store.ts';
+import { createTempSchema, TEST_DATABASE_URL, TEST_STORE } from '../helpers/temp-store.ts';
 import { addScored, createTestAlerts, MIN } from './fixtures.ts';
 
 interface Received {
@@ -30,6 +31,27 @@ function startReceiver(port = 0, status = 200): Promise<{ server: http.Server; p
     });
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })));
+}
+
+/**
+ * Stores that can be closed and opened again on the same data (the restart test): a SQLite file
+ * per name, or a PostgreSQL schema per name under BRINKWATCH_TEST_STORE=postgres.
+ */
+function reopenableStores(): { open: (name: string) => Store; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-notifier-'));
+  const schemas = new Map<string, ReturnType<typeof createTempSchema>>();
+  return {
+    open(name) {
+      if (TEST_STORE === 'sqlite') return createStore(path.join(dir, `${name}.db`));
+      let s = schemas.get(name);
+      if (!s) schemas.set(name, (s = createTempSchema()));
+      return createStore(TEST_DATABASE_URL, { pg: { schema: s.schema } });
+    },
+    cleanup() {
+      for (const s of schemas.values()) s.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const close = (s: http.Server) => new Promise<void>((r) => s.close(() => r()));
@@ -54,9 +76,8 @@ async function fireWebhookAlert(store: Store, url: string, format?: 'json' | 'sl
 }
 
 describe('notifier: webhook outbox with retries', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-notifier-'));
-  const file = path.join(dir, 'test.db');
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const stores = reopenableStores();
+  after(() => stores.cleanup());
 
   it('delivers exactly once after the receiver comes back, across a restart', async () => {
     // Reserve a port, then take the receiver down: deliveries fail with connection refused.
@@ -64,7 +85,7 @@ describe('notifier: webhook outbox with retries', () => {
     const port = probe.port;
     await close(probe.server);
 
-    let store = createStore(file);
+    let store = stores.open('restart');
     const { alerts } = await fireWebhookAlert(store, `http://127.0.0.1:${port}/hook`);
     const clock = { now: Date.now() };
     const options = { baseDelayMs: 1000, maxDelayMs: 4000, leaseMs: 60_000, timeoutMs: 2000, maxAttempts: 10 };
@@ -80,10 +101,10 @@ describe('notifier: webhook outbox with retries', () => {
     assert.equal(pending!.nextAttemptAt, clock.now + 2000, 'exponential backoff: 1 s, then 2 s');
     assert.match(pending!.lastError ?? '', /ECONNREFUSED/);
 
-    // Restart: a new store and notifier on the same SQLite file; the outbox survived.
+    // Restart: a new store and notifier on the same database; the outbox survived.
     notifier.close();
     store.close();
-    store = createStore(file);
+    store = stores.open('restart');
     notifier = createNotifier({ store, logger: createSilentLogger(), now: () => clock.now, options });
     const receiver = await startReceiver(port);
     try {
@@ -113,8 +134,32 @@ describe('notifier: webhook outbox with retries', () => {
     }
   });
 
+  it('a send that outlived its lease and then failed does not re-queue the delivery a later claim delivered; failure texts hold no NUL', async () => {
+    const store = stores.open('lease');
+    try {
+      const { clock } = await fireWebhookAlert(store, 'http://127.0.0.1:1/never-called');
+      const t0 = clock.now;
+      const [first] = store.alerts.claimDueDeliveries(t0, 10, 1000);
+      assert.ok(first, 'claimed once');
+      assert.deepEqual(store.alerts.claimDueDeliveries(t0 + 999, 10, 1000), [], 'leased');
+      store.alerts.markFailed(first.id, 'SMTP said "\u0000"', t0 + 1000, t0 + 500);
+      assert.equal(store.alerts.listDeliveries({ limit: 1 })[0]!.lastError, 'SMTP said "\uFFFD"', 'NUL kept out (PostgreSQL text cannot hold it)');
+      const [second] = store.alerts.claimDueDeliveries(t0 + 1000, 10, 1000);
+      assert.equal(second?.id, first.id, 'the lease ran out: claimed again');
+      assert.equal(second.attempts, 2);
+      store.alerts.markDelivered(second.id, t0 + 1001);
+      store.alerts.markFailed(first.id, 'the slow first send failed at last', t0 + 5000, t0 + 1002);
+      const [row] = store.alerts.listDeliveries({ limit: 10 });
+      assert.equal(row!.status, 'delivered');
+      assert.equal(row!.lastError, null);
+      assert.deepEqual(store.alerts.claimDueDeliveries(t0 + 60_000, 10, 1000), [], 'not queued again');
+    } finally {
+      store.close();
+    }
+  });
+
   it('gives up after maxAttempts (dead), does not follow redirects, sends Slack bodies', async () => {
-    const store = createStore(path.join(dir, 'b.db'));
+    const store = stores.open('b');
     const failing = await startReceiver(0, 500);
     const redirecting = await startReceiver(0, 302);
     const slack = await startReceiver(0, 200);
@@ -145,7 +190,7 @@ describe('notifier: webhook outbox with retries', () => {
   });
 
   it('with BRINKWATCH_BLOCK_PRIVATE_URLS, refuses loopback webhooks at save and at delivery', async () => {
-    const store = createStore(path.join(dir, 'c.db'));
+    const store = stores.open('c');
     const receiver = await startReceiver();
     try {
       const blocking = createTestAlerts(store, { blockPrivateUrls: true });
@@ -174,6 +219,9 @@ describe('notifier: webhook outbox with retries', () => {
 });
 
 describe('notifier: e-mail over SMTP', () => {
+  const stores = reopenableStores();
+  after(() => stores.cleanup());
+
   it('a real local SMTP server receives the alert e-mail', async () => {
     const messages: Array<{ to: string[]; data: string }> = [];
     const smtp = new SMTPServer({
@@ -192,8 +240,7 @@ describe('notifier: e-mail over SMTP', () => {
     });
     await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
     const port = (smtp.server.address() as AddressInfo).port;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-smtp-'));
-    const store = createStore(path.join(dir, 'test.db'));
+    const store = stores.open('smtp');
     try {
       const t = createTestAlerts(store, { emailConfigured: true });
       const rule = await t.alerts.createRule({
@@ -212,14 +259,12 @@ describe('notifier: e-mail over SMTP', () => {
       assert.match(messages[0]!.data, /Value: 77/);
     } finally {
       store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
       await new Promise<void>((r) => smtp.close(() => r()));
     }
   });
 
   it('refuses e-mail channels when SMTP is not configured', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-smtp-'));
-    const store = createStore(path.join(dir, 'test.db'));
+    const store = stores.open('no-smtp');
     try {
       const t = createTestAlerts(store, { emailConfigured: false });
       const r = await t.alerts.createRule({ name: 'm', scope: 'global', window: '1h', threshold: 50, recoverBelow: 40, channels: [{ type: 'email', to: 'a@b.org' }] });
@@ -227,7 +272,6 @@ describe('notifier: e-mail over SMTP', () => {
       assert.match(r.fields?.['channels.0.to']?.[0] ?? '', /BRINKWATCH_SMTP_URL/);
     } finally {
       store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
