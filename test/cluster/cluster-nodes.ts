@@ -6,8 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import { createClient } from 'redis';
 import { io as connect, type Socket } from 'socket.io-client';
+import { DEFAULT_LEADER_LOCK_KEY, LOCK_HOLDER_SQL, lockKeyParts, toLeaderInfo } from '../../server/cluster/leader-lock.ts';
 
 /**
  * Pieces of the multi-node tests (test/cluster/three-nodes.test.ts): real server processes on
@@ -180,6 +182,24 @@ export async function startWebhookReceiver(): Promise<{ url: string; received: W
     received,
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/** The node id of the leader lock's holder as PostgreSQL sees it (pg_locks), undefined when no one holds it. */
+export async function leaderNodeId(sql: pg.Client): Promise<string | undefined> {
+  const { classid, objid } = lockKeyParts(DEFAULT_LEADER_LOCK_KEY);
+  const r = await sql.query(LOCK_HOLDER_SQL, [classid, objid]);
+  return r.rows[0] ? toLeaderInfo(r.rows[0]).nodeId : undefined;
+}
+
+/** One API call with the bearer token; the JSON answer (null for 204). */
+export async function callApi(token: string, base: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(base + route, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000), // generous: a loaded 2-core machine
+  });
+  return { status: res.status, json: res.status === 204 ? null : await res.json() };
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { DEFAULT_LEADER_LOCK_KEY, LOCK_HOLDER_SQL, lockKeyParts, toLeaderInfo } from '../../server/cluster/leader-lock.ts';
-import { openBrowser, REDIS_URL, requireRedis, startNode, startWebhookReceiver, waitFor, type Browser, type NodeProcess } from './cluster-nodes.ts';
+import {
+  callApi, leaderNodeId, openBrowser, REDIS_URL, requireRedis, startNode, startWebhookReceiver, waitFor, type Browser, type NodeProcess,
+} from './cluster-nodes.ts';
 import { createTestDatabase } from './pg-test-database.ts';
 
 /**
@@ -20,6 +21,8 @@ const TOTAL = 300;
 const KILL_AT = 150;
 const CONCURRENCY = 6;
 const EVERY_SECOND = '* * * * * *';
+/** undici's codes for a connection the server reset or closed under a request. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 interface DemoLine { text: string; speaker: string; source: string; kind: string }
 const demo = fs
@@ -40,15 +43,7 @@ function lineAt(i: number): DemoLine {
   return quiet[i % quiet.length]!;
 }
 
-async function api(base: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(base + route, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000), // generous: a loaded 2-core machine
-  });
-  return { status: res.status, json: res.status === 204 ? null : await res.json() };
-}
+const api = (base: string, method: string, route: string, body?: unknown) => callApi(TOKEN, base, method, route, body);
 
 test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothing lost or doubled, alerts once, leadership moves', { timeout: 180_000 }, async (t) => {
   if (!(await requireRedis(t))) return;
@@ -80,11 +75,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     nodes.push(...(await Promise.all(['n1', 'n2', 'n3'].map((n) => startNode(tag + n, env)))));
     const startedMs = Date.now() - started;
 
-    const { classid, objid } = lockKeyParts(DEFAULT_LEADER_LOCK_KEY);
-    const leaderId = async (): Promise<string | undefined> => {
-      const r = await sql.query(LOCK_HOLDER_SQL, [classid, objid]);
-      return r.rows[0] ? toLeaderInfo(r.rows[0]).nodeId : undefined;
-    };
+    const leaderId = () => leaderNodeId(sql);
     const firstLeader = await waitFor('a leader', leaderId, 15_000, 100);
     assert.ok(nodes.some((n) => n.nodeId === firstLeader), `the lock holder ${firstLeader} is one of the three nodes`);
 
@@ -108,6 +99,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     const accepted = new Map<string, number>(); // externalId -> statement id
     const acceptedBy = new Map<string, number>(); // node -> posts it answered 202
     const retried: string[] = [];
+    const resets: string[] = [];
     let next = 0;
     // Set from inside the posters (a holder object: TypeScript does not track closures' assignments).
     const kill = { node: null as NodeProcess | null, at: 0, takeoverMs: -1, newLeader: '', watch: Promise.resolve() };
@@ -141,13 +133,22 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
           acceptedBy.set(node.nodeId.slice(tag.length), (acceptedBy.get(node.nodeId.slice(tag.length)) ?? 0) + 1);
           return;
         } catch (err) {
-          // Only the killed node may fail to answer, and only so often.
-          if (node !== kill.node || attempt > 3) {
-            const e = err as Error & { cause?: { code?: string; message?: string } };
-            const state = node.alive() ? 'running' : `exited ${node.child.exitCode ?? node.child.signalCode}`;
-            throw new Error(`post ${i} to ${node.nodeId} (${state}) failed: ${e.message} ${e.cause?.code ?? e.cause?.message ?? ''}`, { cause: err });
+          const e = err as Error & { cause?: { code?: string; message?: string } };
+          const code = e.cause?.code ?? '';
+          // The killed node may fail to answer. A running node may reset a kept-alive connection
+          // it was closing as idle when the request arrived (its timers run late while the event
+          // loop waits on PostgreSQL): a real client retries that, the externalId making it safe.
+          // Both are counted and printed; anything else, or too many, fails the test.
+          if (node === kill.node && attempt <= 3) {
+            retried.push(externalId);
+            continue;
           }
-          retried.push(externalId);
+          if (node.alive() && RESET_CODES.has(code) && resets.length < 10 && attempt <= 3) {
+            resets.push(`${node.nodeId.slice(tag.length)}:${code}`);
+            continue;
+          }
+          const state = node.alive() ? 'running' : `exited ${node.child.exitCode ?? node.child.signalCode}`;
+          throw new Error(`post ${i} to ${node.nodeId} (${state}) failed: ${e.message} ${code || e.cause?.message || ''}`, { cause: err });
         }
       }
     };
@@ -270,6 +271,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
       posted: TOTAL,
       acceptedBy: Object.fromEntries(acceptedBy),
       postsRetriedAfterKill: retried.length,
+      connectionResetsOnRunningNodes: resets,
       loadMs,
       killedLeader: leader.nodeId.slice(tag.length),
       newLeader: kill.newLeader.slice(tag.length),
