@@ -4,13 +4,14 @@
  * Copies the database in BRINKWATCH_DATA_DIR with SQLite's online backup API while the server
  * keeps running (server/store/backup.ts): the copy is a consistent moment, one self-contained
  * file, mode 0600, integrity-checked before it appears under its name. Given a folder, writes
- * brinkwatch-<UTC time>.db inside it. Exit 0 on success, 1 when the backup fails, 2 on bad usage.
+ * brinkwatch-<UTC time>.db inside it. Exit 0 on success, 1 when the backup fails, 2 on bad usage
+ * and on a PostgreSQL store (it prints the pg_dump command to use instead).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFromEnv } from '../server/config/config.ts';
-import { backupDatabase } from '../server/store/backup.ts';
+import { backupDatabase, postgresBackupAdvice } from '../server/store/backup.ts';
 
 const USAGE = 'usage: npm run backup -- FILE|DIR [--db FILE]   (default database: brinkwatch.db in BRINKWATCH_DATA_DIR)\n';
 
@@ -28,6 +29,10 @@ try {
 if (args.positionals.length !== 1) fail(`give exactly one destination\n${USAGE}`, 2);
 const parsed = loadConfigFromEnv();
 if (!parsed.ok) fail(`the configuration has ${parsed.errors.length} problem(s):\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`, 2);
+// A PostgreSQL store (--db postgres://..., or BRINKWATCH_DATABASE_URL once the configuration
+// reads it: config.databaseUrl) is backed up with pg_dump: say so, copy nothing.
+const pgAdvice = postgresBackupAdvice(args.values.db ?? (parsed.config as { databaseUrl?: string }).databaseUrl, 'backup');
+if (pgAdvice) fail(pgAdvice, 2);
 const source = path.resolve(args.values.db ?? parsed.config.databaseFile);
 let destination = path.resolve(args.positionals[0]!);
 if (fs.existsSync(destination) && fs.statSync(destination).isDirectory()) {

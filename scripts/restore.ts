@@ -6,12 +6,13 @@
  * than this version; refuses while any process holds the database open (the server, `npm run
  * ingest`): SQLite's own file lock tells, see isDatabaseInUse. The current database is kept
  * aside as brinkwatch.db.before-restore-<time>. `--check` only checks the backup.
- * Exit 0 on success, 1 when refused, 2 on bad usage.
+ * Exit 0 on success, 1 when refused, 2 on bad usage and on a PostgreSQL store (it prints the
+ * pg_restore command to use instead).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFromEnv } from '../server/config/config.ts';
-import { checkDatabaseFile, restoreDatabase } from '../server/store/backup.ts';
+import { checkDatabaseFile, postgresBackupAdvice, restoreDatabase } from '../server/store/backup.ts';
 
 const USAGE = 'usage: npm run restore -- FILE [--check]   (restores into brinkwatch.db in BRINKWATCH_DATA_DIR)\n';
 
@@ -38,6 +39,10 @@ if (args.values.check) {
 
 const parsed = loadConfigFromEnv();
 if (!parsed.ok) fail(`the configuration has ${parsed.errors.length} problem(s):\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}`, 2);
+// A PostgreSQL store (BRINKWATCH_DATABASE_URL once the configuration reads it: config.databaseUrl)
+// is restored with pg_restore: say so, replace nothing.
+const pgAdvice = postgresBackupAdvice((parsed.config as { databaseUrl?: string }).databaseUrl, 'restore');
+if (pgAdvice) fail(pgAdvice, 2);
 let r: ReturnType<typeof restoreDatabase>;
 try {
   r = restoreDatabase(backup, parsed.config.databaseFile);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { serviceMissing, POSTGRES_URL } from '../test/helpers/services.ts';
 
 /** Test folders and files whose stores come from test/helpers/temp-store.ts and pass on both engines. */
-const BOTH_STORES = ['test/store/pg-database.test.ts', 'test/http', 'test/realtime'];
+const BOTH_STORES = ['test/store', 'test/http', 'test/realtime', 'test/alerts', 'test/ingest', 'test/jobs', 'test/auth', 'test/ops', 'test/security', 'test/search', 'test/metrics', 'test/drill', 'test/export'];
 
 function testFiles(entries: string[]): string[] {
   const out: string[] = [];

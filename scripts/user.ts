@@ -79,7 +79,8 @@ if (!command || !['add', 'list', 'remove', 'set-role', 'reset-password'].include
 }
 if (command !== 'list' && !name) die(`${command} needs a user name\n${USAGE}`, 2);
 
-const store = createStore(parsed.config.databaseFile);
+// PostgreSQL when configured (BRINKWATCH_DATABASE_URL, config.databaseUrl once the configuration reads it), else the SQLite file.
+const store = createStore((parsed.config as { databaseUrl?: string }).databaseUrl ?? parsed.config.databaseFile);
 const auth = createAuthService({
   accounts: store.accounts,
   sessions: store.sessions,

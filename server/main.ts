@@ -240,8 +240,9 @@ async function main(): Promise<void> {
       // Every statement reaches the pages: one by one, or a large batch as its ids.
       publishScoredBatch(realtime.emit, batch);
       realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
-      // Scoring runs on every node (claims); alert evaluation on the leader only.
-      if (leadership.isLeader()) alerts.evaluate();
+      // Every node evaluates after its own batch (at once, not at the leader's next tick); on
+      // PostgreSQL evaluations take turns on an advisory lock (alerts-repo serializeEvaluation).
+      alerts.evaluate();
     },
   });
   const scoreJob = createScheduledJob({

@@ -30,11 +30,16 @@ export interface HealthThresholds {
 
 export interface HealthFacts {
   now: number;
-  database: { file: string; probe: WriteProbe };
+  /**
+   * `file`: the SQLite file, or on PostgreSQL the server's URL without its password. `engine`
+   * (default 'sqlite') picks the advice; `sizeBytes`: PostgreSQL's pg_database_size.
+   */
+  database: { file: string; probe: WriteProbe; engine?: 'sqlite' | 'postgres'; sizeBytes?: number | null };
   oldestPending: { id: number; receivedAt: number } | null;
   feeds: { total: number; failing: FailingFeed[] };
   deliveries: DeliveryFacts;
-  disk: { path: string; freeBytes: number; totalBytes: number } | { path: string; error: string };
+  /** `skipped`: not checked (PostgreSQL keeps its files on its own server, which watches its own disk). */
+  disk: { path: string; freeBytes: number; totalBytes: number } | { path: string; error: string } | { path: string; skipped: string };
 }
 
 export interface HealthAssessment {
@@ -59,10 +64,14 @@ export function assessHealth(f: HealthFacts, t: HealthThresholds): HealthAssessm
   const reasons: HealthReason[] = [];
 
   if (f.database.probe.ok === false) {
+    const advice =
+      f.database.engine === 'postgres'
+        ? 'Check the PostgreSQL server: running, its disk, and that this is not a read-only standby or a read-only session.'
+        : "Check the data folder's permissions, mount and free space.";
     reasons.push({
       code: 'database-not-writable',
       severity: 'failing',
-      message: `The database ${f.database.file} does not take writes (${f.database.probe.code}: ${f.database.probe.message}); nothing new is stored. Check the data folder's permissions, mount and free space.`,
+      message: `The database ${f.database.file} does not take writes (${f.database.probe.code}: ${f.database.probe.message}); nothing new is stored. ${advice}`,
     });
   }
 
@@ -108,7 +117,9 @@ export function assessHealth(f: HealthFacts, t: HealthThresholds): HealthAssessm
     });
   }
 
-  if ('error' in f.disk) {
+  if ('skipped' in f.disk) {
+    // Nothing to assess here: see HealthFacts.disk.
+  } else if ('error' in f.disk) {
     reasons.push({ code: 'disk-unknown', severity: 'degraded', message: `Free space in ${f.disk.path} cannot be read: ${f.disk.error}.` });
   } else if (f.disk.freeBytes < t.minFreeBytes) {
     reasons.push({

@@ -8,11 +8,13 @@ export interface HealthView extends HealthAssessment {
   /** When the checks last ran (ISO 8601). */
   checkedAt: string;
   checks: {
-    database: { file: string; writable: boolean | null; busy: boolean };
+    /** engine 'postgres': `file` is the server's URL without its password, `sizeBytes` pg_database_size; SQLite: sizeBytes null. */
+    database: { engine: 'sqlite' | 'postgres'; file: string; writable: boolean | null; busy: boolean; sizeBytes: number | null };
     scoring: { oldestPendingId: number | null; oldestPendingAt: string | null; lagSeconds: number; thresholdSeconds: number };
     feeds: { total: number; failing: number };
     deliveries: { pending: number; retrying: number; deadRecently: number; oldestPendingAt: string | null; thresholdSeconds: number };
-    disk: { path: string; freeBytes: number | null; totalBytes: number | null; thresholdBytes: number };
+    /** checked false on PostgreSQL (path 'postgres'): no file of ours to watch; the database server watches its disk. */
+    disk: { path: string; checked: boolean; freeBytes: number | null; totalBytes: number | null; thresholdBytes: number };
   };
 }
 
@@ -46,16 +48,25 @@ export function createHealthService(deps: {
   let last: HealthView | null = null;
   let soon: ReturnType<typeof setTimeout> | null = null;
 
+  const engine = deps.queries.engine;
+  // On PostgreSQL the database is the server's, not a file in the data folder (issue 16).
+  const databaseFile = deps.queries.location ?? deps.databaseFile;
+  const skippedDisk = { path: 'postgres', skipped: 'the database is on a PostgreSQL server, which watches its own disk' };
+
   function gather(at: number): HealthFacts {
     let space: HealthFacts['disk'];
-    try {
-      space = { path: deps.dataDir, ...disk(deps.dataDir) };
-    } catch (err) {
-      space = { path: deps.dataDir, error: (err as Error).message };
+    if (engine === 'postgres') space = skippedDisk;
+    else {
+      try {
+        space = { path: deps.dataDir, ...disk(deps.dataDir) };
+      } catch (err) {
+        space = { path: deps.dataDir, error: (err as Error).message };
+      }
     }
+    const probe = deps.queries.probeWrite(at);
     return {
       now: at,
-      database: { file: deps.databaseFile, probe: deps.queries.probeWrite(at) },
+      database: { file: databaseFile, probe, engine, sizeBytes: deps.queries.databaseSizeBytes() },
       oldestPending: deps.queries.oldestPending(),
       feeds: deps.queries.feeds(),
       deliveries: deps.queries.deliveries(at - deps.thresholds.deadWindowMs),
@@ -69,7 +80,13 @@ export function createHealthService(deps: {
       ...a,
       checkedAt: new Date(f.now).toISOString(),
       checks: {
-        database: { file: f.database.file, writable: f.database.probe.ok === 'busy' ? null : f.database.probe.ok, busy: f.database.probe.ok === 'busy' },
+        database: {
+          engine,
+          file: f.database.file,
+          writable: f.database.probe.ok === 'busy' ? null : f.database.probe.ok,
+          busy: f.database.probe.ok === 'busy',
+          sizeBytes: f.database.sizeBytes ?? null,
+        },
         scoring: {
           oldestPendingId: f.oldestPending?.id ?? null,
           oldestPendingAt: iso(f.oldestPending?.receivedAt ?? null),
@@ -86,8 +103,9 @@ export function createHealthService(deps: {
         },
         disk: {
           path: f.disk.path,
-          freeBytes: 'error' in f.disk ? null : f.disk.freeBytes,
-          totalBytes: 'error' in f.disk ? null : f.disk.totalBytes,
+          checked: !('skipped' in f.disk),
+          freeBytes: 'freeBytes' in f.disk ? f.disk.freeBytes : null,
+          totalBytes: 'totalBytes' in f.disk ? f.disk.totalBytes : null,
           thresholdBytes: t.minFreeBytes,
         },
       },
@@ -123,11 +141,11 @@ export function createHealthService(deps: {
       const probe = { ok: false as const, code: e.code ?? 'error', message: e.message ?? String(err) };
       const facts: HealthFacts = {
         now: at,
-        database: { file: deps.databaseFile, probe },
+        database: { file: databaseFile, probe, engine },
         oldestPending: null,
         feeds: { total: 0, failing: [] },
         deliveries: { pending: 0, oldestPendingAt: null, retrying: 0, deadSince: 0, lastError: null },
-        disk: { path: deps.dataDir, freeBytes: Number.MAX_SAFE_INTEGER, totalBytes: Number.MAX_SAFE_INTEGER },
+        disk: engine === 'postgres' ? skippedDisk : { path: deps.dataDir, freeBytes: Number.MAX_SAFE_INTEGER, totalBytes: Number.MAX_SAFE_INTEGER },
       };
       view = toView(facts, assessHealth(facts, deps.thresholds));
     }

@@ -169,7 +169,26 @@ export const SCHEMAS: Record<string, JsonSchema> = {
       statements: { type: 'object', additionalProperties: { type: 'integer' }, required: ['pending', 'scored', 'failed'] },
       realtimeClients: { type: 'integer' },
       checkedAt: iso,
-      checks: { type: 'object', additionalProperties: { type: 'object' } },
+      checks: {
+        type: 'object',
+        additionalProperties: { type: 'object' },
+        properties: {
+          database: object({
+            engine: { enum: ['sqlite', 'postgres'], description: 'which store answers (BRINKWATCH_DATABASE_URL selects postgres)' },
+            file: { type: 'string', description: 'the SQLite file, or the PostgreSQL URL without its password' },
+            writable: nullable('boolean', { description: 'the write probe; null while another writer holds the lock (busy)' }),
+            busy: { type: 'boolean' },
+            sizeBytes: nullable('integer', { description: 'PostgreSQL: pg_database_size of the database; null on SQLite' }),
+          }),
+          disk: object({
+            path: { type: 'string', description: "the data folder; 'postgres' when not checked" },
+            checked: { type: 'boolean', description: 'false on PostgreSQL: no database file here, the database server watches its own disk' },
+            freeBytes: nullable('integer'),
+            totalBytes: nullable('integer'),
+            thresholdBytes: { type: 'integer' },
+          }),
+        },
+      },
     },
     required: ['status', 'reasons', 'version', 'scorerVersion', 'uptimeSeconds', 'statements', 'realtimeClients', 'checkedAt', 'checks'],
     additionalProperties: false,

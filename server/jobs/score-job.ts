@@ -1,8 +1,8 @@
 import type { Logger } from '../config/logger.ts';
 import type { LanguageGate } from '../ingest/statement-language.ts';
-import { contributionsFor, type Contribution } from '../metrics/risk-index.ts';
+import { contributionsFor, type Contribution, type ScoredForMetrics } from '../metrics/risk-index.ts';
 import type { Scorer } from '../scoring/index.ts';
-import type { StatementView } from '../store/statements-repo.ts';
+import type { ScoredFields, StatementView } from '../store/statements-repo.ts';
 import type { Store } from '../store/store.ts';
 import { scoreInLanguage } from './score-statement.ts';
 
@@ -56,6 +56,7 @@ export function createScoreWorker(deps: {
     // One transaction per batch; on PostgreSQL the claim is part of it (several nodes score).
     const claimed = deps.store.statements.withClaimedPending(batchSize, (pending) => {
       const scoredAt = now();
+      const toSave: Array<{ id: number; fields: ScoredFields; forMetrics: ScoredForMetrics }> = [];
       for (const p of pending) {
         const scored = scoreInLanguage(deps.scorer, deps.language, p, scoredAt);
         if (scored.ok === 'unsupported') {
@@ -72,14 +73,20 @@ export function createScoreWorker(deps: {
           deps.logger.error({ err: scored.cause, statementId: p.id }, 'scorer threw');
           continue;
         }
+        toSave.push({ id: p.id, fields: scored.fields, forMetrics: scored.forMetrics });
+      }
+      // Saved together (one set of statements for the batch on PostgreSQL), still in this transaction.
+      const saved = deps.store.statements.saveScoredMany(toSave);
+      toSave.forEach((s, i) => {
         // Scored meanwhile by another process: its metrics are already counted.
-        if (!deps.store.statements.saveScored(p.id, scored.fields)) continue;
-        ids.push(p.id);
-        for (const c of contributionsFor(scored.forMetrics)) {
+        if (!saved[i]) return;
+        ids.push(s.id);
+        for (const c of contributionsFor(s.forMetrics)) {
           scopes.add(c.scope);
           contributions.push(c);
         }
-      }
+      });
+      ids.sort((a, b) => a - b); // (unsupported ones were added first)
       deps.store.metrics.add(contributions);
       return true;
     });

@@ -48,7 +48,9 @@ export function createAccountsRepo(db: Db) {
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY name');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
   const admins = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin'");
-  const insert = db.prepare('INSERT INTO users (name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)');
+  // ON CONFLICT DO NOTHING (both engines): a name another node added since the check is taken,
+  // not an error that would abort the caller's PostgreSQL transaction.
+  const insert = db.prepare('INSERT INTO users (name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
   const setRole = db.prepare('UPDATE users SET role = ? WHERE id = ?');
   const setPassword = db.prepare('UPDATE users SET password_hash = ?, password_changed_at = ?, failed_sign_ins = 0, locked_until = NULL WHERE id = ?');
   const remove = db.prepare('DELETE FROM users WHERE id = ?');
@@ -72,7 +74,8 @@ export function createAccountsRepo(db: Db) {
     /** Returns the new id, or null when the name is taken (names compare case-insensitively). */
     add(name: string, role: Role, passwordHash: string, now: number): number | null {
       if (byName.get(name)) return null;
-      return Number(insert.run(name, role, passwordHash, now, now).lastInsertRowid);
+      const r = insert.run(name, role, passwordHash, now, now);
+      return r.changes === 0 ? null : Number(r.lastInsertRowid);
     },
     setRole: (id: number, role: Role) => setRole.run(role, id).changes > 0,
     setPassword: (id: number, passwordHash: string, now: number) => setPassword.run(passwordHash, now, id).changes > 0,

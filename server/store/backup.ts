@@ -3,6 +3,37 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { listMigrations } from './database.ts';
 import { makePrivateDir, PRIVATE_FILE } from './file-modes.ts';
+import { isPostgresUrl, redactUrl } from './pg/pg-database.ts';
+
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return redactUrl(url);
+  }
+}
+
+/**
+ * `npm run backup` / `npm run restore` copy SQLite files (the online backup API, file renames).
+ * A PostgreSQL store (BRINKWATCH_DATABASE_URL) is the database server's to back up, with its own
+ * tools, which copy a consistent snapshot while every node keeps writing: this says so, with the
+ * commands, instead of copying anything. null: the location is a SQLite file.
+ */
+export function postgresBackupAdvice(location: string | undefined, what: 'backup' | 'restore'): string | null {
+  if (location === undefined || !isPostgresUrl(location)) return null;
+  // The commands carry no password (PGPASSWORD or ~/.pgpass give it), so they can be pasted as shown.
+  const url = withoutPassword(location);
+  const head = `the database is PostgreSQL (${redactUrl(location)}): npm run ${what} copies SQLite files only and does nothing here.`;
+  return what === 'backup'
+    ? `${head} Back it up with PostgreSQL's own tool, while the nodes keep running:\n` +
+        `  pg_dump --format=custom --file=brinkwatch-$(date -u +%Y%m%dT%H%M%SZ).dump '${url}'\n` +
+        `(password from PGPASSWORD or ~/.pgpass; or the server's continuous archiving, base backups plus WAL, for point-in-time recovery)`
+    : `${head} Restore a pg_dump archive with PostgreSQL's own tool, with every node stopped:\n` +
+        `  pg_restore --clean --if-exists --no-owner --dbname='${url}' FILE.dump   (password from PGPASSWORD or ~/.pgpass)\n` +
+        `To move a SQLite backup into PostgreSQL: npm run migrate-to-postgres -- --from FILE.db --to '${url}'`;
+}
 
 /** Tables a Brinkwatch database has at every schema version (migration 001). */
 const CORE_TABLES = ['statements', 'metric_buckets'];

@@ -1,5 +1,6 @@
 // Analysts' disagreement with scores (statement_feedback, migration 011): an append-only audit trail.
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 import type { FeedbackView } from './statement-types.ts';
 
 /** The levels an analyst may assign, lowest first (as the scorer's levels). */
@@ -63,11 +64,12 @@ export function createFeedbackRepo(db: Db) {
     INSERT INTO statement_feedback (statement_id, suggested, reason, author, created_at, score, level, scorer_version)
     SELECT id, @suggested, @reason, @author, @createdAt, score, level, scorer_version FROM statements WHERE id = @statementId`);
   const byId = db.prepare('SELECT * FROM statement_feedback WHERE id = ?');
+  // CAST: PostgreSQL has no SUM of a boolean; on SQLite the comparison is already 0/1 (NULL stays NULL on both).
   const perCategory = db.prepare(`
     SELECT COALESCE(c.category, '(none)') AS category, COUNT(*) AS count,
-      SUM(${rankOf('f.suggested')} > ${rankOf('f.level')}) AS higher,
-      SUM(${rankOf('f.suggested')} < ${rankOf('f.level')}) AS lower,
-      SUM(${rankOf('f.suggested')} = ${rankOf('f.level')}) AS same
+      SUM(CAST(${rankOf('f.suggested')} > ${rankOf('f.level')} AS INTEGER)) AS higher,
+      SUM(CAST(${rankOf('f.suggested')} < ${rankOf('f.level')} AS INTEGER)) AS lower,
+      SUM(CAST(${rankOf('f.suggested')} = ${rankOf('f.level')} AS INTEGER)) AS same
     FROM statement_feedback f LEFT JOIN statement_categories c ON c.statement_id = f.statement_id
     GROUP BY 1 ORDER BY count DESC, category`);
   const total = db.prepare('SELECT COUNT(*) FROM statement_feedback').pluck();
@@ -106,11 +108,16 @@ export function createFeedbackRepo(db: Db) {
  * read-only connection (an open iterate() makes its connection busy).
  */
 export function iterateFeedbackExport(reader: Db): IterableIterator<FeedbackExportTuple> {
+  // The categories joined with ';' in order: SQLite's group_concat over an ordered subquery,
+  // PostgreSQL's string_agg with its own ORDER BY.
+  const categories = isPostgres(reader)
+    ? `(SELECT string_agg(category, ';' ORDER BY category) FROM statement_categories c WHERE c.statement_id = f.statement_id)`
+    : `(SELECT group_concat(category, ';') FROM (SELECT category FROM statement_categories c
+           WHERE c.statement_id = f.statement_id ORDER BY category))`;
   return reader
     .prepare(
       `SELECT f.id, f.created_at, f.author, f.statement_id, s.occurred_at, COALESCE(s.actor, s.speaker), f.score, f.level,
-         f.suggested, f.reason, (SELECT group_concat(category, ';') FROM (SELECT category FROM statement_categories c
-           WHERE c.statement_id = f.statement_id ORDER BY category)), f.scorer_version, s.text
+         f.suggested, f.reason, ${categories}, f.scorer_version, s.text
        FROM statement_feedback f JOIN statements s ON s.id = f.statement_id ORDER BY f.id`,
     )
     .raw(true)

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 
 export interface RetentionBatch {
   /** Rows deleted in this batch (the parent rows: statements, alerts or deliveries). */
@@ -32,6 +33,7 @@ interface StatementKeys {
  * each target, each distinct signal category).
  */
 export function createRetentionRepo(db: Db) {
+  if (isPostgres(db)) return createPgRetentionRepo(db);
   const oldStatements = db.prepare(
     `SELECT id, actor, targets, signals FROM statements INDEXED BY statements_occurred
      WHERE occurred_at < ? AND status <> 'pending' ORDER BY occurred_at DESC, id DESC LIMIT ?`,
@@ -123,6 +125,84 @@ export function createRetentionRepo(db: Db) {
           deleteDelivery.run(id);
         }
         return { deleted: ids.length, children };
+      });
+    },
+  };
+}
+
+/**
+ * The same batches on PostgreSQL, set-based: each statement there is a loopback round trip, so a
+ * batch is a handful of statements over the batch's ids (`= ANY(?)`, one array parameter) rather
+ * than several per row. Foreign keys stay enforced (PostgreSQL has no switch, and needs none: the
+ * child tables have their statement_id / alert_id / delivery_id indexes, 001-schema.sql), and
+ * children still go first, explicitly, so that the counts of what went are exact. Counts per
+ * status and language follow through the statement delete trigger, as on SQLite.
+ */
+function createPgRetentionRepo(db: Db) {
+  const oldStatements = db
+    .prepare(`SELECT id FROM statements WHERE occurred_at < ? AND status <> 'pending' ORDER BY occurred_at DESC, id DESC LIMIT ?`)
+    .pluck();
+  const deleteActors = db.prepare('DELETE FROM statement_actors WHERE statement_id = ANY(?)');
+  const deleteCategories = db.prepare('DELETE FROM statement_categories WHERE statement_id = ANY(?)');
+  const deleteFeedback = db.prepare('DELETE FROM statement_feedback WHERE statement_id = ANY(?)');
+  // `status <> 'pending'` again: the ids were read in this transaction, but a statement is never
+  // deleted in a state the score job could still be writing.
+  const deleteStatements = db.prepare(`DELETE FROM statements WHERE id = ANY(?) AND status <> 'pending'`);
+
+  const oldAlerts = db
+    .prepare(
+      `SELECT id FROM alerts WHERE state IN ('resolved', 'cancelled') AND resolved_at < ?
+         AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.alert_id = alerts.id AND d.status = 'pending')
+       ORDER BY id LIMIT ?`,
+    )
+    .pluck();
+  const deleteAlertAttempts = db.prepare(
+    'DELETE FROM alert_delivery_attempts WHERE delivery_id IN (SELECT id FROM alert_deliveries WHERE alert_id = ANY(?))',
+  );
+  const deleteAlertDeliveries = db.prepare('DELETE FROM alert_deliveries WHERE alert_id = ANY(?)');
+  const deleteAlertEvents = db.prepare('DELETE FROM alert_events WHERE alert_id = ANY(?)');
+  const deleteAlerts = db.prepare('DELETE FROM alerts WHERE id = ANY(?)');
+
+  const oldDeliveries = db
+    .prepare(`SELECT id FROM alert_deliveries WHERE status IN ('delivered', 'dead') AND updated_at < ? ORDER BY id LIMIT ?`)
+    .pluck();
+  const deleteAttempts = db.prepare('DELETE FROM alert_delivery_attempts WHERE delivery_id = ANY(?)');
+  const deleteDeliveries = db.prepare('DELETE FROM alert_deliveries WHERE id = ANY(?)');
+
+  // An array argument is spread into positional values (better-sqlite3's convention): wrapped
+  // once, it stays one PostgreSQL array parameter.
+  const arr = (ids: number[]) => [ids];
+
+  function batch(fn: () => RetentionBatch): RetentionBatch {
+    if (db.inTransaction) throw new Error('a retention batch must not run inside another transaction');
+    return db.transaction(fn)();
+  }
+
+  return {
+    deleteStatements(cutoff: number, limit: number): RetentionBatch {
+      return batch(() => {
+        const ids = oldStatements.all(cutoff, limit) as number[];
+        if (ids.length === 0) return { deleted: 0, children: 0 };
+        const children =
+          deleteActors.run(arr(ids)).changes + deleteCategories.run(arr(ids)).changes + deleteFeedback.run(arr(ids)).changes;
+        return { deleted: deleteStatements.run(arr(ids)).changes, children };
+      });
+    },
+    deleteAlerts(cutoff: number, limit: number): RetentionBatch {
+      return batch(() => {
+        const ids = oldAlerts.all(cutoff, limit) as number[];
+        if (ids.length === 0) return { deleted: 0, children: 0 };
+        const children =
+          deleteAlertAttempts.run(arr(ids)).changes + deleteAlertDeliveries.run(arr(ids)).changes + deleteAlertEvents.run(arr(ids)).changes;
+        return { deleted: deleteAlerts.run(arr(ids)).changes, children };
+      });
+    },
+    deleteDeliveries(cutoff: number, limit: number): RetentionBatch {
+      return batch(() => {
+        const ids = oldDeliveries.all(cutoff, limit) as number[];
+        if (ids.length === 0) return { deleted: 0, children: 0 };
+        const children = deleteAttempts.run(arr(ids)).changes;
+        return { deleted: deleteDeliveries.run(arr(ids)).changes, children };
       });
     },
   };

@@ -19,7 +19,7 @@ import { ensureStatusCounts } from '../../server/store/status-counts.ts';
 import { createTestAlerts, addScored, MIN } from '../alerts/fixtures.ts';
 import { startFeedServer } from '../ingest/feed-test-server.ts';
 import { testLanguageGate, testScorer } from '../helpers/test-app.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { createTempStore, TEST_STORE } from '../helpers/temp-store.ts';
 
 const T: HealthThresholds = { scoreLagSeconds: 120, deliveryLagSeconds: 600, minFreeBytes: 1 << 20, deadWindowMs: 86_400_000 };
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -113,6 +113,17 @@ describe('GET /api/health on a real store', () => {
     assert.deepEqual(res.body.reasons, []);
     assert.deepEqual(res.body.statements, { pending: 0, scored: 0, failed: 0 });
     assert.equal(res.body.checks.database.writable, true);
+    assert.equal(res.body.checks.database.engine, TEST_STORE);
+    if (TEST_STORE === 'postgres') {
+      // No file to check: the server's URL (no password), its size, and the disk check marked as not run.
+      assert.match(res.body.checks.database.file, /^postgres:\/\//);
+      assert.ok(res.body.checks.database.sizeBytes > 1_000_000, `pg_database_size: ${res.body.checks.database.sizeBytes}`);
+      assert.deepEqual(res.body.checks.disk, { path: 'postgres', checked: false, freeBytes: null, totalBytes: null, thresholdBytes: 0 });
+    } else {
+      assert.equal(res.body.checks.database.file, t.store.file);
+      assert.equal(res.body.checks.database.sizeBytes, null);
+      assert.equal(res.body.checks.disk.checked, true);
+    }
     assert.equal(res.headers['cache-control'], 'no-store');
   });
 
@@ -123,7 +134,9 @@ describe('GET /api/health on a real store', () => {
     ingest.ingest(items.slice(0, 5), { origin: 'api' }); // duplicates change nothing
     await createScoreWorker({ store: t.store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger(), now: () => clock.now }).runOnce();
     ingest.ingest([{ text: 'Still pending.', externalId: 'count-p' }], { origin: 'api' });
-    t.store.statements.markFailed(41, 'test');
+    // By its external id: PostgreSQL spends a sequence number on each duplicate the insert skips.
+    const stillPending = t.store.db.prepare(`SELECT id FROM statements WHERE external_id = 'count-p'`).pluck().get() as number;
+    t.store.statements.markFailed(stillPending, 'test');
     t.store.db.prepare('DELETE FROM statements WHERE id IN (1, 2)').run();
     const brute = () => {
       const out: Record<string, number> = { pending: 0, scored: 0, failed: 0 };
@@ -132,9 +145,12 @@ describe('GET /api/health on a real store', () => {
     };
     assert.deepEqual(health.statementCounts(), brute());
     assert.deepEqual(health.statementCounts(), { pending: 0, scored: 38, failed: 1 });
-    // A migration that rebuilds the table drops its triggers: the next open recounts.
-    t.store.db.exec('DROP TRIGGER statements_lang_count_update');
-    assert.equal(ensureStatusCounts(t.store.db), true);
+    // A SQLite migration that rebuilds the table drops its triggers: the next open recounts.
+    // (PostgreSQL's counting triggers live in its own schema, 001-schema.sql, and no migration rebuilds a table.)
+    if (TEST_STORE === 'sqlite') {
+      t.store.db.exec('DROP TRIGGER statements_lang_count_update');
+      assert.equal(ensureStatusCounts(t.store.db), true);
+    }
     ingest.ingest([{ text: 'After the repair.', externalId: 'count-r' }], { origin: 'api' });
     assert.deepEqual(health.statementCounts(), brute());
     await createScoreWorker({ store: t.store, scorer: testScorer(), language: testLanguageGate(), logger: createSilentLogger(), now: () => clock.now }).runOnce();
@@ -230,7 +246,7 @@ describe('GET /api/health on a real store', () => {
     health.stop();
   });
 
-  it('is degraded when the data folder has less free space than the threshold (real statfs)', () => {
+  it('is degraded when the data folder has less free space than the threshold (real statfs)', { skip: TEST_STORE === 'postgres' ? 'SQLite only: on PostgreSQL the database is not in the data folder (see the next test)' : false }, () => {
     const tight = createHealthService({
       queries: createHealthQueries(t.store.db),
       databaseFile: t.store.file,
@@ -243,12 +259,41 @@ describe('GET /api/health on a real store', () => {
     assert.ok((v.checks.disk.freeBytes ?? 0) > 0);
   });
 
+  it('on PostgreSQL: no disk check, and failing (503) while the server refuses writes (a read-only session, as on a standby)', { skip: TEST_STORE === 'postgres' ? false : 'PostgreSQL only' }, async () => {
+    const tight = createHealthService({
+      queries: createHealthQueries(t.store.db),
+      databaseFile: '/not/used/on/postgres.db',
+      dataDir: t.dir,
+      thresholds: { ...T, minFreeBytes: Number.MAX_SAFE_INTEGER },
+      logger: createSilentLogger(),
+      now: () => clock.now,
+    });
+    const v = tight.refresh();
+    assert.deepEqual(codes(v), [], 'a huge free-space threshold does not matter: the disk is the PostgreSQL server\'s');
+    assert.equal(v.checks.disk.checked, false);
+    assert.equal(v.checks.database.file, t.store.file);
+    t.store.db.exec('SET default_transaction_read_only = on');
+    try {
+      const failing = health.refresh();
+      assert.equal(failing.status, 'failing');
+      assert.deepEqual(codes(failing), ['database-not-writable']);
+      assert.match(failing.reasons[0]!.message, /does not take writes \(25006: .*read-only.*Check the PostgreSQL server/);
+      const res = await request(app).get('/api/health');
+      assert.equal(res.status, 503);
+      assert.equal(res.body.checks.database.writable, false);
+      assert.equal(pushed.at(-1)!.status, 'failing');
+    } finally {
+      t.store.db.exec('SET default_transaction_read_only = off');
+    }
+    assert.equal(health.refresh().status, 'ok');
+  });
+
   // Root ignores permission bits, so an immutable database file (chattr +i, ext2/3/4, XFS,
   // btrfs) is what really refuses writes here: the kernel refuses them even through the file
   // descriptors SQLite already holds.
-  const blocked = chattr('+i', t.store.file);
+  const blocked = TEST_STORE === 'postgres' ? 'SQLite only: the database is not a file here' : chattr('+i', t.store.file);
   if (blocked === null) chattr('-i', t.store.file);
-  it('turns failing (503) when the database stops taking writes while running, ok again after', { skip: blocked ? `chattr +i is not available here (${blocked}): cannot make the database unwritable` : false }, async () => {
+  it('turns failing (503) when the database stops taking writes while running, ok again after', { skip: blocked ? (TEST_STORE === 'postgres' ? blocked : `chattr +i is not available here (${blocked}): cannot make the database unwritable`) : false }, async () => {
     const files = [t.store.file, `${t.store.file}-wal`];
     assert.equal(chattr('+i', ...files), null);
     try {

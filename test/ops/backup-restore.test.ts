@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { postgresBackupAdvice } from '../../server/store/backup.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
 /** Runs `npm run backup|restore` as the operator would (the script under tsx), without blocking the loop. */
@@ -142,5 +143,28 @@ describe('npm run backup / npm run restore against a running server process', ()
     const rt = await runCli('restore', [torn, '--check'], dataDir);
     assert.equal(rt.code, 1, rt.stdout);
     assert.match(rt.stderr, /refused/);
+  });
+});
+
+describe('npm run backup / restore on a PostgreSQL store', () => {
+  it('says to use pg_dump (and pg_restore), with commands that carry no password, and copies nothing', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-pgbackup-'));
+    try {
+      // No server is contacted: the URL alone decides.
+      const r = await runCli('backup', [dataDir, '--db', 'postgres://bw:s3cret@db.internal:5432/brinkwatch'], dataDir);
+      assert.equal(r.code, 2, r.stdout);
+      assert.match(r.stderr, /the database is PostgreSQL \(postgres:\/\/bw:\*\*\*@db\.internal:5432\/brinkwatch\): npm run backup copies SQLite files only/);
+      assert.match(r.stderr, /pg_dump --format=custom --file=brinkwatch-.+\.dump 'postgres:\/\/bw@db\.internal:5432\/brinkwatch'/);
+      assert.doesNotMatch(r.stderr, /s3cret/);
+      assert.deepEqual(fs.readdirSync(dataDir), [], 'nothing written');
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    const restore = postgresBackupAdvice('postgresql://bw:s3cret@db.internal/brinkwatch', 'restore')!;
+    assert.match(restore, /pg_restore --clean --if-exists --no-owner --dbname='postgresql:\/\/bw@db\.internal\/brinkwatch' FILE\.dump/);
+    assert.match(restore, /npm run migrate-to-postgres -- --from FILE\.db --to/);
+    assert.doesNotMatch(restore, /s3cret/);
+    assert.equal(postgresBackupAdvice('/var/lib/brinkwatch/brinkwatch.db', 'backup'), null, 'a SQLite file is backed up as before');
+    assert.equal(postgresBackupAdvice(undefined, 'restore'), null);
   });
 });

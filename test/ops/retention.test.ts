@@ -9,7 +9,8 @@ import { createRetention } from '../../server/ops/retention.ts';
 import { createRetentionRepo } from '../../server/store/retention-repo.ts';
 import { createStatusCounts } from '../../server/store/status-counts.ts';
 import { addScored } from '../alerts/fixtures.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { isPostgres, PgDatabase } from '../../server/store/pg/pg-database.ts';
+import { createTempStore, TEST_DATABASE_URL } from '../helpers/temp-store.ts';
 import { testLanguageGate, testScorer } from '../helpers/test-app.ts';
 import { insertAlert, insertRule } from './ops-fixtures.ts';
 
@@ -36,6 +37,23 @@ describe('retention: old rows go in short batches, every number stays exact', ()
     lang: db.prepare(`SELECT status, COALESCE(lang, '') AS lang, COUNT(*) AS n FROM statements GROUP BY 1, 2 ORDER BY 1, 2`).all(),
   });
   const ids: Record<string, number> = {};
+  /** SQLite: enforcement is back on after the batches, and no reference is broken. PostgreSQL enforces them always: no orphan rows. */
+  const assertForeignKeysHold = () => {
+    if (!isPostgres(db)) {
+      assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys back on');
+      assert.deepEqual(db.pragma('foreign_key_check'), []);
+      return;
+    }
+    const orphans = db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM statement_feedback WHERE statement_id NOT IN (SELECT id FROM statements))
+              + (SELECT COUNT(*) FROM alert_events WHERE alert_id NOT IN (SELECT id FROM alerts))
+              + (SELECT COUNT(*) FROM alert_deliveries WHERE alert_id NOT IN (SELECT id FROM alerts))`,
+      )
+      .pluck()
+      .get();
+    assert.equal(orphans, 0);
+  };
 
   before(async () => {
     // Real statements said 10 and 1 days ago, scored by the real worker (speakers, targets, categories, languages).
@@ -76,8 +94,10 @@ describe('retention: old rows go in short batches, every number stays exact', ()
     addFeedback.run(oldId, NOW);
     addFeedback.run(recentId, NOW);
 
-    // Between batches, another connection writes without waiting (busy timeout 0): no long lock.
-    const other = new Database(t.store.file, { timeout: 0 });
+    // Between batches, another connection writes without waiting (SQLite: busy timeout 0;
+    // PostgreSQL: a lock wait over 10 ms fails the statement): no long lock.
+    const other = isPostgres(db) ? new PgDatabase(TEST_DATABASE_URL, { schema: db.options.schema }) : new Database(t.store.file, { timeout: 0 });
+    if (isPostgres(other)) other.exec(`SET lock_timeout = '10ms'`);
     let pauses = 0;
     const retention = createRetention({
       repo: createRetentionRepo(db),
@@ -103,8 +123,7 @@ describe('retention: old rows go in short batches, every number stays exact', ()
     assert.equal(db.prepare('SELECT COUNT(*) FROM statement_categories WHERE statement_id NOT IN (SELECT id FROM statements)').pluck().get(), 0, 'no orphan category rows');
     assert.ok((db.prepare('SELECT COUNT(*) FROM statement_actors').pluck().get() as number) > 0, 'the recent ones keep theirs');
     assert.deepEqual(db.prepare('SELECT statement_id FROM statement_feedback').pluck().all(), [recentId], 'feedback went with its old statement only');
-    assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys back on');
-    assert.deepEqual(db.pragma('foreign_key_check'), []);
+    assertForeignKeysHold();
 
     // Counts maintained by triggers = a brute-force count.
     const b = brute();
@@ -135,7 +154,7 @@ describe('retention: old rows go in short batches, every number stays exact', ()
     assert.equal(db.prepare('SELECT COUNT(*) FROM alert_delivery_attempts WHERE delivery_id = ?').pluck().get(ids.firingOldDelivery), 0);
     assert.equal(db.prepare('SELECT COUNT(*) FROM alert_delivery_attempts WHERE delivery_id NOT IN (SELECT id FROM alert_deliveries)').pluck().get(), 0);
     assert.equal(db.prepare('SELECT COUNT(*) FROM alert_events WHERE alert_id = ?').pluck().get(ids.firing), 3, 'an open alert keeps its events');
-    assert.deepEqual(db.pragma('foreign_key_check'), []);
+    assertForeignKeysHold();
   });
 
   it('does nothing without limits, and stops between batches on shutdown', async () => {

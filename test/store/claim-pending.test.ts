@@ -41,6 +41,32 @@ describe('withClaimedPending: the score job claim', () => {
   });
 });
 
+describe('saveScoredMany: a batch of scores', () => {
+  const t = createTempStore();
+  after(() => t.cleanup());
+
+  it('saves each still-pending statement as saveScored does, with its actor and category rows', () => {
+    const ids = addPending(t.store, 3, 's');
+    t.store.statements.saveScored(ids[1]!, scored); // settled by "another node" first
+    const signal = { category: 'threat_of_force', polarity: 'escalation', weight: 30, modality: 'asserted', text: 'x', start: 0, end: 1 };
+    const f = (actor: string, targets: string[]) => ({ ...scored, score: 60, level: 'high', actor, targets, mentioned: targets, signals: [signal], lang: 'en' });
+    const saved = t.store.transaction(() =>
+      t.store.statements.saveScoredMany([{ id: ids[0]!, fields: f('Alpha', ['Beta', 'Gamma']) }, { id: ids[1]!, fields: f('Zeta', []) }, { id: ids[2]!, fields: f('Delta', []) }]),
+    );
+    assert.deepEqual(saved, [true, false, true]);
+    const a = t.store.statements.get(ids[0]!)!;
+    assert.equal(a.status, 'scored');
+    assert.equal(a.speaker, 'Alpha');
+    assert.deepEqual(a.targets, ['Beta', 'Gamma']);
+    assert.equal(a.lang, 'en');
+    assert.equal(t.store.statements.get(ids[1]!)!.score, 10, 'the row settled first is left as it was');
+    assert.deepEqual(t.store.statements.list({ actor: 'gamma' }).map((s) => s.id), [ids[0]]);
+    assert.deepEqual(t.store.statements.list({ category: 'threat_of_force' }).map((s) => s.id).sort(), [ids[0], ids[2]].sort());
+    assert.deepEqual(t.store.statements.list({ actor: 'Zeta' }), []);
+    assert.equal(t.store.db.prepare('SELECT COUNT(*) FROM statements WHERE id = ? AND export_head IS NOT NULL').pluck().get(ids[2]!), 1);
+  });
+});
+
 describe('withClaimedPending on PostgreSQL: two nodes never claim the same statement', { skip: TEST_STORE !== 'postgres' && 'PostgreSQL store only (BRINKWATCH_TEST_STORE=postgres)' }, () => {
   it('a second connection skips the rows a first one holds, and takes them once it committed', () => {
     const temp = createTempSchema();

@@ -85,6 +85,16 @@ describe('PgDatabase on a real PostgreSQL', async () => {
     for (const i of db.prepare('SELECT generate_series(1, 2345) AS i').pluck().iterate()) n += i as number;
     assert.equal(n, (2345 * 2346) / 2);
     assert.equal(db.inTransaction, false);
+    // A transaction inside an open cursor's iteration is a savepoint, not a COMMIT that closes the cursor.
+    let seen = 0;
+    for (const i of db.prepare('SELECT generate_series(1, 1500) AS i').pluck().iterate()) {
+      if (i === 1) db.transaction(() => db.prepare('UPDATE t SET n = n WHERE id = 1').run())();
+      seen++;
+    }
+    assert.equal(seen, 1500);
+    assert.throws(() => [...db.prepare('SELECT 1 / (i - 1200) FROM generate_series(1, 1500) AS i').iterate()], (e: Error & { code?: string }) => e.code === '22012');
+    assert.equal(db.inTransaction, false);
+    assert.equal(db.prepare('SELECT 1').pluck().get(), 1);
     assert.throws(() => db.prepare('SELECT nope FROM t').all(), (e: Error & { code?: string }) => e.code === '42703' && /nope/.test(e.message));
     assert.throws(() => db.prepare('INSERT INTO t (id, name) VALUES (1, ?)').run('dup'), (e: Error & { code?: string }) => e.code === '23505');
   });

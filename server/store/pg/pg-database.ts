@@ -99,8 +99,11 @@ export class PgStatement {
     const values = bind(this.t, args);
     const own = !this.db.inTransaction;
     const cursor = `bw_cursor_${this.db.nextCursor()}`;
-    if (own) this.db.query('BEGIN', [], false);
+    // Its own transaction counts as one: a db.transaction() while the cursor is open becomes a
+    // savepoint instead of a COMMIT that would close the cursor under the iteration.
+    if (own) this.db.beginOwn();
     let open = false;
+    let failed = false;
     try {
       this.db.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${this.t.text}`, values, false, this.source);
       open = true;
@@ -109,10 +112,18 @@ export class PgStatement {
         for (const row of this.shape(batch)) yield row;
         if (batch.length < 1000) break;
       }
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
       if (this.db.open) {
-        if (open) this.db.query(`CLOSE ${cursor}`, [], false);
-        if (own) this.db.query('COMMIT', [], false);
+        if (failed) {
+          // An error aborts a PostgreSQL transaction: end ours; in the caller's, its handler rolls back.
+          if (own) this.db.rollbackOwn();
+        } else {
+          if (open) this.db.query(`CLOSE ${cursor}`, [], false);
+          if (own) this.db.commitOwn();
+        }
       }
     }
   }
@@ -139,6 +150,19 @@ export class PgDatabase {
   }
   get inTransaction(): boolean {
     return this.depth > 0;
+  }
+  /** BEGIN for a cursor's own transaction (iterate), counted like transaction()'s. */
+  beginOwn(): void {
+    this.query('BEGIN', [], false);
+    this.depth++;
+  }
+  rollbackOwn(): void {
+    this.depth--;
+    this.query('ROLLBACK', [], false);
+  }
+  commitOwn(): void {
+    this.depth--;
+    this.query('COMMIT', [], false);
   }
   nextCursor(): number {
     return ++this.cursors;
