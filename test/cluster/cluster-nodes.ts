@@ -106,6 +106,8 @@ export interface Browser {
   nodeId: string;
   socket: Socket;
   scored: Map<number, number>;
+  /** When the first statementScored of each id arrived (ms since epoch). */
+  scoredAt: Map<number, number>;
   bulkIds: number[];
   /** statementScored events of statements not posted by this run (another test on the same Redis). */
   foreign: number;
@@ -120,13 +122,14 @@ export interface Browser {
  */
 export async function openBrowser(node: NodeProcess, token: string, tag: string): Promise<Browser> {
   const socket = connect(node.url, { transports: ['websocket'], reconnection: false, extraHeaders: { authorization: `Bearer ${token}` } });
-  const b: Browser = { nodeId: node.nodeId, socket, scored: new Map(), bulkIds: [], foreign: 0, disconnects: [] };
+  const b: Browser = { nodeId: node.nodeId, socket, scored: new Map(), scoredAt: new Map(), bulkIds: [], foreign: 0, disconnects: [] };
   socket.on('statementScored', (s: { id: number; externalId: string | null }) => {
     if (!s.externalId?.startsWith(tag)) {
       b.foreign++;
       return;
     }
     b.scored.set(s.id, (b.scored.get(s.id) ?? 0) + 1);
+    if (!b.scoredAt.has(s.id)) b.scoredAt.set(s.id, Date.now());
   });
   socket.on('statementsScoredInBulk', (e: { ids: number[] }) => b.bulkIds.push(...e.ids));
   socket.on('disconnect', (reason) => b.disconnects.push(reason));

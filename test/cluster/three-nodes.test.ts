@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import {
   callApi, leaderNodeId, openBrowser, REDIS_URL, requireRedis, startNode, startWebhookReceiver, waitFor, type Browser, type NodeProcess,
 } from './cluster-nodes.ts';
 import { createTestDatabase } from './pg-test-database.ts';
+import { lineAt, percentiles } from './three-nodes-load.ts';
 
 /**
  * Issue 16, "Done when" bullet 2: three real server processes on one PostgreSQL database and one
@@ -23,25 +22,6 @@ const CONCURRENCY = 6;
 const EVERY_SECOND = '* * * * * *';
 /** undici's codes for a connection the server reset or closed under a request. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-
-interface DemoLine { text: string; speaker: string; source: string; kind: string }
-const demo = fs
-  .readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'demo', 'statements.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as DemoLine);
-// The load: calm and de-escalating lines (scores under 30), none from the two watched actors.
-const quiet = demo.filter((l) => (l.kind === 'calm' || l.kind === 'deescalation') && l.speaker !== 'Iran' && l.speaker !== 'North Korea');
-// Severe lines trip the rules: Iran's (two score above 90) before the kill, North Korea's after it.
-const iran = demo.filter((l) => l.kind === 'severe' && l.speaker === 'Iran');
-const northKorea = demo.filter((l) => l.kind === 'severe' && l.speaker === 'North Korea');
-
-/** What to post at position i: mostly quiet lines, Iran's at 20, 40, 60, 80 and North Korea's at 200, 220, 240, 260. */
-function lineAt(i: number): DemoLine {
-  if (i >= 20 && i <= 80 && i % 20 === 0) return iran[i / 20 - 1]!;
-  if (i >= 200 && i <= 260 && i % 20 === 0) return northKorea[(i - 200) / 20]!;
-  return quiet[i % quiet.length]!;
-}
 
 const api = (base: string, method: string, route: string, body?: unknown) => callApi(TOKEN, base, method, route, body);
 
@@ -98,6 +78,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     // the dedupe makes it idempotent, as a real client's retry would be.
     const accepted = new Map<string, number>(); // externalId -> statement id
     const acceptedBy = new Map<string, number>(); // node -> posts it answered 202
+    const sentAt = new Map<number, number>(); // statement id -> when its (first) POST was sent
     const retried: string[] = [];
     const resets: string[] = [];
     let next = 0;
@@ -123,6 +104,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     const post = async (i: number) => {
       const line = lineAt(i);
       const externalId = `${tag}${i}`;
+      const sent = Date.now();
       for (let attempt = 0; ; attempt++) {
         const candidates = up();
         const node = candidates[(i + attempt) % candidates.length]!;
@@ -130,6 +112,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
           const r = await api(node.url, 'POST', '/api/statements', { text: line.text, speaker: line.speaker, source: line.source, externalId });
           assert.equal(r.status, 202, `post ${i} to ${node.nodeId}: ${JSON.stringify(r.json)}`);
           accepted.set(externalId, r.json.accepted[0].id as number);
+          sentAt.set(r.json.accepted[0].id as number, sent);
           acceptedBy.set(node.nodeId.slice(tag.length), (acceptedBy.get(node.nodeId.slice(tag.length)) ?? 0) + 1);
           return;
         } catch (err) {
@@ -231,8 +214,9 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
       const key = missing.join(',');
       missingBefore ??= key;
       assert.equal(key, missingBefore, 'both survivors miss the same statements');
+      const latencies = [...b.scoredAt].filter(([id]) => sentAt.has(id)).map(([id, at]) => at - sentAt.get(id)!);
       figures[`browser ${b.nodeId.slice(tag.length)}`] = {
-        seen: seenCount(b), missing: missing.length, missingScoredMsBeforeKill: missing.map((id) => kill.at - scoredAt.get(id)!),
+        seen: seenCount(b), postToBrowserMs: percentiles(latencies), missing: missing.length, missingScoredMsBeforeKill: missing.map((id) => kill.at - scoredAt.get(id)!),
         bulkEvents: b.bulkIds.length, foreignEvents: b.foreign,
       };
     }
