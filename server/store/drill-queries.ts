@@ -1,6 +1,7 @@
 // What a drill-down page reads besides the metrics: whether a scope exists, every known scope
 // by name, and who and what the statements of a scope involve.
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 import { buildStatementQuery } from './statement-query.ts';
 import { chooseScopePlan } from './scope-filter.ts';
 
@@ -32,15 +33,22 @@ export function createDrillQueries(db: Db) {
   const total = db.prepare('SELECT SUM(n) FROM metric_buckets_day WHERE scope = ?').pluck();
   // One pass over the day rollup (scopes × days, a few thousand rows): the name after the kind
   // compared case-insensitively; names that start with the text first, then the busiest.
+  // PostgreSQL orders by an alias only when it stands alone: there, the expression again.
+  const pos = `instr(lower(substr(scope, instr(scope, ':') + 1)), @q)`;
   const search = db.prepare(`
     SELECT scope, SUM(n) AS count,
-           instr(lower(substr(scope, instr(scope, ':') + 1)), @q) AS pos
+           ${pos} AS pos
     FROM metric_buckets_day
     WHERE scope <> 'global' AND (@kind = '' OR scope LIKE @kind || ':%')
-      AND instr(lower(substr(scope, instr(scope, ':') + 1)), @q) > 0
+      AND ${pos} > 0
     GROUP BY scope
-    ORDER BY pos <> 1, count DESC, scope
+    ORDER BY ${isPostgres(db) ? pos : 'pos'} <> 1, count DESC, scope
     LIMIT @limit`);
+
+  // The distinct categories of a statement's stored signals, as a JSON array's text (NULL or '[]' when none).
+  const categoriesColumn = isPostgres(db)
+    ? `(SELECT CAST(json_agg(DISTINCT j.value ->> 'category') AS TEXT) FROM json_array_elements(CAST(s.signals AS json)) j) AS cats`
+    : `(SELECT json_group_array(DISTINCT json_extract(j.value, '$.category')) FROM json_each(s.signals) j) AS cats`;
 
   return {
     exists(scope: string): boolean {
@@ -66,7 +74,7 @@ export function createDrillQueries(db: Db) {
       // whole statement_actors table (scripts/bench/drill-bench.ts).
       const { sql, params } = buildStatementQuery(
         filter,
-        `s.score, s.actor, s.targets, (SELECT json_group_array(DISTINCT json_extract(j.value, '$.category')) FROM json_each(s.signals) j) AS cats`,
+        `s.score, s.actor, s.targets, ${categoriesColumn}`,
         chooseScopePlan(db, filter),
       );
       const skip = new Set(exclude);

@@ -1,5 +1,6 @@
 import { firingAlertsBetween } from './alerts-repo.ts';
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 import { chooseScopePlan } from './scope-filter.ts';
 import { buildStatementQuery, type StatementFilter } from './statements-repo.ts';
 
@@ -74,11 +75,14 @@ export function createExportQueries(reader: Db) {
   // A long sequential scan gains nothing from better-sqlite3's 16 MB page cache (the OS caches
   // the file): 2 MB keeps each export's memory small; GROUP BY sorts spill to temp files beyond it.
   reader.pragma('cache_size = -2000');
+  const pg = isPostgres(reader);
   function historySql(q: HistoryQuery): { sql: string; params: Record<string, unknown> } {
     const params: Record<string, unknown> = { from: q.from, to: q.to, res: q.resolutionMs };
     let where = 'bucket_start >= @from AND bucket_start < @to';
     if (q.scopes !== 'all') {
-      where += ' AND scope IN (SELECT value FROM json_each(@scopes))';
+      where += pg
+        ? ' AND scope IN (SELECT json_array_elements_text(CAST(@scopes AS json)))'
+        : ' AND scope IN (SELECT value FROM json_each(@scopes))';
       params.scopes = JSON.stringify(q.scopes);
     } else {
       // Every scope with data in the range, found in the hour rollup (indexed by time; the minute
@@ -106,8 +110,9 @@ export function createExportQueries(reader: Db) {
      * for rows without a head (statementExportRecord()). No subquery: the order is the outermost one.
      */
     iterateStatementRows(filter: StatementFilter): IterableIterator<StatementExportRow> {
-      const fallback = `CASE WHEN s.export_head IS NULL THEN json_array(s.occurred_at, COALESCE(s.actor, s.speaker), s.targets,
-        s.source, s.url, s.score, s.level, s.signals, s.scorer_version, s.status, s.lang) END`;
+      // PostgreSQL's json_build_array is SQLite's json_array (the reader parses it: spacing differs, values do not).
+      const fallback = `CASE WHEN s.export_head IS NULL THEN ${pg ? 'CAST(json_build_array' : 'json_array'}(s.occurred_at, COALESCE(s.actor, s.speaker), s.targets,
+        s.source, s.url, s.score, s.level, s.signals, s.scorer_version, s.status, s.lang)${pg ? ' AS TEXT)' : ''} END`;
       const { sql: rows, params } = buildStatementQuery(filter, `CAST(s.id AS TEXT), s.export_head, s.text, ${fallback}`, chooseScopePlan(reader, filter));
       return reader.prepare(rows).raw(true).iterate(params) as IterableIterator<StatementExportRow>;
     },
@@ -117,13 +122,13 @@ export function createExportQueries(reader: Db) {
       const { sql, params } = buildStatementQuery(filter, undefined, chooseScopePlan(reader, filter));
       // The outer ORDER BY repeats the inner one: SQLite only promises an order the outermost query states.
       const tuples = `SELECT id, occurred_at, COALESCE(actor, speaker), targets, source, url, score, level, signals,
-          scorer_version, status, lang, text FROM (${sql}) ORDER BY occurred_at DESC, id DESC`;
+          scorer_version, status, lang, text FROM (${sql}) AS q ORDER BY occurred_at DESC, id DESC`;
       return reader.prepare(tuples).raw(true).iterate(params) as IterableIterator<StatementExportTuple>;
     },
 
     countStatements(filter: StatementFilter): number {
       const { sql, params } = buildStatementQuery(filter, undefined, chooseScopePlan(reader, filter));
-      return reader.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
+      return reader.prepare(`SELECT COUNT(*) FROM (${sql}) AS q`).pluck().get(params) as number;
     },
 
     iterateHistory(q: HistoryQuery): IterableIterator<HistoryGroupRow> {
@@ -133,7 +138,7 @@ export function createExportQueries(reader: Db) {
 
     countHistory(q: HistoryQuery): number {
       const { sql, params } = historySql(q);
-      return reader.prepare(`SELECT COUNT(*) FROM (${sql})`).pluck().get(params) as number;
+      return reader.prepare(`SELECT COUNT(*) FROM (${sql}) AS q`).pluck().get(params) as number;
     },
 
     /**

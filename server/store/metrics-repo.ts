@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { minuteOf, severityWeight, type ScoredForMetrics } from '../shared/risk-bucket.ts';
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 import { createMinuteCache, type MinuteCacheOptions, type MinuteColumns } from './minute-cache.ts';
 
 /** One statement's addition to one scope's minute bucket. */
@@ -148,6 +149,44 @@ export function mergeForTables(contributions: BucketContribution[]): BucketContr
   return merger.rows();
 }
 
+/** The bucket tables, in BUCKET_WIDTHS order. */
+const BUCKET_TABLES = ['metric_buckets', 'metric_buckets_hour', 'metric_buckets_day'] as const;
+
+/**
+ * PostgreSQL: one statement per table for all of a batch's rows (one round trip, not one per
+ * row), the rows as column arrays. The target's columns are qualified (a bare `n` is ambiguous
+ * there) and GREATEST is PostgreSQL's two-argument MAX. The minute table's rows carry the scope
+ * version their INSERT half took (migration 003: one bump per row, read by the minute cache).
+ */
+function pgUpsertSql(table: (typeof BUCKET_TABLES)[number]): string {
+  return `
+    INSERT INTO ${table} AS b (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score)
+    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS integer[]), CAST(? AS float8[]),
+                         CAST(? AS float8[]), CAST(? AS float8[]), CAST(? AS float8[]))
+    ON CONFLICT (scope, bucket_start) DO UPDATE SET
+      n = b.n + excluded.n, sum_score = b.sum_score + excluded.sum_score, sum_w = b.sum_w + excluded.sum_w,
+      sum_wscore = b.sum_wscore + excluded.sum_wscore, max_score = GREATEST(b.max_score, excluded.max_score)
+      ${table === 'metric_buckets' ? ', changed = excluded.changed' : ''}`;
+}
+
+/**
+ * A table's merged rows as the column arrays pgUpsertSql takes, in (scope, bucket_start) byte
+ * order: every node's writers then lock bucket and scope-version rows in one order, so two
+ * score jobs never deadlock on them. Rows are merged already: no key twice in one statement.
+ */
+function pgUpsertColumns(rows: BucketContribution[]): unknown[][] {
+  const sorted = [...rows].sort((a, b) => (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : a.bucketStart - b.bucketStart));
+  return [
+    sorted.map((c) => c.scope),
+    sorted.map((c) => c.bucketStart),
+    sorted.map((c) => c.n),
+    sorted.map((c) => c.sumScore),
+    sorted.map((c) => c.sumW),
+    sorted.map((c) => c.sumWScore),
+    sorted.map((c) => c.maxScore),
+  ];
+}
+
 export function createMetricsRepo(db: Db, cacheOptions: MinuteCacheOptions = {}) {
   const minuteCache = createMinuteCache(db, cacheOptions);
   const range = db.prepare(
@@ -156,12 +195,15 @@ export function createMetricsRepo(db: Db, cacheOptions: MinuteCacheOptions = {})
   );
   // Groups minute buckets into coarser ones in SQL so long ranges never load every minute. JS numbers
   // bind as REAL, so `bucket_start / @res` would not truncate; `%` converts to INTEGER.
-  const grouped = db.prepare(`
+  // PostgreSQL accepts no bare `scope` beside the aggregates (SQLite does: it is one value here).
+  const groupKey = isPostgres(db) ? 'scope, bucketStart' : 'bucketStart';
+  const groupedSql = (table: string) => `
     SELECT scope, bucket_start - bucket_start % @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
            SUM(sum_w) AS sumW, SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
-    FROM metric_buckets
+    FROM ${table}
     WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
-    GROUP BY bucketStart ORDER BY bucketStart`);
+    GROUP BY ${groupKey} ORDER BY bucketStart`;
+  const grouped = db.prepare(groupedSql('metric_buckets'));
   // Hour and day rollups (migration 003; written by add() since 005): same columns, coarser buckets.
   const ROLLUPS = [
     { table: 'metric_buckets_day', ms: 86_400_000 },
@@ -171,12 +213,7 @@ export function createMetricsRepo(db: Db, cacheOptions: MinuteCacheOptions = {})
     range: db.prepare(
       `SELECT ${BUCKET_COLUMNS} FROM ${r.table} WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
     ),
-    grouped: db.prepare(`
-      SELECT scope, bucket_start - bucket_start % @res AS bucketStart, SUM(n) AS n, SUM(sum_score) AS sumScore,
-             SUM(sum_w) AS sumW, SUM(sum_wscore) AS sumWScore, MAX(max_score) AS maxScore
-      FROM ${r.table}
-      WHERE scope = @scope AND bucket_start >= @from AND bucket_start < @to
-      GROUP BY bucketStart ORDER BY bucketStart`),
+    grouped: db.prepare(groupedSql(r.table)),
   }));
   // Positional parameters: binding by name made a backfill's bucket writes ~25% slower (measured).
   const upsertInto = (table: string) =>
@@ -191,8 +228,15 @@ export function createMetricsRepo(db: Db, cacheOptions: MinuteCacheOptions = {})
     upsertInto('metric_buckets_hour'),
     upsertInto('metric_buckets_day'),
   ];
+  const pgUpserts = isPostgres(db) ? BUCKET_TABLES.map((table) => db.prepare(pgUpsertSql(table))) : null;
   function addMerged(tables: BucketContribution[][]): void {
     if (tables.length !== upserts.length) throw new Error(`addMerged takes ${upserts.length} tables of rows, got ${tables.length}`);
+    if (pgUpserts !== null) {
+      tables.forEach((rows, i) => {
+        if (rows.length > 0) pgUpserts[i]!.run(pgUpsertColumns(rows));
+      });
+      return;
+    }
     tables.forEach((rows, i) => {
       const stmt = upserts[i]!;
       for (const c of rows) stmt.run(c.scope, c.bucketStart, c.n, c.sumScore, c.sumW, c.sumWScore, c.maxScore);

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { isPostgres } from './pg/pg-database.ts';
 
 /**
  * A scope's minute buckets as columns, ascending by start (unix ms of the minute); rows
@@ -31,6 +32,11 @@ interface Entry {
   /** Minutes [dirtyLo, dirtyHi) changed since they were read (or were read inside a transaction). */
   dirtyLo: number;
   dirtyHi: number;
+  /**
+   * PostgreSQL: the scope's version (metric_scope_versions, migration 003) up to which cols are
+   * known exact and committed; -1 when read inside a transaction (nothing committed is known).
+   */
+  scopeVersion: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -62,6 +68,14 @@ export interface MinuteCacheOptions {
  *  - writes by another connection or process (`npm run ingest --score`) change
  *    `PRAGMA data_version`, which drops everything;
  *  - minutes read inside an open transaction are re-read after it (it may still roll back).
+ * On PostgreSQL, where other nodes write the same tables and there is neither data_version nor a
+ * JS trigger, every read of a cached scope first asks for its version (pg migration 003: bumped
+ * by a trigger on every change to one of its minutes, which are stamped with it; deletions mark
+ * the scope cleared). Per scope, versions become visible in commit order (the writer holds the
+ * version row until it commits), so the minutes stamped above the version the cache knows are
+ * exactly the ones to re-read; one statement answers both. Per scope and not one global counter,
+ * so a read of a quiet scope re-reads nothing while 'global' changes with every statement; a
+ * counter, not a time-to-live, so a figure is never stale, whichever node wrote.
  */
 export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
   const maxRows = opts.maxRows ?? 500_000;
@@ -72,7 +86,24 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
        WHERE scope = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`,
     )
     .raw();
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const pg = isPostgres(db);
+  const dataVersion = pg ? null : db.prepare('PRAGMA data_version').pluck();
+  // PostgreSQL (any node may write): the scope's version and deletion mark, and, when it moved
+  // past what the cache knows, the span of the known span's minutes stamped since (looked for only
+  // then: the usual read costs one primary-key probe). One statement, so one snapshot; a scope
+  // never written has no row (version 0).
+  const changes = pg
+    ? db
+        .prepare(
+          `SELECT COALESCE(v.version, 0), COALESCE(v.cleared, 0),
+                  CASE WHEN v.version > @known THEN (SELECT MIN(bucket_start) FROM metric_buckets m
+                    WHERE m.scope = @scope AND m.changed > @known AND m.bucket_start >= @lo AND m.bucket_start < @hi) END,
+                  CASE WHEN v.version > @known THEN (SELECT MAX(bucket_start) FROM metric_buckets m
+                    WHERE m.scope = @scope AND m.changed > @known AND m.bucket_start >= @lo AND m.bucket_start < @hi) END
+           FROM (SELECT 1) one LEFT JOIN metric_scope_versions v ON v.scope = @scope`,
+        )
+        .raw()
+    : null;
   // Map order is recency of use: a read moves its scope to the end; eviction takes from the front.
   const entries = new Map<string, Entry>();
   let rows = 0;
@@ -89,7 +120,7 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
 
   /** Installs the change triggers once per connection, when a cache on it first holds data (a backfill CLI never reads, so never pays for them). */
   function hook(): void {
-    if (hooked) return;
+    if (hooked || pg) return;
     hooked = true;
     let listeners = hooks.get(db);
     if (listeners === undefined) {
@@ -151,6 +182,29 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
     if (db.inTransaction) markDirty(e, from, to);
   }
 
+  /**
+   * PostgreSQL: brings what the cache knows of e's scope up to date with every node's committed
+   * writes (and this connection's own, uncommitted ones): the minutes stamped since e's version
+   * are marked for re-reading. False when the scope had buckets deleted since: start over.
+   * Inside a transaction the version is not taken as known, as it may include this
+   * transaction's own writes, which may yet roll back.
+   */
+  function checkScope(scope: string, e: Entry): boolean {
+    const [v, cleared, lo, hi] = changes!.get({ scope, known: e.scopeVersion, lo: e.lo, hi: e.hi }) as [number, number, number | null, number | null];
+    if (cleared > e.scopeVersion) {
+      rows -= e.cols.length;
+      entries.delete(scope);
+      return false;
+    }
+    if (lo !== null && hi !== null) markDirty(e, lo, hi + MINUTE_MS);
+    if (!db.inTransaction) e.scopeVersion = v;
+    return true;
+  }
+
+  function scopeVersionOf(scope: string): number {
+    return (changes!.get({ scope, known: Number.MAX_SAFE_INTEGER, lo: 0, hi: 0 }) as [number])[0];
+  }
+
   function markDirty(e: Entry, from: number, to: number): void {
     e.dirtyLo = Math.min(e.dirtyLo, from);
     e.dirtyHi = Math.max(e.dirtyHi, to);
@@ -176,21 +230,25 @@ export function createMinuteCache(db: Db, opts: MinuteCacheOptions = {}) {
      * them (callers select by time). Served from memory when covered and unchanged.
      */
     read(scope: string, from: number, to: number): MinuteColumns {
-      const v = dataVersion.get();
-      if (v !== version) {
-        clear();
-        version = v;
+      if (dataVersion !== null) {
+        const v = dataVersion.get();
+        if (v !== version) {
+          clear();
+          version = v;
+        }
       }
       if (to - from > maxSpanMs) return load(scope, from, to);
       hook();
       let e = entries.get(scope);
+      if (e !== undefined && changes !== null && !checkScope(scope, e)) e = undefined;
       if (e !== undefined && (Math.max(e.hi, to) - Math.min(e.lo, from) > maxSpanMs || from > e.hi || to < e.lo)) {
         rows -= e.cols.length;
         entries.delete(scope);
         e = undefined;
       }
       if (e === undefined) {
-        e = { lo: from, hi: to, cols: columns(0), dirtyLo: Infinity, dirtyHi: -Infinity };
+        e = { lo: from, hi: to, cols: columns(0), dirtyLo: Infinity, dirtyHi: -Infinity, scopeVersion: -1 };
+        if (changes !== null && !db.inTransaction) e.scopeVersion = scopeVersionOf(scope);
         entries.set(scope, e);
         reload(scope, e, from, to);
       } else {

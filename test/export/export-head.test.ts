@@ -9,7 +9,7 @@ import { statementExportHead, type ExportHeadScore } from '../../server/store/st
 import { createExportHeadBackfill } from '../../server/jobs/export-head-backfill.ts';
 import { createExportQueries, type StatementExportTuple } from '../../server/store/export-queries.ts';
 import type { NewStatement, ScoredFields, StoredSignal } from '../../server/store/statements-repo.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { createTempStore, TEST_STORE } from '../helpers/temp-store.ts';
 import { createExportApp, DAY, HOUR } from './export-fixtures.ts';
 
 // The ready-made head of migration 007 against statementRecord(), the reference it must match
@@ -23,7 +23,8 @@ const HOSTILE = [
   '-2+3',
   '\t=1+1 after a tab',
   '\r=1+1 after a carriage return',
-  '\0=leading nul',
+  // PostgreSQL's text holds no NUL (ingest strips control characters before either store sees them).
+  ...(TEST_STORE === 'postgres' ? [] : ['\0=leading nul']),
   'He said "we will respond", firmly, and left.',
   'First line.\nSecond line, with a comma.\r\nThird line "quoted".',
   'Missiles 🚀 and fire 🔥, flags 🇷🇺🇺🇦, zero-width\u200Bjoiner',

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { buildStatementQuery } from '../../server/store/statement-query.ts';
 import { chooseScopePlan } from '../../server/store/scope-filter.ts';
+import { TEST_STORE } from '../helpers/temp-store.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import { createExportApp, DAY, HOUR, MINUTE } from './export-fixtures.ts';
 
@@ -175,7 +176,8 @@ describe('statements of a scope = the statements its metrics count (brute force)
         }
       }
     }
-    assert.deepEqual([...chosen].sort(), ['lookup', 'time'], 'both plans are chosen on this data');
+    // PostgreSQL's planner chooses for itself (scope-filter.ts): one plan, whatever the data.
+    assert.deepEqual([...chosen].sort(), TEST_STORE === 'postgres' ? ['postgres'] : ['lookup', 'time'], 'both plans are chosen on this data');
   });
 
   it('combines a scope with the other filters (AND)', async () => {

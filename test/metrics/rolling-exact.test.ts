@@ -19,7 +19,8 @@ import { pointTimes, sumsAt } from '../../server/metrics/window-sums.ts';
 import { createBucketMerger } from '../../server/store/metrics-repo.ts';
 import type { Store } from '../../server/store/store.ts';
 import { bruteWindow, mulberry32, randomHistory, sameIndex } from '../helpers/brute-index.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import { PgDatabase } from '../../server/store/pg/pg-database.ts';
+import { createTempStore, TEST_DATABASE_URL, TEST_STORE } from '../helpers/temp-store.ts';
 
 const RANGES = [
   { span: DAY_MS, window: HOUR_MS, step: 5 * MINUTE_MS, q: 'span=24h&window=1h&step=5m' },
@@ -154,13 +155,16 @@ describe('rolling index and cards equal a brute-force recomputation from raw sta
       const said = randomHistory(mulberry32(7), now, 2);
       write(t.store, said, false);
       const before = metrics.current('global').windows['24h']!.count;
-      const other = new Database(t.store.file);
+      // PostgreSQL: another node's connection to the same schema.
+      const pg = TEST_STORE === 'postgres';
+      const other = pg ? new PgDatabase(TEST_DATABASE_URL, { schema: (t.store.db as unknown as PgDatabase).options.schema }) : new Database(t.store.file);
       const extra = { occurredAt: now - 5 * MINUTE_MS, score: 90, actor: 'Russia', targets: [], categories: [] };
       other
         .prepare(
           `INSERT INTO metric_buckets (scope, bucket_start, n, sum_score, sum_w, sum_wscore, max_score) VALUES ('global', ?, 1, 90, ?, ?, 90)
-           ON CONFLICT (scope, bucket_start) DO UPDATE SET n = n + 1, sum_score = sum_score + 90, sum_w = sum_w + excluded.sum_w,
-           sum_wscore = sum_wscore + excluded.sum_wscore, max_score = MAX(max_score, 90)`,
+           ON CONFLICT (scope, bucket_start) DO UPDATE SET n = metric_buckets.n + 1, sum_score = metric_buckets.sum_score + 90,
+           sum_w = metric_buckets.sum_w + excluded.sum_w, sum_wscore = metric_buckets.sum_wscore + excluded.sum_wscore,
+           max_score = ${pg ? 'GREATEST' : 'MAX'}(metric_buckets.max_score, 90)`,
         )
         .run(Math.floor(extra.occurredAt / MINUTE_MS) * MINUTE_MS, 1 + 3 * 0.81, (1 + 3 * 0.81) * 90);
       other.close();

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { contributionsFor, MINUTE_MS } from '../../server/metrics/risk-index.ts';
 import { createMetricsRepo } from '../../server/store/metrics-repo.ts';
 import type { MinuteColumns } from '../../server/store/minute-cache.ts';
-import { createTempStore } from '../helpers/temp-store.ts';
+import type { PgDatabase } from '../../server/store/pg/pg-database.ts';
+import { createStore, type Store } from '../../server/store/store.ts';
+import { createTempStore, TEST_DATABASE_URL, TEST_STORE } from '../helpers/temp-store.ts';
 
 const T0 = Date.UTC(2026, 6, 1, 10);
 const rowsOf = (c: MinuteColumns) => Array.from(c.start.subarray(0, c.length), (start, i) => ({ start, n: c.n[i], max: c.max[i] }));
@@ -63,6 +65,85 @@ describe('minute cache', () => {
         assert.ok(repo.minuteCache.size().rows <= 50 + 400, 'the budget holds, but for the scope just read');
       }
     } finally {
+      t.cleanup();
+    }
+  });
+
+  it('stays equal to the table under another connection\'s writes (another node, or a CLI), committed, rolled back or still open', () => {
+    const t = createTempStore();
+    // PostgreSQL: a second node on the same schema; SQLite: a second connection to the same file.
+    const second: Store =
+      TEST_STORE === 'postgres'
+        ? createStore(TEST_DATABASE_URL, { pg: { schema: (t.store.db as unknown as PgDatabase).options.schema } })
+        : createStore(t.store.file);
+    try {
+      const nodes = [t.store, second];
+      let x = 11;
+      const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const scopes = ['global', 'actor:A', 'actor:B'];
+      const minute = () => T0 + Math.floor(rnd() * 300) * MINUTE_MS;
+      const add = (node: Store) =>
+        node.metrics.add(contributionsFor({ occurredAt: minute(), score: Math.round(rnd() * 100), actor: rnd() < 0.5 ? 'A' : 'B', targets: [], categories: [] }));
+      const check = (node: Store, label: string) => {
+        for (const scope of scopes) {
+          const from = T0 + Math.floor(rnd() * 100) * MINUTE_MS;
+          const to = from + Math.floor(1 + rnd() * 250) * MINUTE_MS;
+          const cached = rowsOf(node.metrics.minutes(scope, from, to)).filter((r) => r.start >= from && r.start < to);
+          assert.deepEqual(cached, stored(node.db, scope, from, to), `${label}: ${scope} [${(from - T0) / MINUTE_MS}, ${(to - T0) / MINUTE_MS})`);
+        }
+      };
+      // Versions taken inside a transaction that rolls back are given out again to the next writers:
+      // the reader must not take them as known.
+      const at = (node: Store, m: number) => node.metrics.add(contributionsFor({ occurredAt: T0 + m * MINUTE_MS, score: 50, actor: 'A', targets: [], categories: [] }));
+      const hour = (node: Store) => rowsOf(node.metrics.minutes('global', T0, T0 + 60 * MINUTE_MS)).map((r) => (r.start - T0) / MINUTE_MS);
+      t.store.transaction(() => at(t.store, 1));
+      assert.deepEqual(hour(t.store), [1]);
+      assert.throws(() =>
+        t.store.transaction(() => {
+          for (const m of [2, 3, 4]) at(t.store, m);
+          assert.deepEqual(hour(t.store), [1, 2, 3, 4]);
+          throw new Error('rolled back');
+        }),
+      );
+      second.transaction(() => at(second, 10));
+      assert.deepEqual(hour(t.store), [1, 10]);
+      assert.deepEqual(hour(second), [1, 10]);
+      for (let round = 0; round < 120; round++) {
+        const w = rnd() < 0.5 ? 0 : 1;
+        const writer = nodes[w]!;
+        const reader = nodes[1 - w]!;
+        const what = rnd();
+        if (what < 0.5) {
+          writer.transaction(() => {
+            for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) add(writer);
+          });
+        } else if (what < 0.75) {
+          // Open on the writer while the other reads: it must not see these minutes until the commit
+          // (nor ever, when the transaction rolls back).
+          const rollBack = rnd() < 0.5;
+          try {
+            writer.transaction(() => {
+              add(writer);
+              add(writer);
+              check(writer, `round ${round}: writer inside its transaction`);
+              check(reader, `round ${round}: reader while the writer's transaction is open`);
+              if (rollBack) throw new Error('rolled back');
+            });
+          } catch (err) {
+            if (!rollBack || (err as Error).message !== 'rolled back') throw err;
+          }
+        } else if (what < 0.9) {
+          // Code that knows nothing of the cache: an UPDATE and a DELETE in SQL.
+          writer.db.prepare('UPDATE metric_buckets SET n = n + 1, max_score = 100 WHERE scope = ? AND bucket_start = ?').run(scopes[Math.floor(rnd() * 3)]!, minute());
+          writer.db.prepare('DELETE FROM metric_buckets WHERE bucket_start >= ? AND bucket_start < ?').run(minute(), minute());
+        } else {
+          writer.db.prepare('DELETE FROM metric_buckets WHERE scope = ? AND bucket_start > ?').run(scopes[Math.floor(rnd() * 3)]!, minute());
+        }
+        check(reader, `round ${round}: reader`);
+        check(writer, `round ${round}: writer`);
+      }
+    } finally {
+      second.close();
       t.cleanup();
     }
   });

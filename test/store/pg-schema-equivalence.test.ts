@@ -13,10 +13,14 @@ import { createTempStore } from '../helpers/temp-store.ts';
 // What differs on purpose, each with its reason (server/store/pg/migrations/001-schema.sql).
 /** FTS5's virtual table and its shadow tables: PostgreSQL searches statements.search instead. */
 const SQLITE_ONLY_TABLES = ['statements_fts', 'statements_fts_data', 'statements_fts_idx', 'statements_fts_docsize', 'statements_fts_config'];
-/** The PostgreSQL migration log (SQLite counts migrations in PRAGMA user_version). */
-const PG_ONLY_TABLES = ['schema_migrations'];
-/** The full-text vector that replaces statements_fts. */
-const PG_ONLY_COLUMNS: Record<string, string[]> = { statements: ['search'] };
+/**
+ * The PostgreSQL migration log (SQLite counts migrations in PRAGMA user_version), and the
+ * per-scope change versions the minute cache reads on PostgreSQL (SQLite's cache learns of
+ * writes through PRAGMA data_version and a trigger calling into the process: 003-metrics.sql).
+ */
+const PG_ONLY_TABLES = ['schema_migrations', 'metric_scope_versions'];
+/** The full-text vector that replaces statements_fts; the change stamp of each minute row (003). */
+const PG_ONLY_COLUMNS: Record<string, string[]> = { statements: ['search'], metric_buckets: ['changed'] };
 /**
  * The GIN index of that vector, and the foreign-key lookups SQLite's retention job avoids by
  * turning foreign keys off around a batch (PostgreSQL cannot).
@@ -26,6 +30,7 @@ const PG_ONLY_INDEXES: Record<string, string[]> = {
   statement_actors: ['statement_actors_statement'],
   statement_categories: ['statement_categories_statement'],
   alert_deliveries: ['alert_deliveries_event'],
+  metric_buckets: ['metric_buckets_changed'],
 };
 
 /** Takes the listed PostgreSQL-only parts out, failing if one is missing (the lists must stay true). */
