@@ -47,7 +47,7 @@ import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
-import { ClusterAdapterError } from './realtime/cluster-adapter.ts';
+import { ClusterAdapterError, installationRedisKey } from './realtime/cluster-adapter.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
 import { publishScoredBatch } from './realtime/statement-push.ts';
 import { secureDataDir } from './store/file-modes.ts';
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   const realtime = createRealtimeServer({ httpServer: server, logger, allowedOrigins: config.allowedOrigins, authorize: authWiring.gate.socketAllowed, getSnapshot: snapshot });
   // BRINKWATCH_REDIS_URL / BRINKWATCH_DATABASE_URL: the live stream reaches the browsers of every node (server/realtime/cluster-adapter.ts).
   try {
-    await realtime.attachCluster({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl });
+    await realtime.attachCluster({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, redisKey: installationRedisKey(config.databaseUrl) });
   } catch (err) {
     if (err instanceof ClusterAdapterError) return refuse(err.message);
     throw err;

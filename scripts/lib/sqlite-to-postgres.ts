@@ -12,12 +12,12 @@ import { listMigrations } from '../../server/store/database.ts';
 /** An expected refusal (bad input, target not empty): the message is for a person, no stack. */
 export class MigrationRefused extends Error {}
 
-/** Tables PostgreSQL holds that are not copied: its migration log, and the counts rebuilt from the rows. */
-const NOT_COPIED = new Set(['schema_migrations', 'statement_lang_counts']);
+/** Tables PostgreSQL holds that are not copied: its migration log, the counts rebuilt from the rows, and the minute cache's change versions (written by the bucket trigger as rows go in). */
+const NOT_COPIED = new Set(['schema_migrations', 'statement_lang_counts', 'metric_scope_versions']);
 /** SQLite tables with no PostgreSQL counterpart: FTS5's index (PostgreSQL has statements.search). */
 const SQLITE_ONLY = new Set(['statements_fts', 'statements_fts_data', 'statements_fts_idx', 'statements_fts_docsize', 'statements_fts_config']);
-/** Computed on PostgreSQL (by the statements_search trigger as each row is inserted), never copied. */
-const PG_COMPUTED: Record<string, string[]> = { statements: ['search'] };
+/** Computed on PostgreSQL (statements.search by its trigger; metric_buckets.changed, the minute cache's stamp, by 003-metrics.sql's), never copied. */
+const PG_COMPUTED: Record<string, string[]> = { statements: ['search'], metric_buckets: ['changed'] };
 /** The per-(status, language) count triggers, off during the copy (see copyAll). */
 const COUNT_TRIGGERS = ['statements_lang_count_insert', 'statements_lang_count_update', 'statements_lang_count_delete'];
 

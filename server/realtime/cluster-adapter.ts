@@ -34,6 +34,21 @@ export interface ClusterAdapterOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * The Redis channel prefix of one installation: its database (host, port and name, never the
+ * password), so that two installations sharing a Redis (staging and production, a benchmark and
+ * a test) never push statements to each other's browsers, while every node of one database meets.
+ */
+export function installationRedisKey(databaseUrl: string | undefined): string {
+  if (!databaseUrl) return 'brinkwatch';
+  try {
+    const u = new URL(databaseUrl);
+    return `brinkwatch:${u.hostname}:${u.port || '5432'}${u.pathname || '/'}`;
+  } catch {
+    return 'brinkwatch';
+  }
+}
+
 /** Broken infrastructure at start (Redis or PostgreSQL unreachable): main refuses to start with this message. */
 export class ClusterAdapterError extends Error {
   override name = 'ClusterAdapterError';

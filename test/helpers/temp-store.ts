@@ -27,9 +27,10 @@ export function createTempSchema(prefix = 'bwt'): { schema: string; drop: () => 
 }
 
 /** A fresh store (a SQLite file in its own temp dir, or a PostgreSQL schema), real migrations; `cleanup()` closes and deletes it. */
-export function createTempStore(prefix = 'brinkwatch-test-'): { store: Store; dir: string; cleanup: () => void } {
+export function createTempStore(prefix = 'brinkwatch-test-', options: { engine?: 'sqlite' | 'postgres' } = {}): { store: Store; dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  if (TEST_STORE === 'postgres') {
+  // A test about SQLite itself (the source of migrate-to-postgres, the schema comparison) asks for it.
+  if ((options.engine ?? TEST_STORE) === 'postgres') {
     const temp = createTempSchema();
     const store = createStore(TEST_DATABASE_URL, { pg: { schema: temp.schema } });
     return {

@@ -32,8 +32,8 @@ export function testScorer(): Scorer {
  * The core of the server wired as main.ts wires it, minus listening and cron: a real SQLite
  * file, the real scorer, the HTTP app for supertest and a score worker to run by hand.
  */
-export function createTestApp(opts: { now?: () => number; onScored?: (b: ScoredBatch) => void } = {}) {
-  const t = createTempStore();
+export function createTestApp(opts: { now?: () => number; onScored?: (b: ScoredBatch) => void; engine?: 'sqlite' | 'postgres' } = {}) {
+  const t = createTempStore(undefined, { engine: opts.engine });
   const logger = createSilentLogger();
   const scorer = testScorer();
   const ingest = createIngestService({ store: t.store, now: opts.now });

@@ -169,3 +169,12 @@ describe('BRINKWATCH_REDIS_URL and BRINKWATCH_DATABASE_URL', () => {
     assert.equal(parseConfig({ BRINKWATCH_REDIS_URL: 'redis://' }).ok, false, 'a URL without a host');
   });
 });
+
+it('installations sharing a Redis get channels of their own database (host, port, name; never the password)', async () => {
+  const { installationRedisKey } = await import('../../server/realtime/cluster-adapter.ts');
+  assert.equal(installationRedisKey('postgres://u:secret@db.internal:5433/brink'), 'brinkwatch:db.internal:5433/brink');
+  assert.equal(installationRedisKey('postgres://db.internal/other'), 'brinkwatch:db.internal:5432/other');
+  assert.notEqual(installationRedisKey('postgres://db/a'), installationRedisKey('postgres://db/b'));
+  assert.equal(installationRedisKey(undefined), 'brinkwatch');
+});
+

@@ -28,7 +28,7 @@ function runScript(args: string[]): Promise<{ code: number; stdout: string; stde
  * annotations and feedback. Returns the file, closed.
  */
 async function buildInstallation(t: TestContext): Promise<string> {
-  const app = createTestApp({ now: () => NOW });
+  const app = createTestApp({ now: () => NOW, engine: 'sqlite' });
   t.after(app.cleanup);
   const { store } = app;
   const threats = [
@@ -158,7 +158,7 @@ async function checkCopy(sqlite: import('better-sqlite3').Database, client: pg.C
 }
 
 test('migrate-to-postgres explains a missing file, a file that is not Brinkwatch, and a server it cannot reach', async (t) => {
-  const app = createTestApp();
+  const app = createTestApp({ engine: 'sqlite' });
   t.after(app.cleanup);
   const missing = await runScript(['--from', path.join(app.dir, 'nope.db'), '--to', 'postgres://postgres@127.0.0.1:5432/x']);
   assert.equal(missing.code, 2);

@@ -73,7 +73,7 @@ async function pgMeaning(db: ScratchDatabase, migrationsDir?: string): Promise<S
 }
 
 function sqliteMeaning(t: TestContext, mutate?: string): SchemaMeaning {
-  const s = createTempStore();
+  const s = createTempStore(undefined, { engine: 'sqlite' });
   t.after(s.cleanup);
   if (mutate) s.store.db.exec(mutate);
   for (const name of SQLITE_ONLY_TABLES) {
@@ -135,7 +135,7 @@ test('the comparison fails when a column, an index or a cascade exists on one si
 test('the PostgreSQL triggers keep the per-(status, language) counts as SQLite does, and index settled statements for search', async (t) => {
   const db = await scratch(t);
   if (!db) return;
-  const s = createTempStore();
+  const s = createTempStore(undefined, { engine: 'sqlite' });
   t.after(s.cleanup);
   const client = await db.connect();
   try {
