@@ -39,6 +39,7 @@ import { createUrlGuard } from './ingest/url-guard.ts';
 import { createFeedJob } from './jobs/feed-job.ts';
 import { createInboxJob } from './jobs/inbox-job.ts';
 import { createLeadership } from './cluster/leadership.ts';
+import { createNodeView } from './cluster/node-view.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createDemoWatch } from './jobs/demo-watch.ts';
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
   // trickle (a PostgreSQL advisory lock); without BRINKWATCH_DATABASE_URL this node always leads.
   // Started just before the jobs; a node that becomes leader later picks up at the next tick.
   const leadership = createLeadership({ databaseUrl: config.databaseUrl, nodeId: config.nodeId, logger });
+  // `node` in /api/health: which node answered behind a load balancer, and whether it leads.
+  const nodeView = createNodeView({ nodeId: config.nodeId, leadership, store: store.kind, realtime: () => realtime.clusterKind() });
   const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron, onlyWhen: leadership.isLeader });
   const startedAt = Date.now();
   const health = createHealthService({
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
   const authWiring = createAuthHttp({ store, adminToken: token.token, publicRead: config.publicRead, tls: config.tls, allowedOrigins: config.allowedOrigins, clientDir, writeLimit, logger });
   const { requireRole, canSeeSecrets } = authWiring;
   // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or an admin (server/http/prometheus-routes.ts).
-  const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount() });
+  const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount(), isLeader: leadership.isLeader });
   const routers = [
     createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: () => scoreJob.runNow(), feedback: store.feedback }),
     createFeedbackRoutes({ feedback: store.feedback, requireToken: requireRole('analyst'), writeLimit, openReader: () => store.openReader(), logger }),
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
         realtimeClients: realtime.clientCount(),
         checkedAt,
         checks,
+        node: nodeView(),
       };
     },
   });

@@ -162,7 +162,14 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     description: '503 when status is failing. `checks` may grow; each check is an object.',
     properties: {
       status: { enum: ['ok', 'degraded', 'failing'] },
-      reasons: { type: 'array', items: { type: 'string' } },
+      reasons: {
+        type: 'array',
+        items: object({
+          code: { type: 'string', description: 'kebab-case and stable (database-not-writable, scoring-behind, ...): what monitors match on' },
+          severity: { enum: ['degraded', 'failing'] },
+          message: { type: 'string' },
+        }),
+      },
       version: { type: 'string' },
       scorerVersion: { type: 'string' },
       uptimeSeconds: { type: 'integer' },
@@ -189,8 +196,19 @@ export const SCHEMAS: Record<string, JsonSchema> = {
           }),
         },
       },
+      node: object(
+        {
+          id: { type: 'string', description: 'BRINKWATCH_NODE_ID (default hostname:pid)' },
+          leader: { type: 'boolean', description: 'whether this node runs the one-at-a-time jobs (alert evaluation, outbox, feed polling, retention, demo trickle) now (its own view, refreshed every 2 s on PostgreSQL); on SQLite, one node, always true once started' },
+          leaderSince: isoOrNull,
+          store: { enum: ['sqlite', 'postgres'] },
+          realtime: { enum: ['memory', 'redis', 'postgres'], description: "how the live stream reaches other nodes' browsers; 'memory': it does not (one node)" },
+        },
+        [],
+        'the node that answered (behind a load balancer, any of them), read without a database query',
+      ),
     },
-    required: ['status', 'reasons', 'version', 'scorerVersion', 'uptimeSeconds', 'statements', 'realtimeClients', 'checkedAt', 'checks'],
+    required: ['status', 'reasons', 'version', 'scorerVersion', 'uptimeSeconds', 'statements', 'realtimeClients', 'checkedAt', 'checks', 'node'],
     additionalProperties: false,
   },
   Feed: object({

@@ -6,6 +6,8 @@ export interface PrometheusDeps {
   queries: OpsQueries;
   /** Browser pages connected to the live stream now. */
   clientCount: () => number;
+  /** Whether this node leads now (server/cluster/leadership.ts): brinkwatch_leader; omitted, no such gauge. */
+  isLeader?: () => boolean;
   now?: () => number;
   /** Node's process and runtime metrics (process_*, nodejs_*); off in tests that build many registries. */
   processMetrics?: boolean;
@@ -120,6 +122,18 @@ export function createPrometheus(deps: PrometheusDeps) {
       this.set(deps.clientCount());
     },
   });
+  const isLeader = deps.isLeader;
+  if (isLeader) {
+    // Per node (the scrape's `instance` tells them apart): summed over a cluster it should be 1.
+    new Gauge({
+      name: 'brinkwatch_leader',
+      help: 'Whether this node runs the one-at-a-time jobs now (1) or not (0)',
+      registers: [registry],
+      collect() {
+        this.set(isLeader() ? 1 : 0);
+      },
+    });
+  }
   const latency = new Histogram({
     name: 'brinkwatch_http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status',

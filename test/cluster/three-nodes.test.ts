@@ -25,6 +25,15 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 const api = (base: string, method: string, route: string, body?: unknown) => callApi(TOKEN, base, method, route, body);
 
+/** Each node's `node` in /api/health names it and its wiring, and only the lock holder says it leads. */
+async function assertNodeViews(ns: NodeProcess[], leaderId: string): Promise<void> {
+  for (const n of ns) {
+    const { json } = await api(n.url, 'GET', '/api/health');
+    const leads = n.nodeId === leaderId;
+    assert.deepEqual({ ...json.node, leaderSince: typeof json.node?.leaderSince }, { id: n.nodeId, leader: leads, leaderSince: leads ? 'string' : 'object', store: 'postgres', realtime: 'redis' }, `health of ${n.nodeId}`);
+  }
+}
+
 test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothing lost or doubled, alerts once, leadership moves', { timeout: 180_000 }, async (t) => {
   if (!(await requireRedis(t))) return;
   const database = await createTestDatabase(t, 'bw_3n');
@@ -58,6 +67,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     const leaderId = () => leaderNodeId(sql);
     const firstLeader = await waitFor('a leader', leaderId, 15_000, 100);
     assert.ok(nodes.some((n) => n.nodeId === firstLeader), `the lock holder ${firstLeader} is one of the three nodes`);
+    await assertNodeViews(nodes, firstLeader);
 
     // Rules through the API, each with the webhook as its channel.
     const rule = (name: string, actor: string) => ({
@@ -149,6 +159,7 @@ test('three nodes: posts spread over them, the leader SIGKILLed mid-load, nothin
     assert.equal(accepted.size, TOTAL, 'every position was accepted by some node');
     const survivors = up();
     assert.ok(survivors.map((n) => n.nodeId).includes(kill.newLeader), `the new leader ${kill.newLeader} is a survivor`);
+    await assertNodeViews(survivors, kill.newLeader);
 
     // 0 lost: every accepted id is stored under its externalId and gets scored.
     const ids = [...accepted.values()];
