@@ -21,7 +21,7 @@ export const ADMIN_URL = process.env.BRINKWATCH_TEST_DATABASE_URL ?? 'postgres:/
 
 /**
  * Every process this bench started and has not stopped: killed when the bench exits for any
- * reason (an error, Ctrl-C), so that no server or redis-server outlives it. On Ctrl-C the
+ * reason (an error, Ctrl-C), so that no server or redis-server outlives it, and its data dir removed. On Ctrl-C the
  * databases not yet dropped are dropped too (within 5 s; past that they stay, named
  * bw_cluster_bench_*).
  */
@@ -32,8 +32,10 @@ export function track(child: ChildProcess): ChildProcess {
   child.once('exit', () => started.delete(child));
   return child;
 }
+const dataDirs = new Set<string>();
 const killAll = () => {
   for (const child of started) child.kill('SIGKILL');
+  for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
 };
 process.once('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -60,6 +62,7 @@ export interface Node {
  */
 export async function startNode(bundle: string, name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Node> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bw-cluster-bench-${name}-`));
+  dataDirs.add(dataDir);
   const child = track(spawn(process.execPath, ['--enable-source-maps', bundle], {
     cwd: ROOT,
     env: {
@@ -114,6 +117,7 @@ export async function startNode(bundle: string, name: string, env: Record<string
         clearTimeout(killer);
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
+      dataDirs.delete(dataDir);
     },
   };
 }
