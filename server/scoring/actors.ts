@@ -14,7 +14,7 @@ import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
 import { aimedTarget, findSubject } from './subject.ts';
 import { MAX_NAME_CHARS, resolveName } from './resolve-name.ts';
-import { institutionAround, matchInstitution, type InstitutionNames } from './institutions.ts';
+import { institutionEnd, institutionInText, institutionStartBefore } from './institutions-in-text.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
@@ -82,7 +82,7 @@ function isCapitalised(text: string, t: Token): boolean {
 interface SpeakerFound {
   actor: string;
   verb: number; // token index of the speech verb, -1 if none
-  mentionStart: number; // first token of the actor's mention (-1: "according to X")
+  mentionStart: number; // first token of the actor's mention
   until: number; // the speech verb or the act after the mention (the institution is read up to it)
   mentionEnd: number; // token after the actor's mention
 }
@@ -97,35 +97,8 @@ function institutionBetween(lex: CompiledLexicon, p: Prepared, from: number, to:
   return out;
 }
 
-/**
- * A language with institution phrases: the phrase around the speaker's mention, before it
- * ("el Ministerio de Exteriores de Rusia advirtió") or after it up to the verb ("俄罗斯外交部发言人表示").
- */
-function institutionInText(lex: CompiledLexicon, names: InstitutionNames, p: Prepared, found: SpeakerFound): string | null {
-  const { tokens, cueFlags } = p;
-  const right = found.until;
-  const from = Math.max(0, found.mentionStart - 8);
-  const keys: string[] = new Array<string>(right);
-  for (let k = from; k < right; k++) {
-    const t = tokens[k]!;
-    keys[k] = t.kind === PUNCT ? '\u0000' : t.kind === 0 ? lex.actorKey(t.lower) : t.lower;
-  }
-  for (let k = 0; k < from; k++) keys[k] = '\u0000';
-  const skip = (k: number): boolean => (cueFlags[k]! & CUE_DETERMINER) !== 0 || tokens[k]!.lower === "'s";
-  return institutionAround(names, keys, found.mentionStart, found.mentionEnd, right, skip);
-}
 
-/** The token after an institution phrase starting at token `k`, or -1 (no phrase starts there). */
-function institutionEnd(lex: CompiledLexicon, names: InstitutionNames, p: Prepared, k: number): number {
-  const keys: string[] = [];
-  for (let j = k; j < p.tokens.length && j - k < names.maxWords; j++) {
-    const t = p.tokens[j]!;
-    if (t.kind === PUNCT) break;
-    keys.push(t.kind === 0 ? lex.actorKey(t.lower) : t.lower);
-  }
-  const m = matchInstitution(names, keys, 0);
-  return m === null ? -1 : k + m.end;
-}
+
 
 function findSpeaker(
   lex: CompiledLexicon,
@@ -160,11 +133,13 @@ function findSpeaker(
       }
     }
     // "according to X", ", said X"
-    let b = m.start - 1;
+    // "قالت [وزارة الخارجية] الروسية", "заявил [МИД] Китая": back over an institution phrase
+    const phraseStart = lex.institutions === null ? m.start : institutionStartBefore(lex, lex.institutions, p, m.start);
+    let b = phraseStart - 1;
     if (b >= 0 && (cueFlags[b]! & CUE_DETERMINER) !== 0) b--;
-    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionStart: -1, mentionEnd: m.end, until: m.end };
+    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
     if (b >= 0 && (cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) {
-      return { actor: m.actor, verb: -1, mentionStart: -1, mentionEnd: m.end, until: m.end };
+      return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
     }
   }
   return agent;
@@ -227,7 +202,7 @@ export function resolveActors(
   if (found !== null) {
     if (speaker === null) {
       speaker = found.actor;
-      if (lex.institutions !== null && found.mentionStart >= 0) institution = institutionInText(lex, lex.institutions, p, found);
+      if (lex.institutions !== null) institution = institutionInText(lex, lex.institutions, p, found);
       else if (found.verb >= 0) institution = institutionBetween(lex, p, found.mentionEnd, found.verb);
     }
     if (found.actor === speaker) verb = found.verb;
