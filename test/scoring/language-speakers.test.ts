@@ -88,3 +88,13 @@ test('a bad institutions.json is rejected naming the file and the entry', (t) =>
   bad(good.institutions, { headFirst: 'yes' });
   assert.throws(() => loadScorer(dir), /institutions\.json.*headFirst.*true or false/);
 });
+
+test('a speaker named in another language than the statement still resolves to its state', () => {
+  const r = scorer().score('Russia warned that NATO troops would be a legitimate target.', { lang: 'en', speaker: 'Ministerio de Exteriores de Rusia' });
+  assert.equal(r.actors.speaker, 'Russia');
+  assert.ok(!r.actors.targets.includes('Russia'));
+  const z = scorer().score('La OTAN será un objetivo legítimo.', { lang: 'es', speaker: '俄罗斯外交部' });
+  assert.equal(z.actors.speaker, 'Russia');
+  const unknown = scorer().score('La OTAN será un objetivo legítimo.', { lang: 'es', speaker: 'Agencia de Noticias Ficticia' });
+  assert.equal(unknown.actors.speaker, 'Agencia de Noticias Ficticia');
+});
