@@ -81,6 +81,7 @@ function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: Eng
     cues: optional('cues.json'),
     actors: optional('actors.json'),
     background: optional('background.json'),
+    institutions: optional('institutions.json'),
   }, keyOf);
   let scorer: Scorer;
   try {

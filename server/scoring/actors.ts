@@ -14,6 +14,7 @@ import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
 import { aimedTarget, findSubject } from './subject.ts';
 import { MAX_NAME_CHARS, resolveName } from './resolve-name.ts';
+import { institutionEnd, institutionInText, institutionStartBefore } from './institutions-in-text.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
@@ -81,6 +82,8 @@ function isCapitalised(text: string, t: Token): boolean {
 interface SpeakerFound {
   actor: string;
   verb: number; // token index of the speech verb, -1 if none
+  mentionStart: number; // first token of the actor's mention
+  until: number; // the speech verb or the act after the mention (the institution is read up to it)
   mentionEnd: number; // token after the actor's mention
 }
 
@@ -93,6 +96,9 @@ function institutionBetween(lex: CompiledLexicon, p: Prepared, from: number, to:
   }
   return out;
 }
+
+
+
 
 function findSpeaker(
   lex: CompiledLexicon,
@@ -110,22 +116,30 @@ function findSpeaker(
     for (let k = m.end, steps = 0; k < n && steps <= SPEAKER_REACH; k++, steps++) {
       const t = tokens[k]!;
       const f = cueFlags[k]!;
-      if ((f & CUE_SPEECH) !== 0) return { actor: m.actor, verb: k, mentionEnd: m.end };
+      if ((f & CUE_SPEECH) !== 0) return { actor: m.actor, verb: k, mentionStart: m.start, mentionEnd: m.end, until: k };
       if (agent === null && signalAt[k]! >= 0 && signals[signalAt[k]!]!.category.hasTarget && signals[signalAt[k]!]!.conditionalAt < 0) {
-        agent = { actor: m.actor, verb: -1, mentionEnd: m.end };
+        agent = { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: k };
       }
       if (t.kind === PUNCT) break;
       const skippable =
         (f & (CUE_SPEAKER_SKIP | CUE_DETERMINER)) !== 0 || t.lower === "'s" || mentionAt[k]! >= 0 || isCapitalised(p.text, t) ||
         lex.institutionWords.has(t.lower); // "Kenyan police said"
-      if (!skippable) break;
+      if (!skippable) {
+        // "Россия [Министерство обороны] заявило", "俄罗斯[外交部发言人]表示": an institution phrase
+        const e = lex.institutions === null ? -1 : institutionEnd(lex, lex.institutions, p, k);
+        if (e < 0) break;
+        steps += e - 1 - k;
+        k = e - 1;
+      }
     }
     // "according to X", ", said X"
-    let b = m.start - 1;
+    // "قالت [وزارة الخارجية] الروسية", "заявил [МИД] Китая": back over an institution phrase
+    const phraseStart = lex.institutions === null ? m.start : institutionStartBefore(lex, lex.institutions, p, m.start);
+    let b = phraseStart - 1;
     if (b >= 0 && (cueFlags[b]! & CUE_DETERMINER) !== 0) b--;
-    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionEnd: m.end };
+    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
     if (b >= 0 && (cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) {
-      return { actor: m.actor, verb: -1, mentionEnd: m.end };
+      return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
     }
   }
   return agent;
@@ -188,7 +202,8 @@ export function resolveActors(
   if (found !== null) {
     if (speaker === null) {
       speaker = found.actor;
-      if (found.verb >= 0) institution = institutionBetween(lex, p, found.mentionEnd, found.verb);
+      if (lex.institutions !== null) institution = institutionInText(lex, lex.institutions, p, found);
+      else if (found.verb >= 0) institution = institutionBetween(lex, p, found.mentionEnd, found.verb);
     }
     if (found.actor === speaker) verb = found.verb;
   } else if (speaker === null) {

@@ -1,6 +1,7 @@
 // The shapes of a compiled lexicon and the cue flags the analysis reads; lexicon.ts validates
 // the data files and compiles them into these.
 
+import type { InstitutionNames } from './institutions.ts';
 import type { Polarity } from './types.ts';
 import type { TrieNode } from './phrase-trie.ts';
 import type { TokenSink, Tokenized } from './tokenize.ts';
@@ -194,6 +195,8 @@ export interface CompiledLexicon {
   calibration: Calibration;
   /** Lower-case words that name an institution or office of an actor (`cues.institution`: "ministry", "army", "president"). */
   institutionWords: Set<string>;
+  /** Institution phrases of the language with their English label (`institutions.json`), or null (English). */
+  institutions: InstitutionNames | null;
   /** The entry of cooperation halted without a phrase for it ("pulled its inspectors out", "recalled the ambassador"). */
   halting: PhraseEntry;
   /** The entry of armed forces moving (`calibration.forceMovement`, category mobilization-deployment). */

@@ -2,6 +2,7 @@
 // and compiles it into token-keyed tries. Every error names the offending entry, e.g.
 // `lexicon.signals["threat-of-force"][3]: phrase must be a non-empty string`.
 
+import { compileInstitutions } from './institutions.ts';
 import { createTrie, insertPhrase, type TrieNode } from './phrase-trie.ts';
 import { stem } from './stem.ts';
 import {
@@ -360,6 +361,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     return id;
   };
   const actors = compileActors(lex, idOf, profile);
+  const institutions = compileInstitutions(lex['institutions'], profile);
   const stemExceptions = compileStemExceptions(lex);
   const baseStem = profile.stem;
   const split = profile.tokenize;
@@ -383,6 +385,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     actorKey: profile.actorKey,
     halting: { category: halted, weight: halted.weight, bareFactor: 0, otherSense: null },
     institutionWords,
+    institutions,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     threatVerbs: compileThreatVerbs(obj(lex['cues'], 'lexicon.cues')),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),

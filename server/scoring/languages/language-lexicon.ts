@@ -21,6 +21,8 @@ export interface LanguageFiles {
   cues?: unknown;
   actors?: unknown;
   background?: unknown;
+  /** institutions.json: validated when the lexicon is compiled (server/scoring/institutions.ts). */
+  institutions?: unknown;
 }
 
 function isObj(v: unknown): v is Obj {
@@ -183,6 +185,7 @@ export function buildLanguageLexicon(folder: string, english: EnglishLexicon, fi
     background: checkBackground(`${folder}/background.json`, files.background, kinds, keyOf, taken),
     cues: mergeCues(`${folder}/cues.json`, files.cues, isObj(english.cues) ? english.cues : {}),
     actors: mergeActors(`${folder}/actors.json`, files.actors, isObj(english.actors) ? english.actors : {}),
+    institutions: files.institutions,
   };
 }
 
@@ -192,7 +195,7 @@ export function buildLanguageLexicon(folder: string, english: EnglishLexicon, fi
  */
 export function nameLanguageFile(folder: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
-  const m = /^Invalid lexicon: lexicon\.(signals|background|cues|actors)(.*)$/s.exec(message);
+  const m = /^Invalid lexicon: lexicon\.(signals|background|cues|actors|institutions)(.*)$/s.exec(message);
   if (m === null) return new Error(`Invalid language lexicon: ${folder}: ${message}`);
   return new Error(`Invalid language lexicon: ${folder}/${m[1]}.json${m[2]}`);
 }

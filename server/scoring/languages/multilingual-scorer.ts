@@ -7,6 +7,7 @@
 import type { ScoreOptions, ScoreResult, Scorer } from '../types.ts';
 import { SCRIPT_OF_LANGUAGE } from './language-profiles.ts';
 import type { ContextFinder } from './context-spans.ts';
+import { MAX_NAME_CHARS } from '../resolve-name.ts';
 
 type Script = 'Latin' | 'Cyrillic' | 'Arabic' | 'Han';
 
@@ -81,6 +82,16 @@ export function createMultilingualScorer(
 ): Scorer {
   const langs = new Set(byLanguage.keys());
   const languages = ['en', ...[...langs].sort()];
+  /** English first, then each language. */
+  const resolveAnywhere = (name: string): string | null => {
+    const en = english.resolveActor(name);
+    if (en !== null) return en;
+    for (const s of byLanguage.values()) {
+      const found = s.resolveActor(name);
+      if (found !== null) return found;
+    }
+    return null;
+  };
   return {
     version: english.version,
     languages,
@@ -95,6 +106,16 @@ export function createMultilingualScorer(
       const lang = decided ? given : guessLanguage(letters!, langs);
       const scorer = lang === 'en' ? english : byLanguage.get(lang)!;
       const result = scorer.score(t, options);
+      // a speaker named in another language than the text's ("Ministerio de Exteriores de
+      // Rusia" with an English statement): the statement's reading keeps the name as given
+      const hint = typeof options?.speaker === 'string' ? options.speaker.trim() : '';
+      if (hint !== '' && result.actors.speaker === hint.slice(0, MAX_NAME_CHARS)) {
+        const actor = resolveAnywhere(hint);
+        if (actor !== null) {
+          result.actors.speaker = actor;
+          result.actors.targets = result.actors.targets.filter((x) => x !== actor);
+        }
+      }
       // a language's lexicon has its own fingerprint; the code suffix says which was used
       if (lang !== 'en') result.version = `${result.version}+${lang}`;
       context.get(lang)?.annotate(result, t);
@@ -102,14 +123,6 @@ export function createMultilingualScorer(
       result.language = mixed === undefined ? { lang } : { lang, mixed };
       return result;
     },
-    resolveActor(name: string): string | null {
-      const en = english.resolveActor(name);
-      if (en !== null) return en;
-      for (const s of byLanguage.values()) {
-        const found = s.resolveActor(name);
-        if (found !== null) return found;
-      }
-      return null;
-    },
+    resolveActor: resolveAnywhere,
   };
 }

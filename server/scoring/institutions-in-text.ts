@@ -1,0 +1,71 @@
+// The institution around a speaker's mention in a text, for a language with institution phrases
+// (institutions.ts): "el Ministerio de Exteriores de [Rusia] advirtió", "قالت وزارة الخارجية
+// [الروسية]", "[俄罗斯]外交部发言人表示". Split from actors.ts, which finds the speaker.
+
+import { CUE_DETERMINER as _CUE_DETERMINER, type CompiledLexicon } from './lexicon.ts';
+import type { Prepared } from './prepare.ts';
+import { PUNCT as _PUNCT } from './tokenize.ts';
+import { institutionAround, matchInstitution, type InstitutionNames } from './institutions.ts';
+
+const PUNCT = _PUNCT;
+const CUE_DETERMINER = _CUE_DETERMINER;
+
+/** Where the speaker was found: its mention [mentionStart, mentionEnd) and the verb or act after it (`until`). */
+export interface SpeakerSpan {
+  mentionStart: number;
+  mentionEnd: number;
+  until: number;
+}
+
+/**
+ * A language with institution phrases: the phrase around the speaker's mention, before it
+ * ("el Ministerio de Exteriores de Rusia advirtió") or after it up to the verb ("俄罗斯外交部发言人表示").
+ */
+export function institutionInText(lex: CompiledLexicon, names: InstitutionNames, p: Prepared, found: SpeakerSpan): string | null {
+  const { tokens, cueFlags } = p;
+  const right = found.until;
+  const from = Math.max(0, found.mentionStart - 8);
+  const keys: string[] = new Array<string>(right);
+  for (let k = from; k < right; k++) {
+    const t = tokens[k]!;
+    keys[k] = t.kind === PUNCT ? '\u0000' : t.kind === 0 ? lex.actorKey(t.lower) : t.lower;
+  }
+  for (let k = 0; k < from; k++) keys[k] = '\u0000';
+  const skip = (k: number): boolean => (cueFlags[k]! & CUE_DETERMINER) !== 0 || tokens[k]!.lower === "'s";
+  const around = institutionAround(names, keys, found.mentionStart, found.mentionEnd, right, skip);
+  if (around !== null) return around;
+  // an alias that names an institution ("الجيش الإسرائيلي", "Fuerzas de Defensa de Israel")
+  const inside = keys.slice(found.mentionStart, found.mentionEnd);
+  for (let k = 0; k < inside.length; k++) {
+    const m = matchInstitution(names, inside, k);
+    if (m !== null) return m.label;
+  }
+  return null;
+}
+
+/** The token after an institution phrase starting at token `k`, or -1 (no phrase starts there). */
+export function institutionEnd(lex: CompiledLexicon, names: InstitutionNames, p: Prepared, k: number): number {
+  const keys: string[] = [];
+  for (let j = k; j < p.tokens.length && j - k < names.maxWords; j++) {
+    const t = p.tokens[j]!;
+    if (t.kind === PUNCT) break;
+    keys.push(t.kind === 0 ? lex.actorKey(t.lower) : t.lower);
+  }
+  const m = matchInstitution(names, keys, 0);
+  return m === null ? -1 : k + m.end;
+}
+
+/** The first token of institution phrases (and connectors) that lead up to token `start`, or `start`. */
+export function institutionStartBefore(lex: CompiledLexicon, names: InstitutionNames, p: Prepared, start: number): number {
+  for (let s = Math.max(0, start - 6); s < start; s++) {
+    let k = s;
+    while (k < start) {
+      const e = institutionEnd(lex, names, p, k);
+      if (e > k && e <= start) k = e;
+      else if (p.tokens[k]!.kind !== PUNCT && names.connectors.has(lex.actorKey(p.tokens[k]!.lower)) && k > s) k++;
+      else break;
+    }
+    if (k === start) return s;
+  }
+  return start;
+}
