@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serviceMissing, POSTGRES_URL } from '../test/helpers/services.ts';
+import { dropPool } from '../test/helpers/pg-schema-pool.ts';
+import { PgDatabase } from '../server/store/pg/pg-database.ts';
 
 /** Test folders and files whose stores come from test/helpers/temp-store.ts and pass on both engines. */
 const BOTH_STORES = ['test/store', 'test/http', 'test/realtime', 'test/alerts', 'test/ingest', 'test/jobs', 'test/auth', 'test/ops', 'test/security', 'test/search', 'test/metrics', 'test/drill', 'test/export'];
@@ -38,8 +40,13 @@ if (missing) {
 }
 const files = testFiles(BOTH_STORES);
 process.stdout.write(`# PostgreSQL suite: ${files.length} test files again on ${POSTGRES_URL}\n`);
+// Pooled schemas (test/helpers/pg-schema-pool.ts) from an earlier run may have an older shape: start clean, end clean.
+const admin = new PgDatabase(POSTGRES_URL, { applicationName: 'brinkwatch-test-runner' });
+dropPool(admin);
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
   stdio: 'inherit',
   env: { ...process.env, BRINKWATCH_TEST_STORE: 'postgres' },
 });
+dropPool(admin);
+admin.close();
 process.exit(r.status ?? 1);

@@ -4,18 +4,23 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createStore, type Store } from '../../server/store/store.ts';
 import { PgDatabase } from '../../server/store/pg/pg-database.ts';
+import { takePooledSchema } from './pg-schema-pool.ts';
 
 /**
  * Which store the tests run on: SQLite by default, PostgreSQL when BRINKWATCH_TEST_STORE=postgres
  * (`npm test` runs the API, realtime and store suites a second time that way; see
- * test/run-postgres-suite.ts). Each PostgreSQL store gets a schema of its own, dropped on cleanup.
+ * scripts/test-on-postgres.ts). Each PostgreSQL store gets a schema of its own, dropped on cleanup.
  */
 export const TEST_STORE: 'sqlite' | 'postgres' = process.env.BRINKWATCH_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 export const TEST_DATABASE_URL = process.env.BRINKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let admin: PgDatabase | null = null;
-function pgAdmin(): PgDatabase {
-  admin ??= new PgDatabase(TEST_DATABASE_URL, { applicationName: 'brinkwatch-test-admin' });
+export function pgAdmin(): PgDatabase {
+  if (!admin) {
+    admin = new PgDatabase(TEST_DATABASE_URL, { applicationName: 'brinkwatch-test-admin' });
+    // A store a test left open must not hang the next emptying of its schema: fail instead.
+    admin.exec("SET lock_timeout = '5s'");
+  }
   return admin;
 }
 
@@ -31,7 +36,9 @@ export function createTempStore(prefix = 'brinkwatch-test-', options: { engine?:
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   // A test about SQLite itself (the source of migrate-to-postgres, the schema comparison) asks for it.
   if ((options.engine ?? TEST_STORE) === 'postgres') {
-    const temp = createTempSchema();
+    // A pooled, already migrated schema when one is free (test/helpers/pg-schema-pool.ts).
+    const pooled = takePooledSchema(pgAdmin());
+    const temp = pooled ? { schema: pooled.schema, drop: () => pooled.release() } : createTempSchema();
     const store = createStore(TEST_DATABASE_URL, { pg: { schema: temp.schema } });
     return {
       store,
