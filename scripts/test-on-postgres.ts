@@ -43,7 +43,7 @@ process.stdout.write(`# PostgreSQL suite: ${files.length} test files again on ${
 // Pooled schemas (test/helpers/pg-schema-pool.ts) from an earlier run may have an older shape: start clean, end clean.
 const admin = new PgDatabase(POSTGRES_URL, { applicationName: 'brinkwatch-test-runner' });
 dropPool(admin);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=tap', ...files], {
   stdio: 'inherit',
   env: { ...process.env, BRINKWATCH_TEST_STORE: 'postgres' },
 });
