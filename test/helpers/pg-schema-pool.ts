@@ -13,6 +13,8 @@ import type { PgDatabase } from '../../server/store/pg/pg-database.ts';
  */
 export const POOL_PREFIX = 'bwtpool_';
 const SLOTS = 16;
+/** Slots this process holds: advisory locks are re-entrant within a session, so the lock alone would hand one slot to two stores of one process. */
+const held = new Set<string>();
 
 type Rows = { rows: unknown[] };
 const one = (db: PgDatabase, sql: string, values: unknown[] = []): unknown => (db.query(sql, values, true) as Rows).rows[0];
@@ -44,6 +46,7 @@ export function takePooledSchema(admin: PgDatabase): { schema: string; release: 
   const expectedMigrations = listMigrations(pgMigrationsDir()).map((m) => m.name).join(',');
   for (let i = 0; i < SLOTS; i++) {
     const schema = `${POOL_PREFIX}${i}`;
+    if (held.has(schema)) continue;
     const got = (one(admin, 'SELECT pg_try_advisory_lock(hashtext($1))', [schema]) as unknown[])[0];
     if (got !== 1) continue;
     const comment = (one(admin, `SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1`, [schema]) as unknown[] | undefined)?.[0];
@@ -57,6 +60,7 @@ export function takePooledSchema(admin: PgDatabase): { schema: string; release: 
       }
     }
     if (!reusable) admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    held.add(schema);
     return {
       schema,
       release: () => {
@@ -68,6 +72,7 @@ export function takePooledSchema(admin: PgDatabase): { schema: string; release: 
           admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         } finally {
           admin.query('SELECT pg_advisory_unlock(hashtext($1))', [schema], false);
+          held.delete(schema);
         }
       },
     };
