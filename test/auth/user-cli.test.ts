@@ -3,17 +3,22 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { verifyPassword } from '../../server/auth/password.ts';
 import { createStore } from '../../server/store/store.ts';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 import { ROOT } from '../helpers/spawn-server.ts';
 
 /** npm run user -- ... on a real data folder: the password from stdin, never an argument. */
 describe('npm run user', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-usercli-'));
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  let bundle = '';
+  before(async () => {
+    bundle = await cliBundle('scripts/user.ts');
+  });
   const run = (args: string[], input = '') =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', ...args], {
+    spawnSync(process.execPath, [bundle, ...args], {
       cwd: ROOT,
       input,
       encoding: 'utf8',

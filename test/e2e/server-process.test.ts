@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, startServerProcess } from '../helpers/spawn-server.ts';
+import { buildClient } from '../../scripts/build-client.ts';
+import { ROOT, serverBundle, startServerProcess } from '../helpers/spawn-server.ts';
 
 describe('the server process as a newcomer starts it', () => {
-  it('refuses to start on bad configuration, listing every problem without a stack trace', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+  it('refuses to start on bad configuration, listing every problem without a stack trace', async () => {
+    const r = spawnSync(process.execPath, [await serverBundle()], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', BRINKWATCH_PORT: 'abc', BRINKWATCH_DEMO: 'sometimes', BRINKWATCH_SCORE_CRON: 'soon' },
       encoding: 'utf8',
@@ -23,6 +24,7 @@ describe('the server process as a newcomer starts it', () => {
   });
 
   it('creates the database, seeds demo data, keeps a 0600 token, scores, and stops cleanly on SIGTERM', async () => {
+    await buildClient(); // `npm start` builds the page before it starts the server
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-start-'));
     const server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_API_TOKEN: '', BRINKWATCH_DEMO: 'auto' });
     try {

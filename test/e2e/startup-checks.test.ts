@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { createStore } from '../../server/store/store.ts';
-import { ROOT, startServerProcess } from '../helpers/spawn-server.ts';
+import { ROOT, serverBundle, startServerProcess } from '../helpers/spawn-server.ts';
 
 /**
  * The server refuses to start on a data folder, database file or token file it cannot use,
@@ -30,8 +30,13 @@ function makeUnwritable(p: string): { undo: () => void } | { skip: string } {
   return { undo: () => void spawnSync('chattr', ['-i', p]) };
 }
 
+/** The server as `npm start` runs it (its bundle, built in `before`), run to its exit. */
+let bundle = '';
+before(async () => {
+  bundle = await serverBundle();
+});
 function startSync(env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
+  return spawnSync(process.execPath, [bundle], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', BRINKWATCH_PORT: '0', BRINKWATCH_LOG_LEVEL: 'silent', BRINKWATCH_DEMO: 'off', ...env },
     encoding: 'utf8',

@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import os from 'node:os';
 import { createStore } from '../../server/store/store.ts';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 import { createExportApp, HOUR, seedStatements } from './export-fixtures.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,9 +37,10 @@ after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+async function runCli(args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const bundle = await cliBundle('scripts/export.ts');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'export.ts'), ...args], {
+    const child = spawn(process.execPath, [bundle, ...args], {
       cwd: ROOT,
       env: { ...process.env, BRINKWATCH_DATA_DIR: t.dir, BRINKWATCH_EXPORT_MAX_DAYS: '40' },
       stdio: ['ignore', 'pipe', 'pipe'],

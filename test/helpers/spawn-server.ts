@@ -17,8 +17,8 @@ export interface RunningServer {
 }
 
 let built: Promise<string> | null = null;
-/** Builds the server bundle once per test process (about 100 ms). */
-function serverBundle(): Promise<string> {
+/** Builds the server bundle (`npm start`'s server/dist/brinkwatch.mjs) once per test process (about 100 ms). */
+export function serverBundle(): Promise<string> {
   built ??= buildServer();
   return built;
 }

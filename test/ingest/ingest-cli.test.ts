@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { buildIngestCli } from '../../scripts/build-server.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-cli-'));
@@ -33,8 +34,10 @@ function generate(file: string): void {
   fs.closeSync(fd);
 }
 
+/** `npm run ingest` runs this bundle (server/dist/ingest.mjs, with its prepare worker beside it), built in `before`. */
+let ingestBundle = '';
 function runCli(dataDir: string, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'ingest.ts'), ...args], {
+  const child = spawn(process.execPath, [ingestBundle, ...args], {
     cwd: ROOT,
     env: { ...process.env, BRINKWATCH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,7 +85,10 @@ async function waitForRows(dbFile: string, n: number, child: ChildProcess): Prom
 
 describe('npm run ingest (scripts/ingest.ts)', () => {
   const file = path.join(tmp, 'backfill.jsonl');
-  before(() => generate(file));
+  before(async () => {
+    generate(file);
+    ingestBundle = await buildIngestCli();
+  });
 
   it('killed with SIGKILL midway and run again: every record stored exactly once, every bad line rejected once', async () => {
     const dataDir = path.join(tmp, 'kill');

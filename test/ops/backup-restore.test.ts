@@ -6,12 +6,14 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { postgresBackupAdvice } from '../../server/store/backup.ts';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
-/** Runs `npm run backup|restore` as the operator would (the script under tsx), without blocking the loop. */
-function runCli(script: 'backup' | 'restore', args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `npm run backup|restore` as the operator would (the script, bundled: test/helpers/cli-bundle.ts), without blocking the loop. */
+async function runCli(script: 'backup' | 'restore', args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bundle = await cliBundle(`scripts/${script}.ts`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', `${script}.ts`), ...args], {
+    const child = spawn(process.execPath, [bundle, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', BRINKWATCH_DATA_DIR: dataDir },
     });

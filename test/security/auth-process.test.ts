@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { io as connect } from 'socket.io-client';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
 const PASSWORD = 'Tr0ub4dor&3-horse-battery';
 const WRONG = 'Wr0ng-Guess-Password-77';
 
-function addUser(dataDir: string, name: string, role: string, password: string): void {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'add', name, '--role', role], {
+async function addUser(dataDir: string, name: string, role: string, password: string): Promise<void> {
+  const r = spawnSync(process.execPath, [await cliBundle('scripts/user.ts'), 'add', name, '--role', role], {
     cwd: ROOT,
     input: `${password}\n`,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), BRINKWATCH_DATA_DIR: dataDir },
@@ -45,7 +46,7 @@ describe('the server process with accounts: socket authentication and no secrets
   let cookie = '';
 
   before(async () => {
-    addUser(dataDir, 'ops', 'admin', PASSWORD);
+    await addUser(dataDir, 'ops', 'admin', PASSWORD);
     server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_PUBLIC_READ: 'false', BRINKWATCH_LOG_LEVEL: 'trace', BRINKWATCH_DEMO: 'off', BRINKWATCH_ALLOW_PRIVATE_URLS: '127.0.0.1' });
     secrets.ADMIN_TOKEN = server.token;
   });

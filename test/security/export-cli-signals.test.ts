@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createStore } from '../../server/store/store.ts';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const T0 = Date.UTC(2026, 10, 1);
@@ -18,7 +19,9 @@ const ROWS = 600_000;
 describe('CLI export killed mid-export leaves no partial file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-export-kill-'));
   const outDir = path.join(dir, 'out');
-  before(() => {
+  let bundle = '';
+  before(async () => {
+    bundle = await cliBundle('scripts/export.ts');
     fs.mkdirSync(outDir);
     const store = createStore(path.join(dir, 'brinkwatch.db'));
     // Rows without export heads: the CLI formats each from its columns, the slower path.
@@ -33,7 +36,7 @@ describe('CLI export killed mid-export leaves no partial file', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function startExport(out: string, extra: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'export.ts'), 'statements', '--from', '2026-11-01', '--to', '2026-11-30', ...extra, '--out', out], {
+    const child = spawn(process.execPath, [bundle, 'statements', '--from', '2026-11-01', '--to', '2026-11-30', ...extra, '--out', out], {
       cwd: ROOT,
       env: { ...process.env, BRINKWATCH_DATA_DIR: dir },
       stdio: ['ignore', 'ignore', 'pipe'],

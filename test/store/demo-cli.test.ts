@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { createIngestService } from '../../server/ingest/ingest-service.ts';
 import { createStore } from '../../server/store/store.ts';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 import { ROOT } from '../helpers/spawn-server.ts';
 
 const run = promisify(execFile);
@@ -21,8 +22,9 @@ test('npm run demo -- status | purge reports and removes the demo data of the da
     );
     assert.equal(r.accepted.length, 2);
     store.close();
+    const bundle = await cliBundle('scripts/demo.ts');
     const cli = (cmd: string) =>
-      run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'demo.ts'), cmd], {
+      run(process.execPath, [bundle, cmd], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), BRINKWATCH_DATA_DIR: dir },
       });

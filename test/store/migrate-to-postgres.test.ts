@@ -7,14 +7,16 @@ import { test, type TestContext } from 'node:test';
 import type pg from 'pg';
 import { projectRoot } from '../../server/config/project-root.ts';
 import { addScored, createTestAlerts, MIN } from '../alerts/fixtures.ts';
+import { cliBundle } from '../helpers/cli-bundle.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../helpers/pg-scratch-database.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12); // the alert fixtures' clock
 
-function runScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bundle = await cliBundle('scripts/migrate-to-postgres.ts');
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join('scripts', 'migrate-to-postgres.ts'), ...args], { cwd: projectRoot(), timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bundle, ...args], { cwd: projectRoot(), timeout: 120_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
