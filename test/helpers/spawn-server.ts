@@ -28,7 +28,7 @@ export function serverBundle(): Promise<string> {
  * `npm start` runs it (the server/dist bundle, no TypeScript loader), and resolves once it
  * prints its URL.
  */
-export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
+export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningServer> {
   const bundle = await serverBundle();
   const dataDir = env.BRINKWATCH_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-e2e-'));
   const token = env.BRINKWATCH_API_TOKEN ?? 'test-token-0123456789abcdef';
@@ -49,7 +49,11 @@ export async function startServerProcess(env: Record<string, string> = {}, timeo
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A child left running keeps this test process (and so the whole suite) alive forever.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       const m = /Brinkwatch dashboard: (http:\/\/\S+)/.exec(out);
       if (m) {
