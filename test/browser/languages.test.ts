@@ -12,7 +12,7 @@ import { buildClient } from '../../scripts/build-client.ts';
 const skip = browserSkipReason();
 // the README's example, and a Russian version of it
 const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly.';
-const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут целью.';
+const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут законной целью.';
 const TALKS_UK = 'Україна та Польща провели конструктивні переговори та підписали угоду про співпрацю.';
 
 async function post(server: RunningServer, body: unknown): Promise<void> {
@@ -53,11 +53,11 @@ describe('statements in other languages in headless Chromium', { skip }, () => {
     await en.locator('mark.sig').first().waitFor({ timeout: 20_000 });
     const level = async (row: typeof ru) => (await row.locator('.score small').textContent())?.trim();
     assert.equal(await level(ru), await level(en), 'same band as the English statement');
-    assert.ok(['high', 'severe'].includes((await level(ru)) ?? ''), `band ${await level(ru)}`);
+    assert.equal(await level(ru), 'high', 'the English statement scores high');
 
     // the threat, the condition and the target, each a highlighted span of Cyrillic text
     const threat = await ru.locator('mark.sig.escalation[data-category="targeting"]').allTextContents();
-    assert.ok(threat.includes('станут целью'), threat.join('|'));
+    assert.ok(threat.includes('станут законной целью'), threat.join('|'));
     assert.equal(await ru.locator('mark.ctx.condition').textContent(), 'Если');
     assert.equal(await ru.locator('mark.ctx.target').textContent(), 'НАТО');
     for (const t of [...threat, 'Если', 'НАТО']) assert.match(t, /^[\u0400-\u04ff ]+$/);
