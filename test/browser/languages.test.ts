@@ -1,7 +1,7 @@
 // Statements in Russian and Ukrainian read in their own language, in headless Chromium: the
 // Russian version of the README's NATO threat scores in the band of the English one, with the
 // threat, the condition and the target highlighted in Cyrillic; names sit in <bdi>, the text
-// has dir="auto", and the language picker filters the feed.
+// has dir="auto", and the language picker filters the feed through the server (and the URL).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -74,12 +74,20 @@ describe('statements in other languages in headless Chromium', { skip }, () => {
     assert.deepEqual(api.statements.map((s) => [s.text, s.status]), [[NATO_RU, 'scored']]);
     const uk = page.locator('#statement-list li', { hasText: 'Польща' });
     await uk.locator('mark.sig').first().waitFor({ timeout: 20_000 });
+    // the picker asks the server (lang=uk) and keeps the choice in the address bar
     await page.selectOption('#feed-lang', 'uk');
-    assert.equal(await ru.isVisible(), false);
+    await ru.waitFor({ state: 'detached', timeout: 10_000 });
     assert.equal(await uk.isVisible(), true);
     assert.equal(await uk.locator('.score small').textContent(), 'calm');
+    assert.match(page.url(), /[?&]feedLang=uk\b/);
+    // a reload of that address shows the Ukrainian rows only, from the server
+    await page.reload();
+    await uk.waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('#feed-lang').inputValue(), 'uk');
+    assert.deepEqual(await page.locator('#statement-list li .text').allTextContents(), [await uk.locator('.text').textContent()]);
     await page.selectOption('#feed-lang', '');
-    assert.equal(await ru.isVisible(), true);
+    await ru.waitFor({ timeout: 10_000 });
+    assert.doesNotMatch(page.url(), /feedLang/);
     assert.deepEqual(errors, []);
     await page.close();
   });
