@@ -13,6 +13,8 @@ const skip = browserSkipReason();
 // the README's example, and a Russian version of it
 const NATO_EN = 'If NATO troops appear on Ukrainian soil, they will be considered combatants and targeted accordingly.';
 const NATO_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут законной целью.';
+// Russian with a long English quote: scored as Russian, and the row says it is mixed
+const MIXED_RU = 'Лавров ответил журналистам на вопрос о заявлении, которое он назвал провокацией: "We will respond with force if the convoy crosses the border".';
 const TALKS_UK = 'Україна та Польща провели конструктивні переговори та підписали угоду про співпрацю.';
 
 async function post(server: RunningServer, body: unknown): Promise<void> {
@@ -46,6 +48,7 @@ describe('statements in other languages in headless Chromium', { skip }, () => {
     await post(server, { text: NATO_EN, speaker: 'Russia' });
     await post(server, { text: NATO_RU, speaker: 'Россия' });
     await post(server, { text: TALKS_UK });
+    await post(server, { text: MIXED_RU });
 
     const ru = page.locator('#statement-list li', { hasText: 'НАТО' });
     const en = page.locator('#statement-list li', { hasText: 'NATO troops' });
@@ -71,7 +74,11 @@ describe('statements in other languages in headless Chromium', { skip }, () => {
 
     // the API and the picker filter by language
     const api = (await (await fetch(`${server.url}/api/statements?lang=ru`)).json()) as { statements: Array<{ text: string; status: string }> };
-    assert.deepEqual(api.statements.map((s) => [s.text, s.status]), [[NATO_RU, 'scored']]);
+    assert.deepEqual(api.statements.map((s) => [s.text, s.status]), [[MIXED_RU, 'scored'], [NATO_RU, 'scored']]);
+    const mixed = page.locator('#statement-list li', { hasText: 'Лавров' });
+    await mixed.locator('.badge.lang-mixed').waitFor({ timeout: 20_000 });
+    assert.equal(await mixed.locator('.badge.lang-mixed').textContent(), 'mixed: Latin');
+    assert.equal(await ru.locator('.badge.lang-mixed').count(), 0, 'one Latin acronym does not make a text mixed');
     const uk = page.locator('#statement-list li', { hasText: 'Польща' });
     await uk.locator('mark.sig').first().waitFor({ timeout: 20_000 });
     // the picker asks the server (lang=uk) and keeps the choice in the address bar
