@@ -72,7 +72,7 @@ mountEvidencePopover($('main'));
 const announcer = createFeedAnnouncer($('#feed-announcer'));
 // The empty feed's curl line names this server.
 $('#feed-empty-curl').textContent = $('#feed-empty-curl').textContent!.replace('http://127.0.0.1:3000', location.origin);
-mountLangFilter($<HTMLOListElement>('#statement-list'), $('.feed-panel .panel-head'));
+mountLangFilter($('.feed-panel .panel-head'), feed);
 // Search and filters (their state in the URL), and analysts' feedback on scores.
 mountSearchPanel($('#search-panel'), getJson<FeedPage>);
 const feedbackSummary = mountFeedbackSummary($('#feedback-panel'));

@@ -42,6 +42,12 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
     badge.title = `language: ${s.lang} (detected)`;
     meta.append(badge);
   }
+  // Mixed-language text: scored by its main language only, and the row says so.
+  if (s.langMixed && s.langMixed.length > 0) {
+    const mixed = el('span', 'badge lang-mixed', `mixed: ${s.langMixed.join(', ')}`);
+    mixed.title = `much of it is in ${s.langMixed.join(' and ')} script; scored by its main language (${s.lang}) only`;
+    meta.append(mixed);
+  }
   const text = el('div', 'text');
   text.dir = 'auto'; // Arabic or Hebrew statements read right to left
   if (s.lang && s.lang !== 'und') text.lang = s.lang;
@@ -79,6 +85,8 @@ function renderRow(s: StatementView, fresh: boolean): HTMLLIElement {
  * - below the last row "Load older statements" pages on with the API's cursor.
  * At most MAX_ROWS rows stay in the DOM: the far end is dropped (the bottom while at the head,
  * the top while paging down, which the marker then offers to bring back).
+ * With a language picked (setLang), every page is asked of the server with `lang=`, and only
+ * statements pushed in that language are placed.
  */
 export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: string) => Promise<FeedPage>) {
   const rows = new Map<number, HTMLLIElement>();
@@ -99,6 +107,10 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   let unseen = 0;
   let olderCursor: string | null = null;
   let busy = false;
+  let again = false;
+  /** The language picked ('' for all): the API's `lang=`. */
+  let lang = '';
+  const langParam = () => (lang === '' ? '' : `&lang=${encodeURIComponent(lang)}`);
   // Pushes that arrive while a page is being fetched wait for it: the page may or may not hold
   // them, and only after it is placed can a push tell where it belongs (or be counted).
   let queued: Array<{ one: StatementView } | { ids: number[] }> = [];
@@ -178,13 +190,16 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   }
 
   async function load(what: 'newest' | 'older'): Promise<void> {
-    if (busy) return;
+    if (busy) {
+      if (what === 'newest') again = true; // a language picked meanwhile: ask again once this ends
+      return;
+    }
     busy = true;
     const button = what === 'newest' ? newer : older;
     button.disabled = true;
     note.textContent = '';
     try {
-      const url = what === 'newest' ? `/api/statements?limit=${FEED_PAGE}` : `/api/statements?limit=${FEED_PAGE}&cursor=${encodeURIComponent(olderCursor ?? '')}`;
+      const url = `/api/statements?limit=${FEED_PAGE}${langParam()}${what === 'newest' ? '' : `&cursor=${encodeURIComponent(olderCursor ?? '')}`}`;
       const asked = generation;
       const page = await fetchPage(url);
       if (asked !== generation) return; // a snapshot replaced the list meanwhile
@@ -210,6 +225,10 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
         else announce(q.ids);
       }
       render();
+      if (again) {
+        again = false;
+        void load('newest');
+      }
     }
   }
 
@@ -218,6 +237,7 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
       queued.push({ one: s });
       return;
     }
+    if (lang !== '' && s.lang !== lang) return; // another language: not in this list
     const where = place(s, true);
     if (where === 'newer') unseen++;
     if (where === 'placed') trimBottom();
@@ -245,7 +265,7 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
     }
     // Rows shown as pending that this batch scored: re-read in one request over their times.
     if (from <= to) {
-      fetchPage(`/api/statements?from=${from}&to=${to + 1}&limit=500`).then(
+      fetchPage(`/api/statements?from=${from}&to=${to + 1}&limit=500${langParam()}`).then(
         (page) => {
           for (const s of page.statements) if (rows.has(s.id)) place(s, true);
         },
@@ -253,7 +273,8 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
       );
     }
     if (fresh > 0) {
-      unseen += fresh;
+      // with a language picked, their languages are not known: "newer statements above", no count
+      if (lang === '') unseen += fresh;
       atHead = false;
     }
   }
@@ -261,6 +282,7 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
   return {
     /** A snapshot: the newest statements (a full page means there may be older ones). */
     reset(statements: StatementView[], pageSize: number) {
+      if (lang !== '') return void load('newest'); // the snapshot holds every language
       const last = statements[statements.length - 1];
       replaceAll(statements, last && statements.length >= pageSize ? feedCursor(Date.parse(last.occurredAt), last.id) : null);
     },
@@ -278,6 +300,12 @@ export function createStatementFeed(list: HTMLOListElement, fetchPage: (url: str
       render();
     },
     showLatest: () => load('newest'),
+    /** Shows only statements in `next` ('' for all), newest first, as the server lists them; `reload` false: only remembered. */
+    setLang(next: string, reload = true): Promise<void> {
+      lang = next;
+      list.dataset.lang = next;
+      return reload ? load('newest') : Promise.resolve();
+    },
     loadOlder: () => load('older'),
   };
 }

@@ -91,6 +91,11 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     signals: { type: 'array', items: ref('Signal') },
     scorerVersion: nullable('string'),
     lang: nullable('string', { description: 'ISO 639-1 or und; null until decided' }),
+    langMixed: {
+      type: ['array', 'null'],
+      items: { enum: ['Latin', 'Cyrillic', 'Arabic', 'Han'] },
+      description: 'a scored statement with a large share of its letters in other scripts than its language\'s: those scripts (it was scored by its main language, lang, only); null otherwise',
+    },
     feedback: { type: 'array', items: ref('Feedback'), description: 'analysts\' feedback on the score, oldest first' },
     highlights: ref('SearchHighlights'),
     rank: { type: 'number', description: 'a search sorted by relevance: lower is better; comparable only within one search (bm25 rank on SQLite, minus ts_rank_cd on PostgreSQL)' },

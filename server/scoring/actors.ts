@@ -100,6 +100,23 @@ function institutionBetween(lex: CompiledLexicon, p: Prepared, from: number, to:
 
 
 
+/**
+ * Tokens up to `b` are the head of a reporting clause that opens its sentence or clause with a
+ * lead word of the language and holds a speech cue ("Как заявил", "По словам", "Как заявили в",
+ * "Comme l'a déclaré"): at most 4 words, back from `b`.
+ */
+function reportingClause(lex: CompiledLexicon, p: Prepared, b: number): boolean {
+  if (lex.reportingLead.size === 0) return false;
+  let speech = false;
+  for (let k = b; k >= 0 && k >= b - 3; k--) {
+    const t = p.tokens[k]!;
+    if (t.kind === PUNCT) return false;
+    if ((p.cueFlags[k]! & CUE_SPEECH) !== 0) speech = true;
+    if (lex.reportingLead.has(t.lower) && (k === 0 || p.tokens[k - 1]!.kind === PUNCT)) return speech;
+  }
+  return false;
+}
+
 function findSpeaker(
   lex: CompiledLexicon,
   p: Prepared,
@@ -138,7 +155,7 @@ function findSpeaker(
     let b = phraseStart - 1;
     if (b >= 0 && (cueFlags[b]! & CUE_DETERMINER) !== 0) b--;
     if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
-    if (b >= 0 && (cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) {
+    if (b >= 0 && (((cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) || reportingClause(lex, p, b))) {
       return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
     }
   }

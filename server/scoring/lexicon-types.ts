@@ -195,6 +195,8 @@ export interface CompiledLexicon {
   calibration: Calibration;
   /** Lower-case words that name an institution or office of an actor (`cues.institution`: "ministry", "army", "president"). */
   institutionWords: Set<string>;
+  /** First words of a reporting clause before its speech verb ("как" in "Как заявил МИД Китая"); empty in English. */
+  reportingLead: Set<string>;
   /** Institution phrases of the language with their English label (`institutions.json`), or null (English). */
   institutions: InstitutionNames | null;
   /** The entry of cooperation halted without a phrase for it ("pulled its inspectors out", "recalled the ambassador"). */

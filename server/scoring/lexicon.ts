@@ -377,6 +377,16 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     if (word !== word.toLowerCase() || word.includes(' ')) fail(`lexicon.cues.institution[${i}]`, 'must be one lower-case word');
     institutionWords.add(word);
   });
+  // The first word of a reporting clause ("Как [заявил] МИД Китая"): languages only, optional.
+  const reportingLead = new Set<string>();
+  const leadList = obj(lex['cues'], 'lexicon.cues')['reportingLead'];
+  if (leadList !== undefined) {
+    arr(leadList, 'lexicon.cues.reportingLead').forEach((w, i) => {
+      const word = str(w, `lexicon.cues.reportingLead[${i}]`);
+      if (word !== word.toLowerCase() || word.includes(' ')) fail(`lexicon.cues.reportingLead[${i}]`, 'must be one lower-case word');
+      reportingLead.add(word);
+    });
+  }
   const halted = categories.get('cooperation-halted');
   if (halted === undefined) fail('taxonomy.categories', 'missing required category "cooperation-halted"');
   return {
@@ -385,6 +395,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     actorKey: profile.actorKey,
     halting: { category: halted, weight: halted.weight, bareFactor: 0, otherSense: null },
     institutionWords,
+    reportingLead,
     institutions,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     threatVerbs: compileThreatVerbs(obj(lex['cues'], 'lexicon.cues')),

@@ -1,5 +1,6 @@
 // The statement list query (API pages and streaming exports) and the row-to-view mapping.
 import { ftsTerms } from './fts-query.ts';
+import { langMixedOf } from '../shared/script-letters.ts';
 import { scopeConditions, type ScopePlan } from './scope-filter.ts';
 import type { StatementFilter, StatementRow, StatementView, StoredSignal } from './statement-types.ts';
 
@@ -193,5 +194,6 @@ export function toStatementView(row: StatementRow): StatementView {
     signals: parseJsonArray<StoredSignal>(row.signals),
     scorerVersion: row.scorer_version,
     lang: row.lang,
+    langMixed: langMixedOf(row.text, row.lang, row.status),
   };
 }

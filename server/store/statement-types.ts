@@ -127,6 +127,12 @@ export interface StatementView {
   scorerVersion: string | null;
   /** ISO 639-1 code of the statement's language, 'und' when undetermined, null until scored. */
   lang: string | null;
+  /**
+   * A scored statement written largely in other scripts too ("Latin" in a Russian text): those
+   * scripts; it was scored by its main language (`lang`) only. Null otherwise. Derived from the
+   * stored text and lang (server/shared/script-letters.ts, as the scorer decides it).
+   */
+  langMixed: string[] | null;
   /** A search (q=): where it matched, as ranges the page marks. */
   highlights?: SearchHighlights;
   /** A search sorted by relevance: the bm25 rank (lower is better). */

@@ -86,3 +86,32 @@ describe('statements in a language the scorer does not read (HTTP)', () => {
     assert.equal(onlyRows[1]![header.indexOf('text')], NATO_RU);
   });
 });
+
+describe('a mixed-language statement (HTTP)', () => {
+  const t = createTestApp({ now: () => NOW });
+  after(() => t.cleanup());
+  // Russian, with a long English quote: read as Russian, and the API says it is mixed
+  const MIXED =
+    'Лавров ответил журналистам на вопрос о заявлении, которое он назвал провокацией: "We will respond with force if the convoy crosses the border", после чего напомнил о переговорах.';
+  const PLAIN_RU = 'Если войска НАТО появятся на украинской земле, они будут считаться комбатантами и станут законной целью.';
+
+  before(async () => {
+    for (const [text, i] of [[MIXED, 1], [PLAIN_RU, 2], [NATO_EN, 3]] as const) {
+      const res = await request(t.app).post('/api/statements').set(auth).send({ text, publishedAt: new Date(NOW - i * 60_000).toISOString() });
+      assert.equal(res.status, 202);
+    }
+    await t.worker.runOnce();
+  });
+
+  it('GET /api/statements and GET /api/statements/:id give langMixed: the other scripts of a mixed text, null otherwise', async () => {
+    const res = await request(t.app).get('/api/statements');
+    type Row = { id: number; text: string; status: string; lang: string; langMixed: unknown };
+    const byText = new Map((res.body.statements as Row[]).map((s) => [s.text, s]));
+    const mixed = byText.get(MIXED)!;
+    assert.deepEqual([mixed.status, mixed.lang, mixed.langMixed], ['scored', 'ru', ['Latin']]);
+    assert.equal(byText.get(PLAIN_RU)!.langMixed, null, 'one Latin acronym does not make a text mixed');
+    assert.equal(byText.get(NATO_EN)!.langMixed, null);
+    const one = await request(t.app).get(`/api/statements/${mixed.id}`);
+    assert.deepEqual(one.body.langMixed ?? one.body.statement?.langMixed, ['Latin']);
+  });
+});

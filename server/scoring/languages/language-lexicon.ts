@@ -124,13 +124,19 @@ function checkBackground(file: string, background: unknown, kinds: Map<string, s
   return out;
 }
 
+/**
+ * Cue lists a language may have that English does not: `reportingLead`, the first word of a
+ * reporting clause before its speech verb ("Как заявил МИД Китая", "Comme l'a déclaré ...").
+ */
+const LANGUAGE_ONLY_CUES: Obj = { reportingLead: [] };
+
 /** The cues: every key of the English cues.json, the language's value or an empty one of its kind. */
 function mergeCues(file: string, cues: unknown, english: Obj): Obj {
   if (cues !== undefined && !isObj(cues)) fail(file, '', 'must be an object of cue list -> phrases');
   const own = (cues ?? {}) as Obj;
   for (const [key, value] of Object.entries(own)) {
     if (key.startsWith('_')) continue;
-    const en = english[key];
+    const en = english[key] ?? LANGUAGE_ONLY_CUES[key];
     if (en === undefined) fail(file, `"${key}"`, `unknown cue list (known: ${Object.keys(english).filter((k) => !k.startsWith('_')).join(', ')})`);
     if (Array.isArray(en) !== Array.isArray(value) || !(Array.isArray(value) || isObj(value))) {
       fail(file, `"${key}"`, Array.isArray(en) ? 'must be an array of phrases' : 'must be an object like the English one');
@@ -139,7 +145,7 @@ function mergeCues(file: string, cues: unknown, english: Obj): Obj {
     else for (const phrase of Object.keys(value as Obj)) if (!nonEmpty(phrase)) fail(file, `"${key}"`, 'empty phrase');
   }
   const out: Obj = {};
-  for (const [key, en] of Object.entries(english)) {
+  for (const [key, en] of Object.entries({ ...LANGUAGE_ONLY_CUES, ...english })) {
     if (key.startsWith('_')) continue;
     out[key] = own[key] ?? (Array.isArray(en) ? [] : {});
   }

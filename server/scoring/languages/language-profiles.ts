@@ -11,10 +11,7 @@ import { arabicStemmer, tokenizeArabic } from './arabic.ts';
 export const LANGUAGE_CODES = ['ru', 'uk', 'es', 'fr', 'ar', 'zh'] as const;
 export type LanguageCode = (typeof LANGUAGE_CODES)[number];
 
-/** Writing system of each language the scorer may read (English included). */
-export const SCRIPT_OF_LANGUAGE: Record<string, 'Latin' | 'Cyrillic' | 'Arabic' | 'Han'> = {
-  en: 'Latin', es: 'Latin', fr: 'Latin', ru: 'Cyrillic', uk: 'Cyrillic', ar: 'Arabic', zh: 'Han',
-};
+export { SCRIPT_OF_LANGUAGE } from '../../shared/script-letters.ts';
 
 export type Stemmer = (lowerWord: string) => string;
 
