@@ -1,14 +1,16 @@
 // Runs a command-line script as plain JavaScript: `node scripts/run-bundled.mjs NAME [args...]`
 // (`npm run score` is `run-bundled.mjs score`). The script's TypeScript is bundled with esbuild
 // into server/dist/NAME.mjs (npm packages stay external, like `npm start`'s bundle) and the
-// bundle is imported; it is rebuilt only when it is missing or one of its source files (listed
-// in the esbuild metafile beside it) or this file is newer. So the CLI starts without a
-// TypeScript loader: ~0.5 s of CPU less per run than `node --import tsx`. Plain JavaScript
-// because it is what runs before anything can compile TypeScript.
+// bundle is imported. It is rebuilt only when it is missing, or when one of its source files
+// (listed in the esbuild metafile beside it), this file or the bundle options
+// (lib/node-bundle.mjs) is newer. So the CLI starts without a TypeScript loader: ~0.5 s of CPU
+// less per run than `node --import tsx`. Plain JavaScript because it is what runs before
+// anything can compile TypeScript.
 
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NODE_BUNDLE_OPTIONS } from './lib/node-bundle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // beside the server's bundle: paths the sources resolve from import.meta.url (data/lexicon/,
@@ -42,7 +44,7 @@ function fresh(name, entries) {
   }
   const built = Math.min(mtime(metaFile), ...Object.keys(entries).map((out) => mtime(path.join(OUT_DIR, `${out}.mjs`))));
   if (built < 0) return false;
-  return [fileURLToPath(import.meta.url), ...inputs.map((i) => path.join(ROOT, i))].every((f) => {
+  return [fileURLToPath(import.meta.url), fileURLToPath(new URL('./lib/node-bundle.mjs', import.meta.url)), ...inputs.map((i) => path.join(ROOT, i))].every((f) => {
     const t = mtime(f);
     return t >= 0 && t <= built;
   });
@@ -52,18 +54,12 @@ async function build(name, entries) {
   const { build: esbuild } = await import('esbuild');
   const result = await esbuild({
     absWorkingDir: ROOT,
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: Object.entries(entries).map(([out, src]) => ({ in: src, out })),
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: ['node20'],
-    packages: 'external',
-    sourcemap: true,
     metafile: true,
     write: false,
-    logLevel: 'warning',
   });
   mkdirSync(OUT_DIR, { recursive: true });
   // each file written beside its place and renamed: a run started meanwhile reads whole files
