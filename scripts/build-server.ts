@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ELD_JSON, eldDatabaseJson } from '../server/ingest/language-detector.ts';
+import { NODE_BUNDLE_OPTIONS } from './lib/node-bundle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_BUNDLE = path.join(ROOT, 'server', 'dist', 'brinkwatch.mjs');
@@ -18,17 +19,7 @@ const PREPARE_WORKER_BUNDLE = path.join(ROOT, 'server', 'dist', 'prepare-worker.
 
 /** Bundles `entry` (server/main.ts by default) the way `npm start` runs it. */
 export async function buildServer(outfile = SERVER_BUNDLE, entry = path.join(ROOT, 'server', 'main.ts')): Promise<string> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: ['node20'],
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: [entry], outfile });
   // The language detector's database as JSON beside the bundle (server/ingest/language-detector.ts:
   // ~55 MB less RSS per thread that loads it than eld's JavaScript module).
   const json = path.join(path.dirname(outfile), ELD_JSON);

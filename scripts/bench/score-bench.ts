@@ -1,16 +1,15 @@
 // Scorer benchmark: statements/second of score() against the AFINN-165 `sentiment` package on
-// the same statements in the same run (warm-up, several rounds, median), memory, and timings
-// for pathological inputs. Run directly (`node --import tsx scripts/bench/score-bench.ts`) or
+// the same statements in the same run (warm-up, several rounds, median), memory, timings for
+// pathological inputs, and both CLIs whole-process (scripts/bench/score-cli.ts). Run directly (`node --import tsx scripts/bench/score-bench.ts`) or
 // through `npm run bench` (which calls run()).
 
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadScorer } from '../../server/config/load-scorer.ts';
 import { MAX_ANALYSED_CHARS } from '../../server/scoring/index.ts';
+import { wholeProcess } from './score-cli.ts';
 
 interface Sentiment {
   analyze(text: string): { score: number; comparative: number };
@@ -18,10 +17,6 @@ interface Sentiment {
 const SentimentCtor = createRequire(import.meta.url)('sentiment') as new () => Sentiment;
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/scoring/', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Statements piped through each CLI in the whole-process comparison. */
-const CLI_STATEMENTS = 400_000;
-const CLI_ROUNDS = 3;
 const ROUNDS = 7;
 const PER_ROUND = 100_000;
 
@@ -154,49 +149,6 @@ export async function run(): Promise<void> {
   out(`  above the cap: 2 MB / 1 MB = ${ratio('prose 2 MB', 'prose 1 MB')} (capped ~1)`);
   wholeProcess(texts, out);
   out(`checksum ${checksum.toFixed(1)}`);
-}
-
-/** Wall time of one CLI run over the input file (stdout discarded), in seconds; throws on failure. */
-function runCli(script: string, input: string): number {
-  const fd = openSync(input, 'r');
-  try {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: [fd, 'ignore', 'pipe'], maxBuffer: 1 << 20 });
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) throw new Error(`${script} exited ${String(r.status)}: ${r.stderr.toString().slice(0, 500)}`);
-    return seconds;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * The score CLI against the AFINN-165 CLI behind the same JSON-lines contract, whole process
- * (start-up, lexicon compilation, reading, scoring, writing), on the same 400,000 statements,
- * alternating runs, median.
- */
-export function wholeProcess(texts: string[], out: (s: string) => boolean): void {
-  const dir = mkdtempSync(path.join(tmpdir(), 'brinkwatch-score-bench-'));
-  try {
-    const input = path.join(dir, 'statements.jsonl');
-    const lines: string[] = [];
-    for (let i = 0; i < CLI_STATEMENTS; i++) lines.push(JSON.stringify({ id: `s${i}`, text: texts[i % texts.length]! }));
-    writeFileSync(input, lines.join('\n') + '\n');
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    for (let r = 0; r < CLI_ROUNDS; r++) {
-      ours.push(runCli('scripts/score.ts', input));
-      theirs.push(runCli('scripts/bench/afinn-cli.ts', input));
-    }
-    const a = median(ours);
-    const b = median(theirs);
-    out(`whole process, ${fmtInt(CLI_STATEMENTS)} statements piped through each CLI (node --import tsx, stdout discarded), ${CLI_ROUNDS} alternating runs, median:`);
-    out(`  npm run score (brinkwatch):  ${a.toFixed(2).padStart(6)} s  ${fmtInt(CLI_STATEMENTS / a).padStart(9)} statements/s  (runs ${ours.map((x) => x.toFixed(2)).join(', ')})`);
-    out(`  AFINN-165 CLI (sentiment):   ${b.toFixed(2).padStart(6)} s  ${fmtInt(CLI_STATEMENTS / b).padStart(9)} statements/s  (runs ${theirs.map((x) => x.toFixed(2)).join(', ')})`);
-    out(`  ratio brinkwatch/AFINN:      ${(b / a).toFixed(2)} (statements/s; target >= 0.50)`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -1,15 +1,14 @@
-// The reading loop of `npm run score`: lines go into batches of BATCH_LINES; the main thread
-// scores a batch itself unless its helper thread (one worker with its own scorer, started at
-// once and used as soon as it is ready) is free, and results are written strictly in input
-// order. A small input is done before the helper is up, so it costs nothing; a large one is
-// scored on two threads. Bad lines are reported on stderr by line number, in order.
+// The reading loop of `npm run score`: lines go into batches of BATCH_LINES, scored in input
+// order on the main thread. With `threads: 2`, a helper thread (one worker with its own scorer,
+// started at once and used as soon as it is ready) takes a batch whenever it is free, and
+// results are still written strictly in input order; a small input is done before the helper is
+// up. Bad lines are reported on stderr by line number, in order.
 //
 // Exit codes: 0 = every non-blank line scored, or some lines were bad but the rest were
 // scored; 2 = there was input but no line could be scored; 1 = I/O failure. EPIPE on stdout
 // (the reader went away) stops quietly with 0. Memory is bounded: at most MAX_AHEAD batches are
 // in flight or waiting to be written, and stdin is paused while stdout is backed up.
 
-import { availableParallelism } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { Worker } from 'node:worker_threads';
 import type { Scorer } from '../../server/scoring/index.ts';
@@ -22,7 +21,12 @@ const MAX_AHEAD = 6;
 /** Batches the helper holds at a time (one being scored, one waiting). */
 const HELPER_DEPTH = 2;
 
+// Run from source the helper is score-worker.ts beside this file; bundled (scripts/run-bundled.mjs)
+// it is score-worker.mjs beside the bundle.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
 function startHelper(): Worker {
+  if (!FROM_SOURCE) return new Worker(new URL('./score-worker.mjs', import.meta.url));
   const url = new URL('./score-worker.ts', import.meta.url);
   // tsx's --import hooks do not reach worker threads: the worker registers tsx itself
   const tsx = import.meta.resolve('tsx/esm/api');
@@ -30,7 +34,12 @@ function startHelper(): Worker {
   return new Worker(boot, { eval: true });
 }
 
-export function runScoreCli(scorer: Scorer): void {
+export interface ScoreCliOptions {
+  /** 1: the main thread scores every batch; 2: a helper thread scores batches as well. */
+  threads: number;
+}
+
+export function runScoreCli(scorer: Scorer, options: ScoreCliOptions = { threads: 1 }): void {
   const stdin = process.stdin;
   const stdout = process.stdout;
   const decoder = new StringDecoder('utf8');
@@ -48,7 +57,7 @@ export function runScoreCli(scorer: Scorer): void {
   const done = new Map<number, BatchResult>();
   const earlyErrors = new Map<number, string[]>(); // overlong lines, reported with their batch
 
-  let helper: Worker | null = availableParallelism() > 1 ? startHelper() : null;
+  let helper: Worker | null = options.threads > 1 ? startHelper() : null;
   let helperReady = false;
   const atHelper = new Map<number, Batch>();
   if (helper !== null) {

@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadScorer } from '../../server/config/load-scorer.ts';
 import { scoreBatch, type Batch } from './score-batch.ts';
 
-const scorer = loadScorer();
+const scorer = loadScorer(undefined, { lazyLanguages: true });
 const port = parentPort;
 if (port !== null) {
   port.on('message', (batch: Batch) => {

@@ -38,12 +38,22 @@ function readJson(file: string): unknown {
   }
 }
 
+export interface LoadScorerOptions {
+  /**
+   * Build each other language's scorer when it is first needed (a text read in it, or a speaker
+   * name English does not know) instead of at once. The score CLI sets it: an English file then
+   * skips compiling the other languages' lexicons (~1 s of CPU at start), and the results are
+   * the same. A lexicon error in such a language is then thrown at that first use, not here.
+   */
+  lazyLanguages?: boolean;
+}
+
 /**
  * Reads every lexicon file from `lexiconDir` and returns a validated scorer (throws if invalid):
  * English, and every language with a folder `<lexiconDir>/<lang>/` holding a signals.json
  * (contract in data/lexicon/LANGUAGES.md).
  */
-export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR): Scorer {
+export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR, options: LoadScorerOptions = {}): Scorer {
   const lexicon: Record<string, unknown> = {};
   for (const [key, file] of Object.entries(LEXICON_FILES)) {
     lexicon[key] = readJson(path.join(lexiconDir, file));
@@ -52,11 +62,28 @@ export function loadScorer(lexiconDir: string = DEFAULT_LEXICON_DIR): Scorer {
   const byLanguage = new Map<string, Scorer>();
   const context = new Map<string, ContextFinder>();
   for (const code of languagesWithData(lexiconDir)) {
-    const { scorer, finder } = loadLanguageScorer(lexiconDir, code, lexicon as unknown as EnglishLexicon);
+    const load = (): { scorer: Scorer; finder: ContextFinder } => loadLanguageScorer(lexiconDir, code, lexicon as unknown as EnglishLexicon);
+    const { scorer, finder } = options.lazyLanguages === true ? lazyLanguage(load) : load();
     byLanguage.set(code, scorer);
     context.set(code, finder);
   }
   return createMultilingualScorer(english, byLanguage, context);
+}
+
+/** A language's scorer and context finder that are built on the first call to either. */
+function lazyLanguage(load: () => { scorer: Scorer; finder: ContextFinder }): { scorer: Scorer; finder: ContextFinder } {
+  let built: { scorer: Scorer; finder: ContextFinder } | null = null;
+  const get = (): { scorer: Scorer; finder: ContextFinder } => (built ??= load());
+  return {
+    scorer: {
+      get version() {
+        return get().scorer.version;
+      },
+      score: (text, options) => get().scorer.score(text, options),
+      resolveActor: (name) => get().scorer.resolveActor(name),
+    },
+    finder: { annotate: (result, text) => get().finder.annotate(result, text) },
+  };
 }
 
 /** The languages besides English that have data in `lexiconDir` (a folder with signals.json). */

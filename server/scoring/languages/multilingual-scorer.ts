@@ -11,6 +11,12 @@ import { MAX_NAME_CHARS } from '../resolve-name.ts';
 
 /** A letter of a script other than Latin that the scorer knows (Cyrillic, Arabic, Han). */
 const OTHER_SCRIPT = /[\u0400-\u052f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u3400-\u4dbf\u4e00-\u9fff]/;
+/**
+ * Every letter countLetters counts in a script other than Latin. A text without one in its
+ * first SCAN_CHARS reads as English and is not mixed, whatever its Latin letters: a text without
+ * a decided language (the score CLI) skips the count then.
+ */
+const COUNTED_OTHER = /[\u0400-\u052f\u0620-\u064a\u0671-\u06d3\u3400-\u4dbf\u4e00-\u9fff\ufb50-\ufdff\ufe70-\ufefc]/;
 
 /** The language a text without a decided language is read in, from its script, among `langs`. */
 export function guessLanguage(c: Letters, langs: ReadonlySet<string>): string {
@@ -56,9 +62,9 @@ export function createMultilingualScorer(
       const decided = given !== undefined && given !== null && given !== 'und' && (given === 'en' || langs.has(given));
       // A Latin-script language's text without a Cyrillic, Arabic or Han letter is not mixed:
       // most English statements skip the count (it cost English ~20% of its rate).
-      const plain = decided && SCRIPT_OF_LANGUAGE[given] === 'Latin' && !OTHER_SCRIPT.test(t);
+      const plain = decided ? SCRIPT_OF_LANGUAGE[given] === 'Latin' && !OTHER_SCRIPT.test(t) : !COUNTED_OTHER.test(t.length > SCAN_CHARS ? t.slice(0, SCAN_CHARS) : t);
       const letters = plain ? null : countLetters(t);
-      const lang = decided ? given : guessLanguage(letters!, langs);
+      const lang = decided ? given : plain ? 'en' : guessLanguage(letters!, langs);
       const scorer = lang === 'en' ? english : byLanguage.get(lang)!;
       const result = scorer.score(t, options);
       // a speaker named in another language than the text's ("Ministerio de Exteriores de
