@@ -14,7 +14,7 @@ export type Script = 'Latin' | 'Cyrillic' | 'Arabic' | 'Han';
 const MIXED_SHARE = 0.2;
 const MIXED_MIN_LETTERS = 8;
 /** Only this many code units are counted (a statement's language shows in its first lines). */
-const SCAN_CHARS = 2000;
+export const SCAN_CHARS = 2000;
 export interface Letters {
   Latin: number;
   Cyrillic: number;

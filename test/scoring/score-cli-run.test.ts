@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadScorer } from '../../server/config/load-scorer.ts';
-import { countLetters, guessLanguage, mixedScripts } from '../../server/scoring/languages/multilingual-scorer.ts';
+import { guessLanguage } from '../../server/scoring/languages/multilingual-scorer.ts';
+import { countLetters, mixedScripts } from '../../server/shared/script-letters.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

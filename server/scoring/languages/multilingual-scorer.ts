@@ -5,7 +5,7 @@
 // still read in its main language only, and the result says so (`language.mixed`).
 
 import type { ScoreOptions, ScoreResult, Scorer } from '../types.ts';
-import { countLetters, mixedScripts, SCRIPT_OF_LANGUAGE, type Letters, type Script } from '../../shared/script-letters.ts';
+import { countLetters, mixedScripts, SCAN_CHARS, SCRIPT_OF_LANGUAGE, type Letters, type Script } from '../../shared/script-letters.ts';
 import type { ContextFinder } from './context-spans.ts';
 import { MAX_NAME_CHARS } from '../resolve-name.ts';
 
