@@ -1,3 +1,4 @@
+// engines chosen explicitly (PostgreSQL and/or SQLite whatever BRINKWATCH_TEST_STORE): one-pass
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMetricsService } from '../../server/metrics/metrics-service.ts';

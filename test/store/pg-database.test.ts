@@ -1,3 +1,4 @@
+// engines chosen explicitly (PostgreSQL and/or SQLite whatever BRINKWATCH_TEST_STORE): one-pass
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bind, translateSql } from '../../server/store/pg/sql-translate.ts';

@@ -1,3 +1,4 @@
+// engines chosen explicitly (PostgreSQL and/or SQLite whatever BRINKWATCH_TEST_STORE): one-pass
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
