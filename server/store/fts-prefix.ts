@@ -35,6 +35,22 @@ export function expandPrefixes(db: Db, match: string): string {
   return changed ? terms.join(' AND ') : match;
 }
 
+/**
+ * expandPrefixes for one connection, remembering the last expression until the data changes
+ * (total_changes() of this connection, data_version for the others' commits): a search asks
+ * twice, whether it is too broad to rank and then for its page.
+ */
+export function createPrefixExpander(db: Db): (match: string) => string {
+  const version = db.prepare("SELECT total_changes() || ' ' || data_version FROM pragma_data_version").pluck();
+  let last: { key: string; match: string } | null = null;
+  return (match) => {
+    if (!match.includes(' *')) return match;
+    const key = `${version.get() as string} ${match}`;
+    if (last?.key !== key) last = { key, match: expandPrefixes(db, match) };
+    return last.match;
+  };
+}
+
 const created = new WeakSet<Db>();
 
 function coveredWords(db: Db, prefix: string): string[] | null {

@@ -4,7 +4,7 @@ import { isPostgres } from './pg/pg-database.ts';
 import { createPgStatementBatches } from './statements-batch-pg.ts';
 import { chooseScopePlan, countMatches, SEARCH_LOOKUP_MAX } from './scope-filter.ts';
 import { newestByRowid } from './search-newest.ts';
-import { expandPrefixes } from './fts-prefix.ts';
+import { createPrefixExpander } from './fts-prefix.ts';
 import { findHighlights } from './search-highlights.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
 import {
@@ -113,16 +113,8 @@ export function createStatementsRepo(db: Db) {
     lang: f.lang ?? null,
   });
 
-  // Prefix terms as the words they cover (fts-prefix.ts), remembered until the data changes (a
-  // search asks twice: is it too broad to rank, then its page).
-  const version = pg ? null : db.prepare("SELECT total_changes() || ' ' || data_version FROM pragma_data_version").pluck();
-  let expanded: { key: string; match: string } | null = null;
-  const expand = (match: string): string => {
-    if (!match.includes(' *')) return match;
-    const key = `${version!.get() as string} ${match}`;
-    if (expanded?.key !== key) expanded = { key, match: expandPrefixes(db, match) };
-    return expanded.match;
-  };
+  // Prefix terms as the words they cover (fts-prefix.ts); PostgreSQL reads its own prefixes.
+  const expand = pg ? (match: string) => match : createPrefixExpander(db);
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
@@ -266,7 +258,7 @@ export function createStatementsRepo(db: Db) {
      */
     list(filter: StatementFilter): StatementView[] {
       const shown = filter.match;
-      if (shown !== undefined && !pg) filter = { ...filter, match: expand(shown) };
+      if (shown !== undefined) filter = { ...filter, match: expand(shown) };
       const select = (f: StatementFilter) => {
         const { sql, params } = buildStatementQuery(f, ROW_COLUMNS, chooseScopePlan(db, f));
         return db.prepare(sql).all(params) as Array<StatementRow & { search_rank?: number }>;
@@ -284,7 +276,7 @@ export function createStatementsRepo(db: Db) {
 
     /** Whether a search matches more than `cap` statements (counts at most cap + 1). */
     matchesMoreThan(match: string, cap: number): boolean {
-      return countMatches(db, pg ? match : expand(match), cap) > cap;
+      return countMatches(db, expand(match), cap) > cap;
     },
 
     hasPending(): boolean {
