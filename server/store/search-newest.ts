@@ -23,9 +23,9 @@ const newer = (a: Position, b: Position) => a.occurredAt > b.occurredAt || (a.oc
  * and the cursor, and stops once the newest statement with an id below the last one read (found
  * by walking the time index forward, skipping higher ids: one pass over the index entries in
  * all, ~0.05 µs each) is older than the page's oldest: no match unread can then enter the page.
- * The page is exactly the time plans' page. Null when the walk gives up (WALK_MAX).
+ * The page is exactly the time plans' page. Null when the walk gives up (more than `maxRead` matches read).
  */
-export function newestByRowid<R extends { id: number; occurred_at: number }>(db: Db, filter: StatementFilter, columns: string): R[] | null {
+export function newestByRowid<R extends { id: number; occurred_at: number }>(db: Db, filter: StatementFilter, columns: string, maxRead = WALK_MAX): R[] | null {
   const limit = filter.limit!;
   const { sql, params } = buildStatementQuery({ ...filter, limit: undefined }, `${columns}`, 'rowid');
   // The newest statement (within the filter's time range and cursor) older than `at` with id < @below.
@@ -47,7 +47,7 @@ export function newestByRowid<R extends { id: number; occurred_at: number }>(db:
   const it = db.prepare(sql).iterate(params) as IterableIterator<R>;
   try {
     for (const row of it) {
-      if (++read > WALK_MAX) return null;
+      if (++read > maxRead) return null;
       const pos = { occurredAt: row.occurred_at, id: row.id };
       if (page.length < limit) page.push(row);
       else {

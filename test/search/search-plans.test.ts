@@ -4,6 +4,7 @@ import { actorNamesSql } from '../../server/store/actor-filter.ts';
 import { expandPrefixes, PREFIX_WORDS_MAX } from '../../server/store/fts-prefix.ts';
 import { buildFtsQuery } from '../../server/store/fts-query.ts';
 import { SEARCH_LOOKUP_MAX } from '../../server/store/scope-filter.ts';
+import { newestByRowid } from '../../server/store/search-newest.ts';
 import { buildStatementQuery, ROW_COLUMNS } from '../../server/store/statement-query.ts';
 import type { StatementFilter } from '../../server/store/statement-types.ts';
 import { createTempStore, TEST_STORE } from '../helpers/temp-store.ts';
@@ -66,6 +67,31 @@ describe('search plans give the same rows', { skip: TEST_STORE === 'postgres' ? 
           f = { ...f, before: { occurredAt: Date.parse(last.occurredAt), id: last.id } };
         }
       }
+    }
+  });
+
+  it('walks the matches by rowid to the same page whatever the order of ids, and gives up when told', () => {
+    // Statements stored in the opposite order of time: the highest ids are the oldest.
+    const late = createTempStore();
+    try {
+      late.store.transaction(() => {
+        for (let i = 0; i < 300; i++) {
+          const at = 9_000_000 - i * 1000;
+          late.store.statements.insertScored(
+            { ...base, dedupeKey: `r${i}`, text: `Late ${i} common`, speaker: 'Russia', receivedAt: at, occurredAt: at },
+            { score: 10, level: 'calm', actor: 'Russia', targets: [], mentioned: [], signals: [], scorerVersion: 't', scoredAt: at },
+          );
+        }
+      });
+      const f: StatementFilter = { match: match('common'), sort: 'newest', limit: 20 };
+      const { sql, params } = buildStatementQuery(f, ROW_COLUMNS, 'lookup');
+      const want = (late.store.db.prepare(sql).all(params) as Array<{ id: number }>).map((r) => r.id);
+      assert.deepEqual(newestByRowid<{ id: number; occurred_at: number }>(late.store.db, f, ROW_COLUMNS)!.map((r) => r.id), want);
+      assert.equal(want[0], 1, 'the oldest id is the newest statement');
+      assert.equal(newestByRowid(late.store.db, f, ROW_COLUMNS, 50), null, 'every match must be read: more than 50');
+      assert.equal(newestByRowid(store.db, { ...f, limit: 37 }, ROW_COLUMNS, 5), null);
+    } finally {
+      late.cleanup();
     }
   });
 
