@@ -21,14 +21,13 @@ export function buildStatementQuery(
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const relevance = filter.sort === 'relevance' && filter.match !== undefined;
-  // With a search, the full-text index (relevance, or the 'lookup' plan: few matches) or the
-  // time index ('time' plan: many matches) drives; the other subqueries only test rows, so
-  // their rowid comparisons are written `+s.id` (no index may start from them).
+  // With a search, the full-text index (relevance, the 'rowid' and 'lookup' plans) or the time
+  // index ('time', 'probe') drives; the filters on other tables only test rows, as correlated
+  // EXISTS probes by id (no index may start from them, none is read whole).
   const searching = filter.match !== undefined;
   // PostgreSQL (chooseScopePlan on a PostgreSQL store): its planner needs no such steering, and
   // the search runs over statements.search (pg migration 002), not FTS5.
   const pg = plan === 'postgres';
-  const sid = searching && !pg ? '+s.id' : 's.id';
   // Where the full-text index is joined (relevance, and the 'rowid' plan), tests by id name its
   // rowid: SQLite then runs them before it reads the statement's row (a few µs each, most of the
   // cost of a match that the filters reject).
