@@ -4,6 +4,7 @@ import type { ClientToServer, ServerToClient } from '../../server/realtime/realt
 import { el } from './dom.ts';
 import { csrfHeaders } from './session.ts';
 import { scopeLink } from './scope-links.ts';
+import { timeElement } from './time-zone.ts';
 
 /**
  * The alerts panel: a banner while alerts fire, the alert list with Acknowledge (asks for a
@@ -28,7 +29,8 @@ class ApiError extends Error {
   }
 }
 
-const time = (ms: number | null) => (ms === null ? '–' : new Date(ms).toLocaleString());
+/** A moment in the page's zone (local or UTC): the zone switch rewrites it (time-zone.ts). */
+const time = (ms: number | null): Node | string => (ms === null ? '–' : timeElement(ms));
 const fmt = (v: number | null) => (v === null ? 'not enough data' : String(Math.round(v * 10) / 10));
 
 async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
@@ -116,12 +118,12 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
       a.scope === 'global' ? el('span', { class: 'muted' }, 'global') : scopeLink(a.scope, a.scope),
       el('span', { class: 'muted' }, ` · ${a.window} ${a.metric} ${fmt(a.value)} (threshold ${a.threshold}, peak ${fmt(a.peakValue)})`),
     );
-    const when = [`started ${time(a.startedAt)}`];
-    if (a.firedAt) when.push(`fired ${time(a.firedAt)}`);
-    if (a.resolvedAt) when.push(`${a.state === 'cancelled' ? 'cancelled' : 'resolved'} ${time(a.resolvedAt)}${a.endReason ? ` (${a.endReason})` : ''}`);
-    if (a.noDataSince && a.state === 'firing') when.push(`too few statements since ${time(a.noDataSince)}`);
-    li.append(head, el('div', { class: 'muted alert-times' }, when.join(' · ')));
-    if (a.ack) li.append(el('div', { class: 'alert-ack' }, `Acknowledged${a.ack.by ? ` by ${a.ack.by}` : ''} at ${time(a.ack.at)}: ${a.ack.reason}`));
+    const when: Array<Array<Node | string>> = [['started ', time(a.startedAt)]];
+    if (a.firedAt) when.push(['fired ', time(a.firedAt)]);
+    if (a.resolvedAt) when.push([`${a.state === 'cancelled' ? 'cancelled' : 'resolved'} `, time(a.resolvedAt), a.endReason ? ` (${a.endReason})` : '']);
+    if (a.noDataSince && a.state === 'firing') when.push(['too few statements since ', time(a.noDataSince)]);
+    li.append(head, el('div', { class: 'muted alert-times' }, ...when.flatMap((parts, i) => (i === 0 ? parts : [' · ', ...parts]))));
+    if (a.ack) li.append(el('div', { class: 'alert-ack' }, `Acknowledged${a.ack.by ? ` by ${a.ack.by}` : ''} at `, time(a.ack.at), `: ${a.ack.reason}`));
     if (a.state === 'firing' && !a.acknowledged) {
       const button = el('button', { type: 'button', class: 'ack-button', 'data-needs': 'analyst' }, 'Acknowledge');
       button.addEventListener('click', () => button.replaceWith(ackForm(a)));
@@ -194,7 +196,8 @@ export function mountAlertsPanel(root: HTMLElement, socket: Socket<ServerToClien
           el(
             'span',
             { class: 'muted' },
-            ` ${r.scope} · ${r.window} ${r.metric} ≥ ${r.threshold}, recovers < ${r.recoverBelow} · for ${r.forSeconds}s · repeat ${r.repeatSeconds ? `${r.repeatSeconds}s` : 'never'} · min ${r.minStatements} · ${channels.join(', ')}${r.enabled ? '' : ' · disabled'}${silenced ? ` · silenced until ${time(r.silencedUntil)}` : ''}`,
+            ` ${r.scope} · ${r.window} ${r.metric} ≥ ${r.threshold}, recovers < ${r.recoverBelow} · for ${r.forSeconds}s · repeat ${r.repeatSeconds ? `${r.repeatSeconds}s` : 'never'} · min ${r.minStatements} · ${channels.join(', ')}${r.enabled ? '' : ' · disabled'}`,
+            ...(silenced ? [' · silenced until ', time(r.silencedUntil)] : []),
           ),
           el('span', { class: 'rule-actions', 'data-needs': 'admin' }, edit, silence, del),
         );

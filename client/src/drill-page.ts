@@ -2,8 +2,10 @@
  * A scope's page (/actor/Russia, /dyad/Russia/Ukraine, /category/nuclear-wmd): its index now
  * (1 h, 24 h, 7 d), its chart over the chosen range, who and what its statements involve, its
  * alerts, and its statements in the range. An unknown scope says "no such actor" and offers
- * the nearest known names. Range, custom from/to and zone live in the URL.
+ * the nearest known names. Range, custom from/to and zone live in the URL. It follows new data live.
  */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServer, ServerToClient } from '../../server/realtime/realtime-server.ts';
 import type { StatementView } from '../../server/store/statements-repo.ts';
 import type { DrillSummary } from '../../server/metrics/drill-service.ts';
 import type { NameCount, ScopeMatch } from '../../server/store/drill-queries.ts';
@@ -96,7 +98,9 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
   });
 
   let cursor: string | null = null;
+  let olderLoaded = false;
   async function loadStatements(from: number, to: number, append: boolean) {
+    olderLoaded = append;
     const q = new URLSearchParams({ scope: view.scope, from: String(from), to: String(to), limit: '50' });
     if (append && cursor) q.set('cursor', cursor);
     const { body } = await fetchJson<{ statements: StatementView[]; nextCursor: string | null }>(`/api/statements?${q}`);
@@ -109,7 +113,8 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
     void loadStatements(Number(chartPanel.dataset.from), Number(chartPanel.dataset.to), true);
   });
 
-  async function go(next: ChartView, push: boolean) {
+  /** `live`: a refresh on new data; the statement list stays as it is once older pages were loaded. */
+  async function go(next: ChartView, push: boolean, live = false) {
     view = next;
     writeUrlView({ ...view, scope: 'global', tz: zoneMode() }, push);
     rangeSelect.value = view.range;
@@ -122,7 +127,7 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
     const { body: s } = await fetchJson<DrillSummary>(`/api/drill?${new URLSearchParams({ scope: view.scope, from: String(drawn.from), to: String(drawn.to + 60_000) })}`);
     renderSummary(s, rangeLabel);
     statementsTitle.textContent = `Statements, ${rangeLabel}`;
-    await loadStatements(drawn.from, drawn.to + 60_000, false);
+    if (!(live && olderLoaded)) await loadStatements(drawn.from, drawn.to + 60_000, false);
     main.removeAttribute('aria-busy');
   }
 
@@ -172,4 +177,42 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
   }
 
   await go(view, false);
+  followLive(() => go(view, false, true), () => view.scope);
+}
+
+/**
+ * Live, like the dashboard: when statements of this scope are scored (metricsUpdated names the
+ * scopes a batch changed), an alert changes, and every minute (windows slide with time), the
+ * page is read again: cards, chart, lists, alerts and, unless older pages were loaded, its
+ * statements. One refresh at a time, and one more queued behind it however many events arrive.
+ */
+function followLive(refresh: () => Promise<void>, scope: () => string): void {
+  let running = false;
+  let queued = false;
+  const run = async () => {
+    if (running) {
+      queued = true;
+      return;
+    }
+    running = true;
+    try {
+      await refresh();
+    } catch (err) {
+      console.warn('could not refresh the page', err);
+    } finally {
+      running = false;
+      if (queued) {
+        queued = false;
+        void run();
+      }
+    }
+  };
+  const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
+  socket.on('metricsUpdated', (m) => {
+    if (m.scopes.includes(scope())) void run();
+  });
+  socket.on('alertChanged', () => void run());
+  setInterval(() => {
+    if (socket.connected && !document.hidden) void run();
+  }, 60_000);
 }

@@ -13,7 +13,7 @@ import type { StatementFilter } from './statement-types.ts';
  * these itself, from its statistics, so the query offers it every path (the lookup form) and
  * steers nothing.
  */
-export type ScopePlan = 'time' | 'lookup' | 'probe' | 'postgres';
+export type ScopePlan = 'time' | 'lookup' | 'probe' | 'rowid' | 'postgres';
 
 /**
  * The statements that count in a metric scope, exactly as scopesFor() (server/metrics) assigns

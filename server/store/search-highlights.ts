@@ -29,7 +29,9 @@ interface Token {
  * difference from the tokenizer costs a missing mark, never a wrong row.
  */
 const TOKEN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const ASCII = /^[\x00-\x7f]*$/;
+// (ASCII has no accents to remove: lower-casing is the whole fold, several times faster.)
+const fold = (s: string) => (ASCII.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
 
 function tokenize(text: string): Token[] {
   const out: Token[] = [];

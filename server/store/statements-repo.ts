@@ -2,7 +2,9 @@ import { statementExportHead } from './statement-export-head.ts';
 import type { Db } from './database.ts';
 import { isPostgres } from './pg/pg-database.ts';
 import { createPgStatementBatches } from './statements-batch-pg.ts';
-import { chooseScopePlan, countMatches } from './scope-filter.ts';
+import { chooseScopePlan, countMatches, SEARCH_LOOKUP_MAX } from './scope-filter.ts';
+import { newestByRowid } from './search-newest.ts';
+import { createPrefixExpander } from './fts-prefix.ts';
 import { findHighlights } from './search-highlights.ts';
 import { buildStatementQuery, ROW_COLUMNS, toStatementView } from './statement-query.ts';
 import {
@@ -111,6 +113,8 @@ export function createStatementsRepo(db: Db) {
     lang: f.lang ?? null,
   });
 
+  // Prefix terms as the words they cover (fts-prefix.ts); PostgreSQL reads its own prefixes.
+  const expand = pg ? (match: string) => match : createPrefixExpander(db);
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
@@ -253,17 +257,26 @@ export function createStatementsRepo(db: Db) {
      * `rank` when sorted by relevance.
      */
     list(filter: StatementFilter): StatementView[] {
-      const { sql, params } = buildStatementQuery(filter, ROW_COLUMNS, chooseScopePlan(db, filter));
-      const rows = db.prepare(sql).all(params) as Array<StatementRow & { search_rank?: number }>;
+      const shown = filter.match;
+      if (shown !== undefined) filter = { ...filter, match: expand(shown) };
+      const select = (f: StatementFilter) => {
+        const { sql, params } = buildStatementQuery(f, ROW_COLUMNS, chooseScopePlan(db, f));
+        return db.prepare(sql).all(params) as Array<StatementRow & { search_rank?: number }>;
+      };
+      // A newest-first page of a search with many matches: the 'rowid' plan (search-newest.ts) unless it gives up.
+      const walk = !pg && filter.match !== undefined && filter.sort !== 'relevance' && filter.limit !== undefined;
+      const rows =
+        (walk && countMatches(db, filter.match!, SEARCH_LOOKUP_MAX) > SEARCH_LOOKUP_MAX ? newestByRowid<StatementRow & { search_rank?: number }>(db, filter, ROW_COLUMNS) : null) ??
+        select(filter);
       const views = rows.map((r) => (r.search_rank === undefined ? toStatementView(r) : { ...toStatementView(r), rank: r.search_rank }));
-      if (filter.match === undefined) return views;
-      const found = findHighlights(filter.match, views);
+      if (shown === undefined) return views;
+      const found = findHighlights(shown, views);
       return views.map((v) => ({ ...v, highlights: found.get(v.id) }));
     },
 
     /** Whether a search matches more than `cap` statements (counts at most cap + 1). */
     matchesMoreThan(match: string, cap: number): boolean {
-      return countMatches(db, match, cap) > cap;
+      return countMatches(db, expand(match), cap) > cap;
     },
 
     hasPending(): boolean {

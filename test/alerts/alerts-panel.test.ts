@@ -28,7 +28,8 @@ describe('alerts panel journey in headless Chromium', { skip }, () => {
     });
 
   it('shows a banner when an alert fires, acknowledges it with a reason, and edits rules', async () => {
-    const page = await browserHandle.browser.newPage();
+    // A zone other than the machine's (UTC), so that the zone switch visibly changes the alert times.
+    const page = await browserHandle.browser.newPage({ timezoneId: 'Europe/Berlin' });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
@@ -68,6 +69,13 @@ describe('alerts panel journey in headless Chromium', { skip }, () => {
     await item.locator('.alert-ack', { hasText: 'Known rhetoric, watching' }).waitFor({ timeout: 5000 });
     assert.match((await item.locator('.alert-ack').textContent()) ?? '', /Acknowledged by desk-1/);
     assert.equal(await item.locator('.badge.state').textContent(), 'acknowledged');
+    // The alert's times follow the local/UTC switch, like every other time on the page.
+    const started = item.locator('.alert-times time').first();
+    assert.match((await started.textContent()) ?? '', /(GMT|UTC)\+1|CET/, 'local time names Berlin\'s zone');
+    await page.locator('.zone-switch input[value="utc"]').check();
+    await page.waitForFunction(() => /UTC$/.test(document.querySelector('#alerts-panel .alert-times time')?.textContent ?? ''), null, { timeout: 5000 });
+    assert.match((await item.locator('.alert-ack time').textContent()) ?? '', /UTC$/);
+    await page.locator('.zone-switch input[value="local"]').check();
     const stored = (await (await fetch(`${server.url}/api/alerts?state=acknowledged`)).json()) as { alerts: Array<{ ack: { reason: string } }> };
     assert.equal(stored.alerts[0]!.ack.reason, 'Known rhetoric, watching');
 

@@ -269,4 +269,19 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await page.locator('#drill-title', { hasText: 'No such alert: 999999' }).waitFor({ timeout: T });
     assert.deepEqual(errors, [], 'no errors in the pages');
   });
+
+  it('follows new statements live on an actor page, like the dashboard', async () => {
+    await page.goto(`${server.url}/actor/Norway`);
+    await page.locator('#drill-statements li.statement').first().waitFor({ timeout: T });
+    assert.equal(await page.locator('#drill-statements li.statement').count(), 1);
+    const card = page.locator('#drill-cards .card[data-window="24h"] .meta');
+    assert.match((await card.textContent()) ?? '', /\b1 statements/);
+    const posted = await post(server.url, server.token, '/api/statements', { text: 'Norway warned that it will impose sanctions if the shelling continues.', speaker: 'Norway' });
+    assert.equal(posted.status, 202);
+    // No reload: the page hears the scored batch and reads itself again.
+    await page.locator('#drill-statements li.statement', { hasText: 'impose sanctions' }).waitFor({ timeout: T });
+    assert.equal(await page.locator('#drill-statements li.statement').count(), 2);
+    await page.waitForFunction(() => /\b2 statements/.test(document.querySelector('#drill-cards .card[data-window="24h"] .meta')?.textContent ?? ''), null, { timeout: T });
+    assert.deepEqual(errors, [], 'no errors in the page');
+  });
 });
