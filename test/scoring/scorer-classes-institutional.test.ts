@@ -3,7 +3,8 @@
 // expressing concern, alarm or regret is disapproval; failing, refusing or being unwilling to
 // comply reverses cooperation; violence in the passive after a cooperative subject names that
 // subject as its victim; a field of policy ("terrorism", "small arms", "armed conflict") named
-// as the subject of a programme is a topic, not violence. The ranking of each pair is checked
+// as the subject of a programme is a topic, not violence; a value violated ("violations of human
+// rights") is counted once, with the violation; "noted" and "non-" are not negations. The ranking of each pair is checked
 // with the other classes in scorer-classes.test.ts; here are the properties of each class.
 
 import { test } from 'node:test';
@@ -20,7 +21,7 @@ const pairs = readJsonl<ClassPair>('classes.jsonl');
 const of = (cls: string): ClassPair[] => pairs.filter((p) => p.class === cls);
 
 test('each institutional class has at least 15 contrast pairs of its own', () => {
-  for (const cls of ['concern', 'noncompliance', 'passive-victim', 'field']) {
+  for (const cls of ['concern', 'noncompliance', 'passive-victim', 'field', 'violated-value', 'stem-sense']) {
     assert.ok(of(cls).length >= 15, `${cls}: ${of(cls).length} pairs`);
   }
 });
@@ -68,5 +69,26 @@ test('a field of policy named as the subject of a programme, treaty or meeting s
   for (const p of of('field')) {
     const r = scorer().score(p.low);
     assert.ok(r.score < 20, `${r.score}: ${p.low}`);
+  }
+});
+
+test('a violated value is counted once, with its violation: it is reversed, without the floor of a second act', () => {
+  for (const p of of('violated-value')) {
+    const r = scorer().score(p.high);
+    const violation = r.signals.find((s) => s.category === 'accusation' && /violation|breach/i.test(s.text));
+    assert.ok(violation !== undefined && violation.polarity === 'escalation', `no violation read in: ${p.high}`);
+    for (const s of r.signals.filter((x) => x.category === 'cooperation-vocabulary' && x.start > violation.start)) {
+      assert.ok(s.polarity === 'escalation' && s.weight < 1, `${s.text} ${s.polarity} ${s.weight}: ${p.high}`);
+    }
+  }
+});
+
+test('"noted", "notes" and the prefix "non-" are not negations', () => {
+  for (const p of of('stem-sense')) {
+    for (const text of [p.high, p.low]) {
+      const negated = scorer().score(text).signals.filter((s) => s.modality === 'negated');
+      assert.deepEqual(negated, [], text);
+    }
+    assert.ok(scorer().score(p.high).signals.some((s) => s.polarity === 'escalation' && s.modality === 'asserted'), p.high);
   }
 });
