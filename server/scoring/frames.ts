@@ -19,6 +19,7 @@ import {
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT } from './tokenize.ts';
+import { passiveVictim } from './passive-victim.ts';
 
 // Imported constants copied into module scope (the TypeScript loader makes imports getters).
 const CUE_ARMED = _CUE_ARMED;
@@ -70,7 +71,7 @@ export function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSig
         governor !== f.category.polarity &&
         (m === 'asserted' || m === 'intended') &&
         f.category.modalityClass !== 'escalation-rhetoric';
-      const victim = passiveVictim(lex, p, found, i);
+      const victim = passiveVictim(lex, p, found, i, ADDRESSED_GAP);
       if (victim !== null) {
         // "aid workers were attacked": the attack is the event; the cooperative subject is its victim
         const rule = lex.modality.addressed[victim.category.modalityClass];
@@ -87,33 +88,6 @@ export function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSig
     prevGoverning = governing;
     prevHead = head;
   }
-}
-
-/** Tokens before a signal searched for a passive auxiliary ("were [frequently] attacked"). */
-export const PASSIVE_BACK = 2;
-/**
- * Violence in the passive after a cooperative subject ("aid workers were attacked", "a food
- * convoy was shelled", "negotiators were arrested"): the act is the event and the cooperative
- * words name its victim, so the victim is `addressed` rather than the act (a passive auxiliary,
- * `cues.passiveAuxiliary`, at most PASSIVE_BACK tokens before an asserted escalation event or
- * word). Returns the victim's signal, or null.
- */
-function passiveVictim(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], i: number): FoundSignal | null {
-  const f = found[i]!;
-  if (f.category.polarity !== 'escalation' || f.category.modalityClass === 'escalation-rhetoric' || f.signal.modality !== 'asserted') return null;
-  const s = f.startToken;
-  let passive = false;
-  for (let k = s - 1; k >= 0 && k >= s - PASSIVE_BACK; k--) if (lex.passive.has(p.tokens[k]!.lower)) passive = true;
-  if (!passive) return null;
-  // the nearest cooperative signal before it in the clause ("negotiators [from the opposition] were arrested")
-  for (let j = i - 1; j >= 0; j--) {
-    const g = found[j]!;
-    if (p.clause[g.endToken - 1] !== p.clause[s] || s - g.endToken > ADDRESSED_GAP) return null;
-    if (g.signal.polarity === 'deescalation' && g.category.polarity === 'deescalation') {
-      return g.signal.modality === 'asserted' || g.signal.modality === 'intended' ? g : null;
-    }
-  }
-  return null;
 }
 
 /** Tokens before a cooperative signal searched for the verb that rejects or halts it. */
