@@ -19,6 +19,7 @@ import {
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT } from './tokenize.ts';
+import { passiveVictim } from './passive-victim.ts';
 
 // Imported constants copied into module scope (the TypeScript loader makes imports getters).
 const CUE_ARMED = _CUE_ARMED;
@@ -70,7 +71,13 @@ export function markAddressed(lex: CompiledLexicon, p: Prepared, found: FoundSig
         governor !== f.category.polarity &&
         (m === 'asserted' || m === 'intended') &&
         f.category.modalityClass !== 'escalation-rhetoric';
-      if (governs) {
+      const victim = passiveVictim(lex, p, found, i, ADDRESSED_GAP);
+      if (victim !== null) {
+        // "aid workers were attacked": the attack is the event; the cooperative subject is its victim
+        const rule = lex.modality.addressed[victim.category.modalityClass];
+        victim.signal.weight = Math.round(victim.signal.weight * rule.factor * 100) / 100;
+        victim.signal.modality = 'addressed';
+      } else if (governs) {
         governing = governor;
         head = prevHead;
         const rule = lex.modality.addressed[f.category.modalityClass];
@@ -98,23 +105,36 @@ export const TOPIC_BACK = 8;
  * the verb belongs to an escalation phrase that already says what was halted ("recalled its
  * ambassador [for consultations]", "suspended talks").
  */
-function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number): boolean {
+function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number): number {
   const { tokens, cueFlags } = p;
   const sent = tokens[s]!.sentence;
   for (let k = s - 1; k >= 0 && k >= s - REVERSAL_BACK; k--) {
     const f = cueFlags[k]!;
-    if (tokens[k]!.sentence !== sent) return false;
+    if (tokens[k]!.sentence !== sent) return -1;
     if ((f & CUE_REVERSAL) !== 0) {
       for (let j = index - 1; j >= 0 && found[j]!.endToken > k - 4; j--) {
         const g = found[j]!;
         if (g.startToken <= k && k < g.endToken) {
           const c = g.entry.category;
-          return c.reverses || c.polarity !== 'escalation' || c.kind === 'vocabulary';
+          return c.reverses || c.polarity !== 'escalation' || c.kind === 'vocabulary' ? k : -1;
         }
       }
-      return true;
+      return k;
     }
-    if ((f & (CUE_CLAUSE_BREAK | CUE_NEGATION_SCOPE_BREAK)) !== 0) return false;
+    if ((f & (CUE_CLAUSE_BREAK | CUE_NEGATION_SCOPE_BREAK)) !== 0) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The reversing word at token k is (or ends) a rejection or accusation already counted as a
+ * signal ("*violations of* human rights", "*rejected* cooperation"): the value it reverses is
+ * not a second act, so it keeps `calibration.reversal` of its weight without the floor.
+ */
+function countedReversal(found: FoundSignal[], index: number, k: number): boolean {
+  for (let j = index - 1; j >= 0 && found[j]!.endToken > k - 4; j--) {
+    const c = found[j]!.category;
+    if (found[j]!.startToken <= k && c.reverses && c.kind !== 'vocabulary') return true;
   }
   return false;
 }
@@ -179,13 +199,15 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     if (m !== 'asserted' && m !== 'negated' && m !== 'intended') continue;
     const prev = lastReversed >= 0 ? found[lastReversed]! : null;
     const chained = prev !== null && f.startToken - prev.endToken <= CHAIN_GAP && p.clause[prev.endToken - 1] === p.clause[f.startToken];
-    if (!chained && !reversedBy(p, f.startToken, found, i)) continue;
+    const at = chained ? -1 : reversedBy(p, f.startToken, found, i);
+    if (!chained && at < 0) continue;
     lastReversed = i;
     f.signal.polarity = 'escalation';
     f.signal.modality = 'negated';
     // rejecting anything cooperative is at least a plain rejection ("rebuffed the peace proposal")
     const w = f.base * lex.calibration.reversal;
-    f.signal.weight = round2(chained ? w : Math.max(w, lex.calibration.reversalFloor));
+    const counted = at >= 0 && f.category.kind === 'vocabulary' && countedReversal(found, i, at);
+    f.signal.weight = round2(chained || counted ? w : Math.max(w, lex.calibration.reversalFloor));
   }
 }
 

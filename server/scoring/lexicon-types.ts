@@ -205,6 +205,8 @@ export interface CompiledLexicon {
   movement: PhraseEntry;
   /** Verb forms of threatening (`cues.threatVerbs`; threat-object.ts). */
   threatVerbs: Set<string>;
+  /** Auxiliaries of the passive (`cues.passiveAuxiliary`: "were [attacked]"; frames.ts). */
+  passive: Set<string>;
   /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
   labels: LabelCues;
 }

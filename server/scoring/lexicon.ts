@@ -16,7 +16,7 @@ import {
 } from './lexicon-types.ts';
 import { tokenize, WORD, NUMBER } from './tokenize.ts';
 import { compileActors } from './lexicon-actors.ts';
-import { compileThreatVerbs } from './threat-object.ts';
+import { compileThreatVerbs, compileWordSet } from './threat-object.ts';
 import { compileLabelCues } from './label-only.ts';
 
 // Types and cue flags live in lexicon-types.ts; re-exported so importers keep one module.
@@ -399,6 +399,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     institutions,
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     threatVerbs: compileThreatVerbs(obj(lex['cues'], 'lexicon.cues')),
+    passive: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'passiveAuxiliary'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
     keyIds,
     stemExceptions,

@@ -15,6 +15,7 @@ import {
   CUE_PEACEFUL_DEATH as _CUE_PEACEFUL_DEATH,
   CUE_ARMED as _CUE_ARMED,
   CUE_QUANTIFIER as _CUE_QUANTIFIER,
+  CUE_NEGATION as _CUE_NEGATION,
   type ActorEntry,
   type CompiledLexicon,
   type CueEntry,
@@ -40,6 +41,7 @@ const CUE_CONDITIONAL_WHEN_FIRST = _CUE_CONDITIONAL_WHEN_FIRST;
 const FIRST_TOKEN_FLAGS = _FIRST_TOKEN_FLAGS;
 const CUE_PEACEFUL_DEATH = _CUE_PEACEFUL_DEATH;
 const CUE_ARMED = _CUE_ARMED;
+const CUE_NEGATION = _CUE_NEGATION;
 /** Words a phrase may pass over: determiners and quantifiers ("freed [the] 40 prisoners"). */
 const SKIPPABLE = _CUE_DETERMINER | _CUE_QUANTIFIER;
 
@@ -234,6 +236,8 @@ export function markCues(
           cueFlags[i] |= e.flags & FIRST_TOKEN_FLAGS;
           if (e.factor > cueFactor[j]!) cueFactor[j] = e.factor;
           if ((e.flags & CUE_QUANTIFIER) !== 0) for (let q = i; q < j; q++) skippable[q] = 1; // "at least"
+          // one negation: "lack of" is not "lack" + "of" (two would cancel into a hedge)
+          if ((e.flags & CUE_NEGATION) !== 0) for (let q = i; q < j; q++) cueFlags[q] &= ~CUE_NEGATION;
           if ((e.flags & CUE_HISTORICAL) !== 0) historicalSentence[t.sentence] = 1;
           if ((e.flags & CUE_ARMED) !== 0) scratch.armedSentence[t.sentence] = 1;
           if ((e.flags & CUE_PEACEFUL_DEATH) !== 0 && e.deathFactor < peacefulSentence[t.sentence]!) peacefulSentence[t.sentence] = e.deathFactor;

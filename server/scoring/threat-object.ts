@@ -9,18 +9,23 @@ import type { Prepared } from './prepare.ts';
 /** Tokens after "threatened to" searched for the act threatened ("threatened to [launch] missiles"). */
 export const THREAT_OBJECT_AHEAD = 6;
 
-/** `cues.threatVerbs`: lower-case single words, the verb forms of threatening ("threatened"). */
-export function compileThreatVerbs(cues: Record<string, unknown>): Set<string> {
-  const list = cues['threatVerbs'];
-  if (!Array.isArray(list)) throw new Error('Invalid lexicon: lexicon.cues.threatVerbs: must be an array');
+/** A cue list of lower-case single words (`cues.threatVerbs`, `cues.passiveAuxiliary`) as a set. */
+export function compileWordSet(cues: Record<string, unknown>, name: string): Set<string> {
+  const list = cues[name];
+  if (!Array.isArray(list)) throw new Error(`Invalid lexicon: lexicon.cues.${name}: must be an array`);
   const out = new Set<string>();
   list.forEach((w, i) => {
     if (typeof w !== 'string' || w === '' || w !== w.toLowerCase() || w.includes(' ')) {
-      throw new Error(`Invalid lexicon: lexicon.cues.threatVerbs[${i}]: must be one lower-case word`);
+      throw new Error(`Invalid lexicon: lexicon.cues.${name}[${i}]: must be one lower-case word`);
     }
     out.add(w);
   });
   return out;
+}
+
+/** `cues.threatVerbs`: lower-case single words, the verb forms of threatening ("threatened"). */
+export function compileThreatVerbs(cues: Record<string, unknown>): Set<string> {
+  return compileWordSet(cues, 'threatVerbs');
 }
 
 /**
