@@ -50,7 +50,6 @@ import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { ClusterAdapterError, installationRedisKey } from './realtime/cluster-adapter.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
-import { publishScoredBatch } from './realtime/statement-push.ts';
 import { secureDataDir } from './store/file-modes.ts';
 import { createStore } from './store/store.ts';
 import { redactUrl } from './store/pg/pg-database.ts';
@@ -174,8 +173,11 @@ async function main(): Promise<void> {
   const { requireRole, canSeeSecrets } = authWiring;
   // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or an admin (server/http/prometheus-routes.ts).
   const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount(), isLeader: leadership.isLeader });
+  // A POST answers once its statements are stored; scoring (and its pushes and alert evaluation)
+  // starts right after, not inside the request.
+  const scoreSoon = () => void setImmediate(() => void scoreJob.runNow());
   const routers = [
-    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: () => scoreJob.runNow(), feedback: store.feedback }),
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: scoreSoon, feedback: store.feedback }),
     createFeedbackRoutes({ feedback: store.feedback, requireToken: requireRole('analyst'), writeLimit, openReader: () => store.openReader(), logger }),
     createFeedsRoutes({ feeds, requireToken: requireRole('admin'), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
@@ -240,10 +242,13 @@ async function main(): Promise<void> {
     scorer,
     language,
     logger,
-    onScored: (batch) => {
-      // Every statement reaches the pages: one by one, or a large batch as its ids.
-      publishScoredBatch(realtime.emit, batch);
-      realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
+    onScored: async (batch) => {
+      // One push per batch to every page of every node: its statements (or, when many, their
+      // ids) and the metrics it moved (server/realtime/statement-push.ts).
+      realtime.publishScored({ ids: batch.ids, statements: batch.statements, metrics: { current: metrics.current(), scopes: batch.scopes } });
+      // Let the push leave before alert evaluation's queries hold the event loop: the socket
+      // writes, and the publish to the other nodes (node-redis writes on setImmediate).
+      await new Promise((resolve) => setImmediate(resolve));
       // Every node evaluates after its own batch (at once, not at the leader's next tick); on
       // PostgreSQL evaluations take turns on an advisory lock (alerts-repo serializeEvaluation).
       alerts.evaluate();
