@@ -66,7 +66,7 @@ export async function startClients(urls: string[], perNode: number, nodeOffset =
       waiting.set(type, (msg) => (msg.type === 'exit' ? reject(failed) : resolve(msg)));
     });
   // The child fails by itself when a socket cannot connect; this bounds the rest (a stalled server).
-  const readyTimeoutMs = 60_000 + 30 * perNode * urls.length;
+  const readyTimeoutMs = 60_000 + 100 * perNode * urls.length;
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
     expect('ready'),

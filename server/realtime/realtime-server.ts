@@ -97,7 +97,22 @@ export function createRealtimeServer(deps: {
   authorize?: (req: IncomingMessage) => boolean;
   /** How often open sockets are checked again (a revoked session or token, a sign-out), in ms. */
   reauthorizeMs?: number;
+  /** How long one snapshot serves further connections, unless a push comes first (ms; 0: never). */
+  snapshotReuseMs?: number;
 }) {
+  // Pages that connect together (a wall of screens, every page of a restarted node reconnecting)
+  // share one snapshot instead of each costing the store its reads: reused for at most
+  // snapshotReuseMs, and never across a push (a scored batch from any node, or any emit here),
+  // so a page never misses a statement between its snapshot and its first push.
+  const reuseMs = deps.snapshotReuseMs ?? 1000;
+  let memo: { at: number; value: Snapshot } | null = null;
+  const snapshot = (): Snapshot => {
+    const t = performance.now();
+    if (memo && t - memo.at < reuseMs) return memo.value;
+    const value = deps.getSnapshot();
+    memo = { at: t, value };
+    return value;
+  };
   const io = new Server<ClientToServer, ServerToClient, NodeEvents>(deps.httpServer, {
     serveClient: false,
     // Same-origin dashboard only; the bundle connects to the page's own host.
@@ -121,7 +136,7 @@ export function createRealtimeServer(deps: {
   io.on('connection', (socket) => {
     void socket.join(socket.handshake.query.push === 'batch' ? BATCH_ROOM : EACH_ROOM);
     try {
-      socket.emit('snapshot', deps.getSnapshot());
+      socket.emit('snapshot', snapshot());
     } catch (err) {
       deps.logger.error({ err }, 'snapshot failed');
     }
@@ -147,6 +162,7 @@ export function createRealtimeServer(deps: {
   let cluster: ClusterAdapter = { kind: 'memory', close: async () => {} };
   /** A scored batch to this node's pages, each in the form it asked for; a room with no page here costs nothing. */
   const deliverScored = (push: ScoredPush) => {
+    memo = null;
     const rooms = io.sockets.adapter.rooms;
     if ((rooms.get(BATCH_ROOM)?.size ?? 0) > 0) io.local.to(BATCH_ROOM).emit('batchScored', push);
     if ((rooms.get(EACH_ROOM)?.size ?? 0) > 0) {
@@ -164,6 +180,7 @@ export function createRealtimeServer(deps: {
     clientCount: () => io.engine.clientsCount,
     /** Every browser of every node (through the cluster adapter when one is attached). */
     emit<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {
+      memo = null;
       io.emit(event, ...args);
     },
     /**
@@ -178,6 +195,7 @@ export function createRealtimeServer(deps: {
     },
     /** Only this node's browsers: facts about this node (its health), or pushes every node makes itself. */
     emitLocal<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {
+      memo = null;
       io.local.emit(event, ...args);
     },
     /**

@@ -15,6 +15,7 @@ import { createTestApp } from '../helpers/test-app.ts';
 describe('batchScored: one push per scored batch', () => {
   let realtime: RealtimeServer;
   let url: string;
+  let snapshots = 0;
   const sockets: Socket[] = [];
   const t = createTestApp({
     onScored: (batch) => realtime.publishScored({ ids: batch.ids, statements: batch.statements, metrics: { current: t.metrics.current(), scopes: batch.scopes } }),
@@ -22,7 +23,15 @@ describe('batchScored: one push per scored batch', () => {
 
   before(async () => {
     const server = http.createServer(t.app);
-    realtime = createRealtimeServer({ httpServer: server, logger: t.logger, getSnapshot: () => ({ statements: [], metrics: t.metrics.current() }) });
+    realtime = createRealtimeServer({
+      httpServer: server,
+      logger: t.logger,
+      snapshotReuseMs: 60_000,
+      getSnapshot: () => {
+        snapshots++;
+        return { statements: t.store.statements.list({ limit: 50 }), metrics: t.metrics.current() };
+      },
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -89,6 +98,23 @@ describe('batchScored: one push per scored batch', () => {
     assert.deepEqual(push.ids, r.accepted.map((a) => a.id));
     assert.deepEqual(push.statements, []);
     assert.deepEqual(each.map(([e]) => e), ['statementsScoredInBulk', 'metricsUpdated']);
+  });
+
+  it('pages connecting together share a snapshot until the next push, which makes a new one', async () => {
+    const s1 = connect(url, { transports: ['websocket'], reconnection: false });
+    const s2 = connect(url, { transports: ['websocket'], reconnection: false });
+    sockets.push(s1, s2);
+    const before = snapshots;
+    const [a, b] = await Promise.all([s1, s2].map((s) => new Promise<{ statements: Array<{ id: number }> }>((resolve) => s.once('snapshot', resolve))));
+    assert.equal(snapshots - before, 1, 'one snapshot built for both');
+    assert.deepEqual(a, b);
+    const r = t.ingest.ingest([{ text: 'NATO warned Russia over the drills.', speaker: 'NATO' }], { origin: 'api' });
+    await t.worker.runOnce(); // its push drops the shared snapshot
+    const s3 = connect(url, { transports: ['websocket'], reconnection: false });
+    sockets.push(s3);
+    const c = await new Promise<{ statements: Array<{ id: number }> }>((resolve) => s3.once('snapshot', resolve));
+    assert.equal(snapshots - before, 2);
+    assert.equal(c.statements[0]!.id, r.accepted[0]!.id, 'the new page sees the statement just pushed');
   });
 
   it('an empty batch pushes nothing', async () => {
