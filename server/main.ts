@@ -38,8 +38,7 @@ import { loadLanguageGate } from './ingest/language-detector.ts';
 import { createUrlGuard } from './ingest/url-guard.ts';
 import { createFeedJob } from './jobs/feed-job.ts';
 import { createInboxJob } from './jobs/inbox-job.ts';
-import { createLeadership } from './cluster/leadership.ts';
-import { createNodeView } from './cluster/node-view.ts';
+import { createClusterNode } from './cluster/cluster-node.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createDemoWatch } from './jobs/demo-watch.ts';
@@ -48,9 +47,7 @@ import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
 import { createScoreWorker } from './jobs/score-job.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
-import { ClusterAdapterError, installationRedisKey } from './realtime/cluster-adapter.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
-import { publishScoredBatch } from './realtime/statement-push.ts';
 import { secureDataDir } from './store/file-modes.ts';
 import { createStore } from './store/store.ts';
 import { redactUrl } from './store/pg/pg-database.ts';
@@ -151,11 +148,10 @@ async function main(): Promise<void> {
     guard,
   });
   // One node at a time runs alert evaluation, the outbox, feed polling, retention and the demo
-  // trickle (a PostgreSQL advisory lock); without BRINKWATCH_DATABASE_URL this node always leads.
-  // Started just before the jobs; a node that becomes leader later picks up at the next tick.
-  const leadership = createLeadership({ databaseUrl: config.databaseUrl, nodeId: config.nodeId, logger });
-  // `node` in /api/health: which node answered behind a load balancer, and whether it leads.
-  const nodeView = createNodeView({ nodeId: config.nodeId, leadership, store: store.kind, realtime: () => realtime.clusterKind() });
+  // trickle (leadership, started just before the jobs; without a database URL this node always
+  // leads); the `node` view of /api/health; the live stream's join (server/cluster/cluster-node.ts).
+  const cluster = createClusterNode({ config, logger, store: store.kind, realtime: () => realtime });
+  const { leadership } = cluster;
   const alertJobs = createAlertJobs({ alerts, notifier, logger, evaluateCron: config.alertCron, notifyCron: config.notifyCron, onlyWhen: leadership.isLeader });
   const startedAt = Date.now();
   const health = createHealthService({
@@ -174,8 +170,11 @@ async function main(): Promise<void> {
   const { requireRole, canSeeSecrets } = authWiring;
   // GET /metrics: loopback, BRINKWATCH_METRICS_PUBLIC, or an admin (server/http/prometheus-routes.ts).
   const prometheus = createPrometheus({ queries: createOpsQueries(store.db), clientCount: () => realtime.clientCount(), isLeader: leadership.isLeader });
+  // A POST answers once its statements are stored; scoring (and its pushes and alert evaluation)
+  // starts right after, not inside the request.
+  const scoreSoon = () => void setImmediate(() => void scoreJob.runNow());
   const routers = [
-    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: () => scoreJob.runNow(), feedback: store.feedback }),
+    createStatementsRoutes({ ingest, statements: store.statements, requireToken: requireRole('analyst'), writeLimit, onAccepted: scoreSoon, feedback: store.feedback }),
     createFeedbackRoutes({ feedback: store.feedback, requireToken: requireRole('analyst'), writeLimit, openReader: () => store.openReader(), logger }),
     createFeedsRoutes({ feeds, requireToken: requireRole('admin'), writeLimit, canSeeSecrets }),
     createMetricsRoutes({ metrics, readLimit: createReadRateLimit(config.readRateLimit) }),
@@ -210,7 +209,7 @@ async function main(): Promise<void> {
         realtimeClients: realtime.clientCount(),
         checkedAt,
         checks,
-        node: nodeView(),
+        node: cluster.view(),
       };
     },
   });
@@ -227,23 +226,22 @@ async function main(): Promise<void> {
     health: health.current(),
   });
   const realtime = createRealtimeServer({ httpServer: server, logger, allowedOrigins: config.allowedOrigins, authorize: authWiring.gate.socketAllowed, getSnapshot: snapshot });
-  // BRINKWATCH_REDIS_URL / BRINKWATCH_DATABASE_URL: the live stream reaches the browsers of every node (server/realtime/cluster-adapter.ts).
-  try {
-    await realtime.attachCluster({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, redisKey: installationRedisKey(config.databaseUrl) });
-  } catch (err) {
-    if (err instanceof ClusterAdapterError) return refuse(err.message);
-    throw err;
-  }
+  // BRINKWATCH_REDIS_URL / BRINKWATCH_DATABASE_URL: the live stream reaches the browsers of every node.
+  const joinError = await cluster.joinRealtime();
+  if (joinError) return refuse(joinError);
 
   const worker = createScoreWorker({
     store,
     scorer,
     language,
     logger,
-    onScored: (batch) => {
-      // Every statement reaches the pages: one by one, or a large batch as its ids.
-      publishScoredBatch(realtime.emit, batch);
-      realtime.emit('metricsUpdated', { current: metrics.current(), scopes: batch.scopes });
+    onScored: async (batch) => {
+      // One push per batch to every page of every node: its statements (or, when many, their
+      // ids) and the metrics it moved (server/realtime/statement-push.ts).
+      realtime.publishScored({ ids: batch.ids, statements: batch.statements, metrics: { current: metrics.current(), scopes: batch.scopes } });
+      // Let the push leave before alert evaluation's queries hold the event loop: the socket
+      // writes, and the publish to the other nodes (node-redis writes on setImmediate).
+      await new Promise((resolve) => setImmediate(resolve));
       // Every node evaluates after its own batch (at once, not at the leader's next tick); on
       // PostgreSQL evaluations take turns on an advisory lock (alerts-repo serializeEvaluation).
       alerts.evaluate();

@@ -238,7 +238,8 @@ const signedIn = await loadSession().catch(() => session());
 if (!signedIn.user && !signedIn.publicRead) location.replace('/signin');
 mountAccountBar($('#account'));
 
-const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'] });
+// push=batch: one batchScored message per scored batch (statements and metrics together).
+const socket: Socket<ServerToClient, ClientToServer> = io({ transports: ['websocket', 'polling'], query: { push: 'batch' } });
 mountAlertsPanel($('#alerts-panel'), socket);
 // The alert list scrolls within a fixed height (no jump on load): reachable by keyboard too.
 document.querySelector('#alerts-panel .alert-list')?.setAttribute('tabindex', '0');
@@ -282,18 +283,19 @@ socket.on('snapshot', (s: Snapshot) => {
     if (!demoData) badge.hidden = true;
   });
 });
-socket.on('statementScored', (s) => {
-  feed.add(s);
-  announcer.one(s);
+// A batch's statements in full when few, else its ids (a "N new statements" marker), then its metrics.
+socket.on('batchScored', (b) => {
+  if (b.statements.length === b.ids.length) {
+    for (const s of b.statements) {
+      feed.add(s);
+      announcer.one(s);
+    }
+  } else {
+    feed.addBulk(b.ids);
+    announcer.many(b.ids.length);
+  }
   page.dataReceived();
-});
-socket.on('statementsScoredInBulk', (b) => {
-  feed.addBulk(b.ids);
-  announcer.many(b.ids.length);
-  page.dataReceived();
-});
-socket.on('metricsUpdated', (m) => {
-  showCurrent(m.current);
+  showCurrent(b.metrics.current);
   refreshChart();
 });
 

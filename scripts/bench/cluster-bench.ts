@@ -11,7 +11,8 @@
  * emit-to-browser, as it includes the request, the insert, scoring and the commit. The
  * machine's load average is printed beside the figures (a shared machine moves them).
  *
- *   node --import tsx scripts/bench/cluster-bench.ts [--statements N] [--steady N] [--clients N] [--events N] [--only sqlite,pg,cluster]
+ *   node --import tsx scripts/bench/cluster-bench.ts [--statements N] [--steady N] [--clients N] [--events N] [--only sqlite,pg,cluster] [--fanout-only]
+ *   (--fanout-only: the three nodes and the fan-out alone, no ingest or steady phase: for repeated fan-out runs)
  *   (npm run bench -- cluster)
  */
 import crypto from 'node:crypto';
@@ -61,7 +62,7 @@ interface ConfigResult {
 }
 
 /** Runs the ingest and steady phases on started nodes with BROWSERS_PER_NODE browsers on each. */
-async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients, cpu: CpuGroups, transactions?: () => Promise<number>): Promise<ConfigResult> {
+async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clients, cpu: CpuGroups, transactions?: () => Promise<number>, warmUpOnly = false): Promise<ConfigResult> {
   const make = statementMaker(crypto.randomBytes(3).toString('hex'));
   const sockets = browsers.sockets;
   // Warm-up, and the check that a statement posted to any node reaches the browsers of all.
@@ -73,6 +74,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
     if (nodes.length > 1) out('  The nodes\' socket.io servers are not joined: is the cluster adapter (BRINKWATCH_REDIS_URL) wired in server/main.ts?');
     return { name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: false };
   }
+  if (warmUpOnly) return { name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: true };
 
   browsers.reset();
   const loadBefore = load();
@@ -153,7 +155,7 @@ async function stopAll(nodes: Node[]): Promise<void> {
 }
 
 export async function run(argv: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { statements: { type: 'string' }, clients: { type: 'string' }, events: { type: 'string' }, steady: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { statements: { type: 'string' }, clients: { type: 'string' }, events: { type: 'string' }, steady: { type: 'string' }, only: { type: 'string' }, 'fanout-only': { type: 'boolean' } } });
   const sizes: Sizes = {
     statements: Number(values.statements ?? 1000),
     steady: Number(values.steady ?? 60),
@@ -176,7 +178,8 @@ export async function run(argv: string[] = []): Promise<void> {
   const only = values.only?.split(',').map((k) => k.trim());
   const unknown = only?.filter((k) => !all.some((c) => c.key === k)) ?? [];
   if (unknown.length > 0) throw new Error(`--only takes ${all.map((c) => c.key).join(', ')} (got ${unknown.join(', ')})`);
-  const configs = all.filter((c) => !only || only.includes(c.key));
+  const fanoutOnly = values['fanout-only'] === true;
+  const configs = all.filter((c) => (fanoutOnly ? c.key === 'cluster' : !only || only.includes(c.key)));
   for (const config of configs) {
     let db: BenchDatabase | null = null;
     let redis: PrivateRedis | null = null;
@@ -195,8 +198,8 @@ export async function run(argv: string[] = []): Promise<void> {
       if (dbName) cpu.PostgreSQL = () => backendPids(dbName);
       const redisPid = redis?.pid;
       if (redisPid) cpu.Redis = () => [redisPid];
-      const result = await measure(config.name, nodes, sizes, browsers, cpu, dbName ? () => transactionCount(dbName) : undefined);
-      results.push(result);
+      const result = await measure(config.name, nodes, sizes, browsers, cpu, dbName ? () => transactionCount(dbName) : undefined, fanoutOnly);
+      if (!fanoutOnly) results.push(result);
 
       if (config.nodes === 3 && result.ok) {
         // Baseline: the same kind of events to the six browsers already connected.
@@ -247,6 +250,7 @@ export async function run(argv: string[] = []): Promise<void> {
     out(`    ${sizes.clients.toLocaleString('en-US')} clients (connected in ${fan.connectS.toFixed(1)} s): ${dist(fan.lat.all)}; ${health(fan.lat)} (${total} deliveries)`);
     out(`      on the node posted to:           ${dist(fan.lat.local)}`);
     out(`      on the other nodes:              ${dist(fan.lat.remote)}`);
+    fan.lat.byNode.forEach((xs, i) => out(`      clients on node ${String.fromCharCode(97 + i)}:              ${dist(xs ?? [])}`));
     out(`      after the first browser had it:  ${dist(fan.lat.spread)}`);
     out(`    ${cpuText(fan.cpu, fan.lat.all.length / 1000, '1,000 deliveries')} (the clients run on this machine too; the nodes' background jobs in the pauses count as well)`);
     out(`    per event, each node spends ${((fan.cpu.nodes ?? NaN) / sizes.events / 3).toFixed(0)} ms of CPU on average (scoring, commit, the push to its ${Math.ceil(sizes.clients / 3)} clients, background jobs)`);

@@ -9,10 +9,17 @@
  *                    { type: 'count', n } (arrivals since the last reset) on 'count',
  *                    { type: 'report', ids, nodes, times, duplicates, disconnects } on 'report'.
  * Times are wall-clock ms with sub-ms precision (performance.timeOrigin + performance.now()), the
- * same clock the parent uses for the POSTs.
+ * same clock the parent uses for the POSTs, taken as the message is decoded.
+ * Each socket asks for one `batchScored` per batch (push=batch, as the dashboard does); a server
+ * that does not know it sends statementScored / statementsScoredInBulk, which count the same.
+ * As little CPU per message as socket.io-client allows, so that the clients (on the same cores as
+ * the nodes here) steal little from what is measured: websocket transport only, and a parser of
+ * our own (socket.io-client's `parser` option) that reads an event's name and ids from the start
+ * of the message instead of JSON-parsing statements and metrics.
  *
  *   node --import tsx scripts/bench/cluster-clients.ts '{"urls":["http://..."],"perNode":1000}'
  */
+import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
 
 interface Options {
@@ -24,6 +31,65 @@ interface Options {
 
 const now = () => performance.timeOrigin + performance.now();
 const send = (msg: unknown) => process.send!(msg);
+
+/** What the minimal parser makes of an event the bench counts: its ids, and when it was decoded. */
+interface Arrival {
+  ids: number[];
+  at: number;
+}
+const IDS_EVENT = /^\["(batchScored|statementsScoredInBulk)",\{"ids":\[([0-9,]*)\]/;
+const ONE_EVENT = /^\["statementScored",\{"id":(\d+)/;
+const EVENT_NAME = /^\["([^"]+)"/;
+
+/**
+ * socket.io's default packet format ("<type>[<nsp>,][<ack id>]<json>"), read as little as the
+ * bench needs: control packets (connect, errors) in full; events as their name, with the ids
+ * and arrival time for the three that announce statements, and nothing else (a snapshot or an
+ * alert arrives as an empty payload). No binary packets are sent to browsers.
+ */
+class Encoder {
+  encode(packet: { type: number; nsp?: string; id?: number; data?: unknown }): string[] {
+    const nsp = packet.nsp && packet.nsp !== '/' ? `${packet.nsp},` : '';
+    return [`${packet.type}${nsp}${packet.id ?? ''}${packet.data === undefined ? '' : JSON.stringify(packet.data)}`];
+  }
+}
+class Decoder extends EventEmitter {
+  add(chunk: unknown): void {
+    const at = now();
+    if (typeof chunk !== 'string') throw new Error('binary packets are not expected');
+    const type = Number(chunk[0]);
+    let i = 1;
+    let nsp = '/';
+    if (chunk[1] === '/') {
+      const comma = chunk.indexOf(',', 1);
+      nsp = chunk.slice(1, comma);
+      i = comma + 1;
+    }
+    let id: number | undefined;
+    const digits = /^\d+/.exec(chunk.slice(i, i + 12));
+    if (digits) {
+      id = Number(digits[0]);
+      i += digits[0].length;
+    }
+    const body = chunk.slice(i);
+    let data: unknown;
+    if (type === 2 || type === 3) {
+      // EVENT / ACK: only the name and the ids.
+      const many = IDS_EVENT.exec(body);
+      const one = many ? null : ONE_EVENT.exec(body);
+      if (many) data = [many[1], { ids: many[2] ? many[2].split(',').map(Number) : [], at } satisfies Arrival];
+      else if (one) data = ['statementScored', { ids: [Number(one[1])], at } satisfies Arrival];
+      else data = [EVENT_NAME.exec(body)?.[1] ?? '', {}];
+    } else {
+      data = body === '' ? undefined : JSON.parse(body);
+    }
+    this.emit('decoded', { type, nsp, id, data });
+  }
+  destroy(): void {
+    this.removeAllListeners();
+  }
+}
+const minimalParser = { Encoder, Decoder };
 
 function parseOptions(raw: string | undefined): Options {
   let o: Partial<Options>;
@@ -67,12 +133,13 @@ async function main(): Promise<void> {
   const connect = (url: string, node: number) =>
     new Promise<void>((resolve, reject) => {
       // websocket only, no reconnection: a lost socket is counted, not silently replaced.
-      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
-      socket.on('statementScored', (s: { id: number }) => arrived(socket, node, s.id, now()));
-      socket.on('statementsScoredInBulk', (b: { ids: number[] }) => {
-        const at = now();
-        for (const id of b.ids) arrived(socket, node, id, at);
-      });
+      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000, parser: minimalParser, query: { push: 'batch' } });
+      const onIds = (a: Arrival) => {
+        for (const id of a.ids) arrived(socket, node, id, a.at);
+      };
+      socket.on('batchScored', onIds);
+      socket.on('statementScored', onIds);
+      socket.on('statementsScoredInBulk', onIds);
       socket.on('disconnect', () => disconnects++);
       // Connected once its snapshot came: the page is then live. A server whose snapshot fails
       // never sends one: said after 30 s rather than waited for.

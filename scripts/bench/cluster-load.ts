@@ -66,7 +66,7 @@ export async function startClients(urls: string[], perNode: number, nodeOffset =
       waiting.set(type, (msg) => (msg.type === 'exit' ? reject(failed) : resolve(msg)));
     });
   // The child fails by itself when a socket cannot connect; this bounds the rest (a stalled server).
-  const readyTimeoutMs = 60_000 + 30 * perNode * urls.length;
+  const readyTimeoutMs = 60_000 + 100 * perNode * urls.length;
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
     expect('ready'),
@@ -188,6 +188,8 @@ export interface Latencies {
   /** The same for sockets on the node the POST went to, and on the other nodes. */
   local: number[];
   remote: number[];
+  /** The same by the node the socket is on (index into the bench's nodes). */
+  byNode: number[][];
   /** Each arrival after the first arrival of the same statement anywhere: the spread of one push. */
   spread: number[];
   missing: number;
@@ -200,7 +202,7 @@ export function latencies(posted: Posted[], reports: Report[], sockets: number):
   for (const p of posted) for (const id of p.ids) byId.set(id, p);
   const first = new Map<number, number>();
   for (const r of reports) r.ids.forEach((id, i) => first.set(id, Math.min(first.get(id) ?? Infinity, r.times[i]!)));
-  const out: Latencies = { all: [], local: [], remote: [], spread: [], missing: 0, duplicates: 0, lastArrival: 0 };
+  const out: Latencies = { all: [], local: [], remote: [], byNode: [], spread: [], missing: 0, duplicates: 0, lastArrival: 0 };
   let seen = 0;
   for (const r of reports) {
     out.duplicates += r.duplicates;
@@ -212,12 +214,13 @@ export function latencies(posted: Posted[], reports: Report[], sockets: number):
       const ms = at - p.sentAt;
       out.all.push(ms);
       (r.nodes[i] === p.node ? out.local : out.remote).push(ms);
+      (out.byNode[r.nodes[i]!] ??= []).push(ms);
       out.spread.push(at - first.get(id)!);
       out.lastArrival = Math.max(out.lastArrival, at);
     });
   }
   out.missing = byId.size * sockets - seen;
-  for (const xs of [out.all, out.local, out.remote, out.spread]) xs.sort((a, b) => a - b);
+  for (const xs of [out.all, out.local, out.remote, out.spread, ...out.byNode]) xs?.sort((a, b) => a - b);
   return out;
 }
 

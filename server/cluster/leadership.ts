@@ -31,10 +31,14 @@ const MAX_BACKOFF_MS = 30_000;
  * The leader holds a session-level `pg_try_advisory_lock` on a dedicated connection: PostgreSQL
  * frees it as soon as that session ends, including when the process is SIGKILLed and the kernel
  * closes its socket, so a follower that retries every `checkEveryMs` takes over within about that
- * long. A lost connection ('error'/'end', or a check that fails or times out) makes this node a
- * follower at once, before it reconnects with backoff. Two nodes may both believe they lead for at
- * most about one check (a leader cut off from the database learns it on its next check), so the
- * gated jobs must stay safe under a brief overlap, as they are: their writes are conditional.
+ * long. A lost connection ('error'/'end', or a check that fails) makes this node a follower at
+ * once, before it reconnects with backoff. A leader's check that only times out (a loaded machine
+ * or database: the session may well be alive and still hold the lock) is tolerated up to
+ * `slowChecksTolerated` times in a row: stepping down there would end the session and hand the
+ * lock over for nothing. The next timeout (a half-open socket: nothing gets through) steps down,
+ * well before PostgreSQL's TCP keepalive (about 25 s) frees the lock for another node. Two nodes
+ * may both believe they lead for at most about that long, so the gated jobs must stay safe under
+ * a brief overlap, as they are: their writes are conditional.
  *
  * Without a database URL (SQLite: one node) this node always leads and no pg code runs.
  */
@@ -44,12 +48,16 @@ export function createLeadership(opts: {
   logger: Logger;
   lockKey?: bigint | number;
   checkEveryMs?: number;
+  /** Timed-out checks in a row a leader rides out before it steps down (default 2). */
+  slowChecksTolerated?: number;
   onChange?: (leader: boolean) => void;
   now?: () => number;
 }): Leadership {
   if (!isValidNodeId(opts.nodeId)) throw new TypeError(`invalid node id ${JSON.stringify(opts.nodeId)}`);
   const checkEveryMs = opts.checkEveryMs ?? 2000;
   if (!Number.isInteger(checkEveryMs) || checkEveryMs < 10) throw new RangeError(`checkEveryMs must be an integer >= 10 (got ${checkEveryMs})`);
+  const slowChecksTolerated = opts.slowChecksTolerated ?? 2;
+  if (!Number.isInteger(slowChecksTolerated) || slowChecksTolerated < 0) throw new RangeError(`slowChecksTolerated must be an integer >= 0 (got ${slowChecksTolerated})`);
   const key = parseLockKey(opts.lockKey ?? DEFAULT_LEADER_LOCK_KEY);
   const { classid, objid } = lockKeyParts(key);
   const now = opts.now ?? Date.now;
@@ -62,6 +70,8 @@ export function createLeadership(opts: {
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<void> | null = null;
   let failures = 0;
+  /** A leader's checks in a row that timed out on a connection that is still open. */
+  let slowChecks = 0;
   let started = false;
   let stopped = false;
 
@@ -142,11 +152,23 @@ export function createLeadership(opts: {
         if (!r.rows[0]?.held && client === c) setLeader(false, 'lock-not-held');
       }
       failures = 0;
+      slowChecks = 0;
     } catch (err) {
+      if (c && client === c && since !== null && isTimeout(err) && slowChecks < slowChecksTolerated) {
+        slowChecks++;
+        log.warn({ err, slowChecks, tolerated: slowChecksTolerated }, 'leadership check timed out; still leading while the session is open');
+        return;
+      }
+      slowChecks = 0;
       failures++;
       if (c && client === c) lose(c, 'check-failed', err);
       else if (failures === 1 || failures % 10 === 0) log.warn({ err, failures }, 'cannot reach the database for leadership; retrying');
     }
+  }
+
+  /** pg's query_timeout: no answer in time, the connection itself not (yet) known to be broken. */
+  function isTimeout(err: unknown): boolean {
+    return err instanceof Error && err.message === 'Query read timeout';
   }
 
   function delay(): number {

@@ -91,8 +91,7 @@ export function createScoreWorker(deps: {
       return true;
     });
     if (claimed === null) return null;
-    const statements =
-      ids.length > pushLimit ? [] : ids.map((id) => deps.store.statements.get(id)).filter((s): s is StatementView => s !== null);
+    const statements = ids.length > pushLimit ? [] : deps.store.statements.getMany(ids);
     return { ids, statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed };
   }
 

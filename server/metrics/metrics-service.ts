@@ -70,12 +70,6 @@ export function createMetricsService(deps: {
     return valueAt(deps.store.metrics.minutes(scope, end - windowMs, end), at, windowMs, min);
   }
 
-  function windowMetrics(scope: string, name: string, ms: number, end: number): WindowMetrics {
-    const current = measure(scope, ms, end);
-    const previous = measure(scope, ms, end - ms);
-    return { window: name, windowMs: ms, ...current, trend: trendOf(current, previous) };
-  }
-
   return {
     windows: windows.map((w) => w.name),
     minStatements,
@@ -88,11 +82,16 @@ export function createMetricsService(deps: {
     /** Every configured window: index, count, max, enough-data flag and trend. */
     current(scope = 'global'): CurrentMetrics {
       const t = now();
-      // One read covering every window and its previous one, so the scope is cached as one span.
+      // One read covering every window and its previous one (on PostgreSQL one version check, not
+      // one per window); each value is then summed from those columns (sumsAt selects by time).
       const end = windowEnd(t);
-      deps.store.metrics.minutes(scope, end - 2 * Math.max(...windows.map((w) => w.ms)), end);
+      const cols = deps.store.metrics.minutes(scope, end - 2 * Math.max(...windows.map((w) => w.ms)) - MINUTE_MS, end);
       const out: Record<string, WindowMetrics> = {};
-      for (const w of windows) out[w.name] = windowMetrics(scope, w.name, w.ms, t);
+      for (const w of windows) {
+        const current = valueAt(cols, t, w.ms, minStatements);
+        const previous = valueAt(cols, t - w.ms, w.ms, minStatements);
+        out[w.name] = { window: w.name, windowMs: w.ms, ...current, trend: trendOf(current, previous) };
+      }
       return { at: new Date(t).toISOString(), scope, minStatements, windows: out };
     },
 

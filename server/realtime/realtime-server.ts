@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { Logger } from '../config/logger.ts';
 import type { CurrentMetrics } from '../metrics/metrics-service.ts';
 import type { StatementView } from '../store/statements-repo.ts';
+import { isScoredPush, publishScoredPushAsEvents, type ScoredPush } from './statement-push.ts';
 import { attachClusterAdapter, type ClusterAdapter, type ClusterAdapterKind, type ClusterAdapterOptions } from './cluster-adapter.ts';
 
 export interface Snapshot {
@@ -18,6 +19,8 @@ export interface ServerToClient {
   /** A batch too large to push one by one: every id it scored (server/realtime/statement-push.ts). */
   statementsScoredInBulk: (b: { ids: number[] }) => void;
   metricsUpdated: (m: { current: CurrentMetrics; scopes: string[] }) => void;
+  /** A scored batch in one message (ids, statements when few, metrics), for pages that connect with `push=batch`. */
+  batchScored: (b: ScoredPush) => void;
   alertChanged: (a: Record<string, unknown>) => void;
   feedChanged: (f: Record<string, unknown>) => void;
   /** The server's health changed status or reasons (the body of GET /api/health, less the counts). */
@@ -44,6 +47,15 @@ const NODE_EVENT_PREFIX = 'node:';
 /** The internal request each node answers with its client count (clusterClientCount). */
 const CLIENT_COUNT_REQUEST = 'realtime:client-count';
 const NODE_EVENT_NAME = /^[a-z][a-zA-Z0-9.-]{0,63}$/;
+/** The node event carrying a scored batch to the other nodes (each turns it into its pages' events). */
+const SCORED_NODE_EVENT = 'scored';
+/**
+ * Rooms by the push a page asked for at its handshake: `push=batch` one batchScored per scored
+ * batch, anything else the per-statement events (statementScored / statementsScoredInBulk, then
+ * metricsUpdated), as before.
+ */
+const BATCH_ROOM = 'push:batch';
+const EACH_ROOM = 'push:each';
 
 function nodeEventName(event: string): string {
   if (typeof event !== 'string' || !NODE_EVENT_NAME.test(event)) {
@@ -85,12 +97,30 @@ export function createRealtimeServer(deps: {
   authorize?: (req: IncomingMessage) => boolean;
   /** How often open sockets are checked again (a revoked session or token, a sign-out), in ms. */
   reauthorizeMs?: number;
+  /** How long one snapshot serves further connections, unless a push comes first (ms; 0: never). */
+  snapshotReuseMs?: number;
 }) {
+  // Pages that connect together (a wall of screens, every page of a restarted node reconnecting)
+  // share one snapshot instead of each costing the store its reads: reused for at most
+  // snapshotReuseMs, and never across a push (a scored batch from any node, or any emit here),
+  // so a page never misses a statement between its snapshot and its first push.
+  const reuseMs = deps.snapshotReuseMs ?? 1000;
+  let memo: { at: number; value: Snapshot } | null = null;
+  const snapshot = (): Snapshot => {
+    const t = performance.now();
+    if (memo && t - memo.at < reuseMs) return memo.value;
+    const value = deps.getSnapshot();
+    memo = { at: t, value };
+    return value;
+  };
   const io = new Server<ClientToServer, ServerToClient, NodeEvents>(deps.httpServer, {
     serveClient: false,
     // Same-origin dashboard only; the bundle connects to the page's own host.
     cors: { origin: false },
     maxHttpBufferSize: 64 * 1024,
+    // No compression: a broadcast is then framed once and the same bytes written to every
+    // socket; deflating would cost CPU per socket and per message (engine.io's default, stated).
+    perMessageDeflate: false,
     allowRequest: (req, callback) => {
       if (!originAllowed(req, deps.allowedOrigins)) {
         deps.logger.warn({ origin: String(req.headers.origin).slice(0, 200) }, 'socket.io handshake refused: foreign Origin');
@@ -104,8 +134,9 @@ export function createRealtimeServer(deps: {
     },
   });
   io.on('connection', (socket) => {
+    void socket.join(socket.handshake.query.push === 'batch' ? BATCH_ROOM : EACH_ROOM);
     try {
-      socket.emit('snapshot', deps.getSnapshot());
+      socket.emit('snapshot', snapshot());
     } catch (err) {
       deps.logger.error({ err }, 'snapshot failed');
     }
@@ -129,16 +160,42 @@ export function createRealtimeServer(deps: {
     if (typeof ack === 'function') ack(io.engine.clientsCount);
   });
   let cluster: ClusterAdapter = { kind: 'memory', close: async () => {} };
+  /** A scored batch to this node's pages, each in the form it asked for; a room with no page here costs nothing. */
+  const deliverScored = (push: ScoredPush) => {
+    memo = null;
+    const rooms = io.sockets.adapter.rooms;
+    if ((rooms.get(BATCH_ROOM)?.size ?? 0) > 0) io.local.to(BATCH_ROOM).emit('batchScored', push);
+    if ((rooms.get(EACH_ROOM)?.size ?? 0) > 0) {
+      const each = io.local.to(EACH_ROOM);
+      publishScoredPushAsEvents((event, ...args) => each.emit(event, ...args), push);
+    }
+  };
+  io.on(NODE_EVENT_PREFIX + SCORED_NODE_EVENT, (push: unknown) => {
+    if (isScoredPush(push)) deliverScored(push);
+    else deps.logger.warn('a scored batch from another node was malformed; dropped');
+  });
   return {
     io,
     /** Sockets connected to THIS node (each node of a cluster counts its own; see clusterClientCount). */
     clientCount: () => io.engine.clientsCount,
     /** Every browser of every node (through the cluster adapter when one is attached). */
     emit<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {
+      memo = null;
       io.emit(event, ...args);
+    },
+    /**
+     * A committed scored batch to every page of every node, as ONE message between nodes (not a
+     * broadcast per statement): each node then sends its pages batchScored, or the per-statement
+     * events to pages that did not ask for batches. Call after the commit.
+     */
+    publishScored(push: ScoredPush): void {
+      if (push.ids.length === 0) return;
+      deliverScored(push);
+      if (cluster.kind !== 'memory') io.serverSideEmit(NODE_EVENT_PREFIX + SCORED_NODE_EVENT, push);
     },
     /** Only this node's browsers: facts about this node (its health), or pushes every node makes itself. */
     emitLocal<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {
+      memo = null;
       io.local.emit(event, ...args);
     },
     /**

@@ -1,3 +1,4 @@
+import type { CurrentMetrics } from '../metrics/metrics-service.ts';
 import type { StatementView } from '../store/statement-types.ts';
 import type { ServerToClient } from './realtime-server.ts';
 
@@ -7,6 +8,16 @@ export interface ScoredStatements {
   ids: number[];
   /** The same statements in full when the batch is small enough to push one by one, else []. */
   statements: StatementView[];
+}
+
+/**
+ * One scored batch as one push (the `batchScored` event): its ids first (a reader that wants
+ * only them finds them at the start), the statements in full when few, and the metrics the
+ * batch moved. Pages that ask for it (handshake query `push=batch`) get this one message per
+ * batch instead of a statementScored per statement plus a metricsUpdated.
+ */
+export interface ScoredPush extends ScoredStatements {
+  metrics: { current: CurrentMetrics; scopes: string[] };
 }
 
 type Emit = <E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>) => void;
@@ -26,4 +37,19 @@ export function publishScoredBatch(emit: Emit, batch: ScoredStatements): void {
     return;
   }
   emit('statementsScoredInBulk', { ids: batch.ids });
+}
+
+/** The same batch as the events pages that did not ask for `batchScored` know: statements (or their ids), then the metrics. */
+export function publishScoredPushAsEvents(emit: Emit, push: ScoredPush): void {
+  publishScoredBatch(emit, push);
+  emit('metricsUpdated', push.metrics);
+}
+
+/** A ScoredPush that came from another node (through Redis or PostgreSQL), checked before it reaches any page. */
+export function isScoredPush(x: unknown): x is ScoredPush {
+  const p = x as Partial<ScoredPush> | null;
+  return (
+    typeof p === 'object' && p !== null && Array.isArray(p.ids) && p.ids.every((id) => Number.isInteger(id)) &&
+    Array.isArray(p.statements) && typeof p.metrics === 'object' && p.metrics !== null && Array.isArray(p.metrics.scopes)
+  );
 }

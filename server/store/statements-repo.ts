@@ -116,6 +116,8 @@ export function createStatementsRepo(db: Db) {
   // Prefix terms as the words they cover (fts-prefix.ts); PostgreSQL reads its own prefixes.
   const expand = pg ? (match: string) => match : createPrefixExpander(db);
   const byId = db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ?`);
+  // PostgreSQL: a scored batch read back in one round trip (SQLite reads row by row in microseconds).
+  const byIds = pg ? db.prepare(`SELECT ${ROW_COLUMNS} FROM statements s WHERE s.id = ANY(CAST(@ids AS BIGINT[]))`) : null;
   const statusCounts = db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status');
   const countAll = db.prepare('SELECT COUNT(*) FROM statements').pluck();
   type HeadFields = { occurredAt: number; speaker: string | null; source: string | null; url: string | null; text: string };
@@ -250,6 +252,15 @@ export function createStatementsRepo(db: Db) {
     get(id: number): StatementView | null {
       const row = byId.get(id) as StatementRow | undefined;
       return row ? toStatementView(row) : null;
+    },
+
+    /** Statements by id, in the order of `ids`; ids not stored are left out. */
+    getMany(ids: number[]): StatementView[] {
+      const rows = byIds && ids.length > 1 ? new Map((byIds.all({ ids }) as StatementRow[]).map((r) => [r.id, r])) : null;
+      return ids.flatMap((id) => {
+        const row = rows ? rows.get(id) : (byId.get(id) as StatementRow | undefined);
+        return row ? [toStatementView(row)] : [];
+      });
     },
 
     /**

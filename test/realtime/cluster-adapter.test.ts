@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { parseConfig } from '../../server/config/config.ts';
 import type { ClusterAdapterOptions } from '../../server/realtime/cluster-adapter.ts';
+import type { StatementView } from '../../server/store/statement-types.ts';
 import { client, createTestDatabase, hex, logged, PG_ADMIN_URL, record, REDIS_URL, requireService, skipOrFail, sleep, sockets, startNode, until, type Node } from './cluster-services.ts';
 
 /**
@@ -59,6 +60,31 @@ function clusterSuite(name: 'redis' | 'postgres', setup: () => Promise<{ skip: s
       await until('C push on A', () => got[0]!.some((x) => x.id === 43));
       await sleep(200);
       assert.deepEqual(got.map((g) => g.filter((x) => x.id === 43).length), [1, 1, 1]);
+    });
+
+    it('a scored batch published on A reaches every browser once, in the form each asked for', async (t) => {
+      if (guard(t)) return;
+      const [a, , c] = nodes as [Node, Node, Node];
+      const batchOnA = await client(a, 'batch');
+      const batchOnC = await client(c, 'batch');
+      const eachOnC = await client(c);
+      const batches = [batchOnA, batchOnC].map((s) => {
+        const got: Array<{ ids: number[]; metrics: { scopes: string[] } }> = [];
+        s.on('batchScored', (b: (typeof got)[number]) => got.push(b));
+        s.on('statementScored', () => got.push({ ids: [-1], metrics: { scopes: [] } }));
+        return got;
+      });
+      const each: string[] = [];
+      eachOnC.on('statementScored', (s: { id: number }) => each.push(`statement ${s.id}`));
+      eachOnC.on('metricsUpdated', (m: { scopes: string[] }) => each.push(`metrics ${m.scopes.join(',')}`));
+      eachOnC.on('batchScored', () => each.push('batch'));
+      const metrics = { current: { at: '2026-12-01T21:00:00.000Z', scope: 'global', minStatements: 3, windows: {} }, scopes: ['global'] };
+      const statement = { id: 901, text: 'x' } as unknown as StatementView;
+      a.realtime.publishScored({ ids: [901], statements: [statement], metrics });
+      await until('the batch on A and C, the events on C', () => batches.every((g) => g.length > 0) && each.length >= 2);
+      await sleep(300); // a duplicate would arrive within this
+      for (const got of batches) assert.deepEqual(got.map((b) => [b.ids, b.metrics.scopes]), [[[901], ['global']]], 'one batchScored, no statementScored');
+      assert.deepEqual(each, ['statement 901', 'metrics global'], 'a page that did not ask for batches gets the per-statement events, in order');
     });
 
     it('broadcastToNodes from A reaches the handlers of B and C, not A', async (t) => {

@@ -81,8 +81,9 @@ export async function startNode(options: Omit<ClusterAdapterOptions, 'logger'>):
 }
 
 export const sockets: Socket[] = [];
-export async function client(node: Node): Promise<Socket> {
-  const c = connect(node.url, { transports: ['websocket'], reconnection: false });
+/** A browser on `node`; `push: 'batch'` asks for one batchScored per scored batch, as the dashboard does. */
+export async function client(node: Node, push?: 'batch'): Promise<Socket> {
+  const c = connect(node.url, { transports: ['websocket'], reconnection: false, ...(push ? { query: { push } } : {}) });
   sockets.push(c);
   await new Promise((resolve) => c.once('snapshot', resolve));
   return c;
