@@ -12,6 +12,7 @@ import type { NameCount, ScopeMatch } from '../../server/store/drill-queries.ts'
 import { createDrillChart } from './chart-draw.ts';
 import { RANGES, specOf, type ChartView } from './chart-view.ts';
 import { el } from './dom.ts';
+import { levelMark, levelOf } from './level-style.ts';
 import { createRangeInputs } from './range-inputs.ts';
 import { displayName, scopeLink } from './scope-links.ts';
 import { renderStatementList, statementRow } from './statement-rows.ts';
@@ -133,14 +134,16 @@ export async function mountScopePage(main: HTMLElement, kind: Kind, name: string
 
   function renderSummary(s: DrillSummary, rangeLabel: string) {
     const kindText = kind === 'actor' ? 'speaker' : kind === 'dyad' ? 'speaker → target' : 'signal category';
-    subtitle.textContent = `${kindText} · ${s.total.toLocaleString()} scored statements in all · index now, by window:`;
+    subtitle.textContent = `${kindText} · ${s.total.toLocaleString()} scored statements in all`;
     cards.replaceChildren(
       ...Object.values(s.current.windows).map((w) =>
         el(
           'article',
           { class: 'card', 'data-window': w.window, 'data-enough-data': String(w.enoughData) },
           el('h2', {}, `Last ${w.window}`),
-          el('p', { class: 'value' }, w.index === null ? '–' : w.index.toFixed(1)),
+          el('p', { class: w.index === null ? 'value' : `value level-${levelOf(w.index)}` }, w.index === null ? '–' : w.index.toFixed(1)),
+          // the level as a word and a shape, as on the dashboard's cards (never colour alone)
+          el('p', { class: 'level-word' }, ...(w.index === null ? [] : [levelMark(levelOf(w.index))])),
           el('p', { class: 'meta' }, w.index === null ? `not enough data (${w.count} statements)` : `${w.count} statements · max ${Math.round(w.maxScore ?? 0)}`),
         ),
       ),

@@ -87,7 +87,11 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
     await page.waitForFunction(() => document.activeElement?.id === 'drill-title', null, { timeout: T }); // focus moves to the page heading
     await page.locator('#drill-statements li.statement').first().waitFor({ timeout: T });
     assert.equal(await page.locator('#drill-statements li.statement').count(), 3, "Russia's three statements of the last 24 h");
-    assert.equal(await page.locator('#drill-cards .card[data-window="1h"] .value').textContent().then((s) => Number.isFinite(Number(s))), true);
+    const oneHour = Number(await page.locator('#drill-cards .card[data-window="1h"] .value').textContent());
+    assert.ok(Number.isFinite(oneHour));
+    // the card's level in words and a shape beside the colour, the band of its number
+    const band = oneHour >= 80 ? 'severe' : oneHour >= 60 ? 'high' : oneHour >= 40 ? 'elevated' : oneHour >= 20 ? 'low' : 'calm';
+    assert.equal((await page.locator('#drill-cards .card[data-window="1h"] .level-word').textContent())?.trim().slice(-band.length), band);
     assert.ok((await page.locator('#drill-targets li').first().textContent())?.includes('Ukraine'), 'Ukraine is its first target');
     assert.ok((await page.locator('#drill-targeted-by').textContent())?.includes('Ukraine'), 'Ukraine speaks about Russia');
     await keepScreenshot(page, 'drill-actor');
