@@ -1,3 +1,4 @@
+import { ALERT_SCHEMAS } from './openapi-alerts.ts';
 import { AUTH_PATHS, AUTH_SCHEMAS } from './openapi-auth.ts';
 import { DRILL_PATHS, DRILL_SCHEMAS } from './openapi-drill.ts';
 import { body, bom, csv, date, ERROR_TEXT, errors, guarded, html, json, notBuilt, ok, pathId, query, READ, scope, SECURITY_SCHEMES } from './openapi-helpers.ts';
@@ -194,7 +195,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     paths: withReadGate({ ...paths, ...AUTH_PATHS, ...DRILL_PATHS, ...SEARCH_PATHS }),
     components: {
-      schemas: { ...SCHEMAS, ...AUTH_SCHEMAS, ...DRILL_SCHEMAS, ...SEARCH_SCHEMAS },
+      schemas: { ...SCHEMAS, ...ALERT_SCHEMAS, ...AUTH_SCHEMAS, ...DRILL_SCHEMAS, ...SEARCH_SCHEMAS },
       responses: Object.fromEntries(Object.entries(ERROR_TEXT).map(([c, description]) => [`E${c}`, { description, content: json(ref('Error')) }])),
       securitySchemes: SECURITY_SCHEMES,
     },

@@ -8,11 +8,11 @@
 export type JsonSchema = Record<string, unknown>;
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
+export const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
 const iso = { type: 'string', format: 'date-time' };
 const isoOrNull = nullable('string', { format: 'date-time' });
-const ms = { type: 'integer', description: 'unix milliseconds' };
-const msOrNull = nullable('integer', { description: 'unix milliseconds' });
+export const ms = { type: 'integer', description: 'unix milliseconds' };
+export const msOrNull = nullable('integer', { description: 'unix milliseconds' });
 
 /** A closed object whose every property is required unless listed in `optional`. */
 export function object(properties: Record<string, JsonSchema>, optional: string[] = [], description?: string): JsonSchema {
@@ -47,14 +47,6 @@ const signal = object(
   },
   ['condition', 'target'],
 );
-
-const channel = {
-  oneOf: [
-    object({ type: { const: 'dashboard' } }),
-    object({ type: { const: 'webhook' }, url: { type: 'string', description: 'masked (scheme://host/…) for all but the admin' }, format: { enum: ['json', 'slack'] } }, ['format']),
-    object({ type: { const: 'email' }, to: { type: 'string' } }),
-  ],
-};
 
 export const SCHEMAS: Record<string, JsonSchema> = {
   Error: object(
@@ -244,100 +236,4 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     },
     ['intervalSeconds'],
   ),
-  Channel: channel,
-  Rule: object({
-    id: { type: 'integer' },
-    name: { type: 'string' },
-    scope: { type: 'string' },
-    window: { type: 'string' },
-    metric: { enum: ['index', 'max', 'count'] },
-    threshold: { type: 'number' },
-    recoverBelow: { type: 'number' },
-    forSeconds: { type: 'integer' },
-    repeatSeconds: { type: 'integer' },
-    minStatements: { type: 'integer' },
-    severity: { enum: ['info', 'warning', 'critical'] },
-    channels: { type: 'array', items: ref('Channel') },
-    enabled: { type: 'boolean' },
-    silencedUntil: msOrNull,
-    silenceReason: nullable('string'),
-    createdAt: ms,
-    updatedAt: ms,
-  }),
-  RuleInput: object(
-    {
-      name: { type: 'string', minLength: 1, maxLength: 100 },
-      scope: { type: 'string', pattern: '^(global|actor:[^>]+|dyad:[^>]+>[^>]+|category:.+)$' },
-      window: { type: 'string', description: 'a duration from 1m to 30d, like 1h, 24h, 7d' },
-      metric: { enum: ['index', 'max', 'count'], default: 'index' },
-      threshold: { type: 'number', minimum: 0 },
-      recoverBelow: { type: 'number', minimum: 0, description: 'not above threshold' },
-      forSeconds: { type: 'integer', minimum: 0, maximum: 604_800, default: 0 },
-      repeatSeconds: { type: 'integer', minimum: 0, maximum: 2_592_000, default: 0, description: '0 (never) or at least 60' },
-      minStatements: { type: 'integer', minimum: 1, maximum: 100_000, default: 3 },
-      severity: { enum: ['info', 'warning', 'critical'], default: 'warning' },
-      channels: { type: 'array', items: ref('Channel'), maxItems: 10 },
-      enabled: { type: 'boolean', default: true },
-    },
-    ['metric', 'forSeconds', 'repeatSeconds', 'minStatements', 'severity', 'channels', 'enabled'],
-  ),
-  Alert: object({
-    id: { type: 'integer' },
-    ruleId: { type: 'integer' },
-    ruleName: { type: 'string' },
-    dashboard: { type: 'boolean' },
-    state: { enum: ['pending', 'firing', 'resolved', 'cancelled'] },
-    acknowledged: { type: 'boolean' },
-    value: nullable('number'),
-    peakValue: nullable('number'),
-    threshold: { type: 'number' },
-    scope: { type: 'string' },
-    window: { type: 'string' },
-    metric: { type: 'string' },
-    severity: { type: 'string' },
-    startedAt: ms,
-    firedAt: msOrNull,
-    resolvedAt: msOrNull,
-    endReason: nullable('string'),
-    noDataSince: msOrNull,
-    lastNotifiedAt: msOrNull,
-    notifyCount: { type: 'integer' },
-    ack: { oneOf: [{ type: 'null' }, object({ at: ms, by: nullable('string'), reason: { type: 'string' } })] },
-    updatedAt: ms,
-  }),
-  AlertEvent: object({
-    id: { type: 'integer' },
-    alertId: { type: 'integer' },
-    at: ms,
-    kind: { type: 'string' },
-    fromState: nullable('string'),
-    toState: { type: 'string' },
-    value: nullable('number'),
-    window: { type: 'string' },
-    count: { type: 'integer' },
-    threshold: { type: 'number' },
-    topStatements: {
-      type: 'array',
-      items: object({ id: { type: 'integer' }, score: { type: 'number' }, speaker: nullable('string'), occurredAt: ms, text: { type: 'string' } }),
-    },
-    note: nullable('string'),
-  }),
-  Delivery: object({
-    id: { type: 'integer' },
-    alertId: { type: 'integer' },
-    eventId: { type: 'integer' },
-    channel: { enum: ['webhook', 'email'] },
-    target: { type: 'string', description: 'a webhook URL is masked for all but the admin' },
-    format: { enum: ['json', 'slack', 'email'] },
-    status: { enum: ['pending', 'delivered', 'dead'] },
-    attempts: { type: 'integer' },
-    nextAttemptAt: msOrNull,
-    lastError: nullable('string'),
-    createdAt: ms,
-    deliveredAt: msOrNull,
-    log: {
-      type: 'array',
-      items: object({ id: { type: 'integer' }, deliveryId: { type: 'integer' }, at: ms, ok: { type: 'boolean' }, statusCode: nullable('integer'), error: nullable('string'), durationMs: { type: 'integer' } }),
-    },
-  }),
 };
