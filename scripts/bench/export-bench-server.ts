@@ -7,6 +7,7 @@
  * ~35 MB of loader that users never have. It can still be run from sources:
  *   node --import tsx scripts/bench/export-bench-server.ts DB_FILE
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -79,6 +80,7 @@ export async function serveExports(file: string): Promise<void> {
   });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// realpath: node runs a module reached through a symlink (node_modules linked in) under its real path.
+if (process.argv[1] && fs.realpathSync(path.resolve(process.argv[1])) === fileURLToPath(import.meta.url)) {
   await serveExports(process.argv[2]!);
 }
