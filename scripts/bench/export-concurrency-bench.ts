@@ -12,17 +12,16 @@
  *   node --import tsx scripts/bench/export-concurrency-bench.ts [--rows N] [--db FILE] [--health-every MS]
  *   (npm run bench -- export-concurrency)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer, SERVER_BUNDLE } from '../build-server.ts';
+import { buildServer } from '../build-server.ts';
 import { generateDatabase } from './export-bench-data.ts';
+import { startNodeFlags, startRealServer, type ServerUnderTest } from './export-bench-process.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const ROOT = path.resolve(path.dirname(SELF), '..', '..');
 const EXPORTS = 4;
 /** Exports may add at most this to health's p95 latency (its own cost, a COUNT over statements, is the baseline). */
 const HEALTH_TARGET_MS = 250;
@@ -31,31 +30,6 @@ let HEALTH_EVERY_MS = 2000;
 /** A request that costs the server almost nothing: how long the event loop keeps it waiting. */
 const CHEAP = '/api/feeds';
 const CHEAP_EVERY_MS = 100;
-
-async function startServer(dataDir: string): Promise<{ port: number; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', SERVER_BUNDLE], {
-    cwd: ROOT,
-    env: { ...process.env, BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_DEMO: 'off', BRINKWATCH_PORT: '0', BRINKWATCH_EXPORT_MAX_DAYS: '3650', BRINKWATCH_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      const m = /Brinkwatch dashboard: http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  child.stdout!.resume();
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { port, child, stop };
-}
 
 /** One GET on its own connection; `headersOnly` resolves at the status line and hangs up. */
 function get(port: number, urlPath: string, headersOnly = false): Promise<{ status: number; firstByteMs: number; ms: number; bytes: number }> {
@@ -103,7 +77,7 @@ export async function run(opts: { rows?: number; db?: string; healthEveryMs?: nu
   const rows = opts.rows ?? 300_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-export-concurrency-'));
   const file = path.join(dir, 'brinkwatch.db');
-  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  let server: ServerUnderTest | null = null;
   try {
     if (opts.db) fs.copyFileSync(path.resolve(opts.db), file);
     else {
@@ -112,7 +86,7 @@ export async function run(opts: { rows?: number; db?: string; healthEveryMs?: nu
       process.stdout.write(`${(gen.ms / 1000).toFixed(1)} s, ${(gen.bytes / 1e6).toFixed(0)} MB\n`);
     }
     await buildServer();
-    server = await startServer(dir);
+    server = await startRealServer(dir, startNodeFlags());
     const port = server.port;
     const range = 'from=2025-01-01&to=2026-12-01';
     // Warm the page cache and the server, so the first export does not pay for both.
