@@ -40,6 +40,7 @@ import { createFeedJob } from './jobs/feed-job.ts';
 import { createInboxJob } from './jobs/inbox-job.ts';
 import { createClusterNode } from './cluster/cluster-node.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
+import { createAnnounceSweep } from './jobs/announce-sweep.ts';
 import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createDemoWatch } from './jobs/demo-watch.ts';
 import { createExportHeadBackfill } from './jobs/export-head-backfill.ts';
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
     scorer,
     language,
     logger,
+    announceAs: config.nodeId,
     onScored: async (batch) => {
       // One push per batch to every page of every node: its statements (or, when many, their
       // ids) and the metrics it moved (server/realtime/statement-push.ts).
@@ -242,6 +244,8 @@ async function main(): Promise<void> {
       // Let the push leave before alert evaluation's queries hold the event loop: the socket
       // writes, and the publish to the other nodes (node-redis writes on setImmediate).
       await new Promise((resolve) => setImmediate(resolve));
+      // The push has left: the leader's sweep need not announce this batch (announce-sweep.ts).
+      if (batch.announcement !== null) store.announcements.done(batch.announcement);
       // Every node evaluates after its own batch (at once, not at the leader's next tick); on
       // PostgreSQL evaluations take turns on an advisory lock (alerts-repo serializeEvaluation).
       alerts.evaluate();
@@ -260,6 +264,9 @@ async function main(): Promise<void> {
   const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];
   jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
   jobs.push(createScheduledJob({ name: 'sessions', cron: '0 */10 * * * *', logger, run: () => ({ removed: authWiring.auth.removeExpiredSessions() }), isIdle: (c) => c.removed === 0 }));
+  // The batches of a node that died between its commit and its push, announced by the leader.
+  const sweep = createAnnounceSweep({ store, publish: (push) => realtime.publishScored(push), metrics: () => metrics.current(), logger });
+  jobs.push(createScheduledJob({ name: 'announce-sweep', cron: '*/2 * * * * *', logger, run: () => sweep.runOnce(), isIdle: (c) => c.announced === 0, onlyWhen: leadership.isLeader }));
   jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
   jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow(), onlyWhen: leadership.isLeader }));
   // BRINKWATCH_RETAIN_*_DAYS: old rows deleted in short batches; metrics and counts stay exact (server/store/retention-repo.ts).

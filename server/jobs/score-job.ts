@@ -21,6 +21,11 @@ export interface ScoredBatch {
   /** Metric scopes whose buckets changed. */
   scopes: string[];
   failed: number;
+  /**
+   * The batch's row in score_announcements (with `announceAs`): pass it to
+   * `store.announcements.done` once the push has left; null when nothing was recorded.
+   */
+  announcement: number | null;
 }
 
 /**
@@ -41,6 +46,12 @@ export function createScoreWorker(deps: {
   onScored?: (batch: ScoredBatch) => void | Promise<void>;
   /** The largest batch whose statements are read back for `onScored` (pushed one by one). */
   pushLimit?: number;
+  /**
+   * This node's id: each batch is recorded in score_announcements in its own transaction, so that
+   * if this node dies before its push leaves, the leader announces the batch (announce-sweep.ts).
+   * Unset (CLIs, tests): nothing is recorded.
+   */
+  announceAs?: string;
 }) {
   const now = deps.now ?? Date.now;
   const batchSize = deps.batchSize ?? 1000;
@@ -53,6 +64,7 @@ export function createScoreWorker(deps: {
     const ids: number[] = [];
     let failed = 0;
     let unsupported = 0;
+    let announcement: number | null = null;
     // One transaction per batch; on PostgreSQL the claim is part of it (several nodes score).
     const claimed = deps.store.statements.withClaimedPending(batchSize, (pending) => {
       const scoredAt = now();
@@ -88,11 +100,12 @@ export function createScoreWorker(deps: {
       });
       ids.sort((a, b) => a - b); // (unsupported ones were added first)
       deps.store.metrics.add(contributions);
+      if (deps.announceAs !== undefined && ids.length > 0) announcement = deps.store.announcements.record(deps.announceAs, scoredAt, ids, [...scopes]);
       return true;
     });
     if (claimed === null) return null;
     const statements = ids.length > pushLimit ? [] : deps.store.statements.getMany(ids);
-    return { ids, statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed };
+    return { ids, statements, scored: ids.length - unsupported, unsupported, scopes: [...scopes], failed, announcement };
   }
 
   return {

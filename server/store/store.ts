@@ -3,6 +3,7 @@ import { isPostgresUrl, redactUrl, type PgOpenOptions } from './pg/pg-database.t
 import { openPostgres } from './pg/open-postgres.ts';
 import { createAccountsRepo } from './accounts-repo.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
+import { createAnnouncementsRepo } from './announcements-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 import { createAnnotationsRepo } from './annotations-repo.ts';
 import { createDemoData } from './demo-data.ts';
@@ -36,6 +37,8 @@ export function createStore(file: string, options: { pg?: PgOpenOptions } = {}) 
     accounts: createAccountsRepo(db),
     sessions: createSessionsRepo(db),
     audit: createAuditRepo(db),
+    /** Scored batches whose push has not left yet (migration 014; server/jobs/announce-sweep.ts). */
+    announcements: createAnnouncementsRepo(db),
     /** Chart annotations analysts add (migration 012). */
     annotations: createAnnotationsRepo(db),
     /** Analysts' "this score is wrong" (server/store/feedback-repo.ts). */
