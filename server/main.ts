@@ -36,16 +36,11 @@ import { createInboxService } from './ingest/inbox-service.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
 import { loadLanguageGate } from './ingest/language-detector.ts';
 import { createUrlGuard } from './ingest/url-guard.ts';
-import { createFeedJob } from './jobs/feed-job.ts';
-import { createInboxJob } from './jobs/inbox-job.ts';
 import { createClusterNode } from './cluster/cluster-node.ts';
 import { createAlertJobs } from './jobs/alert-job.ts';
-import { createAnnounceSweep } from './jobs/announce-sweep.ts';
-import { createDemoFeed, loadDemoStatements } from './jobs/demo-feed.ts';
 import { createDemoWatch } from './jobs/demo-watch.ts';
 import { createExportHeadBackfill } from './jobs/export-head-backfill.ts';
-import { createScheduledJob, type ScheduledJob } from './jobs/scheduled-job.ts';
-import { createScoreWorker } from './jobs/score-job.ts';
+import { createServerJobs } from './jobs/server-jobs.ts';
 import { createMetricsService } from './metrics/metrics-service.ts';
 import { createRealtimeServer } from './realtime/realtime-server.ts';
 import { createKnownScopes } from './store/known-scopes.ts';
@@ -55,8 +50,6 @@ import { redactUrl } from './store/pg/pg-database.ts';
 import { createOpsQueries } from './store/ops-queries.ts';
 import { createPrometheus } from './ops/prometheus.ts';
 import { createPrometheusRoutes } from './http/prometheus-routes.ts';
-import { createRetention } from './ops/retention.ts';
-import { createRetentionRepo } from './store/retention-repo.ts';
 import { createOpenApiRoutes, undocumentedRoutes } from './http/openapi-routes.ts';
 
 const VERSION = '0.1.0';
@@ -231,58 +224,11 @@ async function main(): Promise<void> {
   const joinError = await cluster.joinRealtime();
   if (joinError) return refuse(joinError);
 
-  const worker = createScoreWorker({
-    store,
-    scorer,
-    language,
-    logger,
-    announceAs: config.nodeId,
-    onScored: async (batch) => {
-      // One push per batch to every page of every node: its statements (or, when many, their
-      // ids) and the metrics it moved (server/realtime/statement-push.ts).
-      realtime.publishScored({ ids: batch.ids, statements: batch.statements, metrics: { current: metrics.current(), scopes: batch.scopes } });
-      // Let the push leave before alert evaluation's queries hold the event loop: the socket
-      // writes, and the publish to the other nodes (node-redis writes on setImmediate).
-      await new Promise((resolve) => setImmediate(resolve));
-      // The push has left: the leader's sweep need not announce this batch (announce-sweep.ts).
-      if (batch.announcement !== null) store.announcements.done(batch.announcement);
-      // Every node evaluates after its own batch (at once, not at the leader's next tick); on
-      // PostgreSQL evaluations take turns on an advisory lock (alerts-repo serializeEvaluation).
-      alerts.evaluate();
-    },
+  // Scoring, its pushes and the scheduled jobs (server/jobs/server-jobs.ts).
+  const { scoreJob, jobs, retention } = createServerJobs({
+    config, store, scorer, language, logger, realtime, metrics, alerts, alertJobs, demoWatch, health, ingest, inbox, feeds,
+    auth: authWiring.auth, isLeader: leadership.isLeader,
   });
-  const scoreJob = createScheduledJob({
-    name: 'score',
-    cron: config.scoreCron,
-    logger,
-    run: () => {
-      demoWatch.check();
-      return worker.runOnce();
-    },
-    isIdle: (c) => c.batches === 0,
-  });
-  const jobs: ScheduledJob[] = [scoreJob, alertJobs.evaluate, alertJobs.notify];
-  jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
-  jobs.push(createScheduledJob({ name: 'sessions', cron: '0 */10 * * * *', logger, run: () => ({ removed: authWiring.auth.removeExpiredSessions() }), isIdle: (c) => c.removed === 0 }));
-  // The batches of a node that died between its commit and its push, announced by the leader.
-  const sweep = createAnnounceSweep({ store, publish: (push) => realtime.publishScored(push), metrics: () => metrics.current(), logger });
-  jobs.push(createScheduledJob({ name: 'announce-sweep', cron: '*/2 * * * * *', logger, run: () => sweep.runOnce(), isIdle: (c) => c.announced === 0, onlyWhen: leadership.isLeader }));
-  jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
-  jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow(), onlyWhen: leadership.isLeader }));
-  // BRINKWATCH_RETAIN_*_DAYS: old rows deleted in short batches; metrics and counts stay exact (server/store/retention-repo.ts).
-  const retention = createRetention({ repo: createRetentionRepo(store.db), policy: config.retention });
-  if (retention.enabled()) {
-    jobs.push(createScheduledJob({ name: 'retention', cron: config.retention.cron, logger, run: () => retention.runOnce(), isIdle: (c) => c.batches === 0, onlyWhen: leadership.isLeader }));
-  }
-
-  if (config.demo === 'auto') {
-    const { statements, errors } = loadDemoStatements(path.join(projectRoot(), 'data', 'demo', 'statements.jsonl'));
-    for (const e of errors) logger.warn({ error: e }, 'demo statement skipped');
-    const demo = createDemoFeed({ store, ingest, statements });
-    const seeded = demo.seedIfEmpty();
-    if (seeded > 0) logger.info({ seeded }, 'empty database seeded with demo statements');
-    jobs.push(createScheduledJob({ name: 'demo', cron: '*/3 * * * * *', logger, run: () => demo.trickle(), isIdle: () => true, onlyWhen: leadership.isLeader }));
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
