@@ -75,3 +75,15 @@ test('promised-response: a promise whose object is a threat does not calm it', (
   const ru = s.score('Москва пообещала гуманитарную помощь пострадавшим районам.', { lang: 'ru' });
   assert.ok(ru.score < 10, `${ru.score}`);
 });
+
+test('word-sense-un (classes.jsonl): crime senses of cooperative words and deployments of observers are not read as their other sense', () => {
+  const s = scorer();
+  const signalsOf = (text: string) => s.score(text, { lang: 'en' }).signals;
+  for (const text of ['Smugglers expanded the drug trade across the northern border.', 'The panel traced the illicit arms trade that finances the militias.']) {
+    assert.ok(!signalsOf(text).some((x) => x.text.toLowerCase() === 'trade' && x.polarity === 'deescalation'), text);
+  }
+  assert.ok(!signalsOf('Gulf states accused Qatar of financing terrorism.').some((x) => x.text === 'financing' && x.polarity === 'deescalation'));
+  assert.ok(!signalsOf('The organisation deployed observers to monitor the election.').some((x) => x.category === 'mobilization-deployment'));
+  assert.ok(signalsOf('Russia deployed troops to the border.').some((x) => x.category === 'mobilization-deployment'));
+  assert.ok(!signalsOf('The Council thanked the troop-contributing countries for their service.').some((x) => x.polarity === 'escalation'));
+});
