@@ -35,6 +35,8 @@ export interface Mention {
 const SPEAKER_REACH = 7;
 /** Tokens after a directed verb or a targeted signal searched for the target. */
 const TARGET_REACH = 5;
+/** Tokens after the name in an "according to X" source searched for the rest of its institution. */
+const SOURCE_TAIL = 6;
 
 export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): Mention[] {
   const { tokens } = p;
@@ -117,6 +119,13 @@ function reportingClause(lex: CompiledLexicon, p: Prepared, b: number): boolean 
   return false;
 }
 
+/** The first punctuation token at or after `from`, at most `SOURCE_TAIL` tokens on: the end of an "according to X" source. */
+function clauseEnd(p: Prepared, from: number): number {
+  const stop = Math.min(p.tokens.length, from + SOURCE_TAIL);
+  for (let k = from; k < stop; k++) if (p.tokens[k]!.kind === PUNCT) return k;
+  return stop;
+}
+
 function findSpeaker(
   lex: CompiledLexicon,
   p: Prepared,
@@ -154,9 +163,10 @@ function findSpeaker(
     const phraseStart = lex.institutions === null ? m.start : institutionStartBefore(lex, lex.institutions, p, m.start);
     let b = phraseStart - 1;
     if (b >= 0 && (cueFlags[b]! & CUE_DETERMINER) !== 0) b--;
-    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
+    // the institution may follow the name up to the clause's end ("Selon le ministère chinois des Affaires étrangères, ...")
+    if (b >= 1 && tokens[b]!.lower === 'to' && tokens[b - 1]!.lower === 'according') return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: clauseEnd(p, m.end) };
     if (b >= 0 && (((cueFlags[b]! & CUE_SPEECH) !== 0 && (b === 0 || tokens[b - 1]!.kind === PUNCT)) || reportingClause(lex, p, b))) {
-      return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: m.end };
+      return { actor: m.actor, verb: -1, mentionStart: m.start, mentionEnd: m.end, until: clauseEnd(p, m.end) };
     }
   }
   return agent;

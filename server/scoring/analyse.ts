@@ -29,6 +29,7 @@ import { markHypothetical } from './hypothetical.ts';
 import { markAddressed, markClaims, markReversals, markResolutions, markTopics } from './frames.ts';
 import { weighDeathContext } from './death-context.ts';
 import { weighThreatObjects } from './threat-object.ts';
+import { dropPromisedThreats } from './promise-object.ts';
 import { weighLabels } from './label-only.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
@@ -346,6 +347,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
   if (contextual) weighDeathContext(lex, p, found);
   if (found.length > 0) {
     if (threats) weighThreatObjects(lex, p, found); // "threatened to resign" is not a threat of force
+    dropPromisedThreats(lex, p, found); // "promised a decisive response" is a threat, not a promise of cooperation
     if (denials) weighLabels(lex, p, found); // "the junta announced" describes, "called it a junta" denies
     if ((p.allFlags & CUE_REVERSAL) !== 0) markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
     if ((p.allFlags & CUE_TOPIC_HEAD) !== 0) markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"

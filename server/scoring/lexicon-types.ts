@@ -207,6 +207,8 @@ export interface CompiledLexicon {
   threatVerbs: Set<string>;
   /** Auxiliaries of the passive (`cues.passiveAuxiliary`: "were [attacked]"; frames.ts). */
   passive: Set<string>;
+  /** Verb forms of promising (`cues.promiseVerbs`: "promised [a decisive response]"; promise-object.ts). */
+  promiseVerbs: Set<string>;
   /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
   labels: LabelCues;
 }

@@ -400,6 +400,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     movement: { category: mobilization, weight: calibration.forceMovement, bareFactor: 0, otherSense: null },
     threatVerbs: compileThreatVerbs(obj(lex['cues'], 'lexicon.cues')),
     passive: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'passiveAuxiliary'),
+    promiseVerbs: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'promiseVerbs'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
     keyIds,
     stemExceptions,
