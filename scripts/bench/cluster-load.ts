@@ -24,6 +24,9 @@ export interface Report {
   times: number[];
   duplicates: number;
   disconnects: number;
+  /** CPU the client process spent since the last reset (its own process.cpuUsage), ms. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
 }
 
 export interface Clients {
@@ -38,10 +41,13 @@ export interface Clients {
   close(): Promise<void>;
 }
 
+/** Which client the sockets are (scripts/bench/cluster-clients.ts): socket.io-client, or the protocol on `ws` alone. */
+export type ClientKind = 'socket.io' | 'ws';
+
 /** Starts `perNode` sockets on each URL in a child process; resolves once all have their snapshot. */
-export async function startClients(urls: string[], perNode: number, nodeOffset = 0): Promise<Clients> {
+export async function startClients(urls: string[], perNode: number, nodeOffset = 0, client: ClientKind = 'socket.io'): Promise<Clients> {
   const child: ChildProcess = track(
-    fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode })], {
+    fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode, client })], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),

@@ -169,9 +169,24 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** CPU time (user + system, all threads) a process has used, in ms, from /proc; null once it is gone. */
+/**
+ * CPU time (user + system, all threads) a process has used, in ms, from /proc; null once it is
+ * gone. The scheduler's nanosecond count of each thread (/proc/<pid>/task/<tid>/schedstat) where
+ * the kernel has it: /proc/<pid>/stat counts in clock ticks (10 ms), too coarse for the few
+ * hundred ms a fan-out phase costs a node. A thread that ended between two readings drops out
+ * of the second (the nodes' threads live as long as they do).
+ */
 export function processCpuMs(pid: number): number | null {
   try {
+    let ns = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread ended while being read
+      }
+    }
+    if (ns > 0) return ns / 1e6;
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at the closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
