@@ -66,7 +66,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   const make = statementMaker(crypto.randomBytes(3).toString('hex'));
   const sockets = browsers.sockets;
   // Warm-up, and the check that a statement posted to any node reaches the browsers of all.
-  browsers.reset();
+  await browsers.reset();
   const warm = await pacedPosts(nodes, make, nodes.length * 3, 10);
   const warmLat = latencies(warm, await collect([browsers], warm.length, 20_000), sockets);
   if (warmLat.missing > 0) {
@@ -76,7 +76,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   }
   if (warmUpOnly) return { name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: true };
 
-  browsers.reset();
+  await browsers.reset();
   const loadBefore = load();
   // What the processes spend with nothing to do (score ticks, health, leadership): part of every CPU figure below.
   const idle0 = await cpuReading(cpu);
@@ -107,7 +107,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   out(`      idle, the same processes spend ${Object.entries(idle).map(([k, v]) => `${k} ${((v / IDLE_MS) * 1000).toFixed(0)} ms`).join(' + ')} CPU per second (jobs, health, leadership)`);
   if (transactions) out(`      PostgreSQL transactions: ${(xacts / sizes.statements).toFixed(1)} per statement (pg_stat_database, flushed by each backend at most once a second: approximate)`);
 
-  browsers.reset();
+  await browsers.reset();
   const steady = await pacedPosts(nodes, make, sizes.steady, STEADY_RATE);
   const steadyLat = latencies(steady, await collect([browsers], steady.length, 30_000), sockets);
   out(`    POST-to-browser, steady ${STEADY_RATE}/s x ${sizes.steady}: ${dist(steadyLat.all)}; ${health(steadyLat)}`);

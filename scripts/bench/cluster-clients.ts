@@ -6,6 +6,7 @@
  * statement). Driven over IPC by scripts/bench/cluster-bench.ts:
  *   parent -> child: { cmd: 'reset' | 'count' | 'report' | 'close' }
  *   child -> parent: { type: 'ready', sockets, connectMs } once all are connected,
+ *                    { type: 'reset' } once it has forgotten the arrivals so far,
  *                    { type: 'count', n } (arrivals since the last reset) on 'count',
  *                    { type: 'report', ids, nodes, times, duplicates, disconnects, cpuUserMs, cpuSystemMs }
  *                    on 'report' (the CPU this process spent since the last reset, from process.cpuUsage).
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
       seen = seen.map(() => new Set());
       duplicates = 0;
       cpu0 = process.cpuUsage();
+      send({ type: 'reset' });
     } else if (msg.cmd === 'count') {
       send({ type: 'count', n: times.length });
     } else if (msg.cmd === 'report') {

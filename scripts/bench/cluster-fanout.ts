@@ -41,7 +41,7 @@ export async function fanOutPhase(nodes: Node[], clients: Clients[], events: num
   await new Promise((r) => setTimeout(r, IDLE_MS));
   const idle = cpuSpent(idle0, await cpuReading(cpu));
   const idleMs = performance.now() - i0;
-  for (const c of clients) c.reset();
+  await Promise.all(clients.map((c) => c.reset()));
   const cpu0 = await cpuReading(cpu);
   const t0 = performance.now();
   const posted: Posted[] = [];

@@ -35,7 +35,8 @@ export interface Clients {
   connectMs: number;
   /** The node (index into the URLs this process was given) each of its sockets is on, offset for several processes. */
   nodeOffset: number;
-  reset(): void;
+  /** Forgets the arrivals so far; resolves once the client process has (so that nothing sent after it is lost to it). */
+  reset(): Promise<void>;
   count(): Promise<number>;
   report(): Promise<Report>;
   close(): Promise<void>;
@@ -90,7 +91,11 @@ export async function startClients(urls: string[], perNode: number, nodeOffset =
     sockets: Number(ready.sockets),
     connectMs: Number(ready.connectMs),
     nodeOffset,
-    reset: () => child.send({ cmd: 'reset' }),
+    reset: async () => {
+      const p = expect('reset');
+      child.send({ cmd: 'reset' });
+      await p;
+    },
     count: async () => {
       const p = expect('count');
       child.send({ cmd: 'count' });
