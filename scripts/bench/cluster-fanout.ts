@@ -11,8 +11,8 @@ import { cpuReading, cpuSpent, type Node } from './cluster-nodes.ts';
 
 /** Between one event reaching every client and the next POST. */
 const FANOUT_GAP_MS = 300;
-/** How long the nodes' idle CPU (score ticks, health, leadership) is read before a phase. */
-const IDLE_MS = 2000;
+/** How long the nodes' idle CPU (score ticks every 2 s, health every 5 s, leadership) is read before a phase: one health cycle. */
+const IDLE_MS = 5000;
 export const FANOUT_TARGET_MS = 250;
 
 export type CpuGroups = Record<string, () => Promise<number[]> | number[]>;
