@@ -6,13 +6,15 @@
  *     (the baseline: today's default), one node on PostgreSQL, and three nodes on PostgreSQL +
  *     a Redis of its own (posts spread over the nodes, browsers on every node);
  *   - socket fan-out to 3,000 socket.io clients spread over the three nodes (target: p99 under
- *     250 ms), against the same events sent to the six browsers of the ingest run as baseline.
+ *     250 ms), against the same events sent to the six browsers of the ingest run as baseline,
+ *     and the CPU per delivery of the nodes and of the clients apart (scripts/bench/cluster-fanout.ts).
  * Latencies run from the POST being sent to the id being in the browser: an upper bound of
  * emit-to-browser, as it includes the request, the insert, scoring and the commit. The
  * machine's load average is printed beside the figures (a shared machine moves them).
  *
- *   node --import tsx scripts/bench/cluster-bench.ts [--statements N] [--steady N] [--clients N] [--events N] [--only sqlite,pg,cluster] [--fanout-only]
- *   (--fanout-only: the three nodes and the fan-out alone, no ingest or steady phase: for repeated fan-out runs)
+ *   node --import tsx scripts/bench/cluster-bench.ts [--statements N] [--steady N] [--clients N] [--events N] [--only sqlite,pg,cluster] [--fanout-only] [--crowd ws|socket.io]
+ *   (--fanout-only: the three nodes and the fan-out alone, no ingest or steady phase: for repeated fan-out runs;
+ *    --crowd: the 3,000 clients speak the protocol on `ws` (default: half the CPU per message) or are socket.io-client)
  *   (npm run bench -- cluster)
  */
 import crypto from 'node:crypto';
@@ -21,23 +23,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../build-server.ts';
-import { collect, ingestPosts, latencies, now, pacedPosts, post, quantile, retried, startClients, statementMaker, type Clients, type Latencies, type Posted } from './cluster-load.ts';
+import { collect, ingestPosts, latencies, now, pacedPosts, quantile, retried, startClients, statementMaker, type ClientKind, type Clients, type Latencies } from './cluster-load.ts';
+import { fanOutPhase, printFanout, type CpuGroups, type FanoutResult } from './cluster-fanout.ts';
 import { backendPids, transactionCount, cpuReading, cpuSpent, createBenchDatabase, startNode, startPrivateRedis, type BenchDatabase, type Node, type PrivateRedis } from './cluster-nodes.ts';
 
-const FANOUT_TARGET_MS = 250;
 const BROWSERS_PER_NODE = 2;
 const BATCH = 50;
 const POSTERS = 4;
 const STEADY_RATE = 20;
-const FANOUT_GAP_MS = 300;
 const IDLE_MS = 2000;
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0).padStart(5)} ms` : '    n/a');
 const load = () => `load ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`;
 const dist = (xs: number[]) => `p50 ${ms(quantile(xs, 0.5))}  p99 ${ms(quantile(xs, 0.99))}  max ${ms(xs.at(-1) ?? NaN)}`;
-/** Which processes' CPU a configuration spends: its nodes, its PostgreSQL backends, its Redis. */
-type CpuGroups = Record<string, () => Promise<number[]> | number[]>;
+const CLIENT_NAMES: Record<ClientKind, string> = { ws: 'Socket.IO protocol on ws', 'socket.io': 'socket.io-client' };
 const cpuText = (spent: Record<string, number>, per: number, unit: string) =>
   Object.entries(spent)
     .map(([k, v]) => `${k} ${(v / per).toFixed(2)} ms`)
@@ -66,7 +66,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   const make = statementMaker(crypto.randomBytes(3).toString('hex'));
   const sockets = browsers.sockets;
   // Warm-up, and the check that a statement posted to any node reaches the browsers of all.
-  browsers.reset();
+  await browsers.reset();
   const warm = await pacedPosts(nodes, make, nodes.length * 3, 10);
   const warmLat = latencies(warm, await collect([browsers], warm.length, 20_000), sockets);
   if (warmLat.missing > 0) {
@@ -76,7 +76,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   }
   if (warmUpOnly) return { name, perSecond: NaN, cpuPerStatement: NaN, loadedP99: NaN, steadyP99: NaN, ok: true };
 
-  browsers.reset();
+  await browsers.reset();
   const loadBefore = load();
   // What the processes spend with nothing to do (score ticks, health, leadership): part of every CPU figure below.
   const idle0 = await cpuReading(cpu);
@@ -107,7 +107,7 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   out(`      idle, the same processes spend ${Object.entries(idle).map(([k, v]) => `${k} ${((v / IDLE_MS) * 1000).toFixed(0)} ms`).join(' + ')} CPU per second (jobs, health, leadership)`);
   if (transactions) out(`      PostgreSQL transactions: ${(xacts / sizes.statements).toFixed(1)} per statement (pg_stat_database, flushed by each backend at most once a second: approximate)`);
 
-  browsers.reset();
+  await browsers.reset();
   const steady = await pacedPosts(nodes, make, sizes.steady, STEADY_RATE);
   const steadyLat = latencies(steady, await collect([browsers], steady.length, 30_000), sockets);
   out(`    POST-to-browser, steady ${STEADY_RATE}/s x ${sizes.steady}: ${dist(steadyLat.all)}; ${health(steadyLat)}`);
@@ -118,24 +118,6 @@ async function measure(name: string, nodes: Node[], sizes: Sizes, browsers: Clie
   }
   const ok = ingestLat.missing === 0 && ingestLat.duplicates === 0 && steadyLat.missing === 0 && steadyLat.duplicates === 0;
   return { name, perSecond, cpuPerStatement: cpuTotal / sizes.statements, loadedP99: quantile(ingestLat.all, 0.99), steadyP99: quantile(steadyLat.all, 0.99), ok };
-}
-
-/**
- * The fan-out: `events` single statements, posted to the nodes in turn, one at a time: the next
- * is posted FANOUT_GAP_MS after every client had the last (or it timed out), so each figure is
- * one event's way to every client, not a queue of events behind each other.
- */
-async function fanOut(nodes: Node[], clients: Clients[], events: number, tag: string): Promise<Latencies> {
-  const make = statementMaker(tag);
-  for (const c of clients) c.reset();
-  const posted: Posted[] = [];
-  for (let i = 0; i < events; i++) {
-    posted.push(await post(nodes, i % nodes.length, make(1)));
-    await collect(clients, i + 1, 30_000, true);
-    await new Promise((r) => setTimeout(r, FANOUT_GAP_MS));
-  }
-  const sockets = clients.reduce((n, c) => n + c.sockets, 0);
-  return latencies(posted, await collect(clients, events, 30_000), sockets);
 }
 
 /** Starts `count` nodes into `nodes` (filled as they come up, so that a failed start still stops the others). */
@@ -155,7 +137,9 @@ async function stopAll(nodes: Node[]): Promise<void> {
 }
 
 export async function run(argv: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { statements: { type: 'string' }, clients: { type: 'string' }, events: { type: 'string' }, steady: { type: 'string' }, only: { type: 'string' }, 'fanout-only': { type: 'boolean' } } });
+  const { values } = parseArgs({ args: argv, options: { statements: { type: 'string' }, clients: { type: 'string' }, events: { type: 'string' }, steady: { type: 'string' }, only: { type: 'string' }, 'fanout-only': { type: 'boolean' }, crowd: { type: 'string' } } });
+  const clientKind = (values.crowd ?? 'ws') as ClientKind;
+  if (!(clientKind in CLIENT_NAMES)) throw new Error(`--crowd takes ws or socket.io (got ${values.crowd})`);
   const sizes: Sizes = {
     statements: Number(values.statements ?? 1000),
     steady: Number(values.steady ?? 60),
@@ -167,7 +151,7 @@ export async function run(argv: string[] = []): Promise<void> {
   const bundle = await buildServer();
   out(`cluster: ${os.cpus().length} cores, Node ${process.version}, ${load()} at the start; ${BROWSERS_PER_NODE} browsers (socket.io clients, one child process) per node`);
   const results: ConfigResult[] = [];
-  let fan: { lat: Latencies; base: Latencies; connectS: number; loadDuring: string; cpu: Record<string, number> } | null = null;
+  let fan: FanoutResult | null = null;
 
   const all: Array<{ key: string; name: string; nodes: number; db: boolean; redis: boolean }> = [
     { key: 'sqlite', name: '1 node, SQLite (baseline)', nodes: 1, db: false, redis: false },
@@ -203,7 +187,7 @@ export async function run(argv: string[] = []): Promise<void> {
 
       if (config.nodes === 3 && result.ok) {
         // Baseline: the same kind of events to the six browsers already connected.
-        const base = await fanOut(nodes, [browsers], sizes.events, 'fanout-base');
+        const base = await fanOutPhase(nodes, [browsers], sizes.events, 'fanout-base', cpu);
         await browsers.close();
         browsers = null;
         const perNode = Math.ceil(sizes.clients / nodes.length);
@@ -211,12 +195,10 @@ export async function run(argv: string[] = []): Promise<void> {
         const crowd: Clients[] = [];
         try {
           // One process per node's share: three event loops to take in the pushes, as browsers on many machines would.
-          crowd.push(...(await Promise.all(nodes.map((n, i) => startClients([n.url], perNode, i)))));
+          crowd.push(...(await Promise.all(nodes.map((n, i) => startClients([n.url], perNode, i, clientKind)))));
           const connectS = (now() - c0) / 1000;
-          const fanCpu: CpuGroups = { ...cpu, clients: () => crowd.map((c) => c.pid) };
-          const cpu0 = await cpuReading(fanCpu);
-          const lat = await fanOut(nodes, crowd, sizes.events, 'fanout');
-          fan = { lat, base, connectS, loadDuring: load(), cpu: cpuSpent(cpu0, await cpuReading(fanCpu)) };
+          const phase = await fanOutPhase(nodes, crowd, sizes.events, 'fanout', cpu);
+          fan = { base, crowd: phase, events: sizes.events, clients: sizes.clients, browsers: BROWSERS_PER_NODE * nodes.length, clientKind: CLIENT_NAMES[clientKind], connectS, loadDuring: load() };
         } finally {
           await Promise.all(crowd.map((c) => c.close()));
         }
@@ -244,18 +226,7 @@ export async function run(argv: string[] = []): Promise<void> {
     );
   }
   if (fan) {
-    const total = fan.lat.all.length + fan.lat.missing;
-    out(`  fan-out, ${sizes.events} events one at a time, posted to the 3 nodes in turn (${load()}; during: ${fan.loadDuring}):`);
-    out(`    baseline, ${BROWSERS_PER_NODE * 3} browsers:              ${dist(fan.base.all)}; ${health(fan.base)}`);
-    out(`    ${sizes.clients.toLocaleString('en-US')} clients (connected in ${fan.connectS.toFixed(1)} s): ${dist(fan.lat.all)}; ${health(fan.lat)} (${total} deliveries)`);
-    out(`      on the node posted to:           ${dist(fan.lat.local)}`);
-    out(`      on the other nodes:              ${dist(fan.lat.remote)}`);
-    fan.lat.byNode.forEach((xs, i) => out(`      clients on node ${String.fromCharCode(97 + i)}:              ${dist(xs ?? [])}`));
-    out(`      after the first browser had it:  ${dist(fan.lat.spread)}`);
-    out(`    ${cpuText(fan.cpu, fan.lat.all.length / 1000, '1,000 deliveries')} (the clients run on this machine too; the nodes' background jobs in the pauses count as well)`);
-    out(`    per event, each node spends ${((fan.cpu.nodes ?? NaN) / sizes.events / 3).toFixed(0)} ms of CPU on average (scoring, commit, the push to its ${Math.ceil(sizes.clients / 3)} clients, background jobs)`);
-    const p99 = quantile(fan.lat.all, 0.99);
-    out(`    target: fan-out p99 under ${FANOUT_TARGET_MS} ms (POST to browser, an upper bound): ${fan.lat.missing === 0 && p99 < FANOUT_TARGET_MS ? 'MET' : 'NOT MET'}`);
+    printFanout(out, fan, load());
   } else if (!configs.some((c) => c.key === 'cluster')) {
     out('  fan-out: not run (it needs the cluster configuration; --only left it out)');
   } else {

@@ -6,27 +6,34 @@
  * statement). Driven over IPC by scripts/bench/cluster-bench.ts:
  *   parent -> child: { cmd: 'reset' | 'count' | 'report' | 'close' }
  *   child -> parent: { type: 'ready', sockets, connectMs } once all are connected,
+ *                    { type: 'reset' } once it has forgotten the arrivals so far,
  *                    { type: 'count', n } (arrivals since the last reset) on 'count',
- *                    { type: 'report', ids, nodes, times, duplicates, disconnects } on 'report'.
+ *                    { type: 'report', ids, nodes, times, duplicates, disconnects, cpuUserMs, cpuSystemMs }
+ *                    on 'report' (the CPU this process spent since the last reset, from process.cpuUsage).
  * Times are wall-clock ms with sub-ms precision (performance.timeOrigin + performance.now()), the
  * same clock the parent uses for the POSTs, taken as the message is decoded.
  * Each socket asks for one `batchScored` per batch (push=batch, as the dashboard does); a server
  * that does not know it sends statementScored / statementsScoredInBulk, which count the same.
- * As little CPU per message as socket.io-client allows, so that the clients (on the same cores as
- * the nodes here) steal little from what is measured: websocket transport only, and a parser of
- * our own (socket.io-client's `parser` option) that reads an event's name and ids from the start
- * of the message instead of JSON-parsing statements and metrics.
+ * As little CPU per message as an honest client allows, so that the clients (on the same cores as
+ * the nodes here) steal little from what is measured: `client: "socket.io"` is socket.io-client,
+ * websocket transport only, with a parser of our own (its `parser` option) that reads an event's
+ * name and ids from the start of the message instead of JSON-parsing statements and metrics;
+ * `client: "ws"` speaks the same protocol on the `ws` package alone (cluster-ws-client.ts), at
+ * about half the CPU per message.
  *
- *   node --import tsx scripts/bench/cluster-clients.ts '{"urls":["http://..."],"perNode":1000}'
+ *   node --import tsx scripts/bench/cluster-clients.ts '{"urls":["http://..."],"perNode":1000,"client":"ws"}'
  */
 import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
+import { connectWsPage } from './cluster-ws-client.ts';
 
 interface Options {
   urls: string[];
   perNode: number;
   /** Handshakes in flight at once: 3,000 at the same instant would measure the accept queue, not fan-out. */
   connectConcurrency?: number;
+  /** socket.io-client (as the dashboard), or the protocol on the `ws` package alone (scripts/bench/cluster-ws-client.ts). */
+  client?: 'socket.io' | 'ws';
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -102,7 +109,8 @@ function parseOptions(raw: string | undefined): Options {
     throw new Error('cluster-clients: urls must be a non-empty list of http(s) URLs');
   }
   if (!Number.isInteger(o.perNode) || o.perNode! < 1 || o.perNode! > 5000) throw new Error('cluster-clients: perNode must be an integer from 1 to 5000');
-  return { urls: o.urls, perNode: o.perNode!, connectConcurrency: o.connectConcurrency ?? 50 };
+  if (o.client !== undefined && o.client !== 'socket.io' && o.client !== 'ws') throw new Error('cluster-clients: client must be "socket.io" or "ws"');
+  return { urls: o.urls, perNode: o.perNode!, connectConcurrency: o.connectConcurrency ?? 50, client: o.client ?? 'socket.io' };
 }
 
 async function main(): Promise<void> {
@@ -112,34 +120,39 @@ async function main(): Promise<void> {
   let ids: number[] = [];
   let nodes: number[] = [];
   let times: number[] = [];
-  let seen = new Map<Socket, Set<number>>();
+  // Per page, the ids it has had (a page that gets one twice is a duplicate); cleared on reset.
+  let seen: Array<Set<number>> = [];
   let duplicates = 0;
   let disconnects = 0;
-  const sockets: Socket[] = [];
+  const pages: Array<{ close(): void }> = [];
 
-  const arrived = (socket: Socket, node: number, id: number, at: number) => {
-    let set = seen.get(socket);
-    if (!set) seen.set(socket, (set = new Set()));
-    if (set.has(id)) {
-      duplicates++;
-      return;
-    }
-    set.add(id);
-    ids.push(id);
-    nodes.push(node);
-    times.push(at);
+  const page = (node: number) => {
+    const index = seen.length;
+    seen.push(new Set());
+    return (list: number[], at: number) => {
+      const set = seen[index]!;
+      for (const id of list) {
+        if (set.has(id)) {
+          duplicates++;
+          continue;
+        }
+        set.add(id);
+        ids.push(id);
+        nodes.push(node);
+        times.push(at);
+      }
+    };
   };
 
-  const connect = (url: string, node: number) =>
+  const connectSocketIo = (url: string, node: number) =>
     new Promise<void>((resolve, reject) => {
       // websocket only, no reconnection: a lost socket is counted, not silently replaced.
-      const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000, parser: minimalParser, query: { push: 'batch' } });
-      const onIds = (a: Arrival) => {
-        for (const id of a.ids) arrived(socket, node, id, a.at);
-      };
-      socket.on('batchScored', onIds);
-      socket.on('statementScored', onIds);
-      socket.on('statementsScoredInBulk', onIds);
+      const socket: Socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000, parser: minimalParser, query: { push: 'batch' } });
+      const onIds = page(node);
+      const onArrival = (a: Arrival) => onIds(a.ids, a.at);
+      socket.on('batchScored', onArrival);
+      socket.on('statementScored', onArrival);
+      socket.on('statementsScoredInBulk', onArrival);
       socket.on('disconnect', () => disconnects++);
       // Connected once its snapshot came: the page is then live. A server whose snapshot fails
       // never sends one: said after 30 s rather than waited for.
@@ -152,8 +165,12 @@ async function main(): Promise<void> {
         resolve();
       });
       socket.once('connect_error', (err) => reject(new Error(`socket to ${url} failed: ${err.message}`)));
-      sockets.push(socket);
+      pages.push({ close: () => socket.disconnect() });
     });
+  const connectWs = async (url: string, node: number) => {
+    pages.push(await connectWsPage(url, { push: 'batch' }, now, page(node), () => disconnects++));
+  };
+  const connect = opts.client === 'ws' ? connectWs : connectSocketIo;
 
   const started = performance.now();
   const queue: Array<[string, number]> = [];
@@ -162,21 +179,26 @@ async function main(): Promise<void> {
     for (let next = queue.shift(); next; next = queue.shift()) await connect(next[0], next[1]);
   });
   await Promise.all(lanes);
-  send({ type: 'ready', sockets: sockets.length, connectMs: performance.now() - started });
+  send({ type: 'ready', sockets: pages.length, connectMs: performance.now() - started });
+  let cpu0 = process.cpuUsage();
 
   process.on('message', (msg: { cmd?: string }) => {
     if (msg.cmd === 'reset') {
       ids = [];
       nodes = [];
       times = [];
-      seen = new Map();
+      seen = seen.map(() => new Set());
       duplicates = 0;
+      cpu0 = process.cpuUsage();
+      send({ type: 'reset' });
     } else if (msg.cmd === 'count') {
       send({ type: 'count', n: times.length });
     } else if (msg.cmd === 'report') {
-      send({ type: 'report', ids, nodes, times, duplicates, disconnects });
+      // This process's own CPU since the last reset (process.cpuUsage: user and system, µs).
+      const cpu = process.cpuUsage(cpu0);
+      send({ type: 'report', ids, nodes, times, duplicates, disconnects, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000 });
     } else if (msg.cmd === 'close') {
-      for (const s of sockets) s.disconnect();
+      for (const p of pages) p.close();
       process.disconnect();
     }
   });

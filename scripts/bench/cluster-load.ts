@@ -24,6 +24,9 @@ export interface Report {
   times: number[];
   duplicates: number;
   disconnects: number;
+  /** CPU the client process spent since the last reset (its own process.cpuUsage), ms. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
 }
 
 export interface Clients {
@@ -32,16 +35,20 @@ export interface Clients {
   connectMs: number;
   /** The node (index into the URLs this process was given) each of its sockets is on, offset for several processes. */
   nodeOffset: number;
-  reset(): void;
+  /** Forgets the arrivals so far; resolves once the client process has (so that nothing sent after it is lost to it). */
+  reset(): Promise<void>;
   count(): Promise<number>;
   report(): Promise<Report>;
   close(): Promise<void>;
 }
 
+/** Which client the sockets are (scripts/bench/cluster-clients.ts): socket.io-client, or the protocol on `ws` alone. */
+export type ClientKind = 'socket.io' | 'ws';
+
 /** Starts `perNode` sockets on each URL in a child process; resolves once all have their snapshot. */
-export async function startClients(urls: string[], perNode: number, nodeOffset = 0): Promise<Clients> {
+export async function startClients(urls: string[], perNode: number, nodeOffset = 0, client: ClientKind = 'socket.io'): Promise<Clients> {
   const child: ChildProcess = track(
-    fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode })], {
+    fork(path.join(ROOT, 'scripts', 'bench', 'cluster-clients.ts'), [JSON.stringify({ urls, perNode, client })], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
@@ -84,7 +91,11 @@ export async function startClients(urls: string[], perNode: number, nodeOffset =
     sockets: Number(ready.sockets),
     connectMs: Number(ready.connectMs),
     nodeOffset,
-    reset: () => child.send({ cmd: 'reset' }),
+    reset: async () => {
+      const p = expect('reset');
+      child.send({ cmd: 'reset' });
+      await p;
+    },
     count: async () => {
       const p = expect('count');
       child.send({ cmd: 'count' });

@@ -6,18 +6,14 @@
  * numbers) and never counts another run's statements.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { adminClient, createScratchDatabase, type ScratchDatabase } from '../lib/pg-scratch.ts';
+import { startServerProcess } from '../lib/server-process.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
-/** The machine's PostgreSQL (issue 16): BRINKWATCH_TEST_DATABASE_URL as in the tests, else the default server. */
-export const ADMIN_URL = process.env.BRINKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * Every process this bench started and has not stopped: killed when the bench exits for any
@@ -56,19 +52,17 @@ export interface Node {
 }
 
 /**
- * Starts the server bundle on port 0 with a temp data dir and resolves with the URL it prints.
- * Demo data off (a bench counts only its own statements), write and read limits off (one client
- * address posts everything), logs at warn.
+ * Starts the server bundle on port 0 with a temp data dir and resolves with the URL it prints
+ * (scripts/lib/server-process.ts). Demo data off (a bench counts only its own statements), write
+ * and read limits off (one client address posts everything), logs at warn.
  */
 export async function startNode(bundle: string, name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Node> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bw-cluster-bench-${name}-`));
   dataDirs.add(dataDir);
-  const child = track(spawn(process.execPath, ['--enable-source-maps', bundle], {
-    cwd: ROOT,
+  const node = await startServerProcess({
+    name: `node ${name}`,
+    args: ['--enable-source-maps', bundle],
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      BRINKWATCH_PORT: '0',
       BRINKWATCH_DATA_DIR: dataDir,
       BRINKWATCH_API_TOKEN: BENCH_TOKEN,
       BRINKWATCH_DEMO: 'off',
@@ -79,43 +73,19 @@ export async function startNode(bundle: string, name: string, env: Record<string
       BRINKWATCH_NODE_ID: name,
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }));
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${name} did not start within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
-    const check = () => {
-      const m = /Brinkwatch dashboard: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.off('exit', exited);
-        resolve(m[1]!);
-      }
-    };
-    const exited = (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`node ${name} exited with ${code} before listening:\n${out.slice(-3000)}`));
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', exited);
+    timeoutMs,
+    // A clean stop takes well under 10 s (main.ts forces exit after 10 s); past 15 s it is killed.
+    killAfterMs: 15_000,
+    onSpawn: track,
   });
   return {
     name,
-    url,
-    child,
+    url: node.url,
+    child: node.child,
     dataDir,
-    output: () => out,
+    output: node.output,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        // A clean stop takes well under 10 s (main.ts forces exit after 10 s); past 15 s it is killed.
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
+      await node.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
       dataDirs.delete(dataDir);
     },
@@ -128,35 +98,20 @@ export interface BenchDatabase {
   drop: () => Promise<void>;
 }
 
-/** A PostgreSQL database of this run's own; throws with the reason when the server cannot be reached. */
+/** A PostgreSQL database of this run's own (scripts/lib/pg-scratch.ts); throws with the reason when the server cannot be reached. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `bw_cluster_bench_${crypto.randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  admin.on('error', () => {});
+  let db: ScratchDatabase;
   try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    db = await createScratchDatabase('bw_cluster_bench_', 5000);
   } catch (err) {
-    throw new Error(`PostgreSQL at ${new URL(ADMIN_URL).host} cannot be used (${(err as Error).message}); set BRINKWATCH_TEST_DATABASE_URL or start it`);
-  } finally {
-    await admin.end().catch(() => {});
+    throw new Error(`${(err as Error).message}: set BRINKWATCH_TEST_DATABASE_URL or start it`);
   }
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
   const drop = async () => {
     databases.delete(drop);
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    c.on('error', () => {});
-    await c.connect();
-    try {
-      // WITH (FORCE): a node killed at the timeout (or by Ctrl-C) may leave a session open.
-      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
+    await db.drop();
   };
   databases.add(drop);
-  return { url: u.toString(), name, drop };
+  return { url: db.url, name: db.name, drop };
 }
 
 export function freePort(): Promise<number> {
@@ -214,9 +169,24 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-/** CPU time (user + system, all threads) a process has used, in ms, from /proc; null once it is gone. */
+/**
+ * CPU time (user + system, all threads) a process has used, in ms, from /proc; null once it is
+ * gone. The scheduler's nanosecond count of each thread (/proc/<pid>/task/<tid>/schedstat) where
+ * the kernel has it: /proc/<pid>/stat counts in clock ticks (10 ms), too coarse for the few
+ * hundred ms a fan-out phase costs a node. A thread that ended between two readings drops out
+ * of the second (the nodes' threads live as long as they do).
+ */
 export function processCpuMs(pid: number): number | null {
   try {
+    let ns = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread ended while being read
+      }
+    }
+    if (ns > 0) return ns / 1e6;
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at the closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -228,9 +198,7 @@ export function processCpuMs(pid: number): number | null {
 
 /** The PostgreSQL server processes serving `database` now (this machine's server: their /proc is readable). */
 export async function backendPids(database: string): Promise<number[]> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  c.on('error', () => {});
-  await c.connect();
+  const c = await adminClient();
   try {
     const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
     return r.rows.map((row) => row.pid);
@@ -241,9 +209,7 @@ export async function backendPids(database: string): Promise<number[]> {
 
 /** Transactions committed and rolled back in `database` so far (every statement outside BEGIN ... COMMIT is one). */
 export async function transactionCount(database: string): Promise<number> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  c.on('error', () => {});
-  await c.connect();
+  const c = await adminClient();
   try {
     const r = await c.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [database]);
     return Number(r.rows[0]?.n ?? 0);

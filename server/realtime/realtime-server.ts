@@ -190,8 +190,14 @@ export function createRealtimeServer(deps: {
      */
     publishScored(push: ScoredPush): void {
       if (push.ids.length === 0) return;
-      deliverScored(push);
-      if (cluster.kind !== 'memory') io.serverSideEmit(NODE_EVENT_PREFIX + SCORED_NODE_EVENT, push);
+      if (cluster.kind === 'memory') return deliverScored(push);
+      // The other nodes first: the adapter's publish leaves on the next turn of the event loop
+      // (node-redis writes on setImmediate), and this node's loop over its own sockets (a
+      // thousand writes) would otherwise run before it, delaying every other node's pages by
+      // that much. The local push follows on the same turn, in publish order.
+      memo = null;
+      io.serverSideEmit(NODE_EVENT_PREFIX + SCORED_NODE_EVENT, push);
+      setImmediate(() => deliverScored(push));
     },
     /** Only this node's browsers: facts about this node (its health), or pushes every node makes itself. */
     emitLocal<E extends keyof ServerToClient>(event: E, ...args: Parameters<ServerToClient[E]>): void {

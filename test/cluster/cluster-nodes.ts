@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { createClient } from 'redis';
 import { io as connect, type Socket } from 'socket.io-client';
+import { ROOT, startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.ts';
 import { DEFAULT_LEADER_LOCK_KEY, LOCK_HOLDER_SQL, lockKeyParts, toLeaderInfo } from '../../server/cluster/leader-lock.ts';
 
 /**
@@ -16,7 +13,6 @@ import { DEFAULT_LEADER_LOCK_KEY, LOCK_HOLDER_SQL, lockKeyParts, toLeaderInfo } 
  * one PostgreSQL database and one Redis, a socket.io "browser" per node, a webhook receiver.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REDIS_URL = process.env.BRINKWATCH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Skips `t` when Redis does not answer a PING (fails instead under BRINKWATCH_REQUIRE_SERVICES=1). */
@@ -37,68 +33,18 @@ export async function requireRedis(t: TestContext): Promise<boolean> {
   }
 }
 
-export interface NodeProcess {
-  nodeId: string;
-  url: string;
-  dataDir: string;
-  child: ChildProcess;
-  output(): string;
-  alive(): boolean;
-  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code (null when killed). */
-  stop(): Promise<number | null>;
-}
+/** A node of the multi-node tests: `stop()` sends SIGTERM, then SIGKILL after 10 s, and resolves with the exit code (null when killed). */
+export type NodeProcess = ServerProcess & { nodeId: string };
 
-/** Starts `node --import tsx server/main.ts` on port 0 with its own data folder; resolves once it prints its URL. */
+/** Starts `node --import tsx server/main.ts` on port 0 with its own data folder; resolves once it prints its URL (scripts/lib/server-process.ts). */
 export async function startNode(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bw-${nodeId}-`));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? os.tmpdir(),
-      BRINKWATCH_PORT: '0',
-      BRINKWATCH_HOST: '127.0.0.1',
-      BRINKWATCH_DATA_DIR: dataDir,
-      BRINKWATCH_NODE_ID: nodeId,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const node = await startServerProcess({
+    name: nodeId,
+    args: ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')],
+    env: { BRINKWATCH_HOST: '127.0.0.1', BRINKWATCH_NODE_ID: nodeId, ...env },
+    timeoutMs,
   });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${nodeId} did not start within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
-    const check = () => {
-      const m = /Brinkwatch dashboard: (http:\/\/\S+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve(m[1]!);
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${nodeId} exited (${code ?? signal}) before listening:\n${out.slice(-3000)}`));
-    });
-  });
-  return {
-    nodeId,
-    url,
-    dataDir,
-    child,
-    output: () => out,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', (code) => {
-          clearTimeout(force);
-          resolve(code);
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return { ...node, nodeId };
 }
 
 /** What one socket.io client saw: scored statements of this run by id (with how often), bulk ids, disconnects. */

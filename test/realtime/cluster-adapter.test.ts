@@ -87,6 +87,34 @@ function clusterSuite(name: 'redis' | 'postgres', setup: () => Promise<{ skip: s
       assert.deepEqual(each, ['statement 901', 'metrics global'], 'a page that did not ask for batches gets the per-statement events, in order');
     });
 
+    it('a scored batch leaves for the other nodes before A writes it to its own pages', async (t) => {
+      if (guard(t)) return;
+      const a = nodes[0]!;
+      await client(a, 'batch');
+      // The adapter's two doors: serverSideEmit (to the other nodes) and broadcast (to this node's sockets).
+      type Door = (this: unknown, ...args: any[]) => unknown;
+      const adapter = a.realtime.io.of('/').adapter as unknown as { serverSideEmit: Door; broadcast: Door };
+      const { serverSideEmit, broadcast } = adapter;
+      const order: string[] = [];
+      adapter.serverSideEmit = function (...args) {
+        if ((args[0] as unknown[])[0] === 'node:scored') order.push('other nodes');
+        return serverSideEmit.apply(this, args);
+      };
+      adapter.broadcast = function (...args) {
+        if ((args[0] as { data?: unknown[] }).data?.[0] === 'batchScored') order.push('own pages');
+        return broadcast.apply(this, args);
+      };
+      try {
+        const metrics = { current: { at: '2026-12-01T21:00:00.000Z', scope: 'global', minStatements: 3, windows: {} }, scopes: ['global'] };
+        a.realtime.publishScored({ ids: [902], statements: [{ id: 902, text: 'x' } as unknown as StatementView], metrics });
+        await until('the push to A\'s own pages', () => order.includes('own pages'));
+        assert.deepEqual(order, ['other nodes', 'own pages']);
+      } finally {
+        adapter.serverSideEmit = serverSideEmit;
+        adapter.broadcast = broadcast;
+      }
+    });
+
     it('broadcastToNodes from A reaches the handlers of B and C, not A', async (t) => {
       if (guard(t)) return;
       const seen: Array<Array<unknown>> = nodes.map(() => []);

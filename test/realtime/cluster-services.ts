@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
+import { adminClient, ADMIN_URL, createScratchDatabase } from '../../scripts/lib/pg-scratch.ts';
 import { createLogger } from '../../server/config/logger.ts';
 import { maskUrl, type ClusterAdapterOptions } from '../../server/realtime/cluster-adapter.ts';
 import { createRealtimeServer, type RealtimeServer, type Snapshot } from '../../server/realtime/realtime-server.ts';
@@ -17,7 +18,7 @@ import { createRealtimeServer, type RealtimeServer, type Snapshot } from '../../
  */
 
 export const REDIS_URL = process.env.BRINKWATCH_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const PG_ADMIN_URL = process.env.BRINKWATCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_ADMIN_URL = ADMIN_URL;
 const REQUIRE = process.env.BRINKWATCH_REQUIRE_SERVICES === '1';
 
 export const hex = () => randomBytes(6).toString('hex');
@@ -104,18 +105,13 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   }
 }
 
-/** A database of its own: NOTIFY channels are per database, and the adapter adds a table. */
+/** A database of its own (NOTIFY channels are per database, and the adapter adds a table), with an admin session on the server. */
 export async function createTestDatabase(): Promise<{ database: string; url: string; admin: pg.Client; drop: () => Promise<void> }> {
-  const database = `bw_rt_${hex()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
+  const db = await createScratchDatabase('bw_rt_');
+  const admin = await adminClient();
   const drop = async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await db.drop();
     await admin.end();
   };
-  return { database, url: url.toString(), admin, drop };
+  return { database: db.name, url: db.url, admin, drop };
 }
-
