@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { ARABIC_SPEAKER, LONG_STATEMENT, postStatements, SEEDED_COUNT, seedDashboard } from '../helpers/dashboard-seed.ts';
@@ -19,7 +19,7 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *', BRINKWATCH_ALERT_CRON: '*/1 * * * * *' });
     browserHandle = await launchBrowser();
   });

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildServer } from '../../scripts/build-server.ts';
+import { SERVER_BUNDLE } from '../../scripts/build-server.ts';
+import { nodeBundleBuilt } from './build-cache.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,9 +18,9 @@ export interface RunningServer {
 }
 
 let built: Promise<string> | null = null;
-/** Builds the server bundle (`npm start`'s server/dist/brinkwatch.mjs) once per test process (about 100 ms). */
+/** The server bundle (`npm start`'s server/dist/brinkwatch.mjs), built once for all test files while its sources do not change (test/helpers/build-cache.ts). */
 export function serverBundle(): Promise<string> {
-  built ??= buildServer();
+  built ??= nodeBundleBuilt(SERVER_BUNDLE, path.join(ROOT, 'server', 'main.ts'));
   return built;
 }
 
