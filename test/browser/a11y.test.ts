@@ -28,9 +28,11 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
     await server?.stop();
   });
 
-  async function open(colorScheme: 'dark' | 'light' = 'dark', viewport = { width: 1280, height: 900 }): Promise<Page> {
+  async function open(colorScheme: 'dark' | 'light' = 'dark', viewport = { width: 1280, height: 900 }, fakeClock = false): Promise<Page> {
     const page = await browserHandle.browser.newPage({ colorScheme, viewport });
     page.on('pageerror', (e) => errors.push(e.message));
+    // Playwright's clock: time runs as usual, and a test may jump it forward instead of waiting.
+    if (fakeClock) await page.clock.install();
     await page.goto(server.url);
     await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
     return page;
@@ -197,14 +199,14 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
   });
 
   it('new statements are summarised politely, not read out one by one', async () => {
-    const page = await open();
+    const page = await open('dark', undefined, true);
     const before = Number((await page.locator('#feed-announcer').getAttribute('data-announced')) ?? 0);
     const batch = Array.from({ length: 6 }, (_, i) => ({ text: `Officials threatened to strike the depot number ${i + 1} if the convoy moved.`, speaker: 'Testland' }));
     await postStatements(server, batch);
     await page.waitForFunction((n) => document.querySelectorAll('#statement-list li').length >= n, SEEDED_COUNT + batch.length, { timeout: 30_000 });
     await page.waitForFunction(() => /new statements?/.test(document.querySelector('#feed-announcer')?.textContent ?? ''), null, { timeout: 20_000 });
-    // Wait out one announcement interval so the batch is fully told.
-    await page.waitForTimeout(10_500);
+    // Past one announcement interval (10 s, on the page's clock), so the batch is fully told.
+    await page.clock.fastForward(10_500);
     const said = Number(await page.locator('#feed-announcer').getAttribute('data-announced')) - before;
     assert.ok(said >= 1 && said <= 2, `six statements, ${said} announcement(s)`);
     assert.match((await page.locator('#feed-announcer').textContent()) ?? '', /^\d+ new statements?(; highest \d+, \w+)?\.$/);
