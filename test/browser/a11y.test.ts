@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { dashboardBuilt } from '../helpers/build-cache.ts';
-import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
+import { expectNoSeriousAxeViolations, runAxe } from '../helpers/axe.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { ARABIC_SPEAKER, LONG_STATEMENT, postStatements, SEEDED_COUNT, seedDashboard } from '../helpers/dashboard-seed.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
@@ -12,19 +12,49 @@ import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-s
 const skip = browserSkipReason();
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 
+// One Chromium for the whole file: the axe helper's own tests, then the dashboard's.
+let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
+before(async () => {
+  if (!skip) browserHandle = await launchBrowser();
+});
+after(async () => {
+  await browserHandle?.close();
+});
+
+describe('axe helper in headless Chromium', { skip }, () => {
+  it('fails with a readable list when a page has a serious violation', async () => {
+    const page = await browserHandle.browser.newPage();
+    // An image without alt text and a nameless button: both "critical" in axe 4.
+    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button></main></body></html>');
+    await assert.rejects(expectNoSeriousAxeViolations(page, 'bad page'), (err: Error) => {
+      assert.match(err.message, /serious\/critical violation\(s\) on bad page/);
+      assert.match(err.message, /image-alt/);
+      assert.match(err.message, /button-name/);
+      return true;
+    });
+    await page.close();
+  });
+
+  it('passes a clean page and reports low-impact findings separately', async () => {
+    const page = await browserHandle.browser.newPage();
+    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Title</h1><p>Text</p><button>Go</button></main></body></html>');
+    const minor = await expectNoSeriousAxeViolations(page, 'clean page');
+    assert.ok(minor.every((v) => v.impact !== 'serious' && v.impact !== 'critical'));
+    assert.deepEqual(await runAxe(page), minor, 'running twice reuses the injected axe');
+    await page.close();
+  });
+});
+
 describe('a dashboard readable by everyone (headless Chromium)', { skip }, () => {
   let server: RunningServer;
-  let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
   const errors: string[] = [];
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *', BRINKWATCH_ALERT_CRON: '*/1 * * * * *' });
-    browserHandle = await launchBrowser();
   });
   after(async () => {
-    await browserHandle?.close();
     await server?.stop();
   });
 
