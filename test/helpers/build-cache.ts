@@ -3,7 +3,8 @@
  * are built once for a whole `npm test`, not once in every test file (each build is 0.3-0.5 s of
  * esbuild CPU, and some 25 files asked for one). A build is reused while it is fresh: a stamp file
  * beside it lists the source files esbuild read (its metafile), and the build is fresh when the
- * stamp exists, every output exists and no source (nor the build script) is newer than the stamp.
+ * stamp exists, every output exists and no source (nor the build script) is newer than the time
+ * the build started (the stamp's mtime).
  *
  * Test files run two at a time: a build happens under a lock (a directory made atomically, with
  * the builder's pid inside; a lock whose process is gone is taken over), and whoever waits for
@@ -37,8 +38,10 @@ const mtime = (file: string): number => {
 };
 
 function fresh(b: Build): boolean {
-  const built = Math.min(mtime(b.stamp), ...b.outputs.map(mtime));
-  if (built < 0) return false;
+  // The stamp carries the time its build started (outputs are written later, and one, the
+  // language database, is only rewritten when its content changes): sources must not be newer.
+  const built = mtime(b.stamp);
+  if (built < 0 || b.outputs.some((f) => mtime(f) < 0)) return false;
   let inputs: string[];
   try {
     inputs = JSON.parse(fs.readFileSync(b.stamp, 'utf8')) as string[];
