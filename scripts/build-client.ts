@@ -17,11 +17,19 @@ const ENTRIES: Array<{ entry: string; out: string; format: 'esm' | 'iife' }> = [
 ];
 const STATIC = ['drill.html', 'index.html', 'signin.html', 'src/styles.css', 'favicon.svg'];
 
-export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): Promise<void> {
+/** The files buildClient writes into `outDir`. */
+export function clientOutputs(outDir = path.join(ROOT, 'client', 'dist')): string[] {
+  return [...ENTRIES.map((e) => path.join(outDir, e.out)), ...STATIC.map((f) => path.join(outDir, path.basename(f)))];
+}
+
+/** Builds the dashboard into `outDir`; resolves to every source file it was made from (absolute paths). */
+export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): Promise<string[]> {
   fs.mkdirSync(outDir, { recursive: true });
+  const inputs = new Set<string>();
   for (const { entry, out, format } of ENTRIES) {
     const module = format === 'esm';
-    await build({
+    const result = await build({
+      absWorkingDir: ROOT,
       entryPoints: [path.join(ROOT, 'client', 'src', entry)],
       outfile: path.join(outDir, out),
       bundle: true,
@@ -30,8 +38,14 @@ export async function buildClient(outDir = path.join(ROOT, 'client', 'dist')): P
       sourcemap: module,
       target: ['es2022'],
       logLevel: 'warning',
+      metafile: true,
       ...(module ? { legalComments: 'linked' as const } : {}),
     });
+    for (const input of Object.keys(result.metafile.inputs)) inputs.add(path.join(ROOT, input));
   }
-  for (const file of STATIC) fs.copyFileSync(path.join(ROOT, 'client', file), path.join(outDir, path.basename(file)));
+  for (const file of STATIC) {
+    fs.copyFileSync(path.join(ROOT, 'client', file), path.join(outDir, path.basename(file)));
+    inputs.add(path.join(ROOT, 'client', file));
+  }
+  return [...inputs];
 }

@@ -19,16 +19,29 @@ const PREPARE_WORKER_BUNDLE = path.join(ROOT, 'server', 'dist', 'prepare-worker.
 
 /** Bundles `entry` (server/main.ts by default) the way `npm start` runs it. */
 export async function buildServer(outfile = SERVER_BUNDLE, entry = path.join(ROOT, 'server', 'main.ts')): Promise<string> {
-  await build({ ...NODE_BUNDLE_OPTIONS, entryPoints: [entry], outfile });
+  await buildServerBundle(outfile, entry);
+  return outfile;
+}
+
+/**
+ * buildServer, resolving to every source file the bundle was made from (absolute paths). Each
+ * output is written beside its place and renamed, so a process started meanwhile reads whole files.
+ */
+export async function buildServerBundle(outfile: string, entry: string): Promise<string[]> {
+  const result = await build({ ...NODE_BUNDLE_OPTIONS, absWorkingDir: ROOT, entryPoints: [entry], outfile, metafile: true, write: false });
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  const tmp = (file: string) => `${file}.${process.pid}.tmp`;
+  for (const f of result.outputFiles) fs.writeFileSync(tmp(f.path), f.contents);
+  for (const f of result.outputFiles) fs.renameSync(tmp(f.path), f.path);
   // The language detector's database as JSON beside the bundle (server/ingest/language-detector.ts:
   // ~55 MB less RSS per thread that loads it than eld's JavaScript module).
   const json = path.join(path.dirname(outfile), ELD_JSON);
   const content = await eldDatabaseJson();
   if (!fs.existsSync(json) || fs.readFileSync(json, 'utf8') !== content) {
-    fs.writeFileSync(`${json}.tmp`, content);
-    fs.renameSync(`${json}.tmp`, json);
+    fs.writeFileSync(tmp(json), content);
+    fs.renameSync(tmp(json), json);
   }
-  return outfile;
+  return Object.keys(result.metafile.inputs).map((input) => path.join(ROOT, input));
 }
 
 /**

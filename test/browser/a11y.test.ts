@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { buildClient } from '../../scripts/build-client.ts';
-import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
+import { expectNoSeriousAxeViolations, runAxe } from '../helpers/axe.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { ARABIC_SPEAKER, LONG_STATEMENT, postStatements, SEEDED_COUNT, seedDashboard } from '../helpers/dashboard-seed.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
@@ -12,25 +12,57 @@ import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-s
 const skip = browserSkipReason();
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
 
+// One Chromium for the whole file: the axe helper's own tests, then the dashboard's.
+let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
+before(async () => {
+  if (!skip) browserHandle = await launchBrowser();
+});
+after(async () => {
+  await browserHandle?.close();
+});
+
+describe('axe helper in headless Chromium', { skip }, () => {
+  it('fails with a readable list when a page has a serious violation', async () => {
+    const page = await browserHandle.browser.newPage();
+    // An image without alt text and a nameless button: both "critical" in axe 4.
+    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button></main></body></html>');
+    await assert.rejects(expectNoSeriousAxeViolations(page, 'bad page'), (err: Error) => {
+      assert.match(err.message, /serious\/critical violation\(s\) on bad page/);
+      assert.match(err.message, /image-alt/);
+      assert.match(err.message, /button-name/);
+      return true;
+    });
+    await page.close();
+  });
+
+  it('passes a clean page and reports low-impact findings separately', async () => {
+    const page = await browserHandle.browser.newPage();
+    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Title</h1><p>Text</p><button>Go</button></main></body></html>');
+    const minor = await expectNoSeriousAxeViolations(page, 'clean page');
+    assert.ok(minor.every((v) => v.impact !== 'serious' && v.impact !== 'critical'));
+    assert.deepEqual(await runAxe(page), minor, 'running twice reuses the injected axe');
+    await page.close();
+  });
+});
+
 describe('a dashboard readable by everyone (headless Chromium)', { skip }, () => {
   let server: RunningServer;
-  let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
   const errors: string[] = [];
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *', BRINKWATCH_ALERT_CRON: '*/1 * * * * *' });
-    browserHandle = await launchBrowser();
   });
   after(async () => {
-    await browserHandle?.close();
     await server?.stop();
   });
 
-  async function open(colorScheme: 'dark' | 'light' = 'dark', viewport = { width: 1280, height: 900 }): Promise<Page> {
+  async function open(colorScheme: 'dark' | 'light' = 'dark', viewport = { width: 1280, height: 900 }, fakeClock = false): Promise<Page> {
     const page = await browserHandle.browser.newPage({ colorScheme, viewport });
     page.on('pageerror', (e) => errors.push(e.message));
+    // Playwright's clock: time runs as usual, and a test may jump it forward instead of waiting.
+    if (fakeClock) await page.clock.install();
     await page.goto(server.url);
     await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
     return page;
@@ -197,14 +229,14 @@ describe('a dashboard readable by everyone (headless Chromium)', { skip }, () =>
   });
 
   it('new statements are summarised politely, not read out one by one', async () => {
-    const page = await open();
+    const page = await open('dark', undefined, true);
     const before = Number((await page.locator('#feed-announcer').getAttribute('data-announced')) ?? 0);
     const batch = Array.from({ length: 6 }, (_, i) => ({ text: `Officials threatened to strike the depot number ${i + 1} if the convoy moved.`, speaker: 'Testland' }));
     await postStatements(server, batch);
     await page.waitForFunction((n) => document.querySelectorAll('#statement-list li').length >= n, SEEDED_COUNT + batch.length, { timeout: 30_000 });
     await page.waitForFunction(() => /new statements?/.test(document.querySelector('#feed-announcer')?.textContent ?? ''), null, { timeout: 20_000 });
-    // Wait out one announcement interval so the batch is fully told.
-    await page.waitForTimeout(10_500);
+    // Past one announcement interval (10 s, on the page's clock), so the batch is fully told.
+    await page.clock.fastForward(10_500);
     const said = Number(await page.locator('#feed-announcer').getAttribute('data-announced')) - before;
     assert.ok(said >= 1 && said <= 2, `six statements, ${said} announcement(s)`);
     assert.match((await page.locator('#feed-announcer').textContent()) ?? '', /^\d+ new statements?(; highest \d+, \w+)?\.$/);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
@@ -26,7 +26,7 @@ describe('accounts journeys, in headless Chromium', { skip }, () => {
     fetch(`${server.url}${p}`, { ...init, headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_PUBLIC_READ: 'false', BRINKWATCH_DEMO: 'off' });
     browserHandle = await launchBrowser();
     // The attacker's site: another origin (localhost vs 127.0.0.1) whose page posts a form to Brinkwatch.

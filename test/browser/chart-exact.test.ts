@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ScoredForMetrics } from '../../server/metrics/risk-index.ts';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { bruteWindow, mulberry32, sameIndex } from '../helpers/brute-index.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
@@ -44,7 +44,7 @@ describe('chart points in a non-UTC browser zone equal the raw statements', { sk
   const said: ScoredForMetrics[] = [];
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     // A random history over 31 days: a trickle with gaps, a burst, and a busy last hour.
     const random = mulberry32(2026);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 
 const skip = browserSkipReason();
 
@@ -11,7 +11,7 @@ describe('dashboard journey in headless Chromium', { skip }, () => {
   let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     // Demo off: the test controls every statement on the page.
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     browserHandle = await launchBrowser();

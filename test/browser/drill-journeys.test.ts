@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { clickChartAt, dragChart, keepScreenshot, post } from './drill-helpers.ts';
 import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
 
@@ -29,7 +29,7 @@ describe('drill-down, alert story and shareable views in headless Chromium', { s
   const errors: string[] = [];
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     hook = http.createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
-import { seedStatements } from './search.test.ts';
+import { seedStatements } from '../helpers/seed-statements.ts';
 
 const skip = browserSkipReason();
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
@@ -16,7 +16,7 @@ describe('"This score is wrong" journey in headless Chromium', { skip }, () => {
   let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     await seedStatements(server, [
       { text: 'Russia warned it will strike the convoy with missiles immediately.', speaker: 'Russia', source: 'TASS' },

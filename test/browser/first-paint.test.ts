@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { SEEDED_COUNT, seedDashboard } from '../helpers/dashboard-seed.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
@@ -25,7 +25,7 @@ describe('first paint without jumps (headless Chromium)', { skip }, () => {
   let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *', BRINKWATCH_ALERT_CRON: '*/1 * * * * *' });
     await seedDashboard(server);
     // Wait for the data the page will load: scored statements and a firing alert.

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 import { startFeedServer } from '../ingest/feed-test-server.ts';
@@ -27,7 +27,7 @@ describe('health pill journey (server process + Chromium)', { skip }, () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('\u0000\u0001 garbage, not a feed <<<');
     });
-    await buildClient();
+    await dashboardBuilt();
     browserHandle = await launchBrowser();
   });
   after(async () => {

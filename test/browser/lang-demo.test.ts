@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 
 const skip = browserSkipReason();
 // Greek: a language without data in data/lexicon (Russian and Ukrainian are read: test/browser/languages.test.ts)
@@ -30,7 +30,7 @@ function watchErrors(page: Page): string[] {
 describe('languages and demo data in headless Chromium', { skip }, () => {
   let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     browserHandle = await launchBrowser();
   });
   after(async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 
 const skip = browserSkipReason();
 // the README's example, and a Russian version of it
@@ -30,7 +30,7 @@ describe('statements in other languages in headless Chromium', { skip }, () => {
   let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
   let server: RunningServer;
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     browserHandle = await launchBrowser();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
@@ -72,7 +72,7 @@ describe('every number on screen is true: export scope, full feed, offline', { s
   let browserHandle: Awaited<ReturnType<typeof launchBrowser>>;
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     browserHandle = await launchBrowser();
   });

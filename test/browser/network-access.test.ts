@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 
 const skip = browserSkipReason();
 
@@ -24,7 +24,7 @@ describe('dashboard on a network, in headless Chromium', { skip }, () => {
   let foreignUrl: string;
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     // Demo data: the cards and the statement list have something to show at once.
     server = await startServerProcess({ BRINKWATCH_DEMO: 'auto', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     port = Number(new URL(server.url).port);

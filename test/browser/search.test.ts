@@ -2,31 +2,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { expectNoSeriousAxeViolations } from '../helpers/axe.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
+import { seedStatements } from '../helpers/seed-statements.ts';
 import { ROOT, startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
 const skip = browserSkipReason();
 const ARTIFACTS = path.join(ROOT, 'test', 'artifacts');
-
-/** Posts statements and waits until the score job has settled (indexed) all of them. */
-export async function seedStatements(server: RunningServer, statements: Array<Record<string, unknown>>): Promise<number[]> {
-  const res = await fetch(`${server.url}/api/statements`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-    body: JSON.stringify({ statements }),
-  });
-  assert.equal(res.status, 202);
-  const ids = ((await res.json()) as { accepted: Array<{ id: number }> }).accepted.map((a) => a.id);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const body = (await (await fetch(`${server.url}/api/statements?status=pending&limit=1`)).json()) as { statements: unknown[] };
-    if (body.statements.length === 0) return ids;
-    if (Date.now() > deadline) throw new Error('statements still pending after 30 s');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('search journey in headless Chromium', { skip }, () => {
   let server: RunningServer;
@@ -35,7 +18,7 @@ describe('search journey in headless Chromium', { skip }, () => {
   const errors: string[] = [];
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     const now = Date.now();
     const at = (min: number) => new Date(now - min * 60_000).toISOString();

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { TestContext } from 'node:test';
 import type pg from 'pg';
 import { createClient } from 'redis';
 import { io as connect, type Socket } from 'socket.io-client';
-import { ROOT, startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.ts';
+import { startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.ts';
+import { serverBundle } from '../helpers/spawn-server.ts';
 import { DEFAULT_LEADER_LOCK_KEY, LOCK_HOLDER_SQL, lockKeyParts, toLeaderInfo } from '../../server/cluster/leader-lock.ts';
 
 /**
@@ -36,11 +36,15 @@ export async function requireRedis(t: TestContext): Promise<boolean> {
 /** A node of the multi-node tests: `stop()` sends SIGTERM, then SIGKILL after 10 s, and resolves with the exit code (null when killed). */
 export type NodeProcess = ServerProcess & { nodeId: string };
 
-/** Starts `node --import tsx server/main.ts` on port 0 with its own data folder; resolves once it prints its URL (scripts/lib/server-process.ts). */
+/**
+ * Starts a node as `npm start` runs the server (the server/dist bundle, built once for all test
+ * files: test/helpers/spawn-server.ts) on port 0 with its own data folder; resolves once it
+ * prints its URL (scripts/lib/server-process.ts).
+ */
 export async function startNode(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
   const node = await startServerProcess({
     name: nodeId,
-    args: ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts')],
+    args: ['--enable-source-maps', await serverBundle()],
     env: { BRINKWATCH_HOST: '127.0.0.1', BRINKWATCH_NODE_ID: nodeId, ...env },
     timeoutMs,
   });

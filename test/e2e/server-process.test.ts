@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { ROOT, serverBundle, startServerProcess } from '../helpers/spawn-server.ts';
 
 describe('the server process as a newcomer starts it', () => {
@@ -24,7 +24,7 @@ describe('the server process as a newcomer starts it', () => {
   });
 
   it('creates the database, seeds demo data, keeps a 0600 token, scores, and stops cleanly on SIGTERM', async () => {
-    await buildClient(); // `npm start` builds the page before it starts the server
+    await dashboardBuilt(); // `npm start` builds the page before it starts the server
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-start-'));
     const server = await startServerProcess({ BRINKWATCH_DATA_DIR: dataDir, BRINKWATCH_API_TOKEN: '', BRINKWATCH_DEMO: 'auto' });
     try {

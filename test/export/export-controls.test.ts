@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 
@@ -14,7 +14,7 @@ describe('export buttons on the dashboard, in headless Chromium', { skip }, () =
   const payload = '=HYPERLINK("http://evil.example","Click") Russia threatens to strike, "immediately".';
 
   before(async () => {
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({ BRINKWATCH_DEMO: 'off', BRINKWATCH_SCORE_CRON: '*/1 * * * * *' });
     browserHandle = await launchBrowser();
     const res = await fetch(`${server.url}/api/statements`, {

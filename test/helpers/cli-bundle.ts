@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { buildServer } from '../../scripts/build-server.ts';
+import { nodeBundleBuilt } from './build-cache.ts';
 import { ROOT } from './spawn-server.ts';
 
 const built = new Map<string, Promise<string>>();
@@ -13,16 +12,14 @@ const built = new Map<string, Promise<string>>();
  *
  * The bundle sits in server/dist beside the server's own, so paths that the code resolves
  * relative to its module (the lexicon, the language detector's data) resolve as they do for
- * `npm start`. One file per entry and test process (the pid in its name), removed at exit.
+ * `npm start`. One file per entry, shared by the test files and rebuilt when a source of it
+ * changes (test/helpers/build-cache.ts).
  */
 export function cliBundle(entry: string): Promise<string> {
   let p = built.get(entry);
   if (!p) {
-    const outfile = path.join(ROOT, 'server', 'dist', `test-${path.basename(entry, '.ts')}-${process.pid}.mjs`);
-    process.once('exit', () => {
-      for (const f of [outfile, `${outfile}.map`]) fs.rmSync(f, { force: true });
-    });
-    p = buildServer(outfile, path.join(ROOT, entry));
+    const outfile = path.join(ROOT, 'server', 'dist', `test-${path.basename(entry, '.ts')}.mjs`);
+    p = nodeBundleBuilt(outfile, path.join(ROOT, entry));
     built.set(entry, p);
   }
   return p;

@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { buildServer } from '../../scripts/build-server.ts';
-import { startServerProcess as startProcess } from '../../scripts/lib/server-process.ts';
+import path from 'node:path';
+import { SERVER_BUNDLE } from '../../scripts/build-server.ts';
+import { ROOT, startServerProcess as startProcess } from '../../scripts/lib/server-process.ts';
+import { nodeBundleBuilt } from './build-cache.ts';
 
-export { ROOT } from '../../scripts/lib/server-process.ts';
+export { ROOT };
 
 export interface RunningServer {
   url: string;
@@ -14,9 +16,9 @@ export interface RunningServer {
 }
 
 let built: Promise<string> | null = null;
-/** Builds the server bundle (`npm start`'s server/dist/brinkwatch.mjs) once per test process (about 100 ms). */
+/** The server bundle (`npm start`'s server/dist/brinkwatch.mjs), built once for all test files while its sources do not change (test/helpers/build-cache.ts). */
 export function serverBundle(): Promise<string> {
-  built ??= buildServer();
+  built ??= nodeBundleBuilt(SERVER_BUNDLE, path.join(ROOT, 'server', 'main.ts'));
   return built;
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildClient } from '../../scripts/build-client.ts';
+import { dashboardBuilt } from '../helpers/build-cache.ts';
 import { browserSkipReason, launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type RunningServer } from '../helpers/spawn-server.ts';
 import { startFeedServer } from './feed-test-server.ts';
@@ -32,7 +32,7 @@ describe('feeds and inbox end to end (server process + Chromium)', { skip }, () 
         ],
       }),
     );
-    await buildClient();
+    await dashboardBuilt();
     server = await startServerProcess({
       BRINKWATCH_DATA_DIR: dataDir,
       BRINKWATCH_DEMO: 'off',

@@ -13,15 +13,18 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-ingest-cli-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const LINES = 60_000; // killed after 10,000 rows: 50,000 left, seconds of work at full speed
+// Scoring is several times slower per row: killed after 5,000 rows, 15,000 are left, still
+// seconds of work, and each run scores a third of what 60,000 rows cost.
+const SCORE_LINES = 20_000;
 const BAD_EVERY = 1000; // one invalid JSON line after every 1000th record
 const DUP_EVERY = 5000; // and a repeat of an earlier record
 const expectedBad = Math.floor((LINES - 1) / BAD_EVERY) + 1;
 const expectedDup = Math.floor((LINES - 1) / DUP_EVERY) + 1;
 
-function generate(file: string): void {
+function generate(file: string, lines = LINES): void {
   const fd = fs.openSync(file, 'w');
   let buf = '';
-  for (let i = 0; i < LINES; i++) {
+  for (let i = 0; i < lines; i++) {
     buf += `${JSON.stringify({ text: `Backfill statement ${i}: the ministry warns of consequences.`, speaker: i % 2 ? 'Russia' : 'NATO', externalId: `bf-${i}` })}\n`;
     if (i % BAD_EVERY === 0) buf += '{"text": "cut off\n';
     if (i % DUP_EVERY === 0) buf += `${JSON.stringify({ text: 'dup', externalId: `bf-${Math.max(0, i - 1)}` })}\n`;
@@ -85,8 +88,10 @@ async function waitForRows(dbFile: string, n: number, child: ChildProcess): Prom
 
 describe('npm run ingest (scripts/ingest.ts)', () => {
   const file = path.join(tmp, 'backfill.jsonl');
+  const scoreFile = path.join(tmp, 'backfill-score.jsonl');
   before(async () => {
     generate(file);
+    generate(scoreFile, SCORE_LINES);
     ingestBundle = await buildIngestCli();
   });
 
@@ -125,19 +130,19 @@ describe('npm run ingest (scripts/ingest.ts)', () => {
   it('with --score, killed with SIGKILL midway and run again: every statement stored, scored and counted in the metrics once', async () => {
     const dataDir = path.join(tmp, 'kill-score');
     const dbFile = path.join(dataDir, 'brinkwatch.db');
-    const first = runCli(dataDir, [file, '--score', '--batch', '500', '--json']);
-    await waitForRows(dbFile, 10_000, first.child);
+    const first = runCli(dataDir, [scoreFile, '--score', '--batch', '500', '--json']);
+    await waitForRows(dbFile, 5_000, first.child);
     first.child.kill('SIGKILL');
     assert.equal((await first.done).signal, 'SIGKILL');
     const midDb = new Database(dbFile, { readonly: true });
     const mid = midDb.prepare(`SELECT COUNT(*) AS n, SUM(status = 'scored') AS scored FROM statements`).get() as { n: number; scored: number };
     const midCounted = midDb.prepare(`SELECT SUM(n) FROM metric_buckets_day WHERE scope = 'global'`).pluck().get() as number;
     midDb.close();
-    assert.ok(mid.n < LINES, `killed midway (${mid.n} rows)`);
+    assert.ok(mid.n < SCORE_LINES, `killed midway (${mid.n} rows)`);
     assert.equal(mid.scored, mid.n, 'a committed statement is already scored');
     assert.equal(midCounted, mid.n, 'and counted in the buckets by the same commit');
 
-    const second = await runCli(dataDir, [file, '--score', '--batch', '500', '--json']).done;
+    const second = await runCli(dataDir, [scoreFile, '--score', '--batch', '500', '--json']).done;
     assert.equal(second.code, 0, second.stderr);
     const summary = JSON.parse(second.stdout) as { status: string; stored: number; scored: number; thisRun: { stored: number; resumedAt: number } };
     assert.equal(summary.status, 'done');
@@ -145,11 +150,11 @@ describe('npm run ingest (scripts/ingest.ts)', () => {
     assert.equal(summary.scored, summary.thisRun.stored);
     const db = new Database(dbFile, { readonly: true });
     try {
-      assert.deepEqual(db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status').all(), [{ status: 'scored', n: LINES }]);
+      assert.deepEqual(db.prepare('SELECT status, COUNT(*) AS n FROM statements GROUP BY status').all(), [{ status: 'scored', n: SCORE_LINES }]);
       for (const table of ['metric_buckets', 'metric_buckets_hour', 'metric_buckets_day']) {
-        assert.equal(db.prepare(`SELECT SUM(n) FROM ${table} WHERE scope = 'global'`).pluck().get(), LINES, `${table}: each statement counted once`);
+        assert.equal(db.prepare(`SELECT SUM(n) FROM ${table} WHERE scope = 'global'`).pluck().get(), SCORE_LINES, `${table}: each statement counted once`);
       }
-      assert.equal(db.prepare(`SELECT SUM(n) FROM metric_buckets_day WHERE scope = 'actor:Russia'`).pluck().get(), LINES / 2);
+      assert.equal(db.prepare(`SELECT SUM(n) FROM metric_buckets_day WHERE scope = 'actor:Russia'`).pluck().get(), SCORE_LINES / 2);
     } finally {
       db.close();
     }
