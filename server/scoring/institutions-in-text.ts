@@ -43,16 +43,25 @@ export function institutionInText(lex: CompiledLexicon, names: InstitutionNames,
   return null;
 }
 
-/** The token after an institution phrase starting at token `k`, or -1 (no phrase starts there). */
+/**
+ * The token after an institution phrase starting at token `k`, or -1 (no phrase starts there).
+ * Keys are read one token at a time while they are the start of a phrase (`names.prefixes`):
+ * most tokens are no phrase's first word and cost one lookup.
+ */
 export function institutionEnd(lex: CompiledLexicon, names: InstitutionNames, p: Prepared, k: number): number {
-  const keys: string[] = [];
-  for (let j = k; j < p.tokens.length && j - k < names.maxWords; j++) {
-    const t = p.tokens[j]!;
+  const { tokens } = p;
+  const stop = Math.min(tokens.length, k + names.maxWords);
+  let read = '';
+  let end = -1;
+  for (let j = k; j < stop; j++) {
+    const t = tokens[j]!;
     if (t.kind === PUNCT) break;
-    keys.push(t.kind === 0 ? lex.actorKey(t.lower) : t.lower);
+    const key = t.kind === 0 ? lex.actorKey(t.lower) : t.lower;
+    read = j === k ? key : read + names.joiner + key;
+    if (!names.prefixes.has(read)) break;
+    if (names.phrases.has(read)) end = j + 1;
   }
-  const m = matchInstitution(names, keys, 0);
-  return m === null ? -1 : k + m.end;
+  return end;
 }
 
 /** The first token of institution phrases (and connectors) that lead up to token `start`, or `start`. */
