@@ -124,29 +124,32 @@ export function institutionAround(names: InstitutionNames, keys: readonly string
   const before = seq.length;
   for (let k = end; k < right && keys[k] !== '\u0000'; k++) seq.push(k);
   const seqKeys = seq.map((k) => keys[k]!);
-  const read = (from: number): { labels: string[]; end: number } => {
-    const labels: string[] = [];
-    let r = from;
-    while (r < seq.length) {
-      const m = matchInstitution(names, seqKeys, r);
-      if (m !== null) {
-        labels.push(m.label);
-        r = m.end;
-      } else if (names.connectors.has(seqKeys[r]!) || skip(seq[r]!)) r++;
-      else break;
-    }
-    return { labels, end: r };
-  };
   for (let from = 0; from <= before; from++) {
-    const got = read(from);
+    const labels: string[] = [];
+    const got = readFrom(names, seq, seqKeys, skip, from, labels);
     // from the left, the reading must reach the mention (or start right after it)
-    if (from < before && got.end < before) continue;
-    if (got.labels.length === 0) {
+    if (from < before && got < before) continue;
+    if (labels.length === 0) {
       if (from < before) continue;
       return null;
     }
-    if (names.headFirst) got.labels.reverse();
-    return got.labels.join(' ');
+    if (names.headFirst) labels.reverse();
+    return labels.join(' ');
   }
   return null;
+}
+
+/** Reads phrases, connectors and `skip` words of `seq` from `from` into `labels`; returns where it stopped. */
+function readFrom(names: InstitutionNames, seq: readonly number[], seqKeys: readonly string[], skip: (token: number) => boolean, from: number, labels: string[]): number {
+  let r = from;
+  while (r < seq.length) {
+    const m = matchInstitution(names, seqKeys, r);
+    if (m !== null) {
+      labels.push(m.label);
+      r = m.end;
+    } else if (names.connectors.has(seqKeys[r]!)) r++;
+    else if (skip(seq[r]!)) r++;
+    else break;
+  }
+  return r;
 }

@@ -28,6 +28,18 @@ const MAX_ALIAS_TOKENS = 4;
 /** Names resolved and remembered per language. */
 const MEMO_LIMIT = 20_000;
 
+/** The index of the token at UTF-16 `offset` (the first that ends after it; the last one at most). */
+function tokenAt(tokens: readonly Token[], offset: number): number {
+  let i = 0;
+  while (i < tokens.length - 1 && tokens[i]!.end <= offset) i++;
+  return i;
+}
+
+/** The span of `text` from token `a` to token `b`. */
+function spanOf(text: string, a: Token, b: Token): Span {
+  return { start: a.start, end: b.end, text: text.slice(a.start, b.end) };
+}
+
 export function createContextFinder(deps: {
   profile: Pick<LanguageProfile, 'tokenize' | 'stem'>;
   /** The language's conditional cue phrases (cues.json `conditional`): their first words mark a condition. */
@@ -74,12 +86,6 @@ export function createContextFinder(deps: {
       if (!wantsCondition && targets.size === 0) return;
       const { tokens } = profile.tokenize(text);
       current = text;
-      const at = (offset: number): number => {
-        let i = 0;
-        while (i < tokens.length - 1 && tokens[i]!.end <= offset) i++;
-        return i;
-      };
-      const span = (a: Token, b: Token): Span => ({ start: a.start, end: b.end, text: text.slice(a.start, b.end) });
       // Mentions of the targets: the longest run of tokens from each start that names one.
       const mentions: Array<{ from: number; to: number }> = [];
       if (targets.size > 0) {
@@ -102,12 +108,12 @@ export function createContextFinder(deps: {
         }
       }
       for (const s of result.signals as SignalWithContext[]) {
-        const first = at(s.start);
+        const first = tokenAt(tokens, s.start);
         const sentence = tokens[first]?.sentence;
         if (s.modality === 'conditional') {
           for (let k = first - 1; k >= 0 && tokens[k]!.sentence === sentence; k--) {
             if (tokens[k]!.kind !== PUNCT && conditionStarts.has(keyOf(tokens[k]!))) {
-              s.condition = span(tokens[k]!, tokens[k]!);
+              s.condition = spanOf(text, tokens[k]!, tokens[k]!);
               break;
             }
           }
@@ -117,7 +123,7 @@ export function createContextFinder(deps: {
           if (tokens[m.from]!.sentence !== sentence) continue;
           if (best === null || Math.abs(m.from - first) < Math.abs(best.from - first)) best = m;
         }
-        if (best !== null) s.target = span(tokens[best.from]!, tokens[best.to]!);
+        if (best !== null) s.target = spanOf(text, tokens[best.from]!, tokens[best.to]!);
       }
     },
   };
