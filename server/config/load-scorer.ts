@@ -121,6 +121,7 @@ function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: Eng
     profile,
     conditionalCues: Array.isArray(conditional) ? conditional.filter((c): c is string => typeof c === 'string') : [],
     resolveActor: (name) => scorer.resolveActor(name),
+    aliasStarts: scorer.aliasStarts,
   });
   return { scorer, finder };
 }
