@@ -96,7 +96,8 @@ export function scorerLanguages(lexiconDir: string = DEFAULT_LEXICON_DIR): strin
   return ['en', ...languagesWithData(lexiconDir)];
 }
 
-function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: EnglishLexicon): { scorer: Scorer; finder: ContextFinder } {
+/** One language's scorer and context finder, from `<lexiconDir>/<code>/` and the English lexicon files (parsed). */
+export function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: EnglishLexicon): { scorer: Scorer; finder: ContextFinder } {
   const dir = path.join(lexiconDir, code);
   const optional = (file: string): unknown => (existsSync(path.join(dir, file)) ? readJson(path.join(dir, file)) : undefined);
   const folder = `data/lexicon/${code}`;
@@ -121,6 +122,7 @@ function loadLanguageScorer(lexiconDir: string, code: LanguageCode, english: Eng
     profile,
     conditionalCues: Array.isArray(conditional) ? conditional.filter((c): c is string => typeof c === 'string') : [],
     resolveActor: (name) => scorer.resolveActor(name),
+    aliasStarts: scorer.aliasStarts,
   });
   return { scorer, finder };
 }

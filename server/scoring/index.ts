@@ -247,11 +247,24 @@ export function createScorer(lexicon: unknown, profile: LanguageProfile = ENGLIS
   const version = `${SCORER_CODE_VERSION}+lex.${lex.version}`;
   const collector = new WordCollector(lex);
   const scratch = new Scratch();
+  let aliasStarts: Set<string> | null = null;
   return {
     version,
     score: (text: string, options?: ScoreOptions) => scoreText(lex, collector, scratch, version, text, options),
     resolveActor(name: string): string | null {
       return resolveName(lex, name)?.actor ?? null;
     },
+    get aliasStarts(): ReadonlySet<string> {
+      return (aliasStarts ??= firstKeys(lex));
+    },
   };
+}
+
+/** The keys that begin an alias: the first level of the actor trie, by key. */
+function firstKeys(lex: CompiledLexicon): Set<string> {
+  const out = new Set<string>();
+  const first = lex.actors.next;
+  if (first === null) return out;
+  for (const [key, id] of lex.keyIds) if (first.has(id)) out.add(key);
+  return out;
 }

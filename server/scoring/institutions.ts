@@ -28,6 +28,11 @@ export interface InstitutionNames {
    * and one word before 说); ' ' otherwise.
    */
   joiner: string;
+  /**
+   * Every prefix (in characters, '' included) of every phrase key: a reading that is not one
+   * stops there, since no longer reading can then be a phrase (most words fail at once).
+   */
+  prefixes: Set<string>;
 }
 
 function fail(path: string, message: string): never {
@@ -59,6 +64,7 @@ export function compileInstitutions(raw: unknown, reading: Reading): Institution
   const table = o['institutions'];
   if (typeof table !== 'object' || table === null || Array.isArray(table)) fail('.institutions', 'must be an object of English label -> phrases');
   const phrases = new Map<string, string>();
+  const prefixes = new Set<string>(['']);
   let maxWords = 0;
   for (const [label, list] of Object.entries(table as Obj)) {
     if (label.startsWith('_')) continue;
@@ -74,19 +80,29 @@ export function compileInstitutions(raw: unknown, reading: Reading): Institution
       const owner = phrases.get(key);
       if (owner !== undefined && owner !== label) fail(path, `phrase "${p}" already means "${owner}"`);
       phrases.set(key, label);
+      for (let c = 1; c <= key.length; c++) prefixes.add(key.slice(0, c));
       maxWords = Math.max(maxWords, unspaced ? key.length : keys.length);
     });
   }
-  return { phrases, maxWords, connectors, headFirst, joiner };
+  return { phrases, maxWords, connectors, headFirst, joiner, prefixes };
 }
 
-/** The longest institution phrase starting at `from` among `keys`: its label and end, or null. */
+/**
+ * The longest institution phrase starting at `from` among `keys`: its label and end, or null.
+ * Read word by word while the words read are the start of a phrase (`prefixes`): the same
+ * answer as trying every length from the longest down, without joining each.
+ */
 export function matchInstitution(names: InstitutionNames, keys: readonly string[], from: number, to = keys.length): { label: string; end: number } | null {
-  for (let len = Math.min(names.maxWords, to - from); len >= 1; len--) {
-    const label = names.phrases.get(keys.slice(from, from + len).join(names.joiner));
-    if (label !== undefined) return { label, end: from + len };
+  const last = Math.min(names.maxWords, to - from);
+  let read = '';
+  let found: { label: string; end: number } | null = null;
+  for (let len = 1; len <= last; len++) {
+    read = len === 1 ? keys[from]! : read + names.joiner + keys[from + len - 1]!;
+    if (!names.prefixes.has(read)) break;
+    const label = names.phrases.get(read);
+    if (label !== undefined) found = { label, end: from + len };
   }
-  return null;
+  return found;
 }
 
 /** Tokens read before an actor's mention for the institution around it ("el Ministerio de Asuntos Exteriores de [Rusia]"). */
@@ -108,29 +124,32 @@ export function institutionAround(names: InstitutionNames, keys: readonly string
   const before = seq.length;
   for (let k = end; k < right && keys[k] !== '\u0000'; k++) seq.push(k);
   const seqKeys = seq.map((k) => keys[k]!);
-  const read = (from: number): { labels: string[]; end: number } => {
-    const labels: string[] = [];
-    let r = from;
-    while (r < seq.length) {
-      const m = matchInstitution(names, seqKeys, r);
-      if (m !== null) {
-        labels.push(m.label);
-        r = m.end;
-      } else if (names.connectors.has(seqKeys[r]!) || skip(seq[r]!)) r++;
-      else break;
-    }
-    return { labels, end: r };
-  };
   for (let from = 0; from <= before; from++) {
-    const got = read(from);
+    const labels: string[] = [];
+    const got = readFrom(names, seq, seqKeys, skip, from, labels);
     // from the left, the reading must reach the mention (or start right after it)
-    if (from < before && got.end < before) continue;
-    if (got.labels.length === 0) {
+    if (from < before && got < before) continue;
+    if (labels.length === 0) {
       if (from < before) continue;
       return null;
     }
-    if (names.headFirst) got.labels.reverse();
-    return got.labels.join(' ');
+    if (names.headFirst) labels.reverse();
+    return labels.join(' ');
   }
   return null;
+}
+
+/** Reads phrases, connectors and `skip` words of `seq` from `from` into `labels`; returns where it stopped. */
+function readFrom(names: InstitutionNames, seq: readonly number[], seqKeys: readonly string[], skip: (token: number) => boolean, from: number, labels: string[]): number {
+  let r = from;
+  while (r < seq.length) {
+    const m = matchInstitution(names, seqKeys, r);
+    if (m !== null) {
+      labels.push(m.label);
+      r = m.end;
+    } else if (names.connectors.has(seqKeys[r]!)) r++;
+    else if (skip(seq[r]!)) r++;
+    else break;
+  }
+  return r;
 }

@@ -171,6 +171,11 @@ export interface LanguageProfile {
   stem: (lower: string) => string;
   tokenize: (text: string, sink?: TokenSink | null) => Tokenized;
   actorKey: (lower: string) => string;
+  /**
+   * Words are found by a segmenter (Chinese): a part of a text may be split into other words
+   * than the same characters are in the whole text. Absent: each word is read alone.
+   */
+  unspaced?: boolean;
 }
 
 export interface CompiledLexicon {

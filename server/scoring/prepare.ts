@@ -82,6 +82,8 @@ export interface WordInfo {
   actor: TrieNode<ActorEntry[]> | undefined;
   /** Kinds of skippable word decided per token (SKIP_*), 0 for most words. */
   skip: number;
+  /** The word as actor aliases and institution phrases key it (its stem in inflected languages). */
+  actorWord: string;
 }
 
 /** "of" (after a quantifier), "'s" (a possessor), a one-word actor alias, a word in -s (plural possessor). */
@@ -90,7 +92,7 @@ const SKIP_POSSESSIVE = 2;
 const SKIP_ACTOR = 4;
 const SKIP_PLURAL = 8;
 
-export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined, skip: 0 });
+export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined, skip: 0, actorWord: '' });
 
 /** Looks a lower-cased word up in the three tries (the caller caches the result). */
 export function describeWord(lex: CompiledLexicon, lower: string, stem: string, actorWord: string = lower): WordInfo {
@@ -101,7 +103,7 @@ export function describeWord(lex: CompiledLexicon, lower: string, stem: string, 
   let skip = lower === 'of' ? SKIP_OF : lower === "'s" ? SKIP_POSSESSIVE : 0;
   if (actor !== undefined && actor.entry !== null) skip |= SKIP_ACTOR;
   if (lower.length > 2 && lower.charCodeAt(lower.length - 1) === 115) skip |= SKIP_PLURAL;
-  return { stem, key, lowerKey, cue: lex.cues.next?.get(key), signal: lex.signals.next?.get(key), actor, skip };
+  return { stem, key, lowerKey, cue: lex.cues.next?.get(key), signal: lex.signals.next?.get(key), actor, skip, actorWord };
 }
 
 /**

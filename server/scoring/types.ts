@@ -71,4 +71,10 @@ export interface Scorer {
   resolveActor(name: string): string | null;
   /** ISO 639-1 codes of the languages it reads (absent: English only). */
   readonly languages?: readonly string[];
+  /**
+   * The words that begin an alias of its gazetteer, keyed as aliases are (stems in inflected
+   * languages): a name in a text holds one of them. Lets a search for names skip the words
+   * where none can be (server/scoring/languages/context-spans.ts). Absent: not known.
+   */
+  readonly aliasStarts?: ReadonlySet<string>;
 }

@@ -9,6 +9,7 @@ export const SCRIPT_OF_LANGUAGE: Record<string, 'Latin' | 'Cyrillic' | 'Arabic' 
 };
 
 export type Script = 'Latin' | 'Cyrillic' | 'Arabic' | 'Han';
+const SCRIPTS: readonly Script[] = ['Latin', 'Cyrillic', 'Arabic', 'Han'];
 
 /** Letters of another script than the main language's that make a text "mixed": share and count. */
 const MIXED_SHARE = 0.2;
@@ -49,8 +50,9 @@ export function countLetters(text: string): Letters {
 export function mixedScripts(c: Letters, lang: string): string[] | undefined {
   const own = SCRIPT_OF_LANGUAGE[lang] ?? 'Latin';
   const total = c.Latin + c.Cyrillic + c.Arabic + c.Han;
-  const others = (['Latin', 'Cyrillic', 'Arabic', 'Han'] as const).filter((s) => s !== own && c[s] >= MIXED_MIN_LETTERS && c[s] >= total * MIXED_SHARE);
-  return others.length > 0 ? others : undefined;
+  let others: Script[] | undefined; // most texts have none: no array made for them
+  for (const s of SCRIPTS) if (s !== own && c[s] >= MIXED_MIN_LETTERS && c[s] >= total * MIXED_SHARE) (others ??= []).push(s);
+  return others;
 }
 
 

@@ -5,30 +5,29 @@
 
 import { tokenize, type TokenSink, type Tokenized } from '../tokenize.ts';
 
+/** The Arabic marks and digits asciiPunctuation replaces. */
+const ARABIC_MARKS = /[\u060c\u061b\u061f\u06d4\u0660-\u066c\u06f0-\u06f9]/g;
+
+/** The ASCII counterpart of one of ARABIC_MARKS. */
+function asciiOf(ch: string): string {
+  const c = ch.charCodeAt(0);
+  if (c === 0x60c) return ','; // ، comma
+  if (c === 0x61b) return ';'; // ؛ semicolon
+  if (c === 0x61f) return '?'; // ؟ question mark
+  if (c === 0x6d4) return '.'; // ۔ full stop
+  if (c >= 0x660 && c <= 0x669) return String.fromCharCode(48 + c - 0x660); // Arabic-Indic digits
+  if (c >= 0x6f0 && c <= 0x6f9) return String.fromCharCode(48 + c - 0x6f0); // Eastern Arabic-Indic digits
+  return c === 0x66b ? '.' : c === 0x66c ? ',' : '%'; // decimal and thousands separators, percent sign
+}
+
 /**
  * The text with Arabic punctuation and digits replaced by their ASCII counterparts, one UTF-16
- * code unit for one, so every offset still points into the original string.
+ * code unit for one, so every offset still points into the original string. The text itself
+ * when it has none; otherwise one flat string (a string built by concatenation would reach the
+ * tokenizer in yet another representation, and its property lookups would see one more kind).
  */
 export function asciiPunctuation(text: string): string {
-  // Built from slices between the replaced characters (no per-character array).
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x60c) continue; // below every mark and digit replaced (most of all text)
-    let r = -1;
-    if (c === 0x60c) r = 44; // ، comma
-    else if (c === 0x61b) r = 59; // ؛ semicolon
-    else if (c === 0x61f) r = 63; // ؟ question mark
-    else if (c === 0x6d4) r = 46; // ۔ full stop
-    else if (c >= 0x660 && c <= 0x669) r = 48 + c - 0x660; // Arabic-Indic digits
-    else if (c >= 0x6f0 && c <= 0x6f9) r = 48 + c - 0x6f0; // Eastern Arabic-Indic digits
-    else if (c === 0x66a || c === 0x66b || c === 0x66c) r = c === 0x66b ? 46 : c === 0x66c ? 44 : 37;
-    if (r < 0) continue;
-    out += text.slice(from, i) + String.fromCharCode(r);
-    from = i + 1;
-  }
-  return from === 0 ? text : out + text.slice(from);
+  return text.replace(ARABIC_MARKS, asciiOf);
 }
 
 export function tokenizeArabic(text: string, sink: TokenSink | null = null): Tokenized {

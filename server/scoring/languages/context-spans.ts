@@ -28,13 +28,28 @@ const MAX_ALIAS_TOKENS = 4;
 /** Names resolved and remembered per language. */
 const MEMO_LIMIT = 20_000;
 
+/** The index of the token at UTF-16 `offset` (the first that ends after it; the last one at most). */
+function tokenAt(tokens: readonly Token[], offset: number): number {
+  let i = 0;
+  while (i < tokens.length - 1 && tokens[i]!.end <= offset) i++;
+  return i;
+}
+
+/** The span of `text` from token `a` to token `b`. */
+function spanOf(text: string, a: Token, b: Token): Span {
+  return { start: a.start, end: b.end, text: text.slice(a.start, b.end) };
+}
+
 export function createContextFinder(deps: {
-  profile: Pick<LanguageProfile, 'tokenize' | 'stem'>;
+  profile: Pick<LanguageProfile, 'tokenize' | 'stem' | 'actorKey' | 'unspaced'>;
   /** The language's conditional cue phrases (cues.json `conditional`): their first words mark a condition. */
   conditionalCues: readonly string[];
   resolveActor: (name: string) => string | null;
+  /** The keys that begin an alias (Scorer.aliasStarts): runs without one are not looked up. */
+  aliasStarts?: ReadonlySet<string>;
 }): ContextFinder {
   const { profile } = deps;
+  const reach = deps.aliasStarts === undefined ? null : createNameReach(deps.aliasStarts, profile);
   // Names repeat from statement to statement: resolved once (bounded memo).
   const memo = new Map<string, string | null>();
   const resolve = (name: string): string | null => {
@@ -74,18 +89,16 @@ export function createContextFinder(deps: {
       if (!wantsCondition && targets.size === 0) return;
       const { tokens } = profile.tokenize(text);
       current = text;
-      const at = (offset: number): number => {
-        let i = 0;
-        while (i < tokens.length - 1 && tokens[i]!.end <= offset) i++;
-        return i;
-      };
-      const span = (a: Token, b: Token): Span => ({ start: a.start, end: b.end, text: text.slice(a.start, b.end) });
       // Mentions of the targets: the longest run of tokens from each start that names one.
       const mentions: Array<{ from: number; to: number }> = [];
       if (targets.size > 0) {
+        reach?.read(text, tokens);
         for (let i = 0; i < tokens.length; i++) {
           if (tokens[i]!.kind === PUNCT || !mayStartName(tokens[i]!)) continue;
-          for (let n = Math.min(MAX_ALIAS_TOKENS, tokens.length - i); n >= 1; n--) {
+          const most = Math.min(MAX_ALIAS_TOKENS, tokens.length - i);
+          // no run shorter than `least` tokens from here holds a word that begins an alias
+          const least = reach === null ? 1 : reach.least(i, most);
+          for (let n = most; n >= least; n--) {
             const last = tokens[i + n - 1]!;
             if (last.kind === PUNCT || last.sentence !== tokens[i]!.sentence) continue;
             const actor = resolve(text.slice(tokens[i]!.start, last.end));
@@ -102,12 +115,12 @@ export function createContextFinder(deps: {
         }
       }
       for (const s of result.signals as SignalWithContext[]) {
-        const first = at(s.start);
+        const first = tokenAt(tokens, s.start);
         const sentence = tokens[first]?.sentence;
         if (s.modality === 'conditional') {
           for (let k = first - 1; k >= 0 && tokens[k]!.sentence === sentence; k--) {
             if (tokens[k]!.kind !== PUNCT && conditionStarts.has(keyOf(tokens[k]!))) {
-              s.condition = span(tokens[k]!, tokens[k]!);
+              s.condition = spanOf(text, tokens[k]!, tokens[k]!);
               break;
             }
           }
@@ -117,8 +130,74 @@ export function createContextFinder(deps: {
           if (tokens[m.from]!.sentence !== sentence) continue;
           if (best === null || Math.abs(m.from - first) < Math.abs(best.from - first)) best = m;
         }
-        if (best !== null) s.target = span(tokens[best.from]!, tokens[best.to]!);
+        if (best !== null) s.target = spanOf(text, tokens[best.from]!, tokens[best.to]!);
       }
+    },
+  };
+}
+
+/**
+ * Which runs of tokens can hold a name, from the words that begin an alias: a name resolves
+ * through an alias, and an alias starts with one of those words (or, for a name looked up
+ * whole, the name does). Words read alone (most languages): the run must hold a word whose key
+ * begins an alias. Words found by a segmenter (Chinese), which may split a run otherwise than
+ * the whole text: the run's characters must hold the first character of such a key.
+ */
+function createNameReach(starts: ReadonlySet<string>, profile: Pick<LanguageProfile, 'actorKey' | 'unspaced'>): {
+  read(text: string, tokens: readonly Token[]): void;
+  least(i: number, most: number): number;
+} {
+  if (profile.unspaced === true) {
+    let tokens: readonly Token[] = [];
+    const firstUnits = new Set<number>();
+    for (const key of starts) if (key !== '') firstUnits.add(key.charCodeAt(0));
+    // per UTF-16 code unit: 0 not yet known, 1 lower-cases to a first character of a key, 2 not
+    const startChar = new Uint8Array(0x10000);
+    /** Characters of the text up to each offset that may start a key. */
+    let upTo = new Int32Array(0);
+    return {
+      read(text, list) {
+        tokens = list;
+        if (upTo.length < text.length + 1) upTo = new Int32Array(text.length + 1);
+        for (let k = 0; k < text.length; k++) {
+          const code = text.charCodeAt(k);
+          let known = startChar[code]!;
+          if (known === 0) {
+            known = firstUnits.has(String.fromCharCode(code).toLowerCase().charCodeAt(0)) ? 1 : 2;
+            startChar[code] = known;
+          }
+          upTo[k + 1] = upTo[k]! + (known === 1 ? 1 : 0);
+        }
+      },
+      least(i, most) {
+        const from = upTo[tokens[i]!.start]!;
+        for (let n = 1; n <= most; n++) if (upTo[tokens[i + n - 1]!.end]! > from) return n;
+        return most + 1;
+      },
+    };
+  }
+  // per word: whether its key begins an alias (remembered, bounded)
+  let begins = new Map<string, boolean>();
+  const beginsAlias = (t: Token): boolean => {
+    let b = begins.get(t.lower);
+    if (b === undefined) {
+      // resolveActor keys every word of a name by actorKey; aliases key numbers as they are
+      b = starts.has(profile.actorKey(t.lower)) || (t.kind !== WORD && starts.has(t.lower));
+      if (begins.size >= MEMO_LIMIT) begins = new Map();
+      begins.set(t.lower, b);
+    }
+    return b;
+  };
+  /** Per token of the text: 1 when its key begins an alias. */
+  let flags = new Uint8Array(0);
+  return {
+    read(_text, list) {
+      if (flags.length < list.length) flags = new Uint8Array(list.length);
+      for (let k = 0; k < list.length; k++) flags[k] = beginsAlias(list[k]!) ? 1 : 0;
+    },
+    least(i, most) {
+      for (let n = 1; n <= most; n++) if (flags[i + n - 1] === 1) return n;
+      return most + 1;
     },
   };
 }

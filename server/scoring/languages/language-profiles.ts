@@ -120,7 +120,7 @@ export function languageProfile(code: LanguageCode, stemmer: Stemmer | null): La
     }
     case 'zh': {
       const identity: Stemmer = (w) => w;
-      return { code, stem: identity, tokenize: rememberLast(createSegmentTokenizer('zh')), actorKey: identity };
+      return { code, stem: identity, tokenize: rememberLast(createSegmentTokenizer('zh')), actorKey: identity, unspaced: true };
     }
   }
 }

@@ -53,6 +53,13 @@ export function createMultilingualScorer(
     }
     return null;
   };
+  /** "<version>+<lang>" per language, made once (a scorer's version does not change). */
+  const versions = new Map<string, { of: string; is: string }>();
+  const suffixed = (version: string, lang: string): string => {
+    let v = versions.get(lang);
+    if (v === undefined || v.of !== version) versions.set(lang, (v = { of: version, is: `${version}+${lang}` }));
+    return v.is;
+  };
   return {
     version: english.version,
     languages,
@@ -78,7 +85,7 @@ export function createMultilingualScorer(
         }
       }
       // a language's lexicon has its own fingerprint; the code suffix says which was used
-      if (lang !== 'en') result.version = `${result.version}+${lang}`;
+      if (lang !== 'en') result.version = suffixed(result.version, lang);
       context.get(lang)?.annotate(result, t);
       const mixed = letters === null ? undefined : mixedScripts(letters, lang);
       result.language = mixed === undefined ? { lang } : { lang, mixed };

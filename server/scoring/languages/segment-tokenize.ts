@@ -41,6 +41,35 @@ interface Piece {
   text: string;
 }
 
+/** The tokens of one call, as they are made (a class: no closures made per call). */
+class SegmentState {
+  readonly tokens: Token[] = [];
+  readonly sentenceEnds: string[] = [];
+  sentence = 0;
+  /** Within one non-word segment, as before: a run of sentence marks ends one sentence. */
+  previousEnd = false;
+
+  constructor(private readonly sink: TokenSink | null) {}
+
+  push(start: number, end: number, kind: number, lower: string): void {
+    this.tokens.push({ start, end, kind, lower, sentence: this.sentence });
+    if (this.sink !== null) this.sink.add(lower, kind);
+  }
+
+  /** A character outside any word: the mark it stands for, if any. */
+  mark(start: number, ch: string): void {
+    const m = MARKS[ch];
+    if (m === undefined) return;
+    if (ENDS_SENTENCE.has(m) && this.previousEnd) return; // "？！" or "..." ends one sentence
+    this.push(start, start + 1, PUNCT, m);
+    this.previousEnd = ENDS_SENTENCE.has(m);
+    if (this.previousEnd) {
+      this.sentenceEnds[this.sentence] = m;
+      this.sentence++;
+    }
+  }
+}
+
 /** Chunks (clauses) remembered with their segments; longer chunks are segmented each time. */
 const MEMO_LIMIT = 10_000;
 const MEMO_MAX_CHARS = 64;
@@ -75,51 +104,32 @@ export function createSegmentTokenizer(locale: string): (input: string, sink?: T
   };
   return (input, sink = null) => {
     const text = input.length > MAX_ANALYSED_CHARS ? input.slice(0, MAX_ANALYSED_CHARS) : input;
-    const tokens: Token[] = [];
-    const sentenceEnds: string[] = [];
-    let sentence = 0;
-    /** Within one non-word segment, as before: a run of sentence marks ends one sentence. */
-    let previousEnd = false;
-    const push = (start: number, end: number, kind: number, lower: string): void => {
-      tokens.push({ start, end, kind, lower, sentence });
-      if (sink !== null) sink.add(lower, kind);
-    };
-    /** A character outside any word: the mark it stands for, if any. */
-    const mark = (start: number, ch: string): void => {
-      const m = MARKS[ch];
-      if (m === undefined) return;
-      if (ENDS_SENTENCE.has(m) && previousEnd) return; // "？！" or "..." ends one sentence
-      push(start, start + 1, PUNCT, m);
-      previousEnd = ENDS_SENTENCE.has(m);
-      if (previousEnd) {
-        sentenceEnds[sentence] = m;
-        sentence++;
-      }
-    };
+    const out = new SegmentState(sink);
     const n = text.length;
     let from = 0;
-    for (let i = 0; i <= n && tokens.length < MAX_TOKENS; i++) {
+    for (let i = 0; i <= n && out.tokens.length < MAX_TOKENS; i++) {
       const c = i < n ? text.charCodeAt(i) : -1;
       if (c >= 0 && !isChunkEnd(text, i, c)) continue;
       if (i > from) {
         for (const p of piecesOf(text.slice(from, i))) {
-          if (tokens.length >= MAX_TOKENS) break;
+          if (out.tokens.length >= MAX_TOKENS) break;
           const start = from + p.at;
           if (p.lower !== null) {
-            push(start, start + p.len, isDigit(p.text.charCodeAt(0)) ? NUMBER : WORD, p.lower);
+            out.push(start, start + p.len, isDigit(p.text.charCodeAt(0)) ? NUMBER : WORD, p.lower);
             continue;
           }
-          previousEnd = false;
-          for (let k = 0; k < p.len; k++) mark(start + k, p.text[k]!);
+          out.previousEnd = false;
+          for (let k = 0; k < p.len; k++) out.mark(start + k, p.text[k]!);
         }
       }
-      if (c >= 0 && tokens.length < MAX_TOKENS) {
-        previousEnd = false; // a segment of its own
-        mark(i, text[i]!);
+      if (c >= 0 && out.tokens.length < MAX_TOKENS) {
+        out.previousEnd = false; // a segment of its own
+        out.mark(i, text[i]!);
       }
       from = i + 1;
     }
-    if (tokens.length > 0 && sentenceEnds.length <= sentence) sentenceEnds[sentence] = '';
+    const { tokens, sentenceEnds } = out;
+    if (tokens.length > 0 && sentenceEnds.length <= out.sentence) sentenceEnds[out.sentence] = '';
     return { tokens, sentenceEnds };
   };
 }
