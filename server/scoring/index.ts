@@ -236,6 +236,7 @@ function scoreText(
     }
     (up ? escalation : deescalation).push(w);
   }
+  for (const f of found) if (f.category.kind !== 'vocabulary') seen[f.category.index * 2 + (f.signal.polarity === 'escalation' ? 0 : 1)] = 0;
   const score = toScore(escalation, deescalation, lex.calibration);
   const level: Level = levelForScore(score);
   return { score, level, signals, actors, version };
