@@ -26,15 +26,15 @@ function skipWs(s: string, i: number): number {
   }
 }
 
+/** A run of string characters that need no escape (sticky: matched at lastIndex, natively). */
+const PLAIN_CHARS = /[^"\\\u0000-\u001f]*/y;
+
 /** Index of the quote that ends a string opened before `i`, or -1 if it has an escape or a control character, or is unterminated. */
 function stringEnd(s: string, i: number): number {
-  const n = s.length;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === QUOTE) return i;
-    if (c === BACKSLASH || c < 32) return -1;
-  }
-  return -1;
+  PLAIN_CHARS.lastIndex = i;
+  PLAIN_CHARS.test(s); // always matches (possibly nothing)
+  const end = PLAIN_CHARS.lastIndex;
+  return s.charCodeAt(end) === QUOTE ? end : -1;
 }
 
 function digitsEnd(s: string, i: number): number {
