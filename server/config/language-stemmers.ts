@@ -4,17 +4,18 @@
 // between calls, so an instance serves one thread).
 
 // The stemmer modules themselves, not the packages' entries (which load tokenizers, stop
-// words and sentiment data as well). Their types are in nlpjs-stemmers.d.ts.
-import StemmerRu from '@nlpjs/lang-ru/src/stemmer-ru.js';
-import StemmerUk from '@nlpjs/lang-uk/src/stemmer-uk.js';
-import StemmerEs from '@nlpjs/lang-es/src/stemmer-es.js';
-import StemmerFr from '@nlpjs/lang-fr/src/stemmer-fr.js';
-import StemmerAr from '@nlpjs/lang-ar/src/stemmer-ar.js';
+// words and sentiment data as well), each loaded when its language is first built: loading all
+// five cost ~50 ms of CPU at every start, which a run on English text never uses (the score
+// CLI builds the other languages lazily). The modules are CommonJS; their type is StemWord.
+import { createRequire } from 'node:module';
 import type { LanguageCode, Stemmer } from '../scoring/languages/language-profiles.ts';
 
 interface StemWord {
   stemWord(word: string): string;
 }
+
+const require = createRequire(import.meta.url);
+const load = (module: string): StemWord => new (require(module) as new () => StemWord)();
 
 function wrap(s: StemWord): Stemmer {
   return (w) => {
@@ -27,15 +28,15 @@ function wrap(s: StemWord): Stemmer {
 export function stemmerFor(code: LanguageCode): Stemmer | null {
   switch (code) {
     case 'ru':
-      return wrap(new StemmerRu() as StemWord);
+      return wrap(load('@nlpjs/lang-ru/src/stemmer-ru.js'));
     case 'uk':
-      return wrap(new StemmerUk() as StemWord);
+      return wrap(load('@nlpjs/lang-uk/src/stemmer-uk.js'));
     case 'es':
-      return wrap(new StemmerEs() as StemWord);
+      return wrap(load('@nlpjs/lang-es/src/stemmer-es.js'));
     case 'fr':
-      return wrap(new StemmerFr() as StemWord);
+      return wrap(load('@nlpjs/lang-fr/src/stemmer-fr.js'));
     case 'ar':
-      return wrap(new StemmerAr() as StemWord);
+      return wrap(load('@nlpjs/lang-ar/src/stemmer-ar.js'));
     case 'zh':
       return null;
   }

@@ -12,6 +12,7 @@ import {
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
+import { childOf as _childOf } from './phrase-trie.ts';
 import { aimedTarget, findSubject } from './subject.ts';
 import { MAX_NAME_CHARS, resolveName } from './resolve-name.ts';
 import { institutionEnd, institutionInText, institutionStartBefore } from './institutions-in-text.ts';
@@ -19,6 +20,7 @@ import { institutionEnd, institutionInText, institutionStartBefore } from './ins
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
 const PUNCT = _PUNCT;
+const childOf = _childOf;
 const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
 const CUE_DETERMINER = _CUE_DETERMINER;
 const CUE_DIRECTED = _CUE_DIRECTED;
@@ -64,7 +66,7 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
       }
       if (node.next === null || j + 1 >= n) break;
       j++;
-      node = node.next.get(p.words[j]!.lowerKey);
+      node = childOf(node, p.words[j]!.lowerKey);
     }
     if (best === null) {
       i++;

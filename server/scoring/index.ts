@@ -80,7 +80,7 @@ class WordCollector implements TokenSink {
 
   constructor(private readonly lex: CompiledLexicon) {}
 
-  addHashed(lowered: string, start: number, end: number, kind: number, hash: number): string {
+  addHashed(source: string, start: number, end: number, kind: number, hash: number, fold: boolean): string {
     const keys = this.slotKeys;
     const mask = this.slotMask;
     const len = end - start;
@@ -88,7 +88,7 @@ class WordCollector implements TokenSink {
     for (;;) {
       const key = keys[slot];
       if (key === undefined) break;
-      if (this.slotHashes[slot] === hash && key.length === len && sameChars(key, lowered, start, len)) {
+      if (this.slotHashes[slot] === hash && key.length === len && (fold ? sameFolded(key, source, start, len) : sameChars(key, source, start, len))) {
         const info = this.slotInfos[slot]!;
         this.words.push(info);
         this.keys.push(info.key);
@@ -97,7 +97,7 @@ class WordCollector implements TokenSink {
       }
       slot = (slot + 1) & mask;
     }
-    const lower = lowered.slice(start, end);
+    const lower = fold ? source.slice(start, end).toLowerCase() : source.slice(start, end);
     if (kind === NUMBER && len > MAX_CACHED_NUMBER_CHARS) {
       // Long numbers (ids, exact counts, "report 48213") rarely repeat: memoised, they only
       // fill both memos with entries that die at the next reset (garbage the collector copies).
@@ -177,6 +177,12 @@ function sameChars(key: string, text: string, start: number, len: number): boole
   return true;
 }
 
+/** Same as sameChars for an ASCII word of letters and digits, lower-cased by `| 32` as it is compared. */
+function sameFolded(key: string, text: string, start: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (key.charCodeAt(k) !== (text.charCodeAt(start + k) | 32)) return false;
+  return true;
+}
+
 function scoreText(
   lex: CompiledLexicon,
   collector: WordCollector,
@@ -230,6 +236,7 @@ function scoreText(
     }
     (up ? escalation : deescalation).push(w);
   }
+  for (const f of found) if (f.category.kind !== 'vocabulary') seen[f.category.index * 2 + (f.signal.polarity === 'escalation' ? 0 : 1)] = 0;
   const score = toScore(escalation, deescalation, lex.calibration);
   const level: Level = levelForScore(score);
   return { score, level, signals, actors, version };

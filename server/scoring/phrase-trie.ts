@@ -6,6 +6,23 @@
 export interface TrieNode<T> {
   next: Map<number, TrieNode<T>> | null;
   entry: T | null;
+  /**
+   * The key of the node's only child (most nodes below the first level have one), NO_CHILD
+   * without children, MANY_CHILDREN with several (then `next` is looked up); see childOf.
+   */
+  only: number;
+  onlyChild: TrieNode<T> | null;
+}
+
+/** Keys are lexicon ids (>= 0) or -1 (a word the lexicon does not have): these never match. */
+const NO_CHILD = -3;
+const MANY_CHILDREN = -2;
+
+/** The child of `node` under `key`: no Map lookup when the node has at most one child. */
+export function childOf<T>(node: TrieNode<T>, key: number): TrieNode<T> | undefined {
+  const only = node.only;
+  if (only !== MANY_CHILDREN) return only === key ? node.onlyChild! : undefined;
+  return node.next!.get(key);
 }
 
 export interface TrieMatch<T> {
@@ -15,7 +32,7 @@ export interface TrieMatch<T> {
 }
 
 export function createTrie<T>(): TrieNode<T> {
-  return { next: null, entry: null };
+  return { next: null, entry: null, only: NO_CHILD, onlyChild: null };
 }
 
 /** Inserts `keys`; returns the entry already stored under the same keys, if any. */
@@ -25,8 +42,10 @@ export function insertPhrase<T>(root: TrieNode<T>, keys: readonly number[], entr
     if (node.next === null) node.next = new Map();
     let child = node.next.get(key);
     if (child === undefined) {
-      child = { next: null, entry: null };
+      child = createTrie<T>();
       node.next.set(key, child);
+      node.only = node.next.size === 1 ? key : MANY_CHILDREN;
+      node.onlyChild = node.next.size === 1 ? child : null;
     }
     node = child;
   }
@@ -74,7 +93,7 @@ function extend<T>(node: TrieNode<T>, keys: readonly number[], skippable: Uint8A
   let skips = 0;
   const n = keys.length;
   while (node.next !== null && j < n) {
-    const child = node.next.get(keys[j]!);
+    const child = childOf(node, keys[j]!);
     if (skippable[j] === 1 && skips < MAX_SKIPS && j + 1 < n) {
       if (child !== undefined) {
         if (child.entry !== null && j + 1 > out.end) {

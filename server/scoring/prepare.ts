@@ -21,11 +21,12 @@ import {
   type CueEntry,
   type PhraseEntry,
 } from './lexicon.ts';
-import type { TrieNode } from './phrase-trie.ts';
+import { childOf as _childOf, type TrieNode } from './phrase-trie.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT, WORD as _WORD, type Token } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
+const childOf = _childOf;
 const CUE_LEAD_RESET = _CUE_LEAD_RESET;
 const LEAD_RESET = _CUE_SPEECH | _CUE_LEAD_RESET;
 const NUMBER = _NUMBER;
@@ -132,10 +133,9 @@ export class Scratch {
 
   private counts = new Uint16Array(0);
 
-  /** Zeroed counters, one per slot. */
+  /** Counters, one per slot, all zero: the caller sets back to zero every one it changed. */
   categoryCounts(slots: number): Uint16Array {
     if (this.counts.length < slots) this.counts = new Uint16Array(slots);
-    else for (let i = 0; i < slots; i++) this.counts[i] = 0;
     return this.counts;
   }
 
@@ -246,7 +246,7 @@ export function markCues(
         }
         if (node.next === null || j + 1 >= n) break;
         j++;
-        node = node.next.get(keys[j]!);
+        node = childOf(node, keys[j]!);
       }
       // Flags at i are final now: a cue marks its last token, and every cue ending at i
       // starts at or before i.

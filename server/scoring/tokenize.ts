@@ -84,10 +84,12 @@ function isLetterAt(text: string, i: number): boolean {
 export interface TokenSink {
   add(lower: string, kind: number): void;
   /**
-   * A plain word (letters and digits) `lowered[start, end)` with `hash`, the FNV-1a hash of its
-   * lower-case characters (computed while scanning); returns the string to use as the token's `lower`.
+   * A plain word (letters and digits) `source[start, end)` with `hash`, the FNV-1a hash of its
+   * lower-case characters (computed while scanning); returns the string to use as the token's
+   * `lower`. With `fold`, `source` is the text itself and the word is ASCII, each character
+   * lower-cased by `| 32`; without, `source` is the text lower-cased (same offsets).
    */
-  addHashed(lowered: string, start: number, end: number, kind: number, hash: number): string;
+  addHashed(source: string, start: number, end: number, kind: number, hash: number, fold: boolean): string;
 }
 
 /** FNV-1a over UTF-16 code units: the tokenizer hashes each word as it scans it. */
@@ -112,8 +114,12 @@ class TokenizerState {
   private sentence = 0;
   private readonly n: number;
 
-  /** The text lower-cased in one call when that keeps every offset (almost always). */
-  private readonly lowered: string | null;
+  /**
+   * The text lower-cased in one call when that keeps every offset (almost always), null when it
+   * does not; computed when a word beyond ASCII first needs it (an ASCII word is lower-cased
+   * character by character, so most English texts never need it).
+   */
+  private lowered: string | null | undefined = undefined;
   /** Whether the text has a curly apostrophe at all (then words are normalised to "'"). */
   private readonly curly: boolean;
 
@@ -123,9 +129,15 @@ class TokenizerState {
     private readonly pool: Token[] | null,
   ) {
     this.n = text.length;
-    const lowered = text.toLowerCase();
-    this.lowered = lowered.length === text.length ? lowered : null;
     this.curly = text.indexOf('\u2019') >= 0;
+  }
+
+  private lowerText(): string | null {
+    if (this.lowered === undefined) {
+      const lowered = this.text.toLowerCase();
+      this.lowered = lowered.length === this.text.length ? lowered : null;
+    }
+    return this.lowered;
   }
 
   run(): void {
@@ -201,18 +213,25 @@ class TokenizerState {
     // the word's hash, over its lower-case characters, while it is letters and digits (the
     // special cases below are hashed by the collector from the substring); a letter beyond
     // ASCII is read lower-cased from the lower-cased text (Cyrillic, Arabic, accented Latin)
-    const lw = this.lowered;
     const c0 = text.charCodeAt(start);
+    let ascii = c0 < 128;
+    let lw = ascii ? null : this.lowerText();
     // `| 32` lower-cases an ASCII letter and leaves digits and lower-case letters as they are
-    let h = Math.imul(FNV_OFFSET ^ (c0 < 128 ? c0 | 32 : lw !== null ? lw.charCodeAt(start) : 0), FNV_PRIME);
-    let plain = c0 < 128 || lw !== null; // cleared by the special cases below
+    let h = Math.imul(FNV_OFFSET ^ (ascii ? c0 | 32 : lw !== null ? lw.charCodeAt(start) : 0), FNV_PRIME);
+    let plain = ascii || lw !== null; // cleared by the special cases below
     while (j < n) {
       const d = text.charCodeAt(j);
       const dc = d < 128 ? ASCII[d]! : classOfWide(d);
       if (dc === LETTER || dc === DIGIT) {
         if (d < 128) h = Math.imul(h ^ (d | 32), FNV_PRIME);
-        else if (lw !== null) h = Math.imul(h ^ lw.charCodeAt(j), FNV_PRIME);
-        else plain = false;
+        else {
+          if (ascii) {
+            ascii = false;
+            lw = this.lowerText();
+          }
+          if (lw !== null) h = Math.imul(h ^ lw.charCodeAt(j), FNV_PRIME);
+          else plain = false;
+        }
         j++;
         continue;
       }
@@ -253,8 +272,8 @@ class TokenizerState {
       }
       break;
     }
-    if (plain && this.sink !== null && this.lowered !== null && j - start <= MAX_TOKEN_CHARS) {
-      const lower = this.sink.addHashed(this.lowered, start, j, isNum ? NUMBER : WORD, h);
+    if (plain && this.sink !== null && j - start <= MAX_TOKEN_CHARS) {
+      const lower = ascii ? this.sink.addHashed(text, start, j, isNum ? NUMBER : WORD, h, true) : this.sink.addHashed(lw!, start, j, isNum ? NUMBER : WORD, h, false);
       this.tokens.push(this.make(start, j, isNum ? NUMBER : WORD, lower));
       return j;
     }
@@ -262,10 +281,22 @@ class TokenizerState {
     return j;
   }
 
+  /** `text[s, e)` lower-cased as in the lower-cased text (an ASCII word alone: its case does not depend on its neighbours). */
+  private lowerWord(s: number, e: number): string {
+    const text = this.text;
+    if (this.lowered === undefined) {
+      let k = s;
+      while (k < e && text.charCodeAt(k) < 128) k++;
+      if (k === e) return text.slice(s, e).toLowerCase();
+    }
+    const lowered = this.lowerText();
+    return lowered !== null ? lowered.slice(s, e) : text.slice(s, e).toLowerCase();
+  }
+
   private pushWord(s: number, e: number): void {
     const c = this.text.charCodeAt(s);
     const kind = c >= 48 && c <= 57 ? NUMBER : WORD;
-    let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowered !== null ? this.lowered.slice(s, e) : this.text.slice(s, e).toLowerCase();
+    let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowerWord(s, e);
     if (this.curly && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
     this.tokens.push(this.make(s, e, kind, lower));
     if (this.sink !== null) this.sink.add(lower, kind);
