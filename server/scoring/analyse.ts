@@ -15,7 +15,8 @@ import {
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
 import type { Prepared } from './prepare.ts';
 import { markHypothetical } from './hypothetical.ts';
-import { markAddressed, markClaims, markReversals, markResolutions, markTopics } from './frames.ts';
+import { markAddressed, markReversals } from './frames.ts';
+import { markClaims, markResolutions, markTopics } from './frames-addressed.ts';
 import { weighDeathContext } from './death-context.ts';
 import { weighThreatObjects } from './threat-object.ts';
 import { dropPromisedThreats } from './promise-object.ts';
