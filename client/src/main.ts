@@ -30,6 +30,8 @@ import { readUrlView, writeUrlView } from './url-state.ts';
 import { mountSearchPanel } from './search-panel.ts';
 import { mountFeedbackSummary } from './feedback-summary.ts';
 import { onFeedbackStored } from './feedback-control.ts';
+import { getJson } from './fetch-json.ts';
+import { createChartMessage, createStaleBanner } from './status-elements.ts';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
 const connection = $('#connection');
@@ -41,24 +43,13 @@ mountThemeSwitch($('.topbar'), () => chart.recolor());
 const exportControls = mountExportControls($('#export-controls'));
 
 // "Offline / degraded: data as of HH:MM": a banner above the data, and the attribute that dims it.
-const staleBanner = document.createElement('div');
-staleBanner.id = 'stale-banner';
-staleBanner.className = 'stale-banner';
-staleBanner.setAttribute('role', 'status');
-staleBanner.hidden = true;
-$('main').prepend(staleBanner);
+const staleBanner = createStaleBanner($('main'));
 // The health indicator reports the server's status with page.setServerHealth(status, reason).
 const page = createConnectionState({ banner: staleBanner });
 
 function setConnection(state: 'connecting' | 'live' | 'offline', label: string) {
   connection.dataset.state = state;
   connection.textContent = label;
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
 }
 
 const SNAPSHOT_PAGE = 50; // the server's snapshot holds the newest 50 statements
@@ -81,12 +72,7 @@ onFeedbackStored(() => void feedbackSummary.refresh());
 const rangeSelect = $<HTMLSelectElement>('#chart-range');
 const scopeSelect = $<HTMLSelectElement>('#chart-scope');
 const chartPanel = $('#chart-panel');
-const chartMessage = document.createElement('p');
-chartMessage.id = 'chart-message';
-chartMessage.className = 'chart-message';
-chartMessage.setAttribute('role', 'alert');
-chartMessage.hidden = true;
-$('#chart-panel .panel-head').after(chartMessage);
+const chartMessage = createChartMessage($('#chart-panel .panel-head'));
 
 /**
  * `shown` is what the chart draws; `wanted` what the pickers say. A change is drawn when its

@@ -1,103 +1,24 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Logger } from '../config/logger.ts';
 import { createFeedsRepo, type Feed } from '../store/feeds-repo.ts';
 import { createIngestFilesRepo } from '../store/ingest-files-repo.ts';
 import type { Store } from '../store/store.ts';
 import { decodeFeed } from './feed-decode.ts';
-import { publicFeedError } from './feed-errors.ts';
 import { fetchFeed, type FetchResult } from './feed-fetcher.ts';
 import { parseFeedInput, type FeedInput } from './feed-input.ts';
-import { parseFeed, type FeedItem } from './feed-parser.ts';
+import { parseFeed } from './feed-parser.ts';
 import type { IngestService } from './ingest-service.ts';
-import { MAX_FIELD_CHARS, MAX_TEXT_CHARS } from './statement-input.ts';
+import { MAX_FIELD_CHARS } from './statement-input.ts';
 import type { UrlGuard } from './url-guard.ts';
+import { backoffMs, toFeedView, type FeedView } from './feed-view.ts';
+import { itemExternalId, itemText } from './feed-item-fields.ts';
 
-/** Longest wait between attempts of a failing feed (unless its own interval is longer). */
-const MAX_BACKOFF_MS = 6 * 3600_000;
+// The feed view and backoff (feed-view.ts) and the item fields (feed-item-fields.ts) are
+// re-exported so importers keep one module.
+export { backoffMs, toFeedView, type FeedView } from './feed-view.ts';
+export { itemExternalId, itemText } from './feed-item-fields.ts';
+
 const FUTURE_TOLERANCE_MS = 24 * 3600_000;
-
-export interface FeedView {
-  id: number;
-  name: string;
-  url: string;
-  intervalSeconds: number;
-  origin: 'config' | 'api';
-  health: {
-    status: 'pending' | 'ok' | 'failing';
-    lastAttemptAt: string | null;
-    lastSuccessAt: string | null;
-    lastErrorAt: string | null;
-    lastError: string | null;
-    lastErrorCode: string | null;
-    lastHttpStatus: number | null;
-    consecutiveFailures: number;
-    nextAttemptAt: string;
-    itemsStored: number;
-    lastItemCount: number | null;
-  };
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/**
- * A feed as the API shows it. `detail: false` (everyone but the admin, and every socket push)
- * replaces the stored error text with its general kind (feed-errors.ts).
- */
-export function toFeedView(f: Feed, opts: { detail: boolean } = { detail: true }): FeedView {
-  return {
-    id: f.id,
-    name: f.name,
-    url: f.url,
-    intervalSeconds: f.intervalSeconds,
-    origin: f.origin,
-    health: {
-      status: f.lastAttemptAt === null ? 'pending' : f.consecutiveFailures > 0 ? 'failing' : 'ok',
-      lastAttemptAt: iso(f.lastAttemptAt),
-      lastSuccessAt: iso(f.lastSuccessAt),
-      lastErrorAt: iso(f.lastErrorAt),
-      lastError: opts.detail ? f.lastError : publicFeedError(f.lastErrorCode, f.lastHttpStatus, f.lastError),
-      lastErrorCode: f.lastErrorCode,
-      lastHttpStatus: f.lastHttpStatus,
-      consecutiveFailures: f.consecutiveFailures,
-      nextAttemptAt: new Date(f.nextAttemptAt).toISOString(),
-      itemsStored: f.itemsStored,
-      lastItemCount: f.lastItemCount,
-    },
-  };
-}
-
-/** Delay before the next attempt after the n-th consecutive failure: interval, 2x, 4x ... capped. */
-export function backoffMs(intervalSeconds: number, failures: number): number {
-  const interval = intervalSeconds * 1000;
-  const cap = Math.max(MAX_BACKOFF_MS, interval);
-  return Math.min(interval * 2 ** Math.min(Math.max(failures - 1, 0), 20), cap);
-}
-
-/** Title and summary as one statement text, the summary alone when it already starts with the title. */
-export function itemText(item: FeedItem): string {
-  const title = item.title.trim();
-  const summary = item.summary.trim();
-  let text = !summary ? title : !title || summary.startsWith(title) ? summary : `${title}\n\n${summary}`;
-  if (text.length > MAX_TEXT_CHARS) {
-    // Feed summaries can be whole articles; keep the beginning rather than lose the item.
-    const cut = text.lastIndexOf(' ', MAX_TEXT_CHARS - 1);
-    text = `${text.slice(0, cut > MAX_TEXT_CHARS / 2 ? cut : MAX_TEXT_CHARS - 1)}…`;
-  }
-  return text;
-}
-
-/**
- * A feed item's externalId: its guid/id when that looks globally unique (a URL, URN or tag:
- * URI), else the guid qualified by the feed's host (short ids such as "FL4339" collide across
- * publishers), else the link. Overlong ids are hashed.
- */
-export function itemExternalId(item: FeedItem, feedUrl: string): string | null {
-  let id = item.id ?? item.link;
-  if (id === null) return null;
-  if (!id.includes(':')) id = `${new URL(feedUrl).host}:${id}`;
-  return id.length > MAX_FIELD_CHARS ? `sha256:${createHash('sha256').update(id).digest('hex')}` : id;
-}
 
 export interface PollOutcome {
   feedId: number;

@@ -2,6 +2,24 @@
 // matter for scope (clause and sentence boundaries, questions). No regular expressions, so the
 // cost is linear in the analysed prefix and independent of what the bytes are.
 
+import {
+  SEP as _SEP, LETTER as _LETTER, DIGIT as _DIGIT, MARK as _MARK, APOS as _APOS, ASCII as _ASCII,
+  classOf as _classOf, classOfWide as _classOfWide, markOf as _markOf, isLetterAt as _isLetterAt,
+} from './char-class.ts';
+
+// Imported constants and functions copied into module scope: the TypeScript loader turns
+// imported bindings into getters, which would otherwise be called on every character.
+const SEP = _SEP;
+const LETTER = _LETTER;
+const DIGIT = _DIGIT;
+const MARK = _MARK;
+const APOS = _APOS;
+const ASCII = _ASCII;
+const classOf = _classOf;
+const classOfWide = _classOfWide;
+const markOf = _markOf;
+const isLetterAt = _isLetterAt;
+
 /** Only this many UTF-16 code units of a statement are analysed (the rest is ignored). */
 export const MAX_ANALYSED_CHARS = 20_000;
 /** At most this many tokens are produced from the analysed prefix. */
@@ -27,52 +45,6 @@ export interface Tokenized {
   tokens: Token[];
   /** Terminal mark of each sentence ('.', '!', '?' or '' when the text just ends). */
   sentenceEnds: string[];
-}
-
-// Character classes for the ASCII range.
-const SEP = 0;
-const LETTER = 1;
-const DIGIT = 2;
-const MARK = 3; // significant punctuation
-const APOS = 4;
-
-const ASCII = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ASCII[c] = LETTER;
-  else if (c >= 48 && c <= 57) ASCII[c] = DIGIT;
-  else ASCII[c] = SEP;
-}
-for (const ch of '.,;:!?()') ASCII[ch.charCodeAt(0)] = MARK;
-ASCII[39] = APOS; // '
-
-function classOf(c: number): number {
-  if (c < 128) return ASCII[c]!;
-  return classOfWide(c);
-}
-
-function classOfWide(c: number): number {
-  if (c === 0x2019 || c === 0x2018) return APOS;
-  if (c === 0x2013 || c === 0x2014 || c === 0x2026 || c === 0xff1f) return MARK;
-  if (c < 0xc0) return SEP; // C1 controls, Latin-1 punctuation and symbols
-  if (c === 0xd7 || c === 0xf7) return SEP;
-  if (c >= 0x2000 && c <= 0x2bff) return SEP; // general punctuation, symbols, arrows, dingbats
-  if (c >= 0xd800 && c <= 0xdfff) return SEP; // surrogates (emoji, lone halves)
-  if (c >= 0x3000 && c <= 0x303f) return SEP;
-  if (c >= 0xfe00 && c <= 0xfe0f) return SEP;
-  if (c >= 0xff00 && c <= 0xff20) return SEP;
-  if (c === 0xfeff || c === 0xfffd) return SEP;
-  return LETTER;
-}
-
-function markOf(c: number): string {
-  if (c === 0x2013 || c === 0x2014) return ',';
-  if (c === 0x2026) return '.';
-  if (c === 0xff1f) return '?';
-  return String.fromCharCode(c);
-}
-
-function isLetterAt(text: string, i: number): boolean {
-  return i < text.length && classOf(text.charCodeAt(i)) === LETTER;
 }
 
 /**
