@@ -43,9 +43,9 @@ const neutral = read<{ text: string }>('neutral.jsonl');
 const crossLingual = read<{ en: string; translations: Array<{ lang: string; text: string }> }>('cross-lingual-classes.jsonl');
 const langs = readdirSync(DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const bands = langs.flatMap((lang) =>
-  existsSync(path.join(DIR, lang, 'bands.jsonl')) ? read<{ band: string; text: string }>(`${lang}/bands.jsonl`).map((r) => ({ lang, ...r })) : []);
+  existsSync(path.join(DIR, lang, 'bands.jsonl')) ? read<{ band: string; text: string }>(`${lang}/bands.jsonl`).map((r, n) => ({ lang, n: n + 1, ...r })) : []);
 const langPairs = langs.flatMap((lang) =>
-  existsSync(path.join(DIR, lang, 'pairs.jsonl')) ? read<PairRow>(`${lang}/pairs.jsonl`).map((r) => ({ lang, ...r })) : []);
+  existsSync(path.join(DIR, lang, 'pairs.jsonl')) ? read<PairRow>(`${lang}/pairs.jsonl`).map((r, n) => ({ lang, n: n + 1, ...r })) : []);
 
 /** Keys of the fixture items `s` fails (empty when every item passes). */
 export function fixtureFailures(s: Scorer): string[] {
@@ -74,11 +74,11 @@ export function fixtureFailures(s: Scorer): string[] {
       if (Math.abs(band(v) - band(en)) > 1 && Math.abs(v - en) > 30) fail.push(`cross-lingual#${i + 1}:${t.lang}`);
     }
   });
-  bands.forEach((b, i) => {
+  bands.forEach((b) => {
     const v = sc(b.text, b.lang);
     const off = Math.abs(band(v) - BANDS.indexOf(b.band));
-    if ((b.band === 'calm' && v >= 20) || (b.band === 'severe' && v < 60) || off > 1) fail.push(`${b.lang}/bands#${i + 1}`);
+    if ((b.band === 'calm' && v >= 20) || (b.band === 'severe' && v < 60) || off > 1) fail.push(`${b.lang}/bands#${b.n}`);
   });
-  langPairs.forEach((p, i) => void (sc(p.high, p.lang) > sc(p.low, p.lang) || fail.push(`${p.lang}/pairs#${i + 1}`)));
+  langPairs.forEach((p) => void (sc(p.high, p.lang) > sc(p.low, p.lang) || fail.push(`${p.lang}/pairs#${p.n}`)));
   return fail;
 }
