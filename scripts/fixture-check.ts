@@ -1,9 +1,10 @@
 // The scorer fixtures as a constraint for weight fitting (scripts/fit-weights-cv.ts): builds the
 // whole multilingual scorer from an in-memory lexicon and runs, in process, the item checks of
-// test/scoring that read test/fixtures/scoring: English contrast pairs (pairs.jsonl) and issue-12
-// class pairs (classes.jsonl, rejections above 20), the calibration set (calm < 20, severe >= 60),
-// category statements (escalation >= 20, de-escalation < 10), neutral statements (< 20), the
-// cross-lingual classes (each translation in its language's reading), and every language's
+// test/scoring that read test/fixtures/scoring: English contrast pairs (pairs.jsonl) and class
+// pairs (classes.jsonl; rejections above 20, concern and noncompliance 20 or more, a field of
+// policy below 20), the calibration set (calm < 20, severe >= 60), category statements
+// (escalation >= 20, de-escalation < 10), neutral statements (< 20), the cross-lingual classes
+// (each translation within one band or 30 points of the English), and every language's
 // bands.jsonl (calm < 20, severe >= 60, others within one band) and pairs.jsonl. Returns the keys
 // of the items that fail; a fit rejects a candidate that fails an item the shipped lexicon passes.
 
@@ -57,6 +58,8 @@ export function fixtureFailures(s: Scorer): string[] {
     const high = sc(p.high);
     if (!(high > sc(p.low))) fail.push(`classes#${i + 1}`);
     if (p.class === 'rejection' && !(high > 20)) fail.push(`classes#${i + 1}:rejection>20`);
+    if ((p.class === 'concern' || p.class === 'noncompliance') && !(high >= 20)) fail.push(`classes#${i + 1}:${p.class}>=20`);
+    if (p.class === 'field' && !(sc(p.low) < 20)) fail.push(`classes#${i + 1}:field<20`);
   });
   calibration.forEach((c, i) => {
     const v = sc(c.text);
