@@ -14,6 +14,13 @@
 // LAMBDA * sum(ln(w / w_shipped)^2) (env FIT_LAMBDA, default 0.002), by more than FIT_EPS
 // (default 0.0002). At most FIT_SWEEPS sweeps (default 3); FIT_START (JSON) continues a run. Prints the moves, the training,
 // held-out and CHECK figures, and the fitted values as JSON (last line).
+//
+// Constrained by the fixtures (FIT_CONSTRAIN=0 turns it off): a move that would raise the
+// objective is still rejected when the whole multilingual scorer fails a fixture item of
+// test/fixtures/scoring that the shipped lexicon passes (scripts/fixture-check.ts: the English
+// pairs, class pairs, calibration, category and neutral statements, cross-lingual classes and
+// every language's bands and pairs), or when the CHECK set's AUC (the English news set) falls
+// below the shipped lexicon's minus 0.001. Only the training folds and these fixed sets decide.
 // Keep labelled development sets outside the project.
 
 import { readFileSync } from 'node:fs';
@@ -22,6 +29,7 @@ import { DEFAULT_LEXICON_DIR, LEXICON_FILES } from '../server/config/load-scorer
 import { createScorer } from '../server/scoring/index.ts';
 import { rocAuc } from '../server/scoring/rank-stats.ts';
 import { parseStatementLine } from '../server/scoring/statement-line.ts';
+import { fixtureFailures, fullScorer } from './fixture-check.ts';
 
 type Lex = Record<string, any>;
 interface Row { text: string; conflict: boolean }
@@ -79,9 +87,13 @@ const startAt = JSON.parse(process.env['FIT_START'] ?? '{}') as Record<string, n
 const values = params.map((p, i) => startAt[p.name] ?? shipped[i]!);
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-function scorerFor(vals: number[]): ReturnType<typeof createScorer> | null {
+const lexFor = (vals: number[]): Lex => {
   const lex = structuredClone(base);
   params.forEach((p, i) => p.set(lex['taxonomy'], vals[i]!));
+  return lex;
+};
+function scorerFor(vals: number[]): ReturnType<typeof createScorer> | null {
+  const lex = lexFor(vals);
   try {
     return createScorer(lex);
   } catch {
@@ -92,6 +104,20 @@ const aucOn = (s: ReturnType<typeof createScorer>, rows: Row[]): number => rocAu
 const penalty = (vals: number[]): number => LAMBDA * vals.reduce((a, v, i) => a + Math.log(v / shipped[i]!) ** 2, 0);
 
 const s0 = scorerFor(shipped)!;
+const CONSTRAIN = process.env['FIT_CONSTRAIN'] !== '0';
+const shippedFails = new Set(CONSTRAIN ? fixtureFailures(fullScorer(base)) : []);
+const newsFloor = checkRows.length > 0 ? aucOn(s0, checkRows) - 0.001 : -Infinity;
+let rejected = 0;
+/** Why the candidate breaks a constraint, or null when it keeps them all. */
+function violation(vals: number[], s: ReturnType<typeof createScorer>): string | null {
+  if (!CONSTRAIN) return null;
+  if (checkRows.length > 0) {
+    const news = aucOn(s, checkRows);
+    if (news < newsFloor) return `${path.basename(check!)} ${news.toFixed(4)}`;
+  }
+  const fresh = fixtureFailures(fullScorer(lexFor(vals))).filter((k) => !shippedFails.has(k));
+  return fresh.length > 0 ? `fails ${fresh.slice(0, 4).join(' ')}${fresh.length > 4 ? ` (+${fresh.length - 4})` : ''}` : null;
+}
 let trainAuc = aucOn(scorerFor(values)!, train);
 let objective = trainAuc - penalty(values);
 const start = Date.now();
@@ -109,6 +135,12 @@ for (let sweep = 0; sweep < SWEEPS; sweep++) {
       const a = aucOn(s, train);
       const o = a - penalty(vals);
       if (o > objective + EPS) {
+        const why = violation(vals, s);
+        if (why !== null) {
+          rejected++;
+          process.stdout.write(`  sweep ${sweep + 1}: ${params[i]!.name} ${values[i]} -> ${v} rejected (train ${a.toFixed(4)}): ${why}\n`);
+          continue;
+        }
         process.stdout.write(`  sweep ${sweep + 1}: ${params[i]!.name} ${values[i]} -> ${v}: train ${trainAuc.toFixed(4)} -> ${a.toFixed(4)}\n`);
         values[i] = v;
         [trainAuc, objective] = [a, o];
@@ -122,7 +154,7 @@ for (let sweep = 0; sweep < SWEEPS; sweep++) {
 const fitted = scorerFor(values)!;
 const heldOut = held.length > 0 ? `held-out ${aucOn(fitted, held).toFixed(4)} (shipped ${aucOn(s0, held).toFixed(4)})` : 'no held-out fold';
 const checked = checkRows.length > 0 ? `; ${path.basename(check!)} ${aucOn(fitted, checkRows).toFixed(4)} (shipped ${aucOn(s0, checkRows).toFixed(4)})` : '';
-process.stdout.write(`fold ${foldArg}: train ${trainAuc.toFixed(4)}; ${heldOut}${checked}; ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
+process.stdout.write(`fold ${foldArg}: train ${trainAuc.toFixed(4)}; ${heldOut}${checked}; ${rejected} moves rejected by the constraints; ${((Date.now() - start) / 1000).toFixed(0)} s\n`);
 const changed: Record<string, number> = {};
 params.forEach((p, i) => {
   if (values[i] !== shipped[i]) changed[p.name] = values[i]!;
