@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SERVER_BUNDLE } from '../../scripts/build-server.ts';
 import { ROOT, startServerProcess as startProcess } from '../../scripts/lib/server-process.ts';
@@ -13,6 +15,18 @@ export interface RunningServer {
   child: ChildProcess;
   output: () => string;
   stop: () => Promise<number | null>;
+}
+
+/**
+ * Temp data folders this helper made, removed when the test process exits (not at stop():
+ * tests read a stopped server's files, e.g. its database after a restart or a backup).
+ */
+const ownDirs: string[] = [];
+function ownDataDir(): string {
+  if (ownDirs.length === 0) process.once('exit', () => ownDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brinkwatch-e2e-'));
+  ownDirs.push(dir);
+  return dir;
 }
 
 let built: Promise<string> | null = null;
@@ -30,11 +44,11 @@ export function serverBundle(): Promise<string> {
 export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<RunningServer> {
   const bundle = await serverBundle();
   const token = env.BRINKWATCH_API_TOKEN ?? 'test-token-0123456789abcdef';
+  const dataDir = env.BRINKWATCH_DATA_DIR ?? ownDataDir();
   const server = await startProcess({
     name: 'server',
     args: ['--enable-source-maps', bundle],
-    env: { BRINKWATCH_API_TOKEN: token, BRINKWATCH_LOG_LEVEL: 'warn', ...env },
-    dataDirPrefix: 'brinkwatch-e2e-',
+    env: { BRINKWATCH_API_TOKEN: token, BRINKWATCH_LOG_LEVEL: 'warn', ...env, BRINKWATCH_DATA_DIR: dataDir },
     timeoutMs,
     // main.ts exits by itself within 10 s of SIGTERM; past 15 s it is killed rather than left to hang the suite.
     killAfterMs: 15_000,
