@@ -49,12 +49,16 @@ export function createServerJobs(deps: {
   isLeader: () => boolean;
 }): { scoreJob: ScheduledJob; jobs: ScheduledJob[]; retention: ReturnType<typeof createRetention> } {
   const { config, store, scorer, language, logger, realtime, metrics, alerts, alertJobs, demoWatch, health, ingest, inbox, feeds, auth, isLeader } = deps;
+  // Only a shared store has other nodes whose pages could miss a batch; one SQLite process that
+  // dies takes its pages' connections with it, and they reload a snapshot on reconnecting. So
+  // the two extra writes per batch and the sweep run on PostgreSQL only.
+  const shared = store.kind === 'postgres';
   const worker = createScoreWorker({
     store,
     scorer,
     language,
     logger,
-    announceAs: config.nodeId,
+    announceAs: shared ? config.nodeId : undefined,
     onScored: async (batch) => {
       // One push per batch to every page of every node: its statements (or, when many, their
       // ids) and the metrics it moved (server/realtime/statement-push.ts).
@@ -83,8 +87,10 @@ export function createServerJobs(deps: {
   jobs.push(createScheduledJob({ name: 'health', cron: '*/5 * * * * *', logger, run: () => ({ status: health.refresh().status }), isIdle: () => true }));
   jobs.push(createScheduledJob({ name: 'sessions', cron: '0 */10 * * * *', logger, run: () => ({ removed: auth.removeExpiredSessions() }), isIdle: (c) => c.removed === 0 }));
   // The batches of a node that died between its commit and its push, announced by the leader.
-  const sweep = createAnnounceSweep({ store, publish: (push) => realtime.publishScored(push), metrics: () => metrics.current(), logger });
-  jobs.push(createScheduledJob({ name: 'announce-sweep', cron: '*/2 * * * * *', logger, run: () => sweep.runOnce(), isIdle: (c) => c.announced === 0, onlyWhen: isLeader }));
+  if (shared) {
+    const sweep = createAnnounceSweep({ store, publish: (push) => realtime.publishScored(push), metrics: () => metrics.current(), logger });
+    jobs.push(createScheduledJob({ name: 'announce-sweep', cron: '*/2 * * * * *', logger, run: () => sweep.runOnce(), isIdle: (c) => c.announced === 0, onlyWhen: isLeader }));
+  }
   jobs.push(createInboxJob({ inbox, cron: config.inboxCron, logger }));
   jobs.push(createFeedJob({ feeds, cron: config.feedCron, logger, onStored: () => void scoreJob.runNow(), onlyWhen: isLeader }));
   // BRINKWATCH_RETAIN_*_DAYS: old rows deleted in short batches; metrics and counts stay exact (server/store/retention-repo.ts).
