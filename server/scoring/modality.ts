@@ -15,10 +15,15 @@ import {
   CUE_NEGATION_AFTER as _CUE_NEGATION_AFTER,
   CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
   CUE_WARN as _CUE_WARN,
+  CUE_REVERSAL as _CUE_REVERSAL,
+  CUE_DETERMINER as _CUE_DETERMINER,
+  CUE_QUANTIFIER as _CUE_QUANTIFIER,
+  CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE,
+  CUE_TARGET_PREP as _CUE_TARGET_PREP,
   type ModalityClass,
 } from './lexicon.ts';
 import type { Prepared } from './prepare.ts';
-import { NUMBER as _NUMBER } from './tokenize.ts';
+import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
@@ -34,6 +39,12 @@ const CUE_TOPIC = _CUE_TOPIC;
 const CUE_NEGATION_AFTER = _CUE_NEGATION_AFTER;
 const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
 const CUE_WARN = _CUE_WARN;
+const CUE_REVERSAL = _CUE_REVERSAL;
+const CUE_DETERMINER = _CUE_DETERMINER;
+const CUE_QUANTIFIER = _CUE_QUANTIFIER;
+const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
+const CUE_TARGET_PREP = _CUE_TARGET_PREP;
+const PUNCT = _PUNCT;
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
@@ -129,7 +140,9 @@ export function readModality(p: Prepared, s: number, e: number, cls: ModalityCla
     for (let k = e; k < aheadStop; k++) {
       if (clause[k] !== cs) break;
       if ((cueFlags[k]! & CUE_NEGATION_AFTER) !== 0) {
-        negatedAfter = true;
+        // "the attacks hampered the talks": with an object, what the verb negates is its object
+        // (markReversals), not its subject
+        negatedAfter = (cueFlags[k]! & CUE_REVERSAL) === 0 || !hasObject(p, k);
         break;
       }
     }
@@ -148,6 +161,21 @@ export function readModality(p: Prepared, s: number, e: number, cls: ModalityCla
   READ.conditionalAt = conditionalAt;
   READ.irrealis = irrealis;
   return READ;
+}
+
+/** Words that open the object of a verb: a determiner, a quantifier, a cooperative presence, an actor or a signal ("hampered [the] talks"). */
+const OBJECT_START = CUE_DETERMINER | CUE_QUANTIFIER | CUE_COOP_PRESENCE;
+/** Words that open no object (prepositions and clause words). */
+const NOT_OBJECT = CUE_TARGET_PREP | CUE_TOPIC | CUE_CLAUSE_BREAK | CUE_AFTERMATH;
+
+/** The verb at token k has a direct object: the next token, in its clause, opens a noun phrase ("blocked [aid] deliveries", not "stalled in May"). */
+function hasObject(p: Prepared, k: number): boolean {
+  const o = k + 1;
+  if (o >= p.tokens.length || p.clause[o] !== p.clause[k] || p.tokens[o]!.kind === PUNCT) return false;
+  if ((p.cueFlags[o]! & OBJECT_START) !== 0 || p.skippable[o] === 1) return true;
+  // a word that is a signal by itself ("blocked [aid]", "hampered [reconciliation]"), not a preposition
+  const node = p.words[o]!.signal;
+  return node !== undefined && node.entry !== null && (p.cueFlags[o]! & NOT_OBJECT) === 0;
 }
 
 /** "died at 92", "aged 92", "at the age of 92": an age, not a count of victims. */
