@@ -7,6 +7,7 @@ import {
   CUE_REVERSAL as _CUE_REVERSAL,
   CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE,
   CUE_TOPIC_HEAD as _CUE_TOPIC_HEAD,
+  CUE_CONCESSIVE as _CUE_CONCESSIVE,
   type Category,
   type CompiledLexicon,
   type PhraseEntry,
@@ -21,6 +22,7 @@ import { weighDeathContext } from './death-context.ts';
 import { weighThreatObjects } from './threat-object.ts';
 import { dropPromisedThreats } from './promise-object.ts';
 import { weighLabels } from './label-only.ts';
+import { weighConcessives } from './concessive.ts';
 import { PUNCT as _PUNCT } from './tokenize.ts';
 import { readModality as _readModality, readIntensity as _readIntensity } from './modality.ts';
 
@@ -39,6 +41,7 @@ const CUE_ARMED = _CUE_ARMED;
 const CUE_REVERSAL = _CUE_REVERSAL;
 const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
 const CUE_TOPIC_HEAD = _CUE_TOPIC_HEAD;
+const CUE_CONCESSIVE = _CUE_CONCESSIVE;
 /** Tokens after a halting verb searched for the cooperative presence it removes ("recalled [its] ambassador"). */
 const HALTED_AHEAD = 4;
 /** Tokens before a verb of movement searched for the armed forces that move ("troops [will] cross"). */
@@ -196,6 +199,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     if (claims) markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
+    if ((p.allFlags & CUE_CONCESSIVE) !== 0) weighConcessives(lex, p, found); // "despite the ceasefire, fighting continued"
   }
   return found;
 }

@@ -11,6 +11,8 @@ import {
   CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE,
   CUE_NEGATION_SCOPE_BREAK as _CUE_NEGATION_SCOPE_BREAK,
   CUE_REVERSAL as _CUE_REVERSAL,
+  CUE_NEGATION as _CUE_NEGATION,
+  CUE_TOPIC as _CUE_TOPIC,
   type Category,
   type CompiledLexicon,
 } from './lexicon.ts';
@@ -29,6 +31,8 @@ const CUE_CLAUSE_BREAK = _CUE_CLAUSE_BREAK;
 const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
 const CUE_NEGATION_SCOPE_BREAK = _CUE_NEGATION_SCOPE_BREAK;
 const CUE_REVERSAL = _CUE_REVERSAL;
+const CUE_NEGATION = _CUE_NEGATION;
+const CUE_TOPIC = _CUE_TOPIC;
 const round2 = _round2;
 
 
@@ -95,6 +99,8 @@ export const RECAST_AHEAD = 5;
 export const RECAST_BACK = 3;
 /** Tokens between a reversed signal and the next cooperative one that it carries along ("offer [of a] ceasefire"). */
 export const CHAIN_GAP = 3;
+/** Tokens between a reversing phrase ending in a topic word ("impact on") and the signal it reverses. */
+const TOPICAL_GAP = 3;
 
 /**
  * A rejecting or halting verb before token s in its clause ("rejected [the] offer of"), unless
@@ -108,6 +114,7 @@ function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number)
     const f = cueFlags[k]!;
     if (tokens[k]!.sentence !== sent) return -1;
     if ((f & CUE_REVERSAL) !== 0) {
+      if (negatedVerb(p, k)) return -1; // "did not obstruct the talks"
       for (let j = index - 1; j >= 0 && found[j]!.endToken > k - 4; j--) {
         const g = found[j]!;
         if (g.startToken <= k && k < g.endToken) {
@@ -120,6 +127,20 @@ function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number)
     if ((f & (CUE_CLAUSE_BREAK | CUE_NEGATION_SCOPE_BREAK)) !== 0) return -1;
   }
   return -1;
+}
+
+/** Tokens before a reversing verb searched for a negation of the verb itself ("did not [walk out of]"). */
+const NEGATED_VERB_BACK = 4;
+
+/** The reversing verb at token k is negated by a plain negation ("will not undermine", "never obstructed"). */
+function negatedVerb(p: Prepared, k: number): boolean {
+  const { cueFlags, clause } = p;
+  for (let q = k - 1; q >= 0 && q >= k - NEGATED_VERB_BACK; q--) {
+    const f = cueFlags[q]!;
+    if (clause[q] !== clause[k] || (f & CUE_NEGATION_SCOPE_BREAK) !== 0) return false;
+    if ((f & CUE_NEGATION) !== 0) return (f & CUE_REVERSAL) === 0;
+  }
+  return false;
 }
 
 /**
@@ -192,11 +213,14 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     }
     if (c.polarity !== 'deescalation') continue;
     const m = f.signal.modality;
-    if (m !== 'asserted' && m !== 'negated' && m !== 'intended') continue;
+    // read as a topic by the last word of the reversing phrase itself: "a detrimental impact on [progress]"
+    const topical = m === 'addressed';
+    if (m !== 'asserted' && m !== 'negated' && m !== 'intended' && !topical) continue;
     const prev = lastReversed >= 0 ? found[lastReversed]! : null;
     const chained = prev !== null && f.startToken - prev.endToken <= CHAIN_GAP && p.clause[prev.endToken - 1] === p.clause[f.startToken];
     const at = chained ? -1 : reversedBy(p, f.startToken, found, i);
     if (!chained && at < 0) continue;
+    if (topical && !chained && ((p.cueFlags[at]! & CUE_TOPIC) === 0 || f.startToken - at > TOPICAL_GAP)) continue;
     lastReversed = i;
     f.signal.polarity = 'escalation';
     f.signal.modality = 'negated';

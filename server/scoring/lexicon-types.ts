@@ -94,6 +94,8 @@ export interface Calibration {
   forceMovement: number;
   /** Factor a threat keeps when what is threatened is not force ("threatened to resign"; threat-object.ts). */
   nonviolentThreat: number;
+  /** Factor of a signal inside a concessive clause ("despite the ceasefire, ..."; concessive.ts). */
+  concessive: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -142,8 +144,13 @@ export const CUE_COOP_PRESENCE = 268435456;
 export const CUE_MOVEMENT = 536870912;
 /** A contrast between clauses ("but", "while", "despite"): a resolving event does not reach across it. */
 export const CUE_CONTRAST = 1073741824;
+/**
+ * A concessive clause opens ("despite", "in spite of", "although"): what it concedes is background
+ * to the main clause (concessive.ts); marked on the first token. The last free bit.
+ */
+export const CUE_CONCESSIVE = 2147483648;
 /** Flags marked on the first token of a cue phrase (the rest mark its last token). */
-export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED | CUE_MOVEMENT;
+export const FIRST_TOKEN_FLAGS = CUE_SPEECH | CUE_DIRECTED | CUE_MOVEMENT | CUE_CONCESSIVE;
 
 export interface CueEntry {
   flags: number;
@@ -214,6 +221,10 @@ export interface CompiledLexicon {
   passive: Set<string>;
   /** Verb forms of promising (`cues.promiseVerbs`: "promised [a decisive response]"; promise-object.ts). */
   promiseVerbs: Set<string>;
+  /** Concessive words only when they open their clause (`cues.concessiveOpening`: "while"; concessive.ts). */
+  concessiveOpening: Set<string>;
+  /** Words after which a concessive opens a clause (`cues.concessiveLead`: "that", "and"; concessive.ts). */
+  concessiveLead: Set<string>;
   /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
   labels: LabelCues;
 }

@@ -99,6 +99,8 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     threatVerbs: compileThreatVerbs(obj(lex['cues'], 'lexicon.cues')),
     passive: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'passiveAuxiliary'),
     promiseVerbs: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'promiseVerbs'),
+    concessiveOpening: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'concessiveOpening'),
+    concessiveLead: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'concessiveLead'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
     keyIds,
     stemExceptions,

@@ -117,6 +117,8 @@ export function readModality(p: Prepared, s: number, e: number, cls: ModalityCla
     }
     if ((f & CUE_HEDGE) !== 0) hedged = true;
     if ((f & CUE_IRREALIS) !== 0 && s - k <= 3) irrealis = true;
+    // "will not undermine the talks": a negation before a verb of obstruction negates the verb
+    if ((f & CUE_REVERSAL) !== 0 && (f & CUE_NEGATION) === 0) negationBlocked = true;
   }
   const lastCond = s > 0 ? p.scratch.lastConditional[s - 1]! : -1;
   const conditionalAt = lastCond >= 0 && s - lastCond <= CONDITIONAL_BACK ? lastCond : -1;
