@@ -19,6 +19,7 @@ import {
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
 import { passiveVictim } from './passive-victim.ts';
+import { opensNegatedReversal } from './modality.ts';
 import { round2 as _round2 } from './frames-addressed.ts';
 
 // The passes that mark signals `addressed` by their surroundings (topics, resolutions, claims)
@@ -114,7 +115,7 @@ function reversedBy(p: Prepared, s: number, found: FoundSignal[], index: number)
     const f = cueFlags[k]!;
     if (tokens[k]!.sentence !== sent) return -1;
     if ((f & CUE_REVERSAL) !== 0) {
-      if (negatedVerb(p, k)) return -1; // "did not obstruct the talks"
+      if (negatedVerb(p, k) && !opensNegatedReversal(p, k)) return -1; // "did not obstruct the talks", not "no progress"
       for (let j = index - 1; j >= 0 && found[j]!.endToken > k - 4; j--) {
         const g = found[j]!;
         if (g.startToken <= k && k < g.endToken) {
@@ -215,7 +216,8 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     const m = f.signal.modality;
     // read as a topic by the last word of the reversing phrase itself: "a detrimental impact on [progress]"
     const topical = m === 'addressed';
-    if (m !== 'asserted' && m !== 'negated' && m !== 'intended' && !topical) continue;
+    const hedged = (m === 'hedged' || m === 'conditional');
+    if (m !== 'asserted' && m !== 'negated' && m !== 'intended' && !topical && !hedged) continue;
     const prev = lastReversed >= 0 ? found[lastReversed]! : null;
     const chained = prev !== null && f.startToken - prev.endToken <= CHAIN_GAP && p.clause[prev.endToken - 1] === p.clause[f.startToken];
     const at = chained ? -1 : reversedBy(p, f.startToken, found, i);
@@ -227,6 +229,7 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     // rejecting anything cooperative is at least a plain rejection ("rebuffed the peace proposal")
     const w = f.base * lex.calibration.reversal;
     const counted = at >= 0 && f.category.kind === 'vocabulary' && countedReversal(found, i, at);
-    f.signal.weight = round2(chained || counted ? w : Math.max(w, lex.calibration.reversalFloor));
+    f.signal.weight = round2((chained || counted ? w : Math.max(w, lex.calibration.reversalFloor)) * (hedged ? lex.modality[m as 'hedged'][f.category.modalityClass].factor : 1));
+    if (hedged) f.signal.modality = m;
   }
 }

@@ -24,6 +24,7 @@ import {
 } from './lexicon.ts';
 import type { Prepared } from './prepare.ts';
 import { NUMBER as _NUMBER, PUNCT as _PUNCT } from './tokenize.ts';
+import { childOf as _childOf } from './phrase-trie.ts';
 
 // Imported constants copied into module scope: the TypeScript loader turns imported
 // bindings into getters, which would otherwise be called on every token.
@@ -45,6 +46,7 @@ const CUE_QUANTIFIER = _CUE_QUANTIFIER;
 const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
 const CUE_TARGET_PREP = _CUE_TARGET_PREP;
 const PUNCT = _PUNCT;
+const childOf = _childOf;
 
 /** Tokens looked back over for negation, denial and hedging (within the clause). */
 export const SCOPE_WINDOW = 6;
@@ -118,7 +120,8 @@ export function readModality(p: Prepared, s: number, e: number, cls: ModalityCla
     if ((f & CUE_HEDGE) !== 0) hedged = true;
     if ((f & CUE_IRREALIS) !== 0 && s - k <= 3) irrealis = true;
     // "will not undermine the talks": a negation before a verb of obstruction negates the verb
-    if ((f & CUE_REVERSAL) !== 0 && (f & CUE_NEGATION) === 0) negationBlocked = true;
+    // (unless it opens the reversing phrase itself: "[no] progress in")
+    if ((f & CUE_REVERSAL) !== 0 && (f & CUE_NEGATION) === 0 && !opensNegatedReversal(p, k)) negationBlocked = true;
   }
   const lastCond = s > 0 ? p.scratch.lastConditional[s - 1]! : -1;
   const conditionalAt = lastCond >= 0 && s - lastCond <= CONDITIONAL_BACK ? lastCond : -1;
@@ -163,6 +166,24 @@ export function readModality(p: Prepared, s: number, e: number, cls: ModalityCla
   READ.conditionalAt = conditionalAt;
   READ.irrealis = irrealis;
   return READ;
+}
+
+/** Longest reversing phrase that starts with a negation ("no progress", "lack of progress"). */
+const NEGATED_REVERSAL_SPAN = 3;
+
+/**
+ * The reversing phrase ending at token k starts with a negation word of its own ("[no] progress",
+ * "[lack of] progress"): that negation belongs to the phrase, not to a verb before it.
+ */
+export function opensNegatedReversal(p: Prepared, k: number): boolean {
+  const { words, keys, cueFlags } = p;
+  for (let q = k - 1; q >= 0 && q >= k - NEGATED_REVERSAL_SPAN; q--) {
+    if ((cueFlags[q]! & CUE_NEGATION) === 0) continue;
+    let node = words[q]!.cue;
+    for (let j = q + 1; j <= k && node !== undefined; j++) node = node.next === null ? undefined : childOf(node, keys[j]!);
+    if (node !== undefined && node.entry !== null && (node.entry.flags & CUE_REVERSAL) !== 0) return true;
+  }
+  return false;
 }
 
 /** Words that open the object of a verb: a determiner, a quantifier, a cooperative presence, an actor or a signal ("hampered [the] talks"). */
