@@ -26,7 +26,7 @@ test('every class of issue 12 has at least 15 contrast statements of its own', (
   for (const cls of ['rejection', 'demand', 'coercion', 'halting', 'resolution', 'topic', 'sense']) {
     assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
   }
-  for (const cls of ['threat', 'threat-object', 'label']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
+  for (const cls of ['threat', 'threat-object', 'label', 'concessive', 'obstruction']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
 });
 
 test('a threat to do something without force weighs less than a threat of force, and is still a threat', () => {
@@ -64,6 +64,54 @@ test('rejecting, refusing or breaking cooperation is conflict: the cooperative o
     const calming = r.signals.filter((s) => s.polarity === 'deescalation' && s.modality === 'asserted' && s.weight >= 1);
     assert.deepEqual(calming, [], p.high);
   }
+});
+
+test('concessive: the main clause decides the side, for both polarities', () => {
+  const net = (text: string): number => scorer().score(text).signals.reduce((a, s) => a + (s.polarity === 'escalation' ? s.weight : -s.weight), 0);
+  for (const p of pairs.filter((x) => x.class === 'concessive')) {
+    // the same events, conceded in one version and asserted in the main clause in the other
+    assert.ok(net(p.high) > 0, `conceded cooperation outweighs the main clause (${net(p.high)}): ${p.high}`);
+    const low = scorer().score(p.low).score;
+    assert.ok(low < 10, `conceded violence outweighs the main clause (${low}): ${p.low}`);
+  }
+});
+
+test('concessive: a signal inside a concessive clause weighs less than in the main clause, fronted or trailing', () => {
+  const weight = (text: string, category: string): number => scorer().score(text).signals.find((s) => s.category === category)?.weight ?? NaN;
+  for (const [conceded, main, category] of [
+    ['Despite the ceasefire, fighting continued in the east.', 'Despite the fighting, the ceasefire held in the east.', 'ceasefire'],
+    ['Despite the fighting, the ceasefire held in the east.', 'Despite the ceasefire, fighting continued in the east.', 'attack-reported'],
+    ['Fighting continued in the east despite the ceasefire.', 'The ceasefire held in the east despite the fighting.', 'ceasefire'],
+    ['The ceasefire held in the east despite the fighting.', 'Fighting continued in the east despite the ceasefire.', 'attack-reported'],
+    ['Although the talks resumed, rebels shelled the airport.', 'Although rebels shelled the airport, the talks resumed.', 'talks-meetings'],
+  ] as const) {
+    assert.ok(weight(conceded, category) < 0.7 * weight(main, category), `${category}: ${weight(conceded, category)} vs ${weight(main, category)}: ${conceded}`);
+  }
+  // a trailing concession runs to the end of the sentence; a fronted one ends at its comma
+  const trailing = scorer().score('Fighting continued in the east, despite the ceasefire and the talks.');
+  assert.ok(trailing.signals.filter((s) => s.polarity === 'deescalation').every((s) => s.weight < 1), JSON.stringify(trailing.signals));
+  // "while" after a comma is "whereas", not a concession: both sides count in full
+  const whereas = scorer().score('Russia condemned the strike, while China called for restraint.');
+  assert.equal(whereas.signals.find((s) => s.category === 'reassurance')?.weight, scorer().score('China called for restraint.').signals[0]?.weight);
+});
+
+test('obstructing cooperation is conflict: the cooperative object counts as conflict; helping it stays cooperation', () => {
+  for (const p of pairs.filter((x) => x.class === 'obstruction')) {
+    const r = scorer().score(p.high);
+    assert.ok(r.score >= 20, `${r.score}: ${p.high}`);
+    const calming = r.signals.filter((s) => s.polarity === 'deescalation' && s.modality === 'asserted' && s.weight >= 1);
+    assert.deepEqual(calming, [], p.high);
+    assert.ok(scorer().score(p.low).score < 20, p.low);
+  }
+  // the subject of an obstructing verb is the actor, not what is negated
+  const subject = scorer().score('Fighting blocked aid deliveries to the city.').signals.find((s) => s.category === 'attack-reported');
+  assert.equal(subject?.modality, 'asserted');
+  assert.equal(subject?.polarity, 'escalation');
+  // a negated obstruction obstructs nothing; a possible one is a possible conflict
+  assert.ok(scorer().score('The rebels will not undermine the peace process.').score < 10);
+  const possible = scorer().score('The dispute could derail the peace process.').signals.find((s) => s.category === 'talks-meetings');
+  assert.equal(possible?.polarity, 'escalation');
+  assert.equal(possible?.modality, 'hedged');
 });
 
 test('a demand scores above agreeing to the same thing and is read as a demand', () => {
