@@ -23,6 +23,25 @@ export function compileWordSet(cues: Record<string, unknown>, name: string): Set
   return out;
 }
 
+/**
+ * "threatens the peace process", "threatened the ceasefire": what is threatened is cooperation,
+ * so the verb endangers it rather than threatening force (CAMEO 13 without force, as
+ * "threatened to resign"), and the cooperative object counts as conflict, as a rejected or
+ * obstructed one does (frames.ts, markReversals).
+ */
+function threatToCooperation(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], i: number): void {
+  const f = found[i]!;
+  const g = found[i + 1];
+  if (g === undefined || g.startToken - f.endToken > THREAT_OBJECT_AHEAD || p.clause[g.startToken] !== p.clause[f.startToken]) return;
+  if (g.category.polarity !== 'deescalation' || (g.signal.modality !== 'asserted' && g.signal.modality !== 'intended')) return;
+  const { nonviolentThreat, reversal, reversalFloor } = lex.calibration;
+  f.base *= nonviolentThreat;
+  f.signal.weight = Math.round(f.signal.weight * nonviolentThreat * 100) / 100;
+  g.signal.polarity = 'escalation';
+  g.signal.modality = 'negated';
+  g.signal.weight = Math.round(Math.max(g.base * reversal, reversalFloor) * 100) / 100;
+}
+
 /** `cues.threatVerbs`: lower-case single words, the verb forms of threatening ("threatened"). */
 export function compileThreatVerbs(cues: Record<string, unknown>): Set<string> {
   return compileWordSet(cues, 'threatVerbs');
@@ -43,7 +62,11 @@ export function weighThreatObjects(lex: CompiledLexicon, p: Prepared, found: Fou
     const f = found[i]!;
     if (f.category.id !== 'threat-of-force' || f.endToken - f.startToken !== 1 || f.signal.polarity !== 'escalation') continue;
     const at = f.startToken;
-    if (!verbs.has(tokens[at]!.lower) || at + 1 >= tokens.length || tokens[at + 1]!.lower !== 'to') continue;
+    if (!verbs.has(tokens[at]!.lower) || at + 1 >= tokens.length) continue;
+    if (tokens[at + 1]!.lower !== 'to') {
+      threatToCooperation(lex, p, found, i);
+      continue;
+    }
     let violent = false;
     for (let j = i + 1; j < found.length; j++) {
       const g = found[j]!;
