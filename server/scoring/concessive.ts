@@ -37,6 +37,31 @@ function scale(f: FoundSignal, x: number): void {
   f.signal.weight = round2(f.signal.weight * x);
 }
 
+/** The stops found so far, so that no stretch of tokens is scanned twice (see nextStop). */
+interface Stops {
+  any: number;
+  hard: number;
+}
+
+/**
+ * The first token after `from` that is punctuation (`hard`: other than a comma or a bracket) or
+ * opens the next sentence. `known` is an earlier answer for an earlier `from`: when it lies
+ * beyond `from`, nothing between stops, so it is the answer again; every scan starts where the
+ * last one ended, so the scans of a statement are linear together.
+ */
+function nextStop(p: Prepared, from: number, known: number, hard: boolean): number {
+  const { tokens } = p;
+  const n = tokens.length;
+  if (known > from) return known;
+  let k = from + 1;
+  for (; k < n; k++) {
+    const t = tokens[k]!;
+    if (t.sentence !== tokens[k - 1]!.sentence) break;
+    if (t.kind === PUNCT && (!hard || (t.lower !== ',' && t.lower !== '(' && t.lower !== ')'))) break;
+  }
+  return k;
+}
+
 /**
  * Where the concessive clause starting at token i ends (exclusive), or -1 when it has no main
  * clause to give way to. A concessive that opens its clause (first in the sentence, after a
@@ -45,7 +70,7 @@ function scale(f: FoundSignal, x: number): void {
  * runs to the end of the sentence (or a semicolon or colon). A fronted concessive that reaches
  * the end of its sentence without a comma ("Despite the truce fighting went on") is left whole.
  */
-function clauseEnd(lex: CompiledLexicon, p: Prepared, i: number): number {
+function clauseEnd(lex: CompiledLexicon, p: Prepared, i: number, stops: Stops): number {
   const { tokens, cueFlags } = p;
   const n = tokens.length;
   const sent = tokens[i]!.sentence;
@@ -55,13 +80,9 @@ function clauseEnd(lex: CompiledLexicon, p: Prepared, i: number): number {
   // "while" is concessive only when it opens its sentence or a reported clause ("While welcoming X,
   // ...", "said that while ..."), not "whereas" after a comma or "fired while X fled"
   if ((!opens || afterComma) && lex.concessiveOpening.has(tokens[i]!.lower)) return -1;
-  let k = i + 1;
-  for (; k < n && tokens[k]!.sentence === sent; k++) {
-    const t = tokens[k]!;
-    if (t.kind !== PUNCT) continue;
-    if (opens) break;
-    if (t.lower !== ',' && t.lower !== '(' && t.lower !== ')') break;
-  }
+  let k: number;
+  if (opens) k = stops.any = nextStop(p, i, stops.any, false);
+  else k = stops.hard = nextStop(p, i, stops.hard, true);
   // the sentence (or its last clause) ends here: nothing follows the concession
   const last = k >= n || tokens[k]!.sentence !== sent || k + 1 >= n || tokens[k + 1]!.sentence !== sent;
   if (opens && !afterComma && last) return -1;
@@ -78,6 +99,7 @@ export function weighConcessives(lex: CompiledLexicon, p: Prepared, found: Found
   const { tokens, cueFlags } = p;
   const n = tokens.length;
   const { concessive: factor, leadBoost, leadTokens } = lex.calibration;
+  const stops: Stops = { any: 0, hard: 0 };
   let j = 0;
   let i = 0;
   while (i < n && j < found.length) {
@@ -85,7 +107,7 @@ export function weighConcessives(lex: CompiledLexicon, p: Prepared, found: Found
       i++;
       continue;
     }
-    const end = clauseEnd(lex, p, i);
+    const end = clauseEnd(lex, p, i, stops);
     if (end < 0) {
       i++;
       continue;
