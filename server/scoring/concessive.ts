@@ -44,7 +44,7 @@ interface Stops {
 }
 
 /**
- * The first token after `from` that is punctuation (`hard`: other than a comma or a bracket) or
+ * The first token after `from` that is punctuation other than a bracket (`hard`: nor a comma) or
  * opens the next sentence. `known` is an earlier answer for an earlier `from`: when it lies
  * beyond `from`, nothing between stops, so it is the answer again; every scan starts where the
  * last one ended, so the scans of a statement are linear together.
@@ -57,7 +57,8 @@ function nextStop(p: Prepared, from: number, known: number, hard: boolean): numb
   for (; k < n; k++) {
     const t = tokens[k]!;
     if (t.sentence !== tokens[k - 1]!.sentence) break;
-    if (t.kind === PUNCT && (!hard || (t.lower !== ',' && t.lower !== '(' && t.lower !== ')'))) break;
+    // brackets hold an aside or an acronym ("the Liberation Front (OLF)"), not a clause break
+    if (t.kind === PUNCT && t.lower !== '(' && t.lower !== ')' && (!hard || t.lower !== ',')) break;
   }
   return k;
 }
