@@ -19,6 +19,8 @@ import { PUNCT as _PUNCT } from './tokenize.ts';
 // Imported constants copied into module scope (the TypeScript loader makes imports getters).
 const PUNCT = _PUNCT;
 const CUE_CONCESSIVE = _CUE_CONCESSIVE;
+/** At most this many tokens (a comma among them) before a concessive that still fronts its sentence ("However, while"). */
+const INTRODUCTION = 4;
 /** Words after which a concessive opens its own clause ("but despite ...", "said [that] although ..."). */
 const OPENER = _CUE_CLAUSE_BREAK | _CUE_SPEECH | _CUE_NEGATION_SCOPE_BREAK | _CUE_CONDITIONAL;
 
@@ -78,15 +80,18 @@ function clauseEnd(lex: CompiledLexicon, p: Prepared, i: number, stops: Stops): 
   const prev = i > 0 && tokens[i - 1]!.sentence === sent ? i - 1 : -1;
   const afterComma = prev >= 0 && tokens[prev]!.kind === PUNCT;
   const opens = prev < 0 || afterComma || (cueFlags[prev]! & OPENER) !== 0 || lex.concessiveLead.has(tokens[prev]!.lower);
-  // "while" is concessive only when it opens its sentence or a reported clause ("While welcoming X,
-  // ...", "said that while ..."), not "whereas" after a comma or "fired while X fled"
-  if ((!opens || afterComma) && lex.concessiveOpening.has(tokens[i]!.lower)) return -1;
+  // fronted: it opens its sentence, a reported clause ("said that although ...") or follows a
+  // short introduction ("However, while ...", "In Kabul, despite ...")
+  const fronted = opens && (!afterComma || i < INTRODUCTION || tokens[i - INTRODUCTION]!.sentence !== sent);
+  // "while" is concessive only when fronted ("While welcoming X, ..."), not "whereas" after a
+  // clause and a comma or "fired while X fled"
+  if (!fronted && lex.concessiveOpening.has(tokens[i]!.lower)) return -1;
   let k: number;
   if (opens) k = stops.any = nextStop(p, i, stops.any, false);
   else k = stops.hard = nextStop(p, i, stops.hard, true);
   // the sentence (or its last clause) ends here: nothing follows the concession
   const last = k >= n || tokens[k]!.sentence !== sent || k + 1 >= n || tokens[k + 1]!.sentence !== sent;
-  if (opens && !afterComma && last) return -1;
+  if (fronted && last) return -1;
   return k;
 }
 
@@ -117,7 +122,7 @@ export function weighConcessives(lex: CompiledLexicon, p: Prepared, found: Found
     for (; j < found.length && found[j]!.startToken < end; j++) scale(found[j]!, factor);
     // a fronted concession: the main clause after its comma has its own lead
     const lead = p.scratch.leadStart[i]!;
-    if (leadBoost > 0 && end < n && tokens[end]!.sentence === tokens[i]!.sentence && i - lead <= 1) {
+    if (leadBoost > 0 && end < n && tokens[end]!.sentence === tokens[i]!.sentence && i - lead < INTRODUCTION) {
       const from = end + 1;
       for (let k = j; k < found.length; k++) {
         const s = found[k]!.startToken;
