@@ -97,7 +97,7 @@ function clauseEnd(lex: CompiledLexicon, p: Prepared, i: number, stops: Stops): 
 
 /**
  * Signals inside a concessive clause weigh `calibration.concessive` of their weight; after a
- * fronted one ("Despite remarkable progress, the country continues to face ..."), the main
+ * fronted one ("Despite the truce, rebels shelled the town"), the main
  * clause's lead restarts after the comma. Linear: each token and signal is passed once, and a
  * restarted lead reaches at most `leadTokens` tokens.
  */

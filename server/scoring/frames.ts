@@ -214,7 +214,7 @@ export function markReversals(lex: CompiledLexicon, p: Prepared, found: FoundSig
     }
     if (c.polarity !== 'deescalation') continue;
     const m = f.signal.modality;
-    // read as a topic by the last word of the reversing phrase itself: "a detrimental impact on [progress]"
+    // read as a topic by the last word of the reversing phrase itself: "a detrimental impact on [the talks]"
     const topical = m === 'addressed';
     const hedged = (m === 'hedged' || m === 'conditional');
     if (m !== 'asserted' && m !== 'negated' && m !== 'intended' && !topical && !hedged) continue;
