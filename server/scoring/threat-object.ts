@@ -3,8 +3,11 @@
 // force (CAMEO 13x other than 138), and must not weigh like one.
 
 import type { CompiledLexicon } from './lexicon.ts';
+import { CUE_COOP_PRESENCE as _CUE_COOP_PRESENCE } from './lexicon-types.ts';
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
+
+const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
 
 /** Tokens after "threatened to" searched for the act threatened ("threatened to [launch] missiles"). */
 export const THREAT_OBJECT_AHEAD = 6;
@@ -34,6 +37,9 @@ function threatToCooperation(lex: CompiledLexicon, p: Prepared, found: FoundSign
   const g = found[i + 1];
   if (g === undefined || g.startToken - f.endToken > THREAT_OBJECT_AHEAD || p.clause[g.startToken] !== p.clause[f.startToken]) return;
   if (g.category.polarity !== 'deescalation' || (g.signal.modality !== 'asserted' && g.signal.modality !== 'intended')) return;
+  // people and supplies are threatened with violence ("threatened aid workers", "the aid convoy")
+  if (g.category.id === 'aid') return;
+  for (let k = g.startToken; k < g.endToken; k++) if ((p.cueFlags[k]! & CUE_COOP_PRESENCE) !== 0) return;
   const { nonviolentThreat, reversal, reversalFloor } = lex.calibration;
   f.base *= nonviolentThreat;
   f.signal.weight = Math.round(f.signal.weight * nonviolentThreat * 100) / 100;
