@@ -6,6 +6,7 @@ import type { Polarity } from './types.ts';
 import type { TrieNode } from './phrase-trie.ts';
 import type { TokenSink, Tokenized } from './tokenize.ts';
 import type { LabelCues } from './label-only.ts';
+import type { CounterCues } from './countered.ts';
 
 export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
 export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
@@ -216,4 +217,6 @@ export interface CompiledLexicon {
   promiseVerbs: Set<string>;
   /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
   labels: LabelCues;
+  /** Heads and passives of countering (`cues.counterHeads`, `cues.counterPassive`; countered.ts). */
+  counter: CounterCues;
 }

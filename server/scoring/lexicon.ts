@@ -9,6 +9,7 @@ import { tokenize, WORD, NUMBER } from './tokenize.ts';
 import { compileActors } from './lexicon-actors.ts';
 import { compileThreatVerbs, compileWordSet } from './threat-object.ts';
 import { compileLabelCues } from './label-only.ts';
+import { compileCounterCues } from './countered.ts';
 import { fail, obj, arr, str } from './lexicon-validate.ts';
 import { compileCategories, compileModality, compileCalibration } from './lexicon-taxonomy.ts';
 import { compileSignals, compileCues, compileStemExceptions } from './lexicon-phrases.ts';
@@ -100,6 +101,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     passive: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'passiveAuxiliary'),
     promiseVerbs: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'promiseVerbs'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
+    counter: compileCounterCues(obj(lex['cues'], 'lexicon.cues')),
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,

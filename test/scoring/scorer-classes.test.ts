@@ -26,7 +26,7 @@ test('every class of issue 12 has at least 15 contrast statements of its own', (
   for (const cls of ['rejection', 'demand', 'coercion', 'halting', 'resolution', 'topic', 'sense']) {
     assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
   }
-  for (const cls of ['threat', 'threat-object', 'label']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
+  for (const cls of ['threat', 'threat-object', 'label', 'countered']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
 });
 
 test('a threat to do something without force weighs less than a threat of force, and is still a threat', () => {
@@ -114,6 +114,27 @@ test('labour strikes, hunger strikes, striking a deal, firing an official and wa
     const r = scorer().score(p.low);
     assert.ok(!r.signals.some((s) => s.category === 'attack-reported' && s.polarity === 'escalation' && /strik|struck|fire|battle/i.test(s.text)), p.low);
   }
+});
+
+test('violence that is prevented, banned, countered or responded to is not read as an event', () => {
+  // the violent words of the countered side are negated or addressed, none asserted or intended
+  const violent = new Set(['attack-reported', 'casualties', 'nuclear-wmd', 'threat-of-force', 'repression', 'accusation']);
+  for (const p of pairs.filter((x) => x.class === 'countered')) {
+    const r = scorer().score(p.low);
+    const live = r.signals.filter((s) => violent.has(s.category) && s.polarity === 'escalation' && (s.modality === 'asserted' || s.modality === 'intended'));
+    assert.deepEqual(live, [], p.low);
+  }
+  // a ban on violence is no coercion; a ban on a party or a newspaper is
+  const ban = (text: string) => scorer().score(text).signals.find((s) => s.category === 'repression')!;
+  assert.equal(ban('The regime banned the opposition newspaper.').modality, 'asserted');
+  assert.equal(ban('The regime banned the import of firearms.').modality, 'addressed');
+  const law = scorer().score('Torture is prohibited under the constitution.');
+  assert.ok(law.score < 20 && law.signals.every((s) => s.polarity === 'deescalation' || s.modality !== 'asserted'), JSON.stringify(law.signals));
+  // a military response is not countering: what answers the attack is an act of force
+  const reply = scorer().score('Troops responded to the attack with airstrikes.');
+  assert.equal(reply.signals.find((s) => s.text === 'airstrikes')?.modality, 'asserted');
+  const counterOffensive = scorer().score('The army launched a counter-offensive against the rebels.');
+  assert.equal(counterOffensive.signals.find((s) => /offensive/.test(s.text))?.modality, 'asserted');
 });
 
 const calibration = readJsonl<CalibrationCase>('calibration.jsonl');
