@@ -22,7 +22,6 @@ import { weighThreatObjects } from './threat-object.ts';
 import { dropPromisedThreats } from './promise-object.ts';
 import { weighLabels } from './label-only.ts';
 import { markCountered } from './countered.ts';
-import { markComplicity } from './complicity.ts';
 import { PUNCT as _PUNCT } from './tokenize.ts';
 import { readModality as _readModality, readIntensity as _readIntensity } from './modality.ts';
 
@@ -196,7 +195,6 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     if ((p.allFlags & CUE_REVERSAL) !== 0) markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
     if ((p.allFlags & CUE_TOPIC_HEAD) !== 0) markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
     markCountered(lex, p, found, text); // "laws prohibiting torture", "to respond to chemical attacks"
-    markComplicity(lex, p, found, text); // "provided weapons to the insurgents", "financing terrorist attacks"
     if (claims) markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"

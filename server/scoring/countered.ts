@@ -113,18 +113,6 @@ function negate(lex: CompiledLexicon, f: FoundSignal): void {
   f.signal.weight = round2(f.base * rule.factor);
 }
 
-/** A head of countering before token s in its clause ("to combat [the] financing of"), within COUNTER_BACK tokens. */
-export function counteredAt(lex: CompiledLexicon, p: Prepared, s: number, text: string): boolean {
-  const { tokens, clause } = p;
-  for (let k = s - 1; k >= 0 && k >= s - COUNTER_BACK; k--) {
-    if (clause[k] !== clause[s]) return false;
-    const w = tokens[k]!.lower;
-    if (w === 'with' || w === 'by' || w === 'that') return false;
-    if (isHead(p, lex.counter, k, text)) return true;
-  }
-  return false;
-}
-
 function address(lex: CompiledLexicon, f: FoundSignal): void {
   f.signal.modality = 'addressed';
   f.signal.polarity = 'escalation';

@@ -7,7 +7,6 @@ import type { TrieNode } from './phrase-trie.ts';
 import type { TokenSink, Tokenized } from './tokenize.ts';
 import type { LabelCues } from './label-only.ts';
 import type { CounterCues } from './countered.ts';
-import type { ComplicityCues } from './complicity.ts';
 
 export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
 export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
@@ -220,6 +219,4 @@ export interface CompiledLexicon {
   labels: LabelCues;
   /** Heads and passives of countering (`cues.counterHeads`, `cues.counterPassive`; countered.ts). */
   counter: CounterCues;
-  /** Verbs of support and weapons that make them complicity (`cues.complicityVerbs`, `cues.complicityObjects`; complicity.ts). */
-  complicity: ComplicityCues;
 }

@@ -10,7 +10,6 @@ import { compileActors } from './lexicon-actors.ts';
 import { compileThreatVerbs, compileWordSet } from './threat-object.ts';
 import { compileLabelCues } from './label-only.ts';
 import { compileCounterCues } from './countered.ts';
-import { compileComplicityCues } from './complicity.ts';
 import { fail, obj, arr, str } from './lexicon-validate.ts';
 import { compileCategories, compileModality, compileCalibration } from './lexicon-taxonomy.ts';
 import { compileSignals, compileCues, compileStemExceptions } from './lexicon-phrases.ts';
@@ -103,7 +102,6 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     promiseVerbs: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'promiseVerbs'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
     counter: compileCounterCues(obj(lex['cues'], 'lexicon.cues')),
-    complicity: compileComplicityCues(obj(lex['cues'], 'lexicon.cues')),
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,
