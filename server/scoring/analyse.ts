@@ -22,6 +22,7 @@ import { weighThreatObjects } from './threat-object.ts';
 import { dropPromisedThreats } from './promise-object.ts';
 import { weighLabels } from './label-only.ts';
 import { markCountered } from './countered.ts';
+import { weighNamedReferences } from './named-reference.ts';
 import { PUNCT as _PUNCT } from './tokenize.ts';
 import { readModality as _readModality, readIntensity as _readIntensity } from './modality.ts';
 
@@ -198,6 +199,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     if (claims) markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
+    weighNamedReferences(lex, p, found, text); // "as called for in the Taif Agreement"
   }
   return found;
 }

@@ -50,7 +50,7 @@ export function compileCounterCues(cues: Record<string, unknown>): CounterCues {
 }
 
 /** An optional cue list of lower-case single words as a set (empty when the language has none). */
-export function wordSet(cues: Record<string, unknown>, name: string): Set<string> {
+function wordSet(cues: Record<string, unknown>, name: string): Set<string> {
   const out = new Set<string>();
   const list = cues[name] ?? [];
   if (!Array.isArray(list)) throw new Error(`Invalid lexicon: lexicon.cues.${name}: must be an array`);

@@ -94,5 +94,6 @@ export function compileCalibration(taxonomy: Obj): Calibration {
     claimed: num(c['claimed'], 'taxonomy.calibration.claimed', 0, 1),
     reversalFloor: num(c['reversalFloor'], 'taxonomy.calibration.reversalFloor', 0, 5),
     nonviolentThreat: num(c['nonviolentThreat'], 'taxonomy.calibration.nonviolentThreat', 0, 1),
+    namedReference: num(c['namedReference'], 'taxonomy.calibration.namedReference', 0, 1),
   };
 }

@@ -95,6 +95,8 @@ export interface Calibration {
   forceMovement: number;
   /** Factor a threat keeps when what is threatened is not force ("threatened to resign"; threat-object.ts). */
   nonviolentThreat: number;
+  /** Factor of a named agreement, treaty, plan or resolution, a reference rather than an act ("the Taif Agreement"; named-reference.ts). */
+  namedReference: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -219,4 +221,6 @@ export interface CompiledLexicon {
   labels: LabelCues;
   /** Heads and passives of countering (`cues.counterHeads`, `cues.counterPassive`; countered.ts). */
   counter: CounterCues;
+  /** Nouns of documents that, named, are references (`cues.namedDocuments`: "agreement", "accords"; named-reference.ts). */
+  namedDocuments: Set<string>;
 }

@@ -102,6 +102,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     promiseVerbs: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'promiseVerbs'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
     counter: compileCounterCues(obj(lex['cues'], 'lexicon.cues')),
+    namedDocuments: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'namedDocuments'),
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,
