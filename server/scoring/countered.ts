@@ -1,8 +1,13 @@
 // Violence as the object of countering: "laws prohibiting torture", "criminalizing incitement to
 // violence", "to respond to chemical weapons attacks", "a framework to address the threat of
 // foreign fighters", "torture is prohibited under the constitution". The violent words name what
-// is prevented, banned or answered, not an event: they are `addressed`. A ban on violence is not
-// coercion either; a ban on anything else ("banned the opposition newspaper") stays repression.
+// is prevented, banned or answered, not an event. They are read as the countering cues of
+// `cues.negation` already read a violent word right after them ("prevent terrorist attacks",
+// "combat violence"): `negated`. This pass extends that reading to the whole object (past other
+// signals of it: "incitement to violence"), to heads that are no negation ("address", "respond
+// to", "measures against", "protect ... from") and to the passive ("is prohibited"). A ban on
+// violence is not coercion either (`addressed`); a ban on anything else ("banned the opposition
+// newspaper") stays repression.
 
 import type { CompiledLexicon } from './lexicon.ts';
 import type { FoundSignal } from './analyse.ts';
@@ -19,18 +24,38 @@ export const COUNTER_PASSIVE_AHEAD = 6;
 /** Tokens between a word of protection and its "from" or "against" ("protect [power stations] against"). */
 export const PROTECT_GAP = 4;
 
+/** Bits of `CounterCues.frame`, per lexicon id of a lower-case word. */
+export const FRAME_HEAD = 1; // counters what follows ("prevent", "criminalizing")
+export const FRAME_HEAD_NEXT = 2; // counters what follows when one of its next words follows it ("respond" + "to")
+export const FRAME_PROTECT = 4; // a word of protection ("protect [civilians] from")
+export const FRAME_PROTECT_PREP = 8; // "from", "against"
+export const FRAME_PASSIVE = 16; // a participle of countering after its object ("is prohibited")
+export const FRAME_DOCUMENT = 32; // a document noun that, named, is a reference ("the Taif Agreement"; named-reference.ts)
+export const FRAME_STOP = 64; // "with", "by", "that": what follows is no longer the countered object ("responded to the attack with airstrikes")
+
 export interface CounterCues {
-  /** A head word, with the words one of which must follow it (`respond` + `to`), or null when it counters alone. */
-  heads: Map<string, Set<string> | null>;
-  /** Words of protection: "from" or "against" at most PROTECT_GAP tokens after one counters what follows ("protect [civilians] from"). */
-  protect: Set<string>;
-  /** Participles of countering read after their object in the passive (`cues.counterPassive`: "prohibited", "banned"). */
-  passive: Set<string>;
+  /**
+   * FRAME_* bits per lexicon id of a lower-case word (`WordInfo.lowerKey`), from `cues.counterHeads`,
+   * `cues.counterProtect`, `cues.counterPassive` and `cues.namedDocuments`: one typed-array load per
+   * token instead of a string lookup.
+   */
+  frame: Uint8Array;
+  /** The words one of which must follow a FRAME_HEAD_NEXT head ("respond" -> "to"). */
+  next: Map<string, Set<string>>;
 }
 
-/** `cues.counterHeads` (one word, or two words: the second must follow) and `cues.counterPassive` (one word each). */
-export function compileCounterCues(cues: Record<string, unknown>): CounterCues {
-  const heads = new Map<string, Set<string> | null>();
+/**
+ * `cues.counterHeads` (one word, or two: the second must follow), `cues.counterProtect`,
+ * `cues.counterPassive`, `cues.namedDocuments` (one lower-case word each; a language without
+ * them has none). `idOf` gives (and registers) the lexicon id of a word.
+ */
+export function compileCounterCues(cues: Record<string, unknown>, idOf: (key: string) => number): CounterCues {
+  const bits = new Map<number, number>();
+  const mark = (word: string, bit: number): void => {
+    const id = idOf(word);
+    bits.set(id, (bits.get(id) ?? 0) | bit);
+  };
+  const next = new Map<string, Set<string>>();
   const list = cues['counterHeads'] ?? [];
   if (!Array.isArray(list)) throw new Error('Invalid lexicon: lexicon.cues.counterHeads: must be an array');
   list.forEach((w, i) => {
@@ -38,15 +63,31 @@ export function compileCounterCues(cues: Record<string, unknown>): CounterCues {
     if (typeof w !== 'string' || w !== w.toLowerCase() || words.length > 2 || words.some((x) => x === '')) {
       throw new Error(`Invalid lexicon: lexicon.cues.counterHeads[${i}]: must be one or two lower-case words`);
     }
-    const [head, next] = words as [string, string | undefined];
-    if (next === undefined) heads.set(head, null);
+    const [head, second] = words as [string, string | undefined];
+    if (second === undefined) mark(head, FRAME_HEAD);
     else {
-      const prev = heads.get(head);
-      if (prev === null) return; // already a head alone
-      (prev ?? heads.set(head, new Set()).get(head)!).add(next);
+      mark(head, FRAME_HEAD_NEXT);
+      (next.get(head) ?? next.set(head, new Set()).get(head)!).add(second);
     }
   });
-  return { heads, passive: wordSet(cues, 'counterPassive'), protect: wordSet(cues, 'counterProtect') };
+  for (const w of wordSet(cues, 'counterProtect')) mark(w, FRAME_PROTECT);
+  if (bits.size > 0) {
+    for (const w of ['from', 'against']) mark(w, FRAME_PROTECT_PREP);
+    for (const w of ['with', 'by', 'that']) mark(w, FRAME_STOP);
+  }
+  for (const w of wordSet(cues, 'counterPassive')) mark(w, FRAME_PASSIVE);
+  for (const w of wordSet(cues, 'namedDocuments')) mark(w, FRAME_DOCUMENT);
+  let size = 0;
+  for (const id of bits.keys()) size = Math.max(size, id + 1);
+  const frame = new Uint8Array(size);
+  for (const [id, b] of bits) frame[id] = b;
+  return { frame, next };
+}
+
+/** The FRAME_* bits of token k. */
+export function frameBits(p: Prepared, frame: Uint8Array, k: number): number {
+  const id = p.words[k]!.lowerKey;
+  return id >= 0 && id < frame.length ? frame[id]! : 0;
 }
 
 /** An optional cue list of lower-case single words as a set (empty when the language has none). */
@@ -70,38 +111,31 @@ function violentObject(lex: CompiledLexicon, f: FoundSignal): boolean {
   return c.violentContext || c.id === 'repression' || c.id === 'accusation';
 }
 
-/** Token k is a countering head ("prevent", "respond to", "measures against"), not the first part of "counter-offensive". */
+/** Token k is a countering head ("prevent", "respond to", "protect ... from"), not the first part of "counter-offensive". */
 function isHead(p: Prepared, cues: CounterCues, k: number, text: string): boolean {
+  const bits = frameBits(p, cues.frame, k);
+  if ((bits & (FRAME_HEAD | FRAME_HEAD_NEXT | FRAME_PROTECT_PREP)) === 0) return false;
   const t = p.tokens[k]!;
-  if ((t.lower === 'from' || t.lower === 'against') && cues.protect.size > 0) {
-    for (let j = k - 1; j >= 0 && j >= k - PROTECT_GAP; j--) if (cues.protect.has(p.tokens[j]!.lower)) return true;
+  if ((bits & FRAME_PROTECT_PREP) !== 0) {
+    for (let j = k - 1; j >= 0 && j >= k - PROTECT_GAP; j--) if ((frameBits(p, cues.frame, j) & FRAME_PROTECT) !== 0) return true;
     return false;
   }
-  const next = cues.heads.get(t.lower);
-  if (next === undefined) return false;
   if (text.charCodeAt(t.end) === 45 /* - */) return false; // "counter-offensive", "counter-attack"
   if (k > 0 && p.tokens[k - 1]!.lower === 'in') return false; // "in response to the attack": a cause, not an object
-  if (next === null) return true;
-  return k + 1 < p.tokens.length && next.has(p.tokens[k + 1]!.lower);
-}
-
-/** The found signal covering token k, searched back from index j (signals are in token order), or null. */
-function signalAt(found: FoundSignal[], j: number, k: number): FoundSignal | null {
-  for (; j >= 0 && found[j]!.endToken > k; j--) if (found[j]!.startToken <= k) return found[j]!;
-  return null;
+  if ((bits & FRAME_HEAD) !== 0) return true;
+  return k + 1 < p.tokens.length && cues.next.get(t.lower)!.has(p.tokens[k + 1]!.lower);
 }
 
 /** A passive of countering after the signal in its clause ("[torture] is prohibited", "are [strictly] banned"). */
-function passiveAfter(lex: CompiledLexicon, cues: CounterCues, p: Prepared, f: FoundSignal): boolean {
+function passiveAfter(lex: CompiledLexicon, p: Prepared, f: FoundSignal): boolean {
   const { tokens, clause } = p;
   const cs = clause[f.endToken - 1]!;
   const stop = Math.min(tokens.length, f.endToken + COUNTER_PASSIVE_AHEAD);
-  let aux = false;
   for (let k = f.endToken; k < stop; k++) {
     if (clause[k] !== cs) return false;
-    const w = tokens[k]!.lower;
-    if (lex.passive.has(w)) aux = true;
-    else if (aux && cues.passive.has(w)) return true;
+    if ((frameBits(p, lex.counter.frame, k) & FRAME_PASSIVE) === 0) continue;
+    for (let a = f.endToken; a < k; a++) if (lex.passive.has(tokens[a]!.lower)) return true; // "are", "was", "been"
+    return false;
   }
   return false;
 }
@@ -129,8 +163,19 @@ function address(lex: CompiledLexicon, f: FoundSignal): void {
  */
 export function markCountered(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], text: string): void {
   const cues = lex.counter;
-  if (cues.heads.size === 0) return;
-  const { tokens, clause } = p;
+  const frame = cues.frame;
+  if (frame.length === 0) return;
+  const { clause } = p;
+  // most statements have no word of countering at all: one load per token settles it
+  let any = 0;
+  const { words } = p;
+  const n = p.tokens.length;
+  const size = frame.length;
+  for (let k = 0; k < n; k++) {
+    const id = words[k]!.lowerKey;
+    if (id >= 0 && id < size) any |= frame[id]!;
+  }
+  if ((any & (FRAME_HEAD | FRAME_HEAD_NEXT | FRAME_PROTECT | FRAME_PASSIVE)) === 0) return;
   let prev: FoundSignal | null = null; // the last signal of a countered object
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
@@ -139,21 +184,20 @@ export function markCountered(lex: CompiledLexicon, p: Prepared, found: FoundSig
     const open = m === 'asserted' || m === 'intended' || m === 'past';
     if (!open && m !== 'negated') continue;
     const s = f.startToken;
+    const cs = clause[s]!;
     let countered = false;
     let head: FoundSignal | null = null;
-    if (prev !== null && s - prev.endToken <= COUNTER_CHAIN && clause[prev.endToken - 1] === clause[s]) {
+    if (prev !== null && s - prev.endToken <= COUNTER_CHAIN && clause[prev.endToken - 1] === cs) {
       countered = true;
-      for (let k = prev.endToken; k < s; k++) {
-        const w = tokens[k]!.lower;
-        if (w === 'with' || w === 'by' || w === 'that') countered = false;
-      }
+      for (let k = prev.endToken; k < s; k++) if ((frameBits(p, frame, k) & FRAME_STOP) !== 0) countered = false;
     }
     if (!countered) {
+      let j = i - 1; // the signals before, walked down with k
       for (let k = s - 1; k >= 0 && k >= s - COUNTER_BACK; k--) {
-        if (clause[k] !== clause[s]) break;
-        const w = tokens[k]!.lower;
-        if (w === 'with' || w === 'by' || w === 'that') break;
-        const g = signalAt(found, i - 1, k);
+        if (clause[k] !== cs) break;
+        if ((frameBits(p, frame, k) & FRAME_STOP) !== 0) break;
+        while (j >= 0 && found[j]!.startToken > k) j--;
+        const g = j >= 0 && found[j]!.endToken > k ? found[j]! : null;
         if (isHead(p, cues, k, text)) {
           if (g !== null && g.category.polarity === 'escalation' && g.category.id !== 'repression') break; // "combat troops"
           countered = g === null || g.category.polarity !== 'escalation' || violentObject(lex, f);
@@ -163,7 +207,7 @@ export function markCountered(lex: CompiledLexicon, p: Prepared, found: FoundSig
         if (g !== null && g.category.kind !== 'vocabulary' && g.category.polarity === 'escalation') break;
       }
     }
-    if (!countered && cues.passive.size > 0 && violentObject(lex, f) && passiveAfter(lex, cues, p, f)) countered = true;
+    if (!countered && violentObject(lex, f) && passiveAfter(lex, p, f)) countered = true;
     if (!countered) {
       prev = null;
       continue;

@@ -219,8 +219,6 @@ export interface CompiledLexicon {
   promiseVerbs: Set<string>;
   /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
   labels: LabelCues;
-  /** Heads and passives of countering (`cues.counterHeads`, `cues.counterPassive`; countered.ts). */
+  /** Heads and passives of countering, words of protection, nouns of documents (`cues.counterHeads`, ...; countered.ts, named-reference.ts). */
   counter: CounterCues;
-  /** Nouns of documents that, named, are references (`cues.namedDocuments`: "agreement", "accords"; named-reference.ts). */
-  namedDocuments: Set<string>;
 }

@@ -8,6 +8,7 @@ import { NUMBER as _NUMBER } from './tokenize.ts';
 import type { CompiledLexicon } from './lexicon-types.ts';
 import type { FoundSignal } from './analyse.ts';
 import type { Prepared } from './prepare.ts';
+import { FRAME_DOCUMENT, frameBits } from './countered.ts';
 
 const NUMBER = _NUMBER;
 
@@ -49,17 +50,17 @@ function titleCase(text: string, p: Prepared, k: number, memo: Map<number, boole
 const NAME_GLUE = new Set(['of', 'on', 'the', 'against', 'for', 'and']);
 
 /** Every word of the signal capitalised, inside a name that holds a capitalised document noun within NAME_BACK words. */
-function inDocumentName(text: string, p: Prepared, docs: Set<string>, f: FoundSignal): boolean {
+function inDocumentName(text: string, p: Prepared, frame: Uint8Array, f: FoundSignal): boolean {
   const { tokens } = p;
   for (let k = f.startToken; k < f.endToken; k++) if (!capitalised(text, p, k)) return false;
   for (let k = f.endToken; k < tokens.length && k < f.endToken + NAME_BACK; k++) {
     if (capitalised(text, p, k)) {
-      if (docs.has(tokens[k]!.lower)) return true;
+      if ((frameBits(p, frame, k) & FRAME_DOCUMENT) !== 0) return true;
     } else if (!NAME_GLUE.has(tokens[k]!.lower)) break;
   }
   for (let k = f.startToken - 1; k >= 0 && k >= f.startToken - NAME_BACK; k--) {
     if (capitalised(text, p, k)) {
-      if (docs.has(tokens[k]!.lower)) return true;
+      if ((frameBits(p, frame, k) & FRAME_DOCUMENT) !== 0) return true;
     } else if (!NAME_GLUE.has(tokens[k]!.lower)) break;
   }
   return false;
@@ -74,25 +75,27 @@ function inDocumentName(text: string, p: Prepared, docs: Set<string>, f: FoundSi
  * sentence's first word, nor in a headline in title case. Reversed or negated signals are left as read.
  */
 export function weighNamedReferences(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], text: string): void {
-  const docs = lex.namedDocuments;
-  if (docs.size === 0) return;
+  const frame = lex.counter.frame;
+  if (frame.length === 0) return;
   const { tokens } = p;
   const factor = lex.calibration.namedReference;
   let memo: Map<number, boolean> | null = null;
   for (const f of found) {
+    const last = f.endToken - 1;
+    const upper = text.charCodeAt(tokens[f.startToken]!.start);
+    // most signals: a lower-case escalation word, or a cooperative one that is no document
+    if (f.category.polarity === 'escalation' ? upper < 65 || upper > 90 : (frameBits(p, frame, last) & FRAME_DOCUMENT) === 0) continue;
     const m = f.signal.modality;
     if (m !== 'asserted' && m !== 'intended' && m !== 'past') continue;
     if (f.category.polarity === 'escalation' && f.signal.polarity === 'escalation') {
       // "the Chemical Weapons Convention", "the Convention against Torture": violence in a document's name
-      if (inDocumentName(text, p, docs, f) && !(memo ??= new Map(), titleCase(text, p, f.startToken, memo))) {
+      if (inDocumentName(text, p, frame, f) && !(memo ??= new Map(), titleCase(text, p, f.startToken, memo))) {
         f.signal.modality = 'addressed';
         f.signal.weight = Math.round(f.base * lex.modality.addressed[f.category.modalityClass].factor * 100) / 100;
       }
       continue;
     }
     if (f.category.polarity !== 'deescalation' || f.signal.polarity !== 'deescalation') continue;
-    const last = f.endToken - 1;
-    if (!docs.has(tokens[last]!.lower)) continue;
     let named = last + 1 < tokens.length && tokens[last + 1]!.kind === NUMBER && tokens[last + 1]!.sentence === tokens[last]!.sentence;
     if (!named) named = capitalised(text, p, last); // "the Agreement", "the Comprehensive Peace Agreement"
     if (!named) {
