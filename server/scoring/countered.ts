@@ -40,14 +40,15 @@ export interface CounterCues {
    * token instead of a string lookup.
    */
   frame: Uint8Array;
-  /** The words one of which must follow a FRAME_HEAD_NEXT head ("respond" -> "to"). */
-  next: Map<string, Set<string>>;
+  /** Lexicon ids of the words one of which must follow a FRAME_HEAD_NEXT head, by the head's id ("respond" -> "to"). */
+  next: Map<number, Set<number>>;
 }
 
 /**
  * `cues.counterHeads` (one word, or two: the second must follow), `cues.counterProtect`,
  * `cues.counterPassive`, `cues.namedDocuments` (one lower-case word each; a language without
- * them has none). `idOf` gives (and registers) the lexicon id of a word.
+ * them has none). `idOf` gives (and registers) the lexicon id of a word as `WordInfo.lowerKey` keys
+ * it (the lower-case word in English, its stem in inflected languages).
  */
 export function compileCounterCues(cues: Record<string, unknown>, idOf: (key: string) => number): CounterCues {
   const bits = new Map<number, number>();
@@ -55,7 +56,7 @@ export function compileCounterCues(cues: Record<string, unknown>, idOf: (key: st
     const id = idOf(word);
     bits.set(id, (bits.get(id) ?? 0) | bit);
   };
-  const next = new Map<string, Set<string>>();
+  const next = new Map<number, Set<number>>();
   const list = cues['counterHeads'] ?? [];
   if (!Array.isArray(list)) throw new Error('Invalid lexicon: lexicon.cues.counterHeads: must be an array');
   list.forEach((w, i) => {
@@ -67,7 +68,8 @@ export function compileCounterCues(cues: Record<string, unknown>, idOf: (key: st
     if (second === undefined) mark(head, FRAME_HEAD);
     else {
       mark(head, FRAME_HEAD_NEXT);
-      (next.get(head) ?? next.set(head, new Set()).get(head)!).add(second);
+      const id = idOf(head);
+      (next.get(id) ?? next.set(id, new Set()).get(id)!).add(idOf(second));
     }
   });
   for (const w of wordSet(cues, 'counterProtect')) mark(w, FRAME_PROTECT);
@@ -123,7 +125,8 @@ function isHead(p: Prepared, cues: CounterCues, k: number, text: string): boolea
   if (text.charCodeAt(t.end) === 45 /* - */) return false; // "counter-offensive", "counter-attack"
   if (k > 0 && p.tokens[k - 1]!.lower === 'in') return false; // "in response to the attack": a cause, not an object
   if ((bits & FRAME_HEAD) !== 0) return true;
-  return k + 1 < p.tokens.length && cues.next.get(t.lower)!.has(p.tokens[k + 1]!.lower);
+  const second = cues.next.get(p.words[k]!.lowerKey);
+  return second !== undefined && k + 1 < p.tokens.length && second.has(p.words[k + 1]!.lowerKey);
 }
 
 /** A passive of countering after the signal in its clause ("[torture] is prohibited", "are [strictly] banned"). */

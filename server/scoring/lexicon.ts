@@ -101,7 +101,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     passive: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'passiveAuxiliary'),
     promiseVerbs: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'promiseVerbs'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
-    counter: compileCounterCues(obj(lex['cues'], 'lexicon.cues'), idOf),
+    counter: compileCounterCues(obj(lex['cues'], 'lexicon.cues'), (w) => idOf(profile.actorKey(w))),
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,
