@@ -199,7 +199,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     if (claims) markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
-    weighNamedReferences(lex, p, found, text); // "as called for in the Taif Agreement"
+    weighNamedReferences(lex, p, found, text); // "as required by the Juba Peace Agreement"
   }
   return found;
 }

@@ -1,10 +1,10 @@
-// Violence as the object of countering: "laws prohibiting torture", "criminalizing incitement to
-// violence", "to respond to chemical weapons attacks", "a framework to address the threat of
-// foreign fighters", "torture is prohibited under the constitution". The violent words name what
+// Violence as the object of countering: "laws prohibiting torture", "voted to outlaw calls for
+// violence", "to respond to chemical weapons attacks", "steps to address the danger of drone
+// attacks", "torture of suspects is forbidden by law". The violent words name what
 // is prevented, banned or answered, not an event. They are read as the countering cues of
 // `cues.negation` already read a violent word right after them ("prevent terrorist attacks",
 // "combat violence"): `negated`. This pass extends that reading to the whole object (past other
-// signals of it: "incitement to violence"), to heads that are no negation ("address", "respond
+// signals of it: "calls for violence"), to heads that are no negation ("address", "respond
 // to", "measures against", "protect ... from") and to the passive ("is prohibited"). A ban on
 // violence is not coercion either (`addressed`); a ban on anything else ("banned the opposition
 // newspaper") stays repression.
@@ -30,7 +30,7 @@ export const FRAME_HEAD_NEXT = 2; // counters what follows when one of its next 
 export const FRAME_PROTECT = 4; // a word of protection ("protect [civilians] from")
 export const FRAME_PROTECT_PREP = 8; // "from", "against"
 export const FRAME_PASSIVE = 16; // a participle of countering after its object ("is prohibited")
-export const FRAME_DOCUMENT = 32; // a document noun that, named, is a reference ("the Taif Agreement"; named-reference.ts)
+export const FRAME_DOCUMENT = 32; // a document noun that, named, is a reference ("the Juba Peace Agreement"; named-reference.ts)
 export const FRAME_STOP = 64; // "with", "by", "that": what follows is no longer the countered object ("responded to the attack with airstrikes")
 
 export interface CounterCues {
@@ -159,7 +159,7 @@ function address(lex: CompiledLexicon, f: FoundSignal): void {
 /**
  * Marks `negated` the escalation signals that are the object of countering: after a head of
  * `cues.counterHeads` in their clause (within COUNTER_BACK tokens, other signals of the same object
- * chained within COUNTER_CHAIN tokens: "financing of terrorist attacks", "incitement to violence"),
+ * chained within COUNTER_CHAIN tokens: "kidnapping of schoolchildren", "calls for violence"),
  * or before a passive of `cues.counterPassive` ("torture is prohibited"). A head that is itself an
  * escalation signal other than coercion ("combat troops") counters nothing; a ban (repression) that
  * counters violence is `addressed` too.

@@ -95,7 +95,7 @@ export interface Calibration {
   forceMovement: number;
   /** Factor a threat keeps when what is threatened is not force ("threatened to resign"; threat-object.ts). */
   nonviolentThreat: number;
-  /** Factor of a named agreement, treaty, plan or resolution, a reference rather than an act ("the Taif Agreement"; named-reference.ts). */
+  /** Factor of a named agreement, treaty, plan or resolution, a reference rather than an act ("the Juba Peace Agreement"; named-reference.ts). */
   namedReference: number;
 }
 

@@ -1,5 +1,5 @@
-// A named agreement, treaty, plan or resolution is a reference, not an act: "as called for in the
-// Taif Agreement", "under the Minsk agreements", "resolution 1559", "the Comprehensive Peace
+// A named agreement, treaty, plan or resolution is a reference, not an act: "as required by the
+// Juba Peace Agreement", "under the Minsk agreements", "resolution 2231", "the Comprehensive Peace
 // Agreement" locate the topic; "the two sides signed an agreement" reports agreeing. The verb
 // carries the act ("signed the Dayton Accords" keeps "signed"; "violated the Minsk agreement" is a
 // reversal, read before this pass and left alone), so the name itself weighs little.
@@ -70,7 +70,7 @@ function inDocumentName(text: string, p: Prepared, frame: Uint8Array, f: FoundSi
  * A cooperative signal that ends in a document noun (`cues.namedDocuments`: agreement, accords,
  * treaty, plan, resolution, ...) and is named keeps
  * `calibration.namedReference` of its weight. Named: the noun is capitalised ("the Agreement",
- * "the Comprehensive Peace Agreement"), a number follows it ("resolution 1559"), or "the" and a
+ * "the Comprehensive Peace Agreement"), a number follows it ("resolution 2231"), or "the" and a
  * capitalised name of at most NAME_BACK words precede it ("the Minsk agreements"); never a
  * sentence's first word, nor in a headline in title case. Reversed or negated signals are left as read.
  */
