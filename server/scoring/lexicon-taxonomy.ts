@@ -95,5 +95,6 @@ export function compileCalibration(taxonomy: Obj): Calibration {
     reversalFloor: num(c['reversalFloor'], 'taxonomy.calibration.reversalFloor', 0, 5),
     nonviolentThreat: num(c['nonviolentThreat'], 'taxonomy.calibration.nonviolentThreat', 0, 1),
     concessive: num(c['concessive'], 'taxonomy.calibration.concessive', 0, 1),
+    namedReference: num(c['namedReference'], 'taxonomy.calibration.namedReference', 0, 1),
   };
 }

@@ -6,6 +6,7 @@ import type { Polarity } from './types.ts';
 import type { TrieNode } from './phrase-trie.ts';
 import type { TokenSink, Tokenized } from './tokenize.ts';
 import type { LabelCues } from './label-only.ts';
+import type { CounterCues } from './countered.ts';
 
 export type CategoryKind = 'rhetoric' | 'event' | 'vocabulary' | 'shield';
 export type ModalityClass = 'escalation-rhetoric' | 'escalation-event' | 'deescalation' | 'vocabulary';
@@ -96,6 +97,8 @@ export interface Calibration {
   nonviolentThreat: number;
   /** Factor of a signal inside a concessive clause ("despite the ceasefire, ..."; concessive.ts). */
   concessive: number;
+  /** Factor of a named agreement, treaty, plan or resolution, a reference rather than an act ("the Juba Peace Agreement"; named-reference.ts). */
+  namedReference: number;
 }
 
 // Cue flags (bit mask per token; set on the last token of a cue phrase).
@@ -227,4 +230,6 @@ export interface CompiledLexicon {
   concessiveLead: Set<string>;
   /** Words that deny legitimacy only as a label (`cues.labelOnly`, `cues.labelling`; label-only.ts). */
   labels: LabelCues;
+  /** Heads and passives of countering, words of protection, nouns of documents (`cues.counterHeads`, ...; countered.ts, named-reference.ts). */
+  counter: CounterCues;
 }

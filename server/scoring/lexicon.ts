@@ -9,6 +9,7 @@ import { tokenize, WORD, NUMBER } from './tokenize.ts';
 import { compileActors } from './lexicon-actors.ts';
 import { compileThreatVerbs, compileWordSet } from './threat-object.ts';
 import { compileLabelCues } from './label-only.ts';
+import { compileCounterCues } from './countered.ts';
 import { fail, obj, arr, str } from './lexicon-validate.ts';
 import { compileCategories, compileModality, compileCalibration } from './lexicon-taxonomy.ts';
 import { compileSignals, compileCues, compileStemExceptions } from './lexicon-phrases.ts';
@@ -102,6 +103,7 @@ export function compileLexicon(input: unknown, profile: LanguageProfile = ENGLIS
     concessiveOpening: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'concessiveOpening'),
     concessiveLead: compileWordSet(obj(lex['cues'], 'lexicon.cues'), 'concessiveLead'),
     labels: compileLabelCues(obj(lex['cues'], 'lexicon.cues')),
+    counter: compileCounterCues(obj(lex['cues'], 'lexicon.cues'), (w) => idOf(profile.actorKey(w))),
     keyIds,
     stemExceptions,
     version: `${version}.${fingerprint(input)}`,

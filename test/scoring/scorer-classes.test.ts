@@ -26,7 +26,7 @@ test('every class of issue 12 has at least 15 contrast statements of its own', (
   for (const cls of ['rejection', 'demand', 'coercion', 'halting', 'resolution', 'topic', 'sense']) {
     assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
   }
-  for (const cls of ['threat', 'threat-object', 'label', 'concessive', 'obstruction']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
+  for (const cls of ['threat', 'threat-object', 'label', 'concessive', 'obstruction', 'countered', 'named-reference']) assert.ok((count.get(cls) ?? 0) >= 30, `${cls}: ${count.get(cls) ?? 0} statements`);
 });
 
 test('a threat to do something without force weighs less than a threat of force, and is still a threat', () => {
@@ -162,6 +162,49 @@ test('labour strikes, hunger strikes, striking a deal, firing an official and wa
     const r = scorer().score(p.low);
     assert.ok(!r.signals.some((s) => s.category === 'attack-reported' && s.polarity === 'escalation' && /strik|struck|fire|battle/i.test(s.text)), p.low);
   }
+});
+
+test('violence that is prevented, banned, countered or responded to is not read as an event', () => {
+  // the violent words of the countered side are negated or addressed, none asserted or intended
+  const violent = new Set(['attack-reported', 'casualties', 'nuclear-wmd', 'threat-of-force', 'repression', 'accusation']);
+  for (const p of pairs.filter((x) => x.class === 'countered')) {
+    const r = scorer().score(p.low);
+    const live = r.signals.filter((s) => violent.has(s.category) && s.polarity === 'escalation' && (s.modality === 'asserted' || s.modality === 'intended'));
+    assert.deepEqual(live, [], p.low);
+  }
+  // a ban on violence is no coercion; a ban on a party or a newspaper is
+  const ban = (text: string) => scorer().score(text).signals.find((s) => s.category === 'repression')!;
+  assert.equal(ban('The regime banned the opposition newspaper.').modality, 'asserted');
+  assert.equal(ban('The regime banned the import of firearms.').modality, 'addressed');
+  const law = scorer().score('The torture of suspects is forbidden by Kenyan law.');
+  assert.ok(law.score < 20 && law.signals.every((s) => s.polarity === 'deescalation' || s.modality !== 'asserted'), JSON.stringify(law.signals));
+  // a military response is not countering: what answers the attack is an act of force
+  const reply = scorer().score('Troops responded to the attack with airstrikes.');
+  assert.equal(reply.signals.find((s) => s.text === 'airstrikes')?.modality, 'asserted');
+  const counterOffensive = scorer().score('The army launched a counter-offensive against the rebels.');
+  assert.equal(counterOffensive.signals.find((s) => /offensive/.test(s.text))?.modality, 'asserted');
+});
+
+test('a named agreement, treaty or resolution is a reference; the verb carries the act', () => {
+  const agreement = (text: string) => scorer().score(text).signals.filter((s) => s.category === 'agreement');
+  // the name locates the topic: "the Juba Peace Agreement" weighs a third of "an agreement" agreed
+  const named = agreement('Disarmament of the armed groups in Darfur, as required by the Juba Peace Agreement, has been slow.');
+  const act = agreement('The two sides signed an agreement on disarming the armed groups in Darfur.');
+  assert.ok(named.length === 1 && act.length >= 1, JSON.stringify(named));
+  assert.ok(named[0]!.weight <= 0.35 * Math.max(...act.map((s) => s.weight)), `${named[0]!.weight} vs ${act.map((s) => s.weight)}`);
+  // "signed" keeps its weight and "violated" keeps the reversal
+  const signed = agreement('Serb leaders signed the Dayton Accords in Paris.');
+  assert.ok(signed.some((s) => s.text === 'signed' && s.weight >= 1), JSON.stringify(signed));
+  const violated = scorer().score('Russia violated the Minsk agreements, Kyiv said.');
+  assert.ok(violated.signals.some((s) => s.category === 'agreement' && s.polarity === 'escalation' && s.weight >= 1.5));
+  // a headline in title case names nothing: "Peace Agreement" there is the act
+  const headline = agreement('Russia, Ukraine Sign Peace Agreement In Istanbul');
+  assert.ok(headline.every((s) => s.weight >= 1), JSON.stringify(headline));
+  // violence in a document's name is no event
+  const cwc = scorer().score('Syria joined the Chemical Weapons Convention in 2013.');
+  assert.equal(cwc.signals.find((s) => s.category === 'nuclear-wmd')?.modality, 'addressed');
+  // every conflict side of the class keeps the conflict above the named agreement it mentions
+  for (const p of pairs.filter((x) => x.class === 'named-reference')) assert.ok(scorer().score(p.high).score >= 20, p.high);
 });
 
 const calibration = readJsonl<CalibrationCase>('calibration.jsonl');
