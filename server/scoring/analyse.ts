@@ -23,7 +23,7 @@ import { weighThreatObjects } from './threat-object.ts';
 import { dropPromisedThreats } from './promise-object.ts';
 import { weighLabels } from './label-only.ts';
 import { weighConcessives } from './concessive.ts';
-import { markCountered } from './countered.ts';
+import { markCountered, frameWordsIn, FRAME_DOCUMENT } from './countered.ts';
 import { weighNamedReferences } from './named-reference.ts';
 import { PUNCT as _PUNCT } from './tokenize.ts';
 import { readModality as _readModality, readIntensity as _readIntensity } from './modality.ts';
@@ -198,12 +198,13 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     if (denials) weighLabels(lex, p, found); // "the junta announced" describes, "called it a junta" denies
     if ((p.allFlags & CUE_REVERSAL) !== 0) markReversals(lex, p, found); // "rejected the offer of a ceasefire", "withdrew its monitors"
     if ((p.allFlags & CUE_TOPIC_HEAD) !== 0) markTopics(lex, p, found); // "talks on nuclear weapons", "an inquiry into the bombing"
-    markCountered(lex, p, found, text); // "laws prohibiting torture", "to respond to chemical attacks"
+    const frameWords = frameWordsIn(p, lex.counter.frame); // which words of countering and documents occur
+    markCountered(lex, p, found, text, frameWords); // "laws prohibiting torture", "to respond to chemical attacks"
     if (claims) markClaims(lex, p, found); // "demanded a truce"
     markAddressed(lex, p, found); // "aid for displaced families"
     markResolutions(lex, p, found); // "gunmen released the priests they had kidnapped"
     if ((p.allFlags & CUE_CONCESSIVE) !== 0) weighConcessives(lex, p, found); // "despite the ceasefire, fighting continued"
-    weighNamedReferences(lex, p, found, text); // "as required by the Juba Peace Agreement"
+    if ((frameWords & FRAME_DOCUMENT) !== 0) weighNamedReferences(lex, p, found, text); // "as required by the Juba Peace Agreement"
   }
   return found;
 }

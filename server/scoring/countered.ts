@@ -86,6 +86,20 @@ export function compileCounterCues(cues: Record<string, unknown>, idOf: (key: st
   return { frame, next };
 }
 
+/** The FRAME_* bits of every token of the statement, or-ed: which of the passes can apply (one load per token). */
+export function frameWordsIn(p: Prepared, frame: Uint8Array): number {
+  const size = frame.length;
+  if (size === 0) return 0;
+  const { words } = p;
+  const n = p.tokens.length;
+  let any = 0;
+  for (let k = 0; k < n; k++) {
+    const id = words[k]!.lowerKey;
+    if (id >= 0 && id < size) any |= frame[id]!;
+  }
+  return any;
+}
+
 /** The FRAME_* bits of token k. */
 export function frameBits(p: Prepared, frame: Uint8Array, k: number): number {
   const id = p.words[k]!.lowerKey;
@@ -162,23 +176,13 @@ function address(lex: CompiledLexicon, f: FoundSignal): void {
  * chained within COUNTER_CHAIN tokens: "kidnapping of schoolchildren", "calls for violence"),
  * or before a passive of `cues.counterPassive` ("torture is prohibited"). A head that is itself an
  * escalation signal other than coercion ("combat troops") counters nothing; a ban (repression) that
- * counters violence is `addressed` too.
+ * counters violence is `addressed` too. `words`: frameWordsIn of the statement.
  */
-export function markCountered(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], text: string): void {
+export function markCountered(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], text: string, words: number): void {
   const cues = lex.counter;
   const frame = cues.frame;
-  if (frame.length === 0) return;
   const { clause } = p;
-  // most statements have no word of countering at all: one load per token settles it
-  let any = 0;
-  const { words } = p;
-  const n = p.tokens.length;
-  const size = frame.length;
-  for (let k = 0; k < n; k++) {
-    const id = words[k]!.lowerKey;
-    if (id >= 0 && id < size) any |= frame[id]!;
-  }
-  if ((any & (FRAME_HEAD | FRAME_HEAD_NEXT | FRAME_PROTECT | FRAME_PASSIVE)) === 0) return;
+  if ((words & (FRAME_HEAD | FRAME_HEAD_NEXT | FRAME_PROTECT | FRAME_PASSIVE)) === 0) return; // most statements
   let prev: FoundSignal | null = null; // the last signal of a countered object
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;

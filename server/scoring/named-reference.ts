@@ -76,7 +76,6 @@ function inDocumentName(text: string, p: Prepared, frame: Uint8Array, f: FoundSi
  */
 export function weighNamedReferences(lex: CompiledLexicon, p: Prepared, found: FoundSignal[], text: string): void {
   const frame = lex.counter.frame;
-  if (frame.length === 0) return;
   const { tokens } = p;
   const factor = lex.calibration.namedReference;
   let memo: Map<number, boolean> | null = null;
