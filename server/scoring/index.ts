@@ -50,6 +50,8 @@ const WORD_CACHE_LIMIT = 50_000;
 const MAX_CACHED_NUMBER_CHARS = 4;
 /** Slots of the hashed memo at first (a power of two); it doubles when 40% full. */
 const WORD_SLOTS_INITIAL = 1 << 12;
+/** Slots of the packed memo at first (a power of two); it doubles when 40% full. */
+const PACKED_SLOTS_INITIAL = 1 << 12;
 
 
 /**
@@ -78,7 +80,97 @@ class WordCollector implements TokenSink {
   private slotMask = WORD_SLOTS_INITIAL - 1;
   private slotsUsed = 0;
 
+  /**
+   * The memo for words of at most PACKED_CHARS ASCII letters and digits, keyed by their packed
+   * characters (tokenize.ts): four integers a slot (a, b, c, and the length with the word's
+   * index in packedLower / packedInfo above it), so a known word costs one probe and the
+   * comparison of four integers, and neither the word's characters nor a string are read.
+   */
+  private packedSlots = new Int32Array(PACKED_SLOTS_INITIAL * 4);
+  private packedMask = PACKED_SLOTS_INITIAL - 1;
+  private packedLower: string[] = [];
+  private packedInfo: WordInfo[] = [];
+
   constructor(private readonly lex: CompiledLexicon) {}
+
+  addPacked(text: string, start: number, end: number, kind: number, a: number, b: number, c: number): string {
+    const len = end - start;
+    let h = Math.imul(a ^ Math.imul(b, 0x27d4eb2d) ^ Math.imul(c ^ len, 0x165667b1), 0x9e3779b1);
+    h ^= h >>> 15;
+    const slots = this.packedSlots;
+    const mask = this.packedMask;
+    let slot = h & mask;
+    for (;;) {
+      const at = slot << 2;
+      const meta = slots[at + 3]!;
+      if (meta === 0) break;
+      if ((meta & 15) === len && slots[at]! === a && slots[at + 1]! === b && slots[at + 2]! === c) {
+        const index = meta >>> 4;
+        const info = this.packedInfo[index]!;
+        this.words.push(info);
+        this.keys.push(info.key);
+        if (info.actor !== undefined) this.anyActor = true;
+        return this.packedLower[index]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const lower = text.slice(start, end).toLowerCase();
+    if (kind === NUMBER && len > MAX_CACHED_NUMBER_CHARS) {
+      // as in addHashed: long numbers are not memoised
+      const info = describeWord(this.lex, lower, lower);
+      this.words.push(info);
+      this.keys.push(info.key);
+      return lower;
+    }
+    this.add(lower, kind);
+    const info = this.words[this.words.length - 1]!;
+    let index = this.packedLower.length;
+    if (index >= WORD_CACHE_LIMIT) {
+      this.packedLower = [];
+      this.packedInfo = [];
+      this.packedSlots = new Int32Array(PACKED_SLOTS_INITIAL * 4);
+      this.packedMask = PACKED_SLOTS_INITIAL - 1;
+      index = 0;
+    } else if (index * 5 >= (this.packedMask + 1) * 2) this.growPacked();
+    this.packedLower.push(lower);
+    this.packedInfo.push(info);
+    const table = this.packedSlots;
+    const m = this.packedMask;
+    let free = h & m;
+    while (table[(free << 2) + 3] !== 0) free = (free + 1) & m;
+    const at = free << 2;
+    table[at] = a;
+    table[at + 1] = b;
+    table[at + 2] = c;
+    table[at + 3] = len | (index << 4);
+    return lower;
+  }
+
+  /** Doubles the packed memo's slots, keeping its words. */
+  private growPacked(): void {
+    const old = this.packedSlots;
+    const size = (this.packedMask + 1) * 2;
+    const table = new Int32Array(size * 4);
+    const m = size - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      const meta = old[at + 3]!;
+      if (meta === 0) continue;
+      const a = old[at]!;
+      const b = old[at + 1]!;
+      const c = old[at + 2]!;
+      let h = Math.imul(a ^ Math.imul(b, 0x27d4eb2d) ^ Math.imul(c ^ (meta & 15), 0x165667b1), 0x9e3779b1);
+      h ^= h >>> 15;
+      let free = h & m;
+      while (table[(free << 2) + 3] !== 0) free = (free + 1) & m;
+      const to = free << 2;
+      table[to] = a;
+      table[to + 1] = b;
+      table[to + 2] = c;
+      table[to + 3] = meta;
+    }
+    this.packedSlots = table;
+    this.packedMask = m;
+  }
 
   addHashed(source: string, start: number, end: number, kind: number, hash: number, fold: boolean): string {
     const keys = this.slotKeys;
