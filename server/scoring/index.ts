@@ -90,6 +90,8 @@ class WordCollector implements TokenSink {
   private packedMask = PACKED_SLOTS_INITIAL - 1;
   private packedLower: string[] = [];
   private packedInfo: WordInfo[] = [];
+  /** Per packed word: its key times two, plus one when it can begin an actor alias. */
+  private packedKeys = new Int32Array(1024);
 
   constructor(private readonly lex: CompiledLexicon) {}
 
@@ -106,10 +108,11 @@ class WordCollector implements TokenSink {
       if (meta === 0) break;
       if ((meta & 15) === len && slots[at]! === a && slots[at + 1]! === b && slots[at + 2]! === c) {
         const index = meta >>> 4;
-        const info = this.packedInfo[index]!;
-        this.words.push(info);
-        this.keys.push(info.key);
-        if (info.actor !== undefined) this.anyActor = true;
+        // the word's key and whether it can begin an actor alias, without reading its WordInfo
+        const keyActor = this.packedKeys[index]!;
+        this.words.push(this.packedInfo[index]!);
+        this.keys.push(keyActor >> 1);
+        if ((keyActor & 1) !== 0) this.anyActor = true;
         return this.packedLower[index]!;
       }
       slot = (slot + 1) & mask;
@@ -134,6 +137,12 @@ class WordCollector implements TokenSink {
     } else if (index * 5 >= (this.packedMask + 1) * 2) this.growPacked();
     this.packedLower.push(lower);
     this.packedInfo.push(info);
+    if (index >= this.packedKeys.length) {
+      const keys = new Int32Array(Math.min(this.packedKeys.length * 2, WORD_CACHE_LIMIT));
+      keys.set(this.packedKeys);
+      this.packedKeys = keys;
+    }
+    this.packedKeys[index] = (info.key << 1) | (info.actor !== undefined ? 1 : 0);
     const table = this.packedSlots;
     const m = this.packedMask;
     let free = h & m;

@@ -224,7 +224,7 @@ class TokenizerState {
       else break; // too long to pack
       j++;
     }
-    if (j < n && !this.endsPlain(start, j, cls)) return this.scanOther(start, cls);
+    if (j < n && text.charCodeAt(j) !== 32 && !this.endsPlain(start, j, cls)) return this.scanOther(start, cls);
     const kind = cls === DIGIT ? NUMBER : WORD;
     const lower = this.sink!.addPacked!(text, start, j, kind, a, b, c);
     this.tokens.push(this.make(start, j, kind, lower));
