@@ -10,7 +10,7 @@ import {
   type CompiledLexicon,
 } from './lexicon.ts';
 import type { FoundSignal } from './analyse.ts';
-import type { Prepared } from './prepare.ts';
+import { WORD_ACTOR as _WORD_ACTOR, type Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
 import { childOf as _childOf } from './phrase-trie.ts';
 import { aimedTarget, findSubject } from './subject.ts';
@@ -26,6 +26,7 @@ const CUE_DETERMINER = _CUE_DETERMINER;
 const CUE_DIRECTED = _CUE_DIRECTED;
 const CUE_SPEAKER_SKIP = _CUE_SPEAKER_SKIP;
 const CUE_SPEECH = _CUE_SPEECH;
+const WORD_ACTOR = _WORD_ACTOR;
 
 export interface Mention {
   actor: string;
@@ -41,12 +42,12 @@ const TARGET_REACH = 5;
 const SOURCE_TAIL = 6;
 
 export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): Mention[] {
-  const { tokens } = p;
+  const { tokens, wordFlags } = p;
   const mentions: Mention[] = [];
   const n = tokens.length;
   let i = 0;
   while (i < n) {
-    let node = p.words[i]!.actor;
+    let node = (wordFlags[i]! & WORD_ACTOR) !== 0 ? p.words[i]!.actor : undefined;
     if (node === undefined) {
       i++;
       continue;

@@ -7,6 +7,8 @@ import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNC
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
+  wordFlagsOf as _wordFlagsOf,
+  WORD_ACTOR as _WORD_ACTOR,
   describeWord as _describeWord,
   markCues as _markCues,
   NO_WORD as _NO_WORD,
@@ -31,6 +33,8 @@ const NO_WORD = _NO_WORD;
 const tokenize = _tokenize;
 const stem = _stem;
 const describeWord = _describeWord;
+const wordFlagsOf = _wordFlagsOf;
+const WORD_ACTOR = _WORD_ACTOR;
 const findSignals = _findSignals;
 const markCues = _markCues;
 const findMentions = _findMentions;
@@ -61,6 +65,12 @@ const PACKED_SLOTS_INITIAL = 1 << 12;
 class WordCollector implements TokenSink {
   keys: number[] = [];
   words: WordInfo[] = [];
+  /**
+   * Per token (indexes below words.length): which tries its word enters and how it may be
+   * skipped (wordFlagsOf), so that the passes over the tokens read a WordInfo only when there
+   * is something in it for them. Reused from call to call; grown when needed.
+   */
+  flags = new Uint8Array(256);
   anyActor = false;
   /** Token objects reused from call to call (nothing in a result refers to a token). */
   readonly tokenPool: Token[] = [];
@@ -90,7 +100,7 @@ class WordCollector implements TokenSink {
   private packedMask = PACKED_SLOTS_INITIAL - 1;
   private packedLower: string[] = [];
   private packedInfo: WordInfo[] = [];
-  /** Per packed word: its key times two, plus one when it can begin an actor alias. */
+  /** Per packed word: its key, shifted left by 8 bits, and its wordFlagsOf in the low 8 bits. */
   private packedKeys = new Int32Array(1024);
 
   constructor(private readonly lex: CompiledLexicon) {}
@@ -109,10 +119,11 @@ class WordCollector implements TokenSink {
       if ((meta & 15) === len && slots[at]! === a && slots[at + 1]! === b && slots[at + 2]! === c) {
         const index = meta >>> 4;
         // the word's key and whether it can begin an actor alias, without reading its WordInfo
-        const keyActor = this.packedKeys[index]!;
+        const keyFlags = this.packedKeys[index]!;
+        this.pushFlags(keyFlags & 255);
         this.words.push(this.packedInfo[index]!);
-        this.keys.push(keyActor >> 1);
-        if ((keyActor & 1) !== 0) this.anyActor = true;
+        this.keys.push(keyFlags >> 8);
+        if ((keyFlags & WORD_ACTOR) !== 0) this.anyActor = true;
         return this.packedLower[index]!;
       }
       slot = (slot + 1) & mask;
@@ -121,6 +132,7 @@ class WordCollector implements TokenSink {
     if (kind === NUMBER && len > MAX_CACHED_NUMBER_CHARS) {
       // as in addHashed: long numbers are not memoised
       const info = describeWord(this.lex, lower, lower);
+      this.pushFlags(wordFlagsOf(info));
       this.words.push(info);
       this.keys.push(info.key);
       return lower;
@@ -142,7 +154,7 @@ class WordCollector implements TokenSink {
       keys.set(this.packedKeys);
       this.packedKeys = keys;
     }
-    this.packedKeys[index] = (info.key << 1) | (info.actor !== undefined ? 1 : 0);
+    this.packedKeys[index] = (info.key << 8) | wordFlagsOf(info);
     const table = this.packedSlots;
     const m = this.packedMask;
     let free = h & m;
@@ -191,6 +203,7 @@ class WordCollector implements TokenSink {
       if (key === undefined) break;
       if (this.slotHashes[slot] === hash && key.length === len && (fold ? sameFolded(key, source, start, len) : sameChars(key, source, start, len))) {
         const info = this.slotInfos[slot]!;
+        this.pushFlags(wordFlagsOf(info));
         this.words.push(info);
         this.keys.push(info.key);
         if (info.actor !== undefined) this.anyActor = true;
@@ -203,6 +216,7 @@ class WordCollector implements TokenSink {
       // Long numbers (ids, exact counts, "report 48213") rarely repeat: memoised, they only
       // fill both memos with entries that die at the next reset (garbage the collector copies).
       const info = describeWord(this.lex, lower, lower);
+      this.pushFlags(wordFlagsOf(info));
       this.words.push(info);
       this.keys.push(info.key);
       return lower;
@@ -250,6 +264,7 @@ class WordCollector implements TokenSink {
 
   add(lower: string, kind: number): void {
     if (lower === '') {
+      this.pushFlags(0);
       this.words.push(NO_WORD); // an over-long word never matches
       this.keys.push(-1);
       return;
@@ -267,9 +282,21 @@ class WordCollector implements TokenSink {
         this.cache.set(lower, info);
       }
     }
+    this.pushFlags(wordFlagsOf(info));
     this.words.push(info);
     this.keys.push(info.key);
     if (info.actor !== undefined) this.anyActor = true;
+  }
+
+  /** Sets the flags of the token about to be pushed (index words.length). */
+  private pushFlags(f: number): void {
+    const i = this.words.length;
+    if (i >= this.flags.length) {
+      const grown = new Uint8Array(this.flags.length * 2);
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    this.flags[i] = f;
   }
 }
 
@@ -295,14 +322,15 @@ function scoreText(
   const text = typeof input === 'string' ? input : '';
   collector.reset();
   const { tokens, sentenceEnds } = lex.tokenize === tokenize ? tokenize(text, collector, collector.tokenPool) : lex.tokenize(text, collector);
-  const { keys, words, anyActor } = collector;
-  const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch);
+  const { keys, words, anyActor, flags } = collector;
+  const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch, flags);
   const prepared: Prepared = {
     text,
     tokens,
     sentenceEnds,
     keys,
     words,
+    wordFlags: flags,
     cueFlags: cues.cueFlags,
     cueFactor: cues.cueFactor,
     skippable: cues.skippable,

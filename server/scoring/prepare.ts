@@ -58,6 +58,8 @@ export interface Prepared {
   keys: number[];
   /** Per token: the first-level trie nodes its word leads to (shared, cached per word). */
   words: WordInfo[];
+  /** Per token: wordFlagsOf its WordInfo (valid below the token count): test it before reading words[i]. */
+  wordFlags: Uint8Array;
   cueFlags: Uint32Array;
   cueFactor: Float32Array;
   skippable: Uint8Array;
@@ -92,6 +94,17 @@ const SKIP_OF = 1;
 const SKIP_POSSESSIVE = 2;
 const SKIP_ACTOR = 4;
 const SKIP_PLURAL = 8;
+
+/** wordFlagsOf: the word begins a cue, a signal phrase, an actor alias; its SKIP_* kinds are above these bits. */
+export const WORD_CUE = 1;
+export const WORD_SIGNAL = 2;
+export const WORD_ACTOR = 4;
+const WORD_SKIP_SHIFT = 3;
+
+/** What a word holds for the passes over the tokens, in 7 bits (see Prepared.wordFlags). */
+export function wordFlagsOf(w: WordInfo): number {
+  return (w.cue !== undefined ? WORD_CUE : 0) | (w.signal !== undefined ? WORD_SIGNAL : 0) | (w.actor !== undefined ? WORD_ACTOR : 0) | (w.skip << WORD_SKIP_SHIFT);
+}
 
 export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined, skip: 0, actorWord: '' });
 
@@ -200,7 +213,8 @@ export function markCues(
   tokens: Token[],
   sentenceCount: number,
   scratch: Scratch,
-): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'keys' | 'words'> {
+  wordFlags: Uint8Array,
+): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'keys' | 'words' | 'wordFlags'> {
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
   const { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause } = scratch;
@@ -229,7 +243,8 @@ export function markCues(
         historicalSentence[t.sentence] = 1;
       }
     } else {
-      let node = words[i]!.cue;
+      const wf = wordFlags[i]!;
+      let node = (wf & WORD_CUE) !== 0 ? words[i]!.cue : undefined;
       let j = i;
       while (node !== undefined) {
         const e = node.entry;
@@ -255,7 +270,7 @@ export function markCues(
       // detainees") and a possessor ("the soldier's remains", "two soldiers' remains").
       if ((f & SKIPPABLE) !== 0) skippable[i] = 1;
       else {
-        const sk = words[i]!.skip;
+        const sk = wf >> WORD_SKIP_SHIFT;
         if (sk === 0 || i === 0) {
           // most words
         } else if ((sk & SKIP_OF) !== 0) {
