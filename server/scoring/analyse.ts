@@ -130,7 +130,7 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
     let entry: PhraseEntry;
     const s = i;
     let e: number;
-    if (first !== undefined && matchAt(first, keys, skippable, i, MATCH)) {
+    if (first !== undefined && matchAt(first, keys, skippable, i, MATCH, n)) {
       entry = MATCH.entry as PhraseEntry;
       e = MATCH.end;
       i = e;

@@ -63,12 +63,15 @@ const PACKED_SLOTS_INITIAL = 1 << 12;
  * per distinct word and cached). One per scorer; its arrays are reused from call to call.
  */
 class WordCollector implements TokenSink {
-  keys: number[] = [];
+  /** Tokens collected in this call: only indexes below it are valid in the arrays below. */
+  count = 0;
+  /** Per token: the lexicon id of its stem (WordInfo.key). */
+  keys = new Int32Array(256);
+  /** Per token: its word's WordInfo. */
   words: WordInfo[] = [];
   /**
-   * Per token (indexes below words.length): which tries its word enters and how it may be
-   * skipped (wordFlagsOf), so that the passes over the tokens read a WordInfo only when there
-   * is something in it for them. Reused from call to call; grown when needed.
+   * Per token: which tries its word enters and how it may be skipped (wordFlagsOf), so that
+   * the passes over the tokens read a WordInfo only when there is something in it for them.
    */
   flags = new Uint8Array(256);
   anyActor = false;
@@ -120,9 +123,7 @@ class WordCollector implements TokenSink {
         const index = meta >>> 4;
         // the word's key and whether it can begin an actor alias, without reading its WordInfo
         const keyFlags = this.packedKeys[index]!;
-        this.pushFlags(keyFlags & 255);
-        this.words.push(this.packedInfo[index]!);
-        this.keys.push(keyFlags >> 8);
+        this.put(this.packedInfo[index]!, keyFlags >> 8, keyFlags & 255);
         if ((keyFlags & WORD_ACTOR) !== 0) this.anyActor = true;
         return this.packedLower[index]!;
       }
@@ -132,13 +133,11 @@ class WordCollector implements TokenSink {
     if (kind === NUMBER && len > MAX_CACHED_NUMBER_CHARS) {
       // as in addHashed: long numbers are not memoised
       const info = describeWord(this.lex, lower, lower);
-      this.pushFlags(wordFlagsOf(info));
-      this.words.push(info);
-      this.keys.push(info.key);
+      this.put(info, info.key, wordFlagsOf(info));
       return lower;
     }
     this.add(lower, kind);
-    const info = this.words[this.words.length - 1]!;
+    const info = this.words[this.count - 1]!;
     let index = this.packedLower.length;
     if (index >= WORD_CACHE_LIMIT) {
       this.packedLower = [];
@@ -203,9 +202,7 @@ class WordCollector implements TokenSink {
       if (key === undefined) break;
       if (this.slotHashes[slot] === hash && key.length === len && (fold ? sameFolded(key, source, start, len) : sameChars(key, source, start, len))) {
         const info = this.slotInfos[slot]!;
-        this.pushFlags(wordFlagsOf(info));
-        this.words.push(info);
-        this.keys.push(info.key);
+        this.put(info, info.key, wordFlagsOf(info));
         if (info.actor !== undefined) this.anyActor = true;
         return key;
       }
@@ -216,13 +213,11 @@ class WordCollector implements TokenSink {
       // Long numbers (ids, exact counts, "report 48213") rarely repeat: memoised, they only
       // fill both memos with entries that die at the next reset (garbage the collector copies).
       const info = describeWord(this.lex, lower, lower);
-      this.pushFlags(wordFlagsOf(info));
-      this.words.push(info);
-      this.keys.push(info.key);
+      this.put(info, info.key, wordFlagsOf(info));
       return lower;
     }
     this.add(lower, kind);
-    const info = this.words[this.words.length - 1]!;
+    const info = this.words[this.count - 1]!;
     if (this.slotsUsed >= WORD_CACHE_LIMIT) this.resizeSlots(WORD_SLOTS_INITIAL, false);
     else if (this.slotsUsed * 5 >= keys.length * 2) this.resizeSlots(keys.length * 2, true);
     this.putSlot(lower, info, hash);
@@ -255,18 +250,14 @@ class WordCollector implements TokenSink {
   }
 
   reset(): void {
-    // fresh arrays: the previous result's Prepared no longer references them, and fresh
-    // packed arrays are as cheap as truncating
-    this.keys = [];
-    this.words = [];
+    // the arrays are reused: the previous result's Prepared is no longer read
+    this.count = 0;
     this.anyActor = false;
   }
 
   add(lower: string, kind: number): void {
     if (lower === '') {
-      this.pushFlags(0);
-      this.words.push(NO_WORD); // an over-long word never matches
-      this.keys.push(-1);
+      this.put(NO_WORD, -1, 0); // an over-long word never matches
       return;
     }
     const mark = kind === PUNCT && lower.length === 1 ? lower.charCodeAt(0) : 128;
@@ -282,21 +273,25 @@ class WordCollector implements TokenSink {
         this.cache.set(lower, info);
       }
     }
-    this.pushFlags(wordFlagsOf(info));
-    this.words.push(info);
-    this.keys.push(info.key);
+    this.put(info, info.key, wordFlagsOf(info));
     if (info.actor !== undefined) this.anyActor = true;
   }
 
-  /** Sets the flags of the token about to be pushed (index words.length). */
-  private pushFlags(f: number): void {
-    const i = this.words.length;
-    if (i >= this.flags.length) {
+  /** Appends a token's word, key and flags. */
+  private put(info: WordInfo, key: number, flags: number): void {
+    const i = this.count;
+    if (i >= this.keys.length) {
+      const keys = new Int32Array(this.keys.length * 2);
+      keys.set(this.keys);
+      this.keys = keys;
       const grown = new Uint8Array(this.flags.length * 2);
       grown.set(this.flags);
       this.flags = grown;
     }
-    this.flags[i] = f;
+    this.keys[i] = key;
+    this.flags[i] = flags;
+    this.words[i] = info; // an append, or over a previous call's word
+    this.count = i + 1;
   }
 }
 

@@ -54,8 +54,12 @@ export interface Prepared {
   text: string;
   tokens: Token[];
   sentenceEnds: string[];
-  /** Per token: the lexicon id of its stem, -1 if no phrase or cue has it (the trie keys). */
-  keys: number[];
+  /**
+   * Per token: the lexicon id of its stem, -1 if no phrase or cue has it (the trie keys). Like
+   * `words` and the scratch arrays, reused from call to call: only indexes below the token
+   * count are valid (its length is not the token count).
+   */
+  keys: Int32Array;
   /** Per token: the first-level trie nodes its word leads to (shared, cached per word). */
   words: WordInfo[];
   /** Per token: wordFlagsOf its WordInfo (valid below the token count): test it before reading words[i]. */
@@ -208,7 +212,7 @@ function isPluralPossessor(text: string, t: Token): boolean {
 
 export function markCues(
   text: string,
-  keys: number[],
+  keys: Int32Array,
   words: WordInfo[],
   tokens: Token[],
   sentenceCount: number,
