@@ -17,7 +17,7 @@ import {
   type WordInfo,
 } from './prepare.ts';
 import { findMentions as _findMentions, resolveActors as _resolveActors, type Mention } from './actors.ts';
-import { levelForScore as _levelForScore, toScore as _toScore } from './combine.ts';
+import { levelForScore as _levelForScore, toScoreOf as _toScoreOf } from './combine.ts';
 import { resolveName } from './resolve-name.ts';
 
 export type { Polarity, Modality, Level, Signal, ActorsFound, ScoreResult, ScoreOptions, Scorer } from './types.ts';
@@ -40,7 +40,7 @@ const markCues = _markCues;
 const findMentions = _findMentions;
 const resolveActors = _resolveActors;
 const levelForScore = _levelForScore;
-const toScore = _toScore;
+const toScoreOf = _toScoreOf;
 
 const NO_MENTIONS: Mention[] = [];
 const englishActorKey = ENGLISH_PROFILE.actorKey;
@@ -338,15 +338,20 @@ function scoreText(
   const found = findSignals(lex, prepared, text);
   const mentions = anyActor ? findMentions(lex, prepared, text) : NO_MENTIONS;
   const actors: ActorsFound = resolveActors(lex, prepared, mentions, found, options?.speaker);
-  const escalation: number[] = [];
-  const deescalation: number[] = [];
+  // the weights of each polarity, in scratch buffers (only the first ne / nd are this call's)
+  const escalation = scratch.weights(found.length, true);
+  const deescalation = scratch.weights(found.length, false);
+  let ne = 0;
+  let nd = 0;
   const signals: Signal[] = [];
   // A taxonomy category already seen counts `repeatDecay` times for each repetition
   // ("threatened to retaliate" is one threat said twice); background vocabulary is graded
   // evidence and adds up without this discount. Counters: 2 per category (by polarity).
   const seen = scratch.categoryCounts(lex.categories.size * 2);
   const repeat = lex.calibration.repeatDecay;
-  for (const f of found) {
+  let counted = false;
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
     const s = f.signal;
     if (s.weight <= 0) continue;
     signals.push(s);
@@ -356,12 +361,14 @@ function scoreText(
       const key = f.category.index * 2 + (up ? 0 : 1);
       const times = seen[key]!;
       seen[key] = times + 1;
+      counted = true;
       if (times > 0) w *= Math.pow(repeat, times);
     }
-    (up ? escalation : deescalation).push(w);
+    if (up) escalation[ne++] = w;
+    else deescalation[nd++] = w;
   }
-  for (const f of found) if (f.category.kind !== 'vocabulary') seen[f.category.index * 2 + (f.signal.polarity === 'escalation' ? 0 : 1)] = 0;
-  const score = toScore(escalation, deescalation, lex.calibration);
+  if (counted) for (const f of found) if (f.category.kind !== 'vocabulary') seen[f.category.index * 2 + (f.signal.polarity === 'escalation' ? 0 : 1)] = 0;
+  const score = toScoreOf(escalation, ne, deescalation, nd, lex.calibration);
   const level: Level = levelForScore(score);
   return { score, level, signals, actors, version };
 }

@@ -149,6 +149,18 @@ export class Scratch {
   inSignal = new Uint8Array(0);
 
   private counts = new Uint16Array(0);
+  private up = new Float64Array(16);
+  private down = new Float64Array(16);
+
+  /** A buffer for at least `n` signal weights of one polarity (escalation when `up`); its contents are stale. */
+  weights(n: number, up: boolean): Float64Array {
+    if (up) {
+      if (this.up.length < n) this.up = new Float64Array(Math.max(n, this.up.length * 2));
+      return this.up;
+    }
+    if (this.down.length < n) this.down = new Float64Array(Math.max(n, this.down.length * 2));
+    return this.down;
+  }
 
   /** Counters, one per slot, all zero: the caller sets back to zero every one it changed. */
   categoryCounts(slots: number): Uint16Array {
