@@ -56,10 +56,11 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
     let j = i;
     while (node !== undefined) {
       if (node.entry !== null) {
-        let span: string | null = null; // the original spelling, only for case-sensitive aliases
+        // a case-sensitive alias is compared with the original spelling, in place
+        const from = tokens[i]!.start;
+        const to = tokens[j]!.end;
         for (const e of node.entry) {
-          if (e.caseSensitive !== null && span === null) span = text.slice(tokens[i]!.start, tokens[j]!.end);
-          if (e.caseSensitive === null || e.caseSensitive === span) {
+          if (e.caseSensitive === null || spelledAs(text, from, to, e.caseSensitive)) {
             best = { actor: e.actor, start: i, end: j + 1 };
             break;
           }
@@ -77,6 +78,13 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
     i = best.end;
   }
   return mentions;
+}
+
+/** Whether `text[from, to)` is `s` (no substring made). */
+function spelledAs(text: string, from: number, to: number, s: string): boolean {
+  if (to - from !== s.length) return false;
+  for (let k = 0; k < s.length; k++) if (text.charCodeAt(from + k) !== s.charCodeAt(k)) return false;
+  return true;
 }
 
 function isCapitalised(text: string, t: Token): boolean {
