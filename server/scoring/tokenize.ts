@@ -224,11 +224,16 @@ class TokenizerState {
       else break; // too long to pack
       j++;
     }
-    if (j < n && text.charCodeAt(j) !== 32 && !this.endsPlain(start, j, cls)) return this.scanOther(start, cls);
+    // a space after the word is passed over here (run would only step over it)
+    let after = j;
+    if (j < n) {
+      if (text.charCodeAt(j) === 32) after = j + 1;
+      else if (!this.endsPlain(start, j, cls)) return this.scanOther(start, cls);
+    }
     const kind = cls === DIGIT ? NUMBER : WORD;
     const lower = this.sink!.addPacked!(text, start, j, kind, a, b, c);
     this.tokens.push(this.make(start, j, kind, lower));
-    return j;
+    return after;
   }
 
   /**
