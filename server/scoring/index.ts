@@ -54,7 +54,7 @@ const WORD_CACHE_LIMIT = 50_000;
 const MAX_CACHED_NUMBER_CHARS = 4;
 /** Slots of the hashed memo at first (a power of two); it doubles when 40% full. */
 const WORD_SLOTS_INITIAL = 1 << 12;
-/** Slots of the packed memo at first (a power of two); it doubles when 40% full. */
+/** Slots of the packed memo at first (a power of two); it doubles when 75% full. */
 const PACKED_SLOTS_INITIAL = 1 << 12;
 
 
@@ -145,7 +145,7 @@ class WordCollector implements TokenSink {
       this.packedSlots = new Int32Array(PACKED_SLOTS_INITIAL * 4);
       this.packedMask = PACKED_SLOTS_INITIAL - 1;
       index = 0;
-    } else if (index * 5 >= (this.packedMask + 1) * 2) this.growPacked();
+    } else if (index * 4 >= (this.packedMask + 1) * 3) this.growPacked(); // 75% full: probes stay short, and the table small enough to stay in cache
     this.packedLower.push(lower);
     this.packedInfo.push(info);
     if (index >= this.packedKeys.length) {
