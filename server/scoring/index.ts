@@ -349,7 +349,8 @@ function scoreText(
   // evidence and adds up without this discount. Counters: 2 per category (by polarity).
   const seen = scratch.categoryCounts(lex.categories.size * 2);
   const repeat = lex.calibration.repeatDecay;
-  let counted = false;
+  const touched = scratch.touchedCounts(found.length);
+  let nt = 0;
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
     const s = f.signal;
@@ -361,13 +362,13 @@ function scoreText(
       const key = f.category.index * 2 + (up ? 0 : 1);
       const times = seen[key]!;
       seen[key] = times + 1;
-      counted = true;
+      if (times === 0) touched[nt++] = key;
       if (times > 0) w *= Math.pow(repeat, times);
     }
     if (up) escalation[ne++] = w;
     else deescalation[nd++] = w;
   }
-  if (counted) for (const f of found) if (f.category.kind !== 'vocabulary') seen[f.category.index * 2 + (f.signal.polarity === 'escalation' ? 0 : 1)] = 0;
+  for (let k = 0; k < nt; k++) seen[touched[k]!] = 0;
   const score = toScoreOf(escalation, ne, deescalation, nd, lex.calibration);
   const level: Level = levelForScore(score);
   return { score, level, signals, actors, version };

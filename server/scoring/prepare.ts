@@ -149,6 +149,13 @@ export class Scratch {
   inSignal = new Uint8Array(0);
 
   private counts = new Uint16Array(0);
+  private touched = new Int32Array(16);
+
+  /** Room for `n` indexes of counters set (categoryCounts), to set back to zero. */
+  touchedCounts(n: number): Int32Array {
+    if (this.touched.length < n) this.touched = new Int32Array(Math.max(n, this.touched.length * 2));
+    return this.touched;
+  }
   private up = new Float64Array(16);
   private down = new Float64Array(16);
 

@@ -112,8 +112,6 @@ class TokenizerState {
    * character by character, so most English texts never need it).
    */
   private lowered: string | null | undefined = undefined;
-  /** Whether the text has a curly apostrophe at all (then words are normalised to "'"). */
-  private readonly curly: boolean;
   /** Whether the sink takes packed words (addPacked). */
   private readonly packed: boolean;
 
@@ -123,7 +121,6 @@ class TokenizerState {
     private readonly pool: Token[] | null,
   ) {
     this.n = text.length;
-    this.curly = text.indexOf('\u2019') >= 0;
     this.packed = sink !== null && sink.addPacked !== undefined;
   }
 
@@ -351,7 +348,8 @@ class TokenizerState {
     const c = this.text.charCodeAt(s);
     const kind = c >= 48 && c <= 57 ? NUMBER : WORD;
     let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowerWord(s, e);
-    if (this.curly && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
+    // a curly apostrophe (only words read here can hold one) is normalised to "'"
+    if (lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
     this.tokens.push(this.make(s, e, kind, lower));
     if (this.sink !== null) this.sink.add(lower, kind);
   }
