@@ -10,7 +10,7 @@ import {
   type CompiledLexicon,
 } from './lexicon.ts';
 import type { FoundSignal } from './analyse.ts';
-import type { Prepared } from './prepare.ts';
+import { WORD_ACTOR as _WORD_ACTOR, type Prepared } from './prepare.ts';
 import { PUNCT as _PUNCT, type Token } from './tokenize.ts';
 import { childOf as _childOf } from './phrase-trie.ts';
 import { aimedTarget, findSubject } from './subject.ts';
@@ -26,6 +26,7 @@ const CUE_DETERMINER = _CUE_DETERMINER;
 const CUE_DIRECTED = _CUE_DIRECTED;
 const CUE_SPEAKER_SKIP = _CUE_SPEAKER_SKIP;
 const CUE_SPEECH = _CUE_SPEECH;
+const WORD_ACTOR = _WORD_ACTOR;
 
 export interface Mention {
   actor: string;
@@ -41,12 +42,12 @@ const TARGET_REACH = 5;
 const SOURCE_TAIL = 6;
 
 export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): Mention[] {
-  const { tokens } = p;
+  const { tokens, wordFlags } = p;
   const mentions: Mention[] = [];
   const n = tokens.length;
   let i = 0;
   while (i < n) {
-    let node = p.words[i]!.actor;
+    let node = (wordFlags[i]! & WORD_ACTOR) !== 0 ? p.words[i]!.actor : undefined;
     if (node === undefined) {
       i++;
       continue;
@@ -55,10 +56,11 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
     let j = i;
     while (node !== undefined) {
       if (node.entry !== null) {
-        let span: string | null = null; // the original spelling, only for case-sensitive aliases
+        // a case-sensitive alias is compared with the original spelling, in place
+        const from = tokens[i]!.start;
+        const to = tokens[j]!.end;
         for (const e of node.entry) {
-          if (e.caseSensitive !== null && span === null) span = text.slice(tokens[i]!.start, tokens[j]!.end);
-          if (e.caseSensitive === null || e.caseSensitive === span) {
+          if (e.caseSensitive === null || spelledAs(text, from, to, e.caseSensitive)) {
             best = { actor: e.actor, start: i, end: j + 1 };
             break;
           }
@@ -76,6 +78,13 @@ export function findMentions(lex: CompiledLexicon, p: Prepared, text: string): M
     i = best.end;
   }
   return mentions;
+}
+
+/** Whether `text[from, to)` is `s` (no substring made). */
+function spelledAs(text: string, from: number, to: number, s: string): boolean {
+  if (to - from !== s.length) return false;
+  for (let k = 0; k < s.length; k++) if (text.charCodeAt(from + k) !== s.charCodeAt(k)) return false;
+  return true;
 }
 
 function isCapitalised(text: string, t: Token): boolean {

@@ -14,7 +14,7 @@ import {
   type ModalityClass,
 } from './lexicon.ts';
 import { matchAt as _matchAt, type TrieMatch } from './phrase-trie.ts';
-import type { Prepared } from './prepare.ts';
+import { WORD_SIGNAL as _WORD_SIGNAL, type Prepared } from './prepare.ts';
 import { markHypothetical } from './hypothetical.ts';
 import { markAddressed, markReversals } from './frames.ts';
 import { markClaims, markResolutions, markTopics } from './frames-addressed.ts';
@@ -44,6 +44,7 @@ const CUE_REVERSAL = _CUE_REVERSAL;
 const CUE_COOP_PRESENCE = _CUE_COOP_PRESENCE;
 const CUE_TOPIC_HEAD = _CUE_TOPIC_HEAD;
 const CUE_CONCESSIVE = _CUE_CONCESSIVE;
+const WORD_SIGNAL = _WORD_SIGNAL;
 /** Tokens after a halting verb searched for the cooperative presence it removes ("recalled [its] ambassador"). */
 const HALTED_AHEAD = 4;
 /** Tokens before a verb of movement searched for the armed forces that move ("troops [will] cross"). */
@@ -115,7 +116,7 @@ function otherSenseNear(p: Prepared, s: number, e: number, senses: Set<number>):
 const OTHER_SENSE_WINDOW = 6;
 
 export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): FoundSignal[] {
-  const { tokens, keys, skippable, words, cueFlags } = p;
+  const { tokens, keys, skippable, words, cueFlags, wordFlags } = p;
   const n = tokens.length;
   const found: FoundSignal[] = [];
   let contextual = false;
@@ -130,11 +131,11 @@ export function findSignals(lex: CompiledLexicon, p: Prepared, text: string): Fo
       i++;
       continue;
     }
-    const first = words[i]!.signal;
+    const first = (wordFlags[i]! & WORD_SIGNAL) !== 0 ? words[i]!.signal : undefined;
     let entry: PhraseEntry;
     const s = i;
     let e: number;
-    if (first !== undefined && matchAt(first, keys, skippable, i, MATCH)) {
+    if (first !== undefined && matchAt(first, keys, skippable, i, MATCH, n)) {
       entry = MATCH.entry as PhraseEntry;
       e = MATCH.end;
       i = e;

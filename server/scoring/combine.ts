@@ -47,6 +47,41 @@ export function decaySum(weights: number[], decay: number): number {
   return total;
 }
 
+/**
+ * decaySum over the first `n` weights of a buffer (sorted in place, descending): the same sum,
+ * term by term, as decaySum over an array of those weights.
+ */
+export function decaySumOf(weights: Float64Array, n: number, decay: number): number {
+  if (n > 24) {
+    const head = weights.subarray(0, n).sort(); // ascending: read from the end
+    let total = 0;
+    let f = 1;
+    for (let i = n - 1; i >= 0; i--) {
+      total += head[i]! * f;
+      f *= decay;
+      if (f < 1e-4) break;
+    }
+    return total;
+  }
+  for (let i = 1; i < n; i++) {
+    const w = weights[i]!;
+    let j = i - 1;
+    while (j >= 0 && weights[j]! < w) {
+      weights[j + 1] = weights[j]!;
+      j--;
+    }
+    weights[j + 1] = w;
+  }
+  let total = 0;
+  let f = 1;
+  for (let i = 0; i < n; i++) {
+    total += weights[i]! * f;
+    f *= decay;
+    if (f < 1e-4) break;
+  }
+  return total;
+}
+
 let lastP = -1;
 let lastLogit = 0;
 /** log(p / (1 - p)), memoised for the (constant) baseline. */
@@ -65,7 +100,15 @@ function logit(p: number): number {
  * tense statements keep their scores while one clear severe act reaches the high band.
  */
 export function toScore(escalation: number[], deescalation: number[], cal: Calibration): number {
-  const net = decaySum(escalation, cal.decay) - cal.deescalationFactor * decaySum(deescalation, cal.decay);
+  return scoreOfNet(decaySum(escalation, cal.decay) - cal.deescalationFactor * decaySum(deescalation, cal.decay), cal);
+}
+
+/** toScore over the first `ne` / `nd` weights of two buffers (sorted in place). */
+export function toScoreOf(escalation: Float64Array, ne: number, deescalation: Float64Array, nd: number, cal: Calibration): number {
+  return scoreOfNet(decaySumOf(escalation, ne, cal.decay) - cal.deescalationFactor * decaySumOf(deescalation, nd, cal.decay), cal);
+}
+
+function scoreOfNet(net: number, cal: Calibration): number {
   const x = logit(cal.baseline / 100) + (net <= cal.knee ? cal.slope * net : cal.slope * cal.knee + cal.upperSlope * (net - cal.knee));
   const s = 100 / (1 + Math.exp(-x));
   return Math.round(s * 10) / 10;

@@ -7,6 +7,8 @@ import { tokenize as _tokenize, WORD as _WORD, NUMBER as _NUMBER, PUNCT as _PUNC
 import { stem as _stem } from './stem.ts';
 import { findSignals as _findSignals } from './analyse.ts';
 import {
+  wordFlagsOf as _wordFlagsOf,
+  WORD_ACTOR as _WORD_ACTOR,
   describeWord as _describeWord,
   markCues as _markCues,
   NO_WORD as _NO_WORD,
@@ -15,7 +17,7 @@ import {
   type WordInfo,
 } from './prepare.ts';
 import { findMentions as _findMentions, resolveActors as _resolveActors, type Mention } from './actors.ts';
-import { levelForScore as _levelForScore, toScore as _toScore } from './combine.ts';
+import { levelForScore as _levelForScore, toScoreOf as _toScoreOf } from './combine.ts';
 import { resolveName } from './resolve-name.ts';
 
 export type { Polarity, Modality, Level, Signal, ActorsFound, ScoreResult, ScoreOptions, Scorer } from './types.ts';
@@ -31,12 +33,14 @@ const NO_WORD = _NO_WORD;
 const tokenize = _tokenize;
 const stem = _stem;
 const describeWord = _describeWord;
+const wordFlagsOf = _wordFlagsOf;
+const WORD_ACTOR = _WORD_ACTOR;
 const findSignals = _findSignals;
 const markCues = _markCues;
 const findMentions = _findMentions;
 const resolveActors = _resolveActors;
 const levelForScore = _levelForScore;
-const toScore = _toScore;
+const toScoreOf = _toScoreOf;
 
 const NO_MENTIONS: Mention[] = [];
 const englishActorKey = ENGLISH_PROFILE.actorKey;
@@ -50,6 +54,8 @@ const WORD_CACHE_LIMIT = 50_000;
 const MAX_CACHED_NUMBER_CHARS = 4;
 /** Slots of the hashed memo at first (a power of two); it doubles when 40% full. */
 const WORD_SLOTS_INITIAL = 1 << 12;
+/** Slots of the packed memo at first (a power of two); it doubles when 75% full. */
+const PACKED_SLOTS_INITIAL = 1 << 12;
 
 
 /**
@@ -57,8 +63,17 @@ const WORD_SLOTS_INITIAL = 1 << 12;
  * per distinct word and cached). One per scorer; its arrays are reused from call to call.
  */
 class WordCollector implements TokenSink {
-  keys: number[] = [];
+  /** Tokens collected in this call: only indexes below it are valid in the arrays below. */
+  count = 0;
+  /** Per token: the lexicon id of its stem (WordInfo.key). */
+  keys = new Int32Array(256);
+  /** Per token: its word's WordInfo. */
   words: WordInfo[] = [];
+  /**
+   * Per token: which tries its word enters and how it may be skipped (wordFlagsOf), so that
+   * the passes over the tokens read a WordInfo only when there is something in it for them.
+   */
+  flags = new Uint8Array(256);
   anyActor = false;
   /** Token objects reused from call to call (nothing in a result refers to a token). */
   readonly tokenPool: Token[] = [];
@@ -78,7 +93,104 @@ class WordCollector implements TokenSink {
   private slotMask = WORD_SLOTS_INITIAL - 1;
   private slotsUsed = 0;
 
+  /**
+   * The memo for words of at most PACKED_CHARS ASCII letters and digits, keyed by their packed
+   * characters (tokenize.ts): four integers a slot (a, b, c, and the length with the word's
+   * index in packedLower / packedInfo above it), so a known word costs one probe and the
+   * comparison of four integers, and neither the word's characters nor a string are read.
+   */
+  private packedSlots = new Int32Array(PACKED_SLOTS_INITIAL * 4);
+  private packedMask = PACKED_SLOTS_INITIAL - 1;
+  private packedLower: string[] = [];
+  private packedInfo: WordInfo[] = [];
+  /** Per packed word: its key, shifted left by 8 bits, and its wordFlagsOf in the low 8 bits. */
+  private packedKeys = new Int32Array(1024);
+
   constructor(private readonly lex: CompiledLexicon) {}
+
+  addPacked(text: string, start: number, end: number, kind: number, a: number, b: number, c: number): string {
+    const len = end - start;
+    let h = Math.imul(a ^ Math.imul(b, 0x27d4eb2d) ^ Math.imul(c ^ len, 0x165667b1), 0x9e3779b1);
+    h ^= h >>> 15;
+    const slots = this.packedSlots;
+    const mask = this.packedMask;
+    let slot = h & mask;
+    for (;;) {
+      const at = slot << 2;
+      const meta = slots[at + 3]!;
+      if (meta === 0) break;
+      if ((meta & 15) === len && slots[at]! === a && slots[at + 1]! === b && slots[at + 2]! === c) {
+        const index = meta >>> 4;
+        // the word's key and whether it can begin an actor alias, without reading its WordInfo
+        const keyFlags = this.packedKeys[index]!;
+        this.put(this.packedInfo[index]!, keyFlags >> 8, keyFlags & 255);
+        if ((keyFlags & WORD_ACTOR) !== 0) this.anyActor = true;
+        return this.packedLower[index]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const lower = text.slice(start, end).toLowerCase();
+    if (kind === NUMBER && len > MAX_CACHED_NUMBER_CHARS) {
+      // as in addHashed: long numbers are not memoised
+      const info = describeWord(this.lex, lower, lower);
+      this.put(info, info.key, wordFlagsOf(info));
+      return lower;
+    }
+    this.add(lower, kind);
+    const info = this.words[this.count - 1]!;
+    let index = this.packedLower.length;
+    if (index >= WORD_CACHE_LIMIT) {
+      this.packedLower = [];
+      this.packedInfo = [];
+      this.packedSlots = new Int32Array(PACKED_SLOTS_INITIAL * 4);
+      this.packedMask = PACKED_SLOTS_INITIAL - 1;
+      index = 0;
+    } else if (index * 4 >= (this.packedMask + 1) * 3) this.growPacked(); // 75% full: probes stay short, and the table small enough to stay in cache
+    this.packedLower.push(lower);
+    this.packedInfo.push(info);
+    if (index >= this.packedKeys.length) {
+      const keys = new Int32Array(Math.min(this.packedKeys.length * 2, WORD_CACHE_LIMIT));
+      keys.set(this.packedKeys);
+      this.packedKeys = keys;
+    }
+    this.packedKeys[index] = (info.key << 8) | wordFlagsOf(info);
+    const table = this.packedSlots;
+    const m = this.packedMask;
+    let free = h & m;
+    while (table[(free << 2) + 3] !== 0) free = (free + 1) & m;
+    const at = free << 2;
+    table[at] = a;
+    table[at + 1] = b;
+    table[at + 2] = c;
+    table[at + 3] = len | (index << 4);
+    return lower;
+  }
+
+  /** Doubles the packed memo's slots, keeping its words. */
+  private growPacked(): void {
+    const old = this.packedSlots;
+    const size = (this.packedMask + 1) * 2;
+    const table = new Int32Array(size * 4);
+    const m = size - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      const meta = old[at + 3]!;
+      if (meta === 0) continue;
+      const a = old[at]!;
+      const b = old[at + 1]!;
+      const c = old[at + 2]!;
+      let h = Math.imul(a ^ Math.imul(b, 0x27d4eb2d) ^ Math.imul(c ^ (meta & 15), 0x165667b1), 0x9e3779b1);
+      h ^= h >>> 15;
+      let free = h & m;
+      while (table[(free << 2) + 3] !== 0) free = (free + 1) & m;
+      const to = free << 2;
+      table[to] = a;
+      table[to + 1] = b;
+      table[to + 2] = c;
+      table[to + 3] = meta;
+    }
+    this.packedSlots = table;
+    this.packedMask = m;
+  }
 
   addHashed(source: string, start: number, end: number, kind: number, hash: number, fold: boolean): string {
     const keys = this.slotKeys;
@@ -90,8 +202,7 @@ class WordCollector implements TokenSink {
       if (key === undefined) break;
       if (this.slotHashes[slot] === hash && key.length === len && (fold ? sameFolded(key, source, start, len) : sameChars(key, source, start, len))) {
         const info = this.slotInfos[slot]!;
-        this.words.push(info);
-        this.keys.push(info.key);
+        this.put(info, info.key, wordFlagsOf(info));
         if (info.actor !== undefined) this.anyActor = true;
         return key;
       }
@@ -102,12 +213,11 @@ class WordCollector implements TokenSink {
       // Long numbers (ids, exact counts, "report 48213") rarely repeat: memoised, they only
       // fill both memos with entries that die at the next reset (garbage the collector copies).
       const info = describeWord(this.lex, lower, lower);
-      this.words.push(info);
-      this.keys.push(info.key);
+      this.put(info, info.key, wordFlagsOf(info));
       return lower;
     }
     this.add(lower, kind);
-    const info = this.words[this.words.length - 1]!;
+    const info = this.words[this.count - 1]!;
     if (this.slotsUsed >= WORD_CACHE_LIMIT) this.resizeSlots(WORD_SLOTS_INITIAL, false);
     else if (this.slotsUsed * 5 >= keys.length * 2) this.resizeSlots(keys.length * 2, true);
     this.putSlot(lower, info, hash);
@@ -140,17 +250,14 @@ class WordCollector implements TokenSink {
   }
 
   reset(): void {
-    // fresh arrays: the previous result's Prepared no longer references them, and fresh
-    // packed arrays are as cheap as truncating
-    this.keys = [];
-    this.words = [];
+    // the arrays are reused: the previous result's Prepared is no longer read
+    this.count = 0;
     this.anyActor = false;
   }
 
   add(lower: string, kind: number): void {
     if (lower === '') {
-      this.words.push(NO_WORD); // an over-long word never matches
-      this.keys.push(-1);
+      this.put(NO_WORD, -1, 0); // an over-long word never matches
       return;
     }
     const mark = kind === PUNCT && lower.length === 1 ? lower.charCodeAt(0) : 128;
@@ -166,9 +273,25 @@ class WordCollector implements TokenSink {
         this.cache.set(lower, info);
       }
     }
-    this.words.push(info);
-    this.keys.push(info.key);
+    this.put(info, info.key, wordFlagsOf(info));
     if (info.actor !== undefined) this.anyActor = true;
+  }
+
+  /** Appends a token's word, key and flags. */
+  private put(info: WordInfo, key: number, flags: number): void {
+    const i = this.count;
+    if (i >= this.keys.length) {
+      const keys = new Int32Array(this.keys.length * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      const grown = new Uint8Array(this.flags.length * 2);
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    this.keys[i] = key;
+    this.flags[i] = flags;
+    this.words[i] = info; // an append, or over a previous call's word
+    this.count = i + 1;
   }
 }
 
@@ -194,14 +317,15 @@ function scoreText(
   const text = typeof input === 'string' ? input : '';
   collector.reset();
   const { tokens, sentenceEnds } = lex.tokenize === tokenize ? tokenize(text, collector, collector.tokenPool) : lex.tokenize(text, collector);
-  const { keys, words, anyActor } = collector;
-  const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch);
+  const { keys, words, anyActor, flags } = collector;
+  const cues = markCues(text, keys, words, tokens, sentenceEnds.length, scratch, flags);
   const prepared: Prepared = {
     text,
     tokens,
     sentenceEnds,
     keys,
     words,
+    wordFlags: flags,
     cueFlags: cues.cueFlags,
     cueFactor: cues.cueFactor,
     skippable: cues.skippable,
@@ -214,15 +338,21 @@ function scoreText(
   const found = findSignals(lex, prepared, text);
   const mentions = anyActor ? findMentions(lex, prepared, text) : NO_MENTIONS;
   const actors: ActorsFound = resolveActors(lex, prepared, mentions, found, options?.speaker);
-  const escalation: number[] = [];
-  const deescalation: number[] = [];
+  // the weights of each polarity, in scratch buffers (only the first ne / nd are this call's)
+  const escalation = scratch.weights(found.length, true);
+  const deescalation = scratch.weights(found.length, false);
+  let ne = 0;
+  let nd = 0;
   const signals: Signal[] = [];
   // A taxonomy category already seen counts `repeatDecay` times for each repetition
   // ("threatened to retaliate" is one threat said twice); background vocabulary is graded
   // evidence and adds up without this discount. Counters: 2 per category (by polarity).
   const seen = scratch.categoryCounts(lex.categories.size * 2);
   const repeat = lex.calibration.repeatDecay;
-  for (const f of found) {
+  const touched = scratch.touchedCounts(found.length);
+  let nt = 0;
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
     const s = f.signal;
     if (s.weight <= 0) continue;
     signals.push(s);
@@ -232,12 +362,14 @@ function scoreText(
       const key = f.category.index * 2 + (up ? 0 : 1);
       const times = seen[key]!;
       seen[key] = times + 1;
+      if (times === 0) touched[nt++] = key;
       if (times > 0) w *= Math.pow(repeat, times);
     }
-    (up ? escalation : deescalation).push(w);
+    if (up) escalation[ne++] = w;
+    else deescalation[nd++] = w;
   }
-  for (const f of found) if (f.category.kind !== 'vocabulary') seen[f.category.index * 2 + (f.signal.polarity === 'escalation' ? 0 : 1)] = 0;
-  const score = toScore(escalation, deescalation, lex.calibration);
+  for (let k = 0; k < nt; k++) seen[touched[k]!] = 0;
+  const score = toScoreOf(escalation, ne, deescalation, nd, lex.calibration);
   const level: Level = levelForScore(score);
   return { score, level, signals, actors, version };
 }

@@ -12,6 +12,11 @@ export interface TrieNode<T> {
    */
   only: number;
   onlyChild: TrieNode<T> | null;
+  /**
+   * One bit for each key of a child, by the key's low five bits: a key whose bit is clear has
+   * no child, and most keys looked up at a node with several children have none (no Map lookup).
+   */
+  bloom: number;
 }
 
 /** Keys are lexicon ids (>= 0) or -1 (a word the lexicon does not have): these never match. */
@@ -22,6 +27,7 @@ const MANY_CHILDREN = -2;
 export function childOf<T>(node: TrieNode<T>, key: number): TrieNode<T> | undefined {
   const only = node.only;
   if (only !== MANY_CHILDREN) return only === key ? node.onlyChild! : undefined;
+  if ((node.bloom & (1 << (key & 31))) === 0) return undefined;
   return node.next!.get(key);
 }
 
@@ -32,7 +38,7 @@ export interface TrieMatch<T> {
 }
 
 export function createTrie<T>(): TrieNode<T> {
-  return { next: null, entry: null, only: NO_CHILD, onlyChild: null };
+  return { next: null, entry: null, only: NO_CHILD, onlyChild: null, bloom: 0 };
 }
 
 /** Inserts `keys`; returns the entry already stored under the same keys, if any. */
@@ -46,6 +52,7 @@ export function insertPhrase<T>(root: TrieNode<T>, keys: readonly number[], entr
       node.next.set(key, child);
       node.only = node.next.size === 1 ? key : MANY_CHILDREN;
       node.onlyChild = node.next.size === 1 ? child : null;
+      node.bloom |= 1 << (key & 31);
     }
     node = child;
   }
@@ -62,14 +69,16 @@ const MAX_SKIPS = 3;
  * allocates nothing per token); returns whether one was found. `first` is the node whose first key led to the node `first` (looked up
  * by the caller, once per distinct word). `keys[k]` is the lookup key of token k (-1, a word
  * the lexicon does not have, never matches); `skippable[k]` marks determiners, quantifiers and
- * possessors that may be passed over inside a phrase.
+ * possessors that may be passed over inside a phrase. `n`: the token count (keys beyond it,
+ * in a reused array, are not the text's).
  */
 export function matchAt<T>(
   first: TrieNode<T> | undefined,
-  keys: readonly number[],
+  keys: ArrayLike<number>,
   skippable: Uint8Array,
   i: number,
   out: TrieMatch<T>,
+  n: number = keys.length,
 ): boolean {
   if (first === undefined) return false;
   let found = false;
@@ -79,7 +88,7 @@ export function matchAt<T>(
     out.end = i + 1;
     found = true;
   }
-  return extend(first, keys, skippable, i + 1, out) || found;
+  return extend(first, keys, skippable, i + 1, out, n) || found;
 }
 
 /**
@@ -88,10 +97,9 @@ export function matchAt<T>(
  * *of* bodies" a phrase) is tried both ways, the phrase word first: "released the hostages"
  * still matches "release hostages", "returned dozens of detainees" "return detainees".
  */
-function extend<T>(node: TrieNode<T>, keys: readonly number[], skippable: Uint8Array, j: number, out: TrieMatch<T>): boolean {
+function extend<T>(node: TrieNode<T>, keys: ArrayLike<number>, skippable: Uint8Array, j: number, out: TrieMatch<T>, n: number): boolean {
   let found = false;
   let skips = 0;
-  const n = keys.length;
   while (node.next !== null && j < n) {
     const child = childOf(node, keys[j]!);
     if (skippable[j] === 1 && skips < MAX_SKIPS && j + 1 < n) {
@@ -101,7 +109,7 @@ function extend<T>(node: TrieNode<T>, keys: readonly number[], skippable: Uint8A
           out.end = j + 1;
           found = true;
         }
-        if (extend(child, keys, skippable, j + 1, out)) found = true;
+        if (extend(child, keys, skippable, j + 1, out, n)) found = true;
       }
       j++;
       skips++;

@@ -54,10 +54,16 @@ export interface Prepared {
   text: string;
   tokens: Token[];
   sentenceEnds: string[];
-  /** Per token: the lexicon id of its stem, -1 if no phrase or cue has it (the trie keys). */
-  keys: number[];
+  /**
+   * Per token: the lexicon id of its stem, -1 if no phrase or cue has it (the trie keys). Like
+   * `words` and the scratch arrays, reused from call to call: only indexes below the token
+   * count are valid (its length is not the token count).
+   */
+  keys: Int32Array;
   /** Per token: the first-level trie nodes its word leads to (shared, cached per word). */
   words: WordInfo[];
+  /** Per token: wordFlagsOf its WordInfo (valid below the token count): test it before reading words[i]. */
+  wordFlags: Uint8Array;
   cueFlags: Uint32Array;
   cueFactor: Float32Array;
   skippable: Uint8Array;
@@ -92,6 +98,17 @@ const SKIP_OF = 1;
 const SKIP_POSSESSIVE = 2;
 const SKIP_ACTOR = 4;
 const SKIP_PLURAL = 8;
+
+/** wordFlagsOf: the word begins a cue, a signal phrase, an actor alias; its SKIP_* kinds are above these bits. */
+export const WORD_CUE = 1;
+export const WORD_SIGNAL = 2;
+export const WORD_ACTOR = 4;
+const WORD_SKIP_SHIFT = 3;
+
+/** What a word holds for the passes over the tokens, in 7 bits (see Prepared.wordFlags). */
+export function wordFlagsOf(w: WordInfo): number {
+  return (w.cue !== undefined ? WORD_CUE : 0) | (w.signal !== undefined ? WORD_SIGNAL : 0) | (w.actor !== undefined ? WORD_ACTOR : 0) | (w.skip << WORD_SKIP_SHIFT);
+}
 
 export const NO_WORD: WordInfo = Object.freeze({ stem: '', key: -1, lowerKey: -1, cue: undefined, signal: undefined, actor: undefined, skip: 0, actorWord: '' });
 
@@ -132,6 +149,25 @@ export class Scratch {
   inSignal = new Uint8Array(0);
 
   private counts = new Uint16Array(0);
+  private touched = new Int32Array(16);
+
+  /** Room for `n` indexes of counters set (categoryCounts), to set back to zero. */
+  touchedCounts(n: number): Int32Array {
+    if (this.touched.length < n) this.touched = new Int32Array(Math.max(n, this.touched.length * 2));
+    return this.touched;
+  }
+  private up = new Float64Array(16);
+  private down = new Float64Array(16);
+
+  /** A buffer for at least `n` signal weights of one polarity (escalation when `up`); its contents are stale. */
+  weights(n: number, up: boolean): Float64Array {
+    if (up) {
+      if (this.up.length < n) this.up = new Float64Array(Math.max(n, this.up.length * 2));
+      return this.up;
+    }
+    if (this.down.length < n) this.down = new Float64Array(Math.max(n, this.down.length * 2));
+    return this.down;
+  }
 
   /** Counters, one per slot, all zero: the caller sets back to zero every one it changed. */
   categoryCounts(slots: number): Uint16Array {
@@ -195,12 +231,13 @@ function isPluralPossessor(text: string, t: Token): boolean {
 
 export function markCues(
   text: string,
-  keys: number[],
+  keys: Int32Array,
   words: WordInfo[],
   tokens: Token[],
   sentenceCount: number,
   scratch: Scratch,
-): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'keys' | 'words'> {
+  wordFlags: Uint8Array,
+): Omit<Prepared, 'text' | 'tokens' | 'sentenceEnds' | 'keys' | 'words' | 'wordFlags'> {
   const n = tokens.length;
   scratch.reset(n, sentenceCount);
   const { cueFlags, cueFactor, skippable, historicalSentence, peacefulSentence, clause } = scratch;
@@ -229,7 +266,8 @@ export function markCues(
         historicalSentence[t.sentence] = 1;
       }
     } else {
-      let node = words[i]!.cue;
+      const wf = wordFlags[i]!;
+      let node = (wf & WORD_CUE) !== 0 ? words[i]!.cue : undefined;
       let j = i;
       while (node !== undefined) {
         const e = node.entry;
@@ -255,7 +293,7 @@ export function markCues(
       // detainees") and a possessor ("the soldier's remains", "two soldiers' remains").
       if ((f & SKIPPABLE) !== 0) skippable[i] = 1;
       else {
-        const sk = words[i]!.skip;
+        const sk = wf >> WORD_SKIP_SHIFT;
         if (sk === 0 || i === 0) {
           // most words
         } else if ((sk & SKIP_OF) !== 0) {

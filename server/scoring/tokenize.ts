@@ -62,7 +62,27 @@ export interface TokenSink {
    * lower-cased by `| 32`; without, `source` is the text lower-cased (same offsets).
    */
   addHashed(source: string, start: number, end: number, kind: number, hash: number, fold: boolean): string;
+  /**
+   * A word of at most PACKED_CHARS ASCII letters and digits, `text[start, end)`, given exactly by
+   * its packed lower-case characters (`a`, `b`, `c`: PACKED_PER_INT characters each, 6 bits a
+   * character, see PACK_CODE): the memo compares three integers instead of the characters.
+   * Optional: without it such words go to addHashed.
+   */
+  addPacked?(text: string, start: number, end: number, kind: number, a: number, b: number, c: number): string;
 }
+
+/** Characters per packed integer, and the longest word passed to addPacked. */
+export const PACKED_PER_INT = 5;
+export const PACKED_CHARS = 3 * PACKED_PER_INT;
+
+/**
+ * 6-bit code of each ASCII letter (either case: the same code) and digit, 0 for every other
+ * character: a word of letters and digits packs into integers that identify it exactly.
+ */
+export const PACK_CODE = new Uint8Array(128);
+for (let c = 0; c < 26; c++) PACK_CODE[65 + c] = PACK_CODE[97 + c] = 1 + c;
+for (let c = 0; c < 10; c++) PACK_CODE[48 + c] = 27 + c;
+const CODE = PACK_CODE;
 
 /** FNV-1a over UTF-16 code units: the tokenizer hashes each word as it scans it. */
 export const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -92,8 +112,8 @@ class TokenizerState {
    * character by character, so most English texts never need it).
    */
   private lowered: string | null | undefined = undefined;
-  /** Whether the text has a curly apostrophe at all (then words are normalised to "'"). */
-  private readonly curly: boolean;
+  /** Whether the sink takes packed words (addPacked). */
+  private readonly packed: boolean;
 
   constructor(
     private readonly text: string,
@@ -101,7 +121,7 @@ class TokenizerState {
     private readonly pool: Token[] | null,
   ) {
     this.n = text.length;
-    this.curly = text.indexOf('\u2019') >= 0;
+    this.packed = sink !== null && sink.addPacked !== undefined;
   }
 
   private lowerText(): string | null {
@@ -177,8 +197,67 @@ class TokenizerState {
     if (this.sink !== null) this.sink.add(lower, kind);
   }
 
-  /** Scans one word from `start`, pushes its token(s) and returns the index after it. */
+  /**
+   * Scans one word from `start`, pushes its token(s) and returns the index after it. The common
+   * word, ASCII letters and digits ended by a separator or a mark, is read here and packed for
+   * the sink's memo; any other word is read again by scanOther from its start.
+   */
   private scanWord(start: number, cls: number): number {
+    const { text, n } = this;
+    const c0 = text.charCodeAt(start);
+    if (!this.packed || c0 >= 128) return this.scanOther(start, cls);
+    let a = CODE[c0]!;
+    let b = 0;
+    let c = 0;
+    let j = start + 1;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      const code = d < 128 ? CODE[d]! : 0;
+      if (code === 0) break;
+      const pos = j - start;
+      if (pos < PACKED_PER_INT) a = (a << 6) | code;
+      else if (pos < 2 * PACKED_PER_INT) b = (b << 6) | code;
+      else if (pos < PACKED_CHARS) c = (c << 6) | code;
+      else break; // too long to pack
+      j++;
+    }
+    // a space after the word is passed over here (run would only step over it)
+    let after = j;
+    if (j < n) {
+      if (text.charCodeAt(j) === 32) after = j + 1;
+      else if (!this.endsPlain(start, j, cls)) return this.scanOther(start, cls);
+    }
+    const kind = cls === DIGIT ? NUMBER : WORD;
+    const lower = this.sink!.addPacked!(text, start, j, kind, a, b, c);
+    this.tokens.push(this.make(start, j, kind, lower));
+    return after;
+  }
+
+  /**
+   * Whether the character at `j`, after the letters and digits `text[start, j)`, ends the word as
+   * scanOther would end it: not a letter or digit, and none of its special cases (a decimal
+   * number, an apostrophe before a letter, a letter-dot abbreviation).
+   */
+  private endsPlain(start: number, j: number, cls: number): boolean {
+    const text = this.text;
+    const d = text.charCodeAt(j);
+    if (d < 128) {
+      if (CODE[d] !== 0) return false;
+      if (d === 39) return !isLetterAt(text, j + 1);
+      if (d === 46 || d === 44) {
+        if (cls === DIGIT && j + 1 < this.n && classOf(text.charCodeAt(j + 1)) === DIGIT) return false;
+        if (d === 46 && j - start === 1 && cls === LETTER && isLetterAt(text, j + 1) && text.charCodeAt(j + 2) === 46) return false;
+      }
+      return true;
+    }
+    const dc = classOfWide(d);
+    if (dc === LETTER || dc === DIGIT) return false;
+    if (dc === APOS) return !isLetterAt(text, j + 1);
+    return true;
+  }
+
+  /** Scans one word from `start` (any word), pushes its token(s) and returns the index after it. */
+  private scanOther(start: number, cls: number): number {
     const { text, n } = this;
     const isNum = cls === DIGIT;
     let j = start + 1;
@@ -269,7 +348,8 @@ class TokenizerState {
     const c = this.text.charCodeAt(s);
     const kind = c >= 48 && c <= 57 ? NUMBER : WORD;
     let lower = e - s > MAX_TOKEN_CHARS ? '' : this.lowerWord(s, e);
-    if (this.curly && lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
+    // a curly apostrophe (only words read here can hold one) is normalised to "'"
+    if (lower.indexOf('\u2019') >= 0) lower = lower.split('\u2019').join("'");
     this.tokens.push(this.make(s, e, kind, lower));
     if (this.sink !== null) this.sink.add(lower, kind);
   }
