@@ -67,10 +67,16 @@ export class LineBytes {
   private buf: Buffer;
   private len = 0;
 
-  constructor(lines: number) {
+  /**
+   * `reuse`: memory of an earlier batch whose bytes are no longer needed (written out), used
+   * instead of a new buffer when it is big enough. Writing into fresh memory costs a page fault
+   * per 4 KB (measured: writing a batch into a new buffer took ~2x as long as into a reused one).
+   */
+  constructor(lines: number, reuse?: ArrayBuffer) {
+    const want = Math.max(8192, lines * BYTES_PER_LINE);
     // at least 8 KB: a smaller Buffer.allocUnsafe comes from the shared pool, and the helper
     // thread transfers the buffer's whole ArrayBuffer
-    this.buf = Buffer.allocUnsafeSlow(Math.max(8192, lines * BYTES_PER_LINE));
+    this.buf = reuse !== undefined && reuse.byteLength >= want ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(want);
   }
 
   /** The bytes written so far (a view of this writer's own ArrayBuffer, starting at 0). */
