@@ -35,14 +35,20 @@ const END = utf8(',"end":');
  */
 class Pieces {
   private map = new Map<string, Uint8Array>();
+  /** The last key asked for and its piece: the version is the same on every line. */
+  private lastKey: string | null = null;
+  private last: Uint8Array = NULL;
   constructor(private readonly make: (key: string) => string) {}
   get(key: string): Uint8Array {
+    if (key === this.lastKey) return this.last;
     let p = this.map.get(key);
     if (p === undefined) {
       p = utf8(this.make(key));
       if (this.map.size >= 1_000) this.map.clear();
       this.map.set(key, p);
     }
+    this.lastKey = key;
+    this.last = p;
     return p;
   }
 }
