@@ -100,9 +100,23 @@ export function readStatementFast(line: string, out: FastStatement): boolean {
   let speaker: string | null = null;
   for (;;) {
     if (line.charCodeAt(i) !== QUOTE) return false; // also "{}": no text, JSON.parse's path says so
-    const keyEnd = stringEnd(line, i + 1);
-    if (keyEnd < 0) return false;
-    const key = keyOf(line, i + 1, keyEnd - i - 1);
+    // the usual keys compared in place; any other key is scanned as a string
+    let key: number;
+    let keyEnd: number;
+    if (line.startsWith('text"', i + 1)) {
+      key = TEXT;
+      keyEnd = i + 5;
+    } else if (line.startsWith('id"', i + 1)) {
+      key = ID;
+      keyEnd = i + 3;
+    } else if (line.startsWith('speaker"', i + 1)) {
+      key = SPEAKER;
+      keyEnd = i + 8;
+    } else {
+      keyEnd = stringEnd(line, i + 1);
+      if (keyEnd < 0) return false;
+      key = keyOf(line, i + 1, keyEnd - i - 1);
+    }
     i = skipWs(line, keyEnd + 1);
     if (line.charCodeAt(i) !== 58) return false; // :
     i = skipWs(line, i + 1);

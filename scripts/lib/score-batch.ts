@@ -25,8 +25,9 @@ export interface BatchResult {
 /** The line being scored, read by the fast path (reused: a batch is scored synchronously). */
 const statement: FastStatement = { id: null, text: '', speaker: null };
 
-export function scoreBatch(scorer: Scorer, batch: Batch): BatchResult {
-  const out = new LineBytes(batch.lines.length);
+/** `reuse`: an ArrayBuffer the output may be written into (see LineBytes), no longer used by anything else. */
+export function scoreBatch(scorer: Scorer, batch: Batch, reuse?: ArrayBuffer): BatchResult {
+  const out = new LineBytes(batch.lines.length, reuse);
   const errors: string[] = [];
   let scored = 0;
   for (let i = 0; i < batch.lines.length; i++) {

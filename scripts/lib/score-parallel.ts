@@ -20,6 +20,8 @@ const BATCH_LINES = 1_000;
 const MAX_AHEAD = 6;
 /** Batches the helper holds at a time (one being scored, one waiting). */
 const HELPER_DEPTH = 2;
+/** Output buffers kept for reuse once stdout is done with them, at most. */
+const MAX_SPARE = MAX_AHEAD + 2;
 
 // Run from source the helper is score-worker.ts beside this file; bundled (scripts/run-bundled.mjs)
 // it is score-worker.mjs beside the bundle.
@@ -56,6 +58,11 @@ export function runScoreCli(scorer: Scorer, options: ScoreCliOptions = { threads
   let batch: Batch = { seq: 0, numbers: [], lines: [] };
   const done = new Map<number, BatchResult>();
   const earlyErrors = new Map<number, string[]>(); // overlong lines, reported with their batch
+  // memory of batches already written, which the next batches scored here write into
+  const spare: ArrayBuffer[] = [];
+  const release = (bytes: Uint8Array): void => {
+    if (bytes.byteOffset === 0 && spare.length < MAX_SPARE) spare.push(bytes.buffer as ArrayBuffer);
+  };
 
   let helper: Worker | null = options.threads > 1 ? startHelper() : null;
   let helperReady = false;
@@ -74,7 +81,7 @@ export function runScoreCli(scorer: Scorer, options: ScoreCliOptions = { threads
       // a helper that fails to start or dies leaves its batches to the main thread
       helperReady = false;
       helper = null;
-      for (const b of atHelper.values()) done.set(b.seq, scoreBatch(scorer, b));
+      for (const b of atHelper.values()) done.set(b.seq, scoreBatch(scorer, b, spare.pop()));
       atHelper.clear();
       drain();
     });
@@ -103,10 +110,12 @@ export function runScoreCli(scorer: Scorer, options: ScoreCliOptions = { threads
       bad += r.errors.length;
       scored += r.scored;
       if (r.out.length > 0) out.push(r.out);
+      else release(r.out);
       nextToWrite++;
     }
     let flowing = true;
-    if (!finished) for (const bytes of out) flowing = stdout.write(bytes);
+    // a buffer is reused only once stdout has called back: it no longer needs the bytes
+    if (!finished) for (const bytes of out) flowing = stdout.write(bytes, () => release(bytes));
     if (!flowing && !waitingForDrain) {
       waitingForDrain = true;
       stdout.once('drain', () => {
@@ -130,7 +139,7 @@ export function runScoreCli(scorer: Scorer, options: ScoreCliOptions = { threads
     if (helper !== null && helperReady && atHelper.size < HELPER_DEPTH) {
       atHelper.set(b.seq, b);
       helper.postMessage(b);
-    } else done.set(b.seq, scoreBatch(scorer, b));
+    } else done.set(b.seq, scoreBatch(scorer, b, spare.pop()));
   };
 
   const addLine = (line: string, tooLong: boolean): void => {

@@ -123,6 +123,15 @@ test('score CLI byte writer gives exactly the UTF-8 of JSON.stringify of the res
   assert.ok(texts.length > 200);
   assert.equal(Buffer.from(bytes.bytes()).toString('utf8'), expected);
   assert.ok(Buffer.from(expected, 'utf8').equals(bytes.bytes()));
+  // written into reused memory (an earlier batch's, stale bytes and all): the same bytes
+  const reused = new ArrayBuffer(1 << 20);
+  new Uint8Array(reused).fill(0x7b);
+  const again = new LineBytes(texts.length, reused);
+  texts.forEach((text, i) => again.line(ids[i % ids.length], scorer().score(text, { speaker: i % 5 === 0 ? 'Russian Foreign Ministry' : null })));
+  assert.equal(again.bytes().buffer, reused);
+  assert.ok(Buffer.from(expected, 'utf8').equals(again.bytes()));
+  // too small to reuse: a buffer of its own
+  assert.notEqual(new LineBytes(10_000, new ArrayBuffer(64)).bytes().buffer.byteLength, 64);
   const decimals = Array.from({ length: 3000 }, (_, k) => Math.round(k * 3.7) / 100);
   for (const x of [0, 7, 10, 99, 100, 1000, 19_999, 999_999_999, 1e9, 97.3, 0.01, 0.1 + 0.2, 1.005, 5e-7, -1, -0, 1e21, ...decimals]) {
     const w = new LineBytes(1);
