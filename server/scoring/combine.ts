@@ -23,33 +23,7 @@ export function levelForScore(score: number): Level {
 /**
  * Sum with diminishing returns: the strongest signal counts fully, the next `decay` times, the
  * next `decay^2` times... so ten mild words do not outweigh one explicit threat, yet many
- * signals still add up. Sorts `weights` in place.
- */
-export function decaySum(weights: number[], decay: number): number {
-  // insertion sort for the usual short list (no comparator calls); a library sort for long ones
-  if (weights.length > 24) weights.sort((a, b) => b - a);
-  else for (let i = 1; i < weights.length; i++) {
-    const w = weights[i]!;
-    let j = i - 1;
-    while (j >= 0 && weights[j]! < w) {
-      weights[j + 1] = weights[j]!;
-      j--;
-    }
-    weights[j + 1] = w;
-  }
-  let total = 0;
-  let f = 1;
-  for (const w of weights) {
-    total += w * f;
-    f *= decay;
-    if (f < 1e-4) break;
-  }
-  return total;
-}
-
-/**
- * decaySum over the first `n` weights of a buffer (sorted in place, descending): the same sum,
- * term by term, as decaySum over an array of those weights.
+ * signals still add up. Over the first `n` weights of a buffer, sorted in place (descending).
  */
 export function decaySumOf(weights: Float64Array, n: number, decay: number): number {
   if (n > 24) {
@@ -97,13 +71,9 @@ function logit(p: number): number {
  * Logistic map of net escalation onto 0-100. Net 0 (no signals, or balanced) gives the
  * baseline; net de-escalation goes below it towards 0; each unit of net escalation moves the
  * log-odds by `slope` up to `knee` and by `upperSlope` beyond it, so that calm and mildly
- * tense statements keep their scores while one clear severe act reaches the high band.
+ * tense statements keep their scores while one clear severe act reaches the high band. Reads
+ * the first `ne` / `nd` weights of two buffers (sorted in place).
  */
-export function toScore(escalation: number[], deescalation: number[], cal: Calibration): number {
-  return scoreOfNet(decaySum(escalation, cal.decay) - cal.deescalationFactor * decaySum(deescalation, cal.decay), cal);
-}
-
-/** toScore over the first `ne` / `nd` weights of two buffers (sorted in place). */
 export function toScoreOf(escalation: Float64Array, ne: number, deescalation: Float64Array, nd: number, cal: Calibration): number {
   return scoreOfNet(decaySumOf(escalation, ne, cal.decay) - cal.deescalationFactor * decaySumOf(deescalation, nd, cal.decay), cal);
 }
