@@ -5,7 +5,8 @@ import type { ActorsFound, Level, ScoreOptions, ScoreResult, Scorer, Signal } fr
 import { compileLexicon, ENGLISH_PROFILE, type CompiledLexicon, type LanguageProfile } from './lexicon.ts';
 import { tokenize as _tokenize } from './tokenize.ts';
 import { findSignals as _findSignals } from './analyse.ts';
-import { markCues as _markCues, Scratch, type Prepared } from './prepare.ts';
+import { markCues as _markCues, type Prepared } from './prepare.ts';
+import { Scratch } from './scratch.ts';
 import { findMentions as _findMentions, resolveActors as _resolveActors, type Mention } from './actors.ts';
 import { levelForScore as _levelForScore, toScoreOf as _toScoreOf } from './combine.ts';
 import { resolveName } from './resolve-name.ts';
